@@ -1,0 +1,164 @@
+"""aiflow: sipgate AI Flow voice assistants in Python, made for AWS Lambda.
+
+Everything public is importable from here. The outbound client loads on first use: a webhook that
+never dials never imports ``requests``. Pydantic models build their validators on first use too.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from aiflow.actions import (
+    Action,
+    ActionModel,
+    ActionType,
+    AudioAction,
+    AzureTts,
+    BargeInAction,
+    BargeInConfig,
+    BargeInStrategy,
+    ConfigureTranscriptionAction,
+    ConfigureVoiceToVoiceAction,
+    ElevenLabsTts,
+    HangupAction,
+    MixAudioAction,
+    SendSmsAction,
+    SpeakAction,
+    TranscriptionProvider,
+    TransferAction,
+    TtsProvider,
+    VadConfig,
+    audio,
+    barge_in,
+    configure_transcription,
+    configure_voice_to_voice,
+    dump_action,
+    hangup,
+    mix_audio,
+    parse_action,
+    send_sms,
+    speak,
+    transfer,
+)
+from aiflow.assistant import AiFlowAssistant, HandlerResult, WebhookResponse
+from aiflow.auth import is_authorized
+from aiflow.errors import AiFlowError, InvalidAction, InvalidEvent, StateConflict
+from aiflow.events import (
+    AssistantSpeak,
+    AssistantSpeechEnded,
+    DtmfReceived,
+    Event,
+    EventType,
+    Session,
+    SessionEnd,
+    SessionStart,
+    SmsFailed,
+    UnknownEvent,
+    UserBargeIn,
+    UserInputTimeout,
+    UserSpeak,
+    UserSpeechStarted,
+    parse_event,
+)
+from aiflow.phone import InvalidPhoneNumber
+from aiflow.state import DynamoDBSessionStore, InMemorySessionStore, SessionStore, StoredState
+
+if TYPE_CHECKING:
+    from aiflow.outbound import (
+        CallRateLimited,
+        CallRejected,
+        CallServerError,
+        CallTransportError,
+        OutboundCallError,
+        OutboundClient,
+        PlacedCall,
+    )
+
+# The outbound client needs requests; a webhook that never dials should not load it.
+_OUTBOUND = frozenset(
+    {
+        "CallRateLimited",
+        "CallRejected",
+        "CallServerError",
+        "CallTransportError",
+        "OutboundCallError",
+        "OutboundClient",
+        "PlacedCall",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _OUTBOUND:
+        return getattr(import_module("aiflow.outbound"), name)
+    raise AttributeError(f"module 'aiflow' has no attribute {name!r}")
+
+
+__all__ = [
+    "Action",
+    "ActionModel",
+    "ActionType",
+    "AiFlowAssistant",
+    "AiFlowError",
+    "AssistantSpeak",
+    "AssistantSpeechEnded",
+    "AudioAction",
+    "AzureTts",
+    "BargeInAction",
+    "BargeInConfig",
+    "BargeInStrategy",
+    "CallRateLimited",
+    "CallRejected",
+    "CallServerError",
+    "CallTransportError",
+    "ConfigureTranscriptionAction",
+    "ConfigureVoiceToVoiceAction",
+    "DtmfReceived",
+    "DynamoDBSessionStore",
+    "ElevenLabsTts",
+    "Event",
+    "EventType",
+    "HandlerResult",
+    "HangupAction",
+    "InMemorySessionStore",
+    "InvalidAction",
+    "InvalidEvent",
+    "InvalidPhoneNumber",
+    "MixAudioAction",
+    "OutboundCallError",
+    "OutboundClient",
+    "PlacedCall",
+    "SendSmsAction",
+    "Session",
+    "SessionEnd",
+    "SessionStart",
+    "SessionStore",
+    "SmsFailed",
+    "SpeakAction",
+    "StateConflict",
+    "StoredState",
+    "TranscriptionProvider",
+    "TransferAction",
+    "TtsProvider",
+    "UnknownEvent",
+    "UserBargeIn",
+    "UserInputTimeout",
+    "UserSpeak",
+    "UserSpeechStarted",
+    "VadConfig",
+    "WebhookResponse",
+    "audio",
+    "barge_in",
+    "configure_transcription",
+    "configure_voice_to_voice",
+    "dump_action",
+    "hangup",
+    "is_authorized",
+    "mix_audio",
+    "parse_action",
+    "parse_event",
+    "send_sms",
+    "speak",
+    "transfer",
+]

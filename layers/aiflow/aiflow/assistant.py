@@ -1,0 +1,355 @@
+"""``AiFlowAssistant``: handlers for AI Flow events, and the webhook that calls them.
+
+Handlers are the TypeScript SDK's in snake_case, given as constructor keywords or registered with
+decorators. A handler takes the event, or the event and the call's state (a dict saved between turns),
+and returns a string (said with ``speak``), an action, a mapping, a list of these, or ``None``.
+``handle(body, headers)`` answers one webhook request exactly as the protocol asks: ``200`` with one
+action or an array, ``204`` for nothing, ``400`` for a malformed event, ``401`` for a bad token; a
+handler that fails is logged and answered with the fallback, never with a ``5xx``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from aiflow import actions as _actions
+from aiflow import events as _events
+from aiflow.auth import is_authorized
+from aiflow.errors import InvalidAction, InvalidEvent, StateConflict
+from aiflow.state import InMemorySessionStore, SessionStore, StoredState
+
+if TYPE_CHECKING:
+    from aiflow.outbound import OutboundClient, PlacedCall
+
+__all__ = ["DEFAULT_FALLBACK_TEXT", "AiFlowAssistant", "HandlerResult", "WebhookResponse"]
+
+logger = logging.getLogger("aiflow")
+
+type HandlerResult = str | _actions.ActionModel | Mapping[str, Any] | Sequence[HandlerResult] | None
+type Handler = Callable[..., HandlerResult | Awaitable[HandlerResult]]
+H = TypeVar("H", bound=Handler)
+
+DEFAULT_FALLBACK_TEXT = "Sorry, something went wrong on our side. Please try again in a moment."
+DEFAULT_MAX_BODY_BYTES = 64 * 1024
+_JSON_HEADERS = {"Content-Type": "application/json"}
+
+
+@dataclass(frozen=True)
+class WebhookResponse:
+    """What to answer sipgate. ``event`` and ``used_fallback`` are for the caller's logs and metrics."""
+
+    status_code: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str = ""
+    event: _events.Event | None = None
+    used_fallback: bool = False
+
+    @property
+    def actions(self) -> list[dict[str, Any]]:
+        """The actions in the body, as a list whether sipgate gets one object or an array."""
+        if self.status_code != 200:
+            return []
+        payload = json.loads(self.body)
+        return payload if isinstance(payload, list) else [payload]
+
+    def to_api_gateway(self) -> dict[str, Any]:
+        """The response as an API Gateway (REST or HTTP API) or Lambda function URL proxy result."""
+        return {
+            "statusCode": self.status_code,
+            "headers": self.headers,
+            "body": self.body,
+            "isBase64Encoded": False,
+        }
+
+
+def _error(status_code: int, reason: str) -> WebhookResponse:
+    return WebhookResponse(status_code, dict(_JSON_HEADERS), json.dumps({"error": reason}))
+
+
+@dataclass(frozen=True)
+class _Registration:
+    handler: Handler
+    wants_state: bool
+
+
+# Which handler answers which event class. UserInputTimeout also covers the "timeout" alias.
+_HANDLER_NAMES: dict[type[BaseModel], str] = {
+    _events.SessionStart: "on_session_start",
+    _events.UserSpeak: "on_user_speak",
+    _events.UserBargeIn: "on_user_barge_in",
+    _events.UserSpeechStarted: "on_user_speech_started",
+    _events.AssistantSpeak: "on_assistant_speak",
+    _events.AssistantSpeechEnded: "on_assistant_speech_ended",
+    _events.UserInputTimeout: "on_user_input_timeout",
+    _events.DtmfReceived: "on_dtmf_received",
+    _events.SessionEnd: "on_session_end",
+    _events.SmsFailed: "on_sms_failed",
+}
+# sipgate ignores any reply to these; the handler still runs (for bookkeeping) and we answer 204.
+_NO_REPLY = (_events.SessionEnd, _events.UserSpeechStarted)
+
+
+class AiFlowAssistant:
+    """A voice assistant for sipgate AI Flow: event handlers, per-call state and the webhook protocol.
+
+    ``webhook_token`` is the shared secret sipgate sends as ``X-API-TOKEN`` (``None``: no check).
+    ``token`` and ``base_url`` (default: sipgate's public API) are for placing outbound calls with
+    :meth:`call`. ``session_store`` keeps per-call state (default: in memory, which on Lambda must be replaced by a
+    :class:`~aiflow.state.DynamoDBSessionStore`). ``fallback`` is what a caller hears when a handler
+    fails: a text, or a function of the event returning what a handler would.
+    """
+
+    def __init__(
+        self,
+        *,
+        on_session_start: Handler | None = None,
+        on_user_speak: Handler | None = None,
+        on_user_barge_in: Handler | None = None,
+        on_assistant_speak: Handler | None = None,
+        on_assistant_speech_ended: Handler | None = None,
+        on_user_input_timeout: Handler | None = None,
+        on_dtmf_received: Handler | None = None,
+        on_user_speech_started: Handler | None = None,
+        on_session_end: Handler | None = None,
+        on_sms_failed: Handler | None = None,
+        webhook_token: str | None = None,
+        token: str | None = None,
+        base_url: str | None = None,
+        session_store: SessionStore | None = None,
+        fallback: str | Callable[[_events.Event], HandlerResult] = DEFAULT_FALLBACK_TEXT,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        max_conflict_retries: int = 3,
+    ) -> None:
+        self.webhook_token = webhook_token
+        self.token = token
+        self.base_url = base_url
+        self.session_store: SessionStore = session_store if session_store is not None else InMemorySessionStore()
+        self.fallback = fallback
+        self.max_body_bytes = max_body_bytes
+        self.max_conflict_retries = max_conflict_retries
+        self._handlers: dict[type[BaseModel], _Registration] = {}
+        self._outbound: OutboundClient | None = None
+        given: dict[type[BaseModel], Handler | None] = {
+            _events.SessionStart: on_session_start,
+            _events.UserSpeak: on_user_speak,
+            _events.UserBargeIn: on_user_barge_in,
+            _events.AssistantSpeak: on_assistant_speak,
+            _events.AssistantSpeechEnded: on_assistant_speech_ended,
+            _events.UserInputTimeout: on_user_input_timeout,
+            _events.DtmfReceived: on_dtmf_received,
+            _events.UserSpeechStarted: on_user_speech_started,
+            _events.SessionEnd: on_session_end,
+            _events.SmsFailed: on_sms_failed,
+        }
+        for event_class, handler in given.items():
+            if handler is not None:
+                self._register(event_class, handler)
+
+    # Decorators: ``@assistant.on_user_speak`` registers the function and returns it unchanged.
+
+    def on_session_start(self, handler: H) -> H:
+        return self._register(_events.SessionStart, handler)
+
+    def on_user_speak(self, handler: H) -> H:
+        return self._register(_events.UserSpeak, handler)
+
+    def on_user_barge_in(self, handler: H) -> H:
+        return self._register(_events.UserBargeIn, handler)
+
+    def on_assistant_speak(self, handler: H) -> H:
+        return self._register(_events.AssistantSpeak, handler)
+
+    def on_assistant_speech_ended(self, handler: H) -> H:
+        return self._register(_events.AssistantSpeechEnded, handler)
+
+    def on_user_input_timeout(self, handler: H) -> H:
+        return self._register(_events.UserInputTimeout, handler)
+
+    def on_dtmf_received(self, handler: H) -> H:
+        return self._register(_events.DtmfReceived, handler)
+
+    def on_user_speech_started(self, handler: H) -> H:
+        return self._register(_events.UserSpeechStarted, handler)
+
+    def on_session_end(self, handler: H) -> H:
+        return self._register(_events.SessionEnd, handler)
+
+    def on_sms_failed(self, handler: H) -> H:
+        return self._register(_events.SmsFailed, handler)
+
+    def _register(self, event_class: type[BaseModel], handler: H) -> H:
+        if not callable(handler):
+            raise TypeError(f"{_HANDLER_NAMES[event_class]} must be callable, got {type(handler).__name__}")
+        self._handlers[event_class] = _Registration(handler, _takes_state(handler))
+        return handler
+
+    # The webhook.
+
+    def handle(self, body: bytes | str, headers: Mapping[str, str] | None = None) -> WebhookResponse:
+        """Answer one webhook request: authenticate, parse, run the handler, build the response."""
+        if _size_in_bytes(body, self.max_body_bytes) > self.max_body_bytes:
+            return _error(413, f"body larger than {self.max_body_bytes} bytes")
+        if not is_authorized(headers, self.webhook_token):
+            return _error(401, "missing or wrong X-API-TOKEN")
+        try:
+            event = _events.parse_event(body)
+        except InvalidEvent as error:
+            logger.warning("rejected webhook body: %s", error.reason)
+            return _error(400, error.reason)
+        return self.respond(event)
+
+    def respond(self, event: _events.Event) -> WebhookResponse:
+        """Run the handler for an already parsed and authenticated event and build the response."""
+        if isinstance(event, _NO_REPLY):
+            self._run_ignoring_reply(event)
+            return WebhookResponse(204, event=event)
+        try:
+            actions = self._run_turn(event)
+            used_fallback = False
+        except Exception:
+            logger.exception("handler for %s failed; answering with the fallback", event.type)
+            actions = self._fallback_actions(event)
+            used_fallback = True
+        if not actions:
+            return WebhookResponse(204, event=event, used_fallback=used_fallback)
+        wire = [_actions.dump_action(action) for action in actions]
+        body = json.dumps(wire[0] if len(wire) == 1 else wire, ensure_ascii=False, separators=(",", ":"))
+        return WebhookResponse(200, dict(_JSON_HEADERS), body, event, used_fallback)
+
+    def lambda_handler(self, event: Mapping[str, Any], context: object = None) -> dict[str, Any]:
+        """A complete Lambda handler for API Gateway (HTTP API 2.0 or REST 1.0) and function URLs."""
+        from aiflow.apigateway import request_from_proxy_event  # deferred: only Lambda users need it
+
+        try:
+            body, headers = request_from_proxy_event(event)
+        except InvalidEvent as error:
+            return _error(400, error.reason).to_api_gateway()
+        return self.handle(body, headers).to_api_gateway()
+
+    # Outbound calls.
+
+    def call(self, *, ai_flow_id: str, billing_device: str, to_phone_number: str) -> PlacedCall:
+        """Place an outbound call through the flow ``ai_flow_id``; raises unless sipgate answers 201."""
+        if self._outbound is None:
+            if not self.token:
+                raise ValueError("AiFlowAssistant(token=...) is required to place calls")
+            from aiflow.outbound import OutboundClient  # deferred: requests is loaded only to dial
+
+            self._outbound = (
+                OutboundClient(self.token, base_url=self.base_url) if self.base_url else OutboundClient(self.token)
+            )
+        return self._outbound.call(
+            ai_flow_id=ai_flow_id, billing_device=billing_device, to_phone_number=to_phone_number
+        )
+
+    # Internals.
+
+    def _registration_for(self, event: _events.Event) -> tuple[_Registration | None, _events.Event]:
+        registration = self._handlers.get(type(event))
+        if registration is None and isinstance(event, _events.UserBargeIn):
+            # The legacy interruption is a user_speak with barged_in for anyone who only handles that.
+            as_speech = _events.UserSpeak(
+                type="user_speak", text=event.text or "", barged_in=True, session=event.session
+            )
+            return self._handlers.get(_events.UserSpeak), as_speech
+        return registration, event
+
+    def _run_turn(self, event: _events.Event) -> list[_actions.ActionModel]:
+        registration, event = self._registration_for(event)
+        if registration is None:
+            return []
+        if not registration.wants_state:
+            return _normalize(_call(registration.handler, event), event.session_id)
+        for _attempt in range(self.max_conflict_retries + 1):
+            stored = self.session_store.load(event.session_id)
+            state = json.loads(json.dumps(stored.data))
+            actions = _normalize(_call(registration.handler, event, state), event.session_id)
+            try:
+                self._save_if_changed(event.session_id, stored, state)
+            except StateConflict:
+                logger.info("state of session %s changed under this turn; running it again", event.session_id)
+                continue
+            return actions
+        raise StateConflict(f"session {event.session_id}: gave up after {self.max_conflict_retries} conflicts")
+
+    def _save_if_changed(self, session_id: str, stored: StoredState, state: dict[str, Any]) -> None:
+        if state != stored.data:
+            self.session_store.save(session_id, state, expected_version=stored.version)
+
+    def _run_ignoring_reply(self, event: _events.Event) -> None:
+        registration, event = self._registration_for(event)
+        try:
+            if registration is not None:
+                if registration.wants_state:
+                    _call(registration.handler, event, self.session_store.load(event.session_id).data)
+                else:
+                    _call(registration.handler, event)
+        except Exception:
+            logger.exception("handler for %s failed", event.type)
+        if isinstance(event, _events.SessionEnd):
+            try:
+                self.session_store.delete(event.session_id)
+            except Exception:
+                logger.exception("could not delete the state of ended session %s", event.session_id)
+
+    def _fallback_actions(self, event: _events.Event) -> list[_actions.ActionModel]:
+        try:
+            result = self.fallback(event) if callable(self.fallback) else self.fallback
+            return _normalize(result, event.session_id)
+        except Exception:
+            logger.exception("fallback failed; answering with the default apology")
+            return [_actions.speak(DEFAULT_FALLBACK_TEXT, session_id=event.session_id)]
+
+
+def _size_in_bytes(body: bytes | str, limit: int) -> int:
+    """The body's size in UTF-8 bytes, without encoding a text that is over the limit by length alone."""
+    if isinstance(body, bytes) or len(body) > limit:
+        return len(body)
+    return len(body.encode("utf-8", errors="surrogatepass"))
+
+
+def _takes_state(handler: Handler) -> bool:
+    """Whether the handler accepts a second positional argument, the call's state."""
+    try:
+        parameters = inspect.signature(handler).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return len(positional) >= 2 or any(p.kind is p.VAR_POSITIONAL for p in parameters)
+
+
+def _call(handler: Handler, *args: Any) -> HandlerResult:
+    result = handler(*args)
+    if inspect.isawaitable(result):
+        import asyncio  # deferred: only async handlers pay for the event loop
+
+        async def wait() -> HandlerResult:
+            return await result
+
+        return asyncio.run(wait())
+    return result
+
+
+def _normalize(result: HandlerResult, session_id: str) -> list[_actions.ActionModel]:
+    """Turn whatever a handler returned into validated actions for ``session_id``."""
+    if result is None:
+        return []
+    if isinstance(result, str):
+        return [_actions.speak(result, session_id=session_id)]
+    if isinstance(result, _actions.ActionModel):
+        return [result if result.session_id else result.model_copy(update={"session_id": session_id})]
+    if isinstance(result, Mapping):
+        try:
+            return [_actions.parse_action({**result, "session_id": result.get("session_id") or session_id})]
+        except ValidationError as error:
+            raise InvalidAction(f"handler returned an invalid action: {error}") from error
+    if isinstance(result, Sequence):
+        return [action for item in result for action in _normalize(item, session_id)]
+    raise InvalidAction(f"handler returned {type(result).__name__}; expected a str, an action, a dict or a list")

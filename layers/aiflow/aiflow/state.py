@@ -1,0 +1,147 @@
+"""Per-call state that survives between turns, and the stores that keep it.
+
+A turn loads the call's state with its version, runs the handler on a copy, and saves it only if it
+changed, on the condition that nobody saved a newer version meanwhile (optimistic locking). A lost race
+raises :class:`~aiflow.errors.StateConflict`; the assistant then re-runs the turn on fresh state.
+State must be JSON-serialisable: it is stored as JSON text.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from aiflow.errors import StateConflict
+
+__all__ = ["DynamoDBSessionStore", "InMemorySessionStore", "SessionStore", "StoredState"]
+
+
+@dataclass(frozen=True)
+class StoredState:
+    """A call's state as loaded; ``version`` 0 means nothing was stored yet."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    version: int = 0
+
+
+class SessionStore(Protocol):
+    """Where the assistant keeps per-call state between turns."""
+
+    def load(self, session_id: str) -> StoredState: ...
+
+    def save(self, session_id: str, data: Mapping[str, Any], *, expected_version: int) -> int:
+        """Store ``data`` if the stored version is still ``expected_version``; return the new version.
+
+        Raises :class:`StateConflict` if another turn saved first.
+        """
+        ...
+
+    def delete(self, session_id: str) -> None: ...
+
+
+class InMemorySessionStore:
+    """A store in this process's memory: for tests, the simulator and single-process servers.
+
+    On Lambda every execution environment has its own memory, so use :class:`DynamoDBSessionStore`.
+    """
+
+    def __init__(self) -> None:
+        self._items: dict[str, StoredState] = {}
+        self._lock = threading.Lock()
+
+    def load(self, session_id: str) -> StoredState:
+        with self._lock:
+            stored = self._items.get(session_id, StoredState())
+        return StoredState(copy.deepcopy(stored.data), stored.version)
+
+    def save(self, session_id: str, data: Mapping[str, Any], *, expected_version: int) -> int:
+        snapshot = json.loads(json.dumps(data))  # same contract as DynamoDB: JSON or an error, now
+        with self._lock:
+            current = self._items.get(session_id, StoredState()).version
+            if current != expected_version:
+                raise StateConflict(f"session {session_id}: version {current}, expected {expected_version}")
+            self._items[session_id] = StoredState(snapshot, current + 1)
+        return current + 1
+
+    def delete(self, session_id: str) -> None:
+        with self._lock:
+            self._items.pop(session_id, None)
+
+
+class DynamoDBSessionStore:
+    """Per-call state in a DynamoDB table keyed by a string partition key.
+
+    Items are ``{<key_attribute>: "SESSION#<id>", "state": <JSON text>, "version": <n>,
+    "expires_at": <epoch seconds>}``; enable TTL on ``expires_at`` so abandoned calls disappear.
+    The state is kept as JSON text rather than a DynamoDB map: one attribute, no ``Decimal``
+    conversions, and the store never has to know what handlers put in it.
+    """
+
+    def __init__(
+        self,
+        table_name: str,
+        *,
+        client: Any = None,
+        key_attribute: str = "pk",
+        key_prefix: str = "SESSION#",
+        ttl_seconds: int = 24 * 3600,
+    ) -> None:
+        if not table_name:
+            raise ValueError("table_name is required")
+        self.table_name = table_name
+        self.client = client if client is not None else _dynamodb_client()
+        self._key_attribute = key_attribute
+        self._key_prefix = key_prefix
+        self._ttl_seconds = ttl_seconds
+
+    def _key(self, session_id: str) -> dict[str, Any]:
+        return {self._key_attribute: {"S": self._key_prefix + session_id}}
+
+    def load(self, session_id: str) -> StoredState:
+        # Strongly consistent: the version we read is the one the conditional write will compare.
+        response = self.client.get_item(TableName=self.table_name, Key=self._key(session_id), ConsistentRead=True)
+        item = response.get("Item")
+        if item is None:
+            return StoredState()
+        return StoredState(json.loads(item["state"]["S"]), int(item["version"]["N"]))
+
+    def save(self, session_id: str, data: Mapping[str, Any], *, expected_version: int) -> int:
+        new_version = expected_version + 1
+        item = {
+            **self._key(session_id),
+            "state": {"S": json.dumps(data, separators=(",", ":"))},
+            "version": {"N": str(new_version)},
+            "expires_at": {"N": str(int(time.time()) + self._ttl_seconds)},
+        }
+        if expected_version == 0:
+            condition, values = "attribute_not_exists(#key)", None
+        else:
+            condition, values = "version = :expected", {":expected": {"N": str(expected_version)}}
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "Item": item,
+            "ConditionExpression": condition,
+        }
+        if values is None:
+            request["ExpressionAttributeNames"] = {"#key": self._key_attribute}
+        else:
+            request["ExpressionAttributeValues"] = values
+        try:
+            self.client.put_item(**request)
+        except self.client.exceptions.ConditionalCheckFailedException:
+            raise StateConflict(f"session {session_id}: saved by another turn first") from None
+        return new_version
+
+    def delete(self, session_id: str) -> None:
+        self.client.delete_item(TableName=self.table_name, Key=self._key(session_id))
+
+
+def _dynamodb_client() -> Any:
+    import boto3  # deferred: only a process that uses this store pays for boto3
+
+    return boto3.client("dynamodb")
