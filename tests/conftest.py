@@ -43,18 +43,13 @@ def aws_env(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
 @pytest.fixture
 def dynamodb_table(aws_env: str) -> Iterator[str]:
-    """A fresh table shaped like the deployed one (``pk`` string key, on-demand, TTL on ``expires_at``)."""
+    """A fresh table created from ``template.yaml``'s ``Table`` (keys, index, billing, TTL)."""
     import boto3
 
+    from local.template import create_table
+
     client = boto3.client("dynamodb")
-    name = f"aiflow-sessions-{uuid.uuid4().hex[:12]}"
-    client.create_table(
-        TableName=name,
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    client.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 10})
-    client.update_time_to_live(TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"})
+    name = f"aiflow-{uuid.uuid4().hex[:12]}"
+    create_table(client, name)
     yield name
     client.delete_table(TableName=name)

@@ -1,0 +1,169 @@
+"""The reminder as users give it, and as the table keeps it."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from aiflow import phone
+
+__all__ = [
+    "DECIDED",
+    "HistoryEntry",
+    "Language",
+    "Outcome",
+    "Reminder",
+    "ReminderRecord",
+    "ReminderStatus",
+    "Via",
+    "utc_now",
+]
+
+
+class Language(StrEnum):
+    GERMAN = "de-DE"
+    ENGLISH = "en-US"
+
+
+class ReminderStatus(StrEnum):
+    SCHEDULED = "scheduled"  # waiting for its call time
+    CALLING = "calling"  # dialled; waiting for the callee to answer or decide
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"  # by the callee in the call (outcome set) or by an operator (no outcome)
+    NO_DECISION = "no_decision"  # answered, but never said yes or no
+    NO_ANSWER = "no_answer"  # every attempt went unanswered
+    FAILED = "failed"  # sipgate refused the call (400/401/403/404); last_error says why
+
+
+class Outcome(StrEnum):
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    NO_DECISION = "no_decision"
+    NO_ANSWER = "no_answer"
+    FAILED = "failed"
+
+
+class Via(StrEnum):
+    """How the callee gave their decision."""
+
+    SPEECH = "speech"
+    KEY = "key"
+
+
+# Statuses after which nothing is dialled or decided any more.
+DECIDED = frozenset(
+    {
+        ReminderStatus.CONFIRMED,
+        ReminderStatus.CANCELLED,
+        ReminderStatus.NO_DECISION,
+        ReminderStatus.NO_ANSWER,
+        ReminderStatus.FAILED,
+    }
+)
+
+_REMINDER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$")
+
+
+class Reminder(BaseModel):
+    """One appointment to remind a callee of: what every entrance (SQS, Scheduler, CLI, CSV) accepts.
+
+    ``appointment_at`` is ISO 8601 with an offset, or a local time that ``time_zone`` places; it is kept
+    timezone-aware. ``call_at`` is when to ring (``None``: the scheduler derives it from the lead time).
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reminder_id: str
+    to_phone_number: str
+    appointment_at: datetime
+    time_zone: str
+    name: str = Field(min_length=1, max_length=100)
+    language: Language = Language.GERMAN
+    location: str | None = Field(default=None, max_length=200)
+    call_at: datetime | None = None
+    max_attempts: int = Field(default=3, ge=1, le=10)
+
+    @field_validator("reminder_id")
+    @classmethod
+    def _valid_id(cls, value: str) -> str:
+        if not _REMINDER_ID.fullmatch(value):
+            raise ValueError("reminder_id must be 1-128 letters, digits or . _ : @ - and start with a letter or digit")
+        return value
+
+    @field_validator("to_phone_number")
+    @classmethod
+    def _dialable(cls, value: str) -> str:
+        return phone.normalize(value)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA time zone {value!r}") from None
+        return value
+
+    @field_validator("location", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _aware_times(self) -> Self:
+        zone = ZoneInfo(self.time_zone)
+        if self.appointment_at.tzinfo is None:
+            self.appointment_at = self.appointment_at.replace(tzinfo=zone)
+        if self.call_at is not None and self.call_at.tzinfo is None:
+            self.call_at = self.call_at.replace(tzinfo=zone)
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    @property
+    def local_appointment(self) -> datetime:
+        """The appointment in the callee's own time zone, as it should be spoken."""
+        return self.appointment_at.astimezone(self.zone)
+
+
+class HistoryEntry(BaseModel):
+    at: datetime
+    event: str
+    detail: str | None = None
+
+
+class ReminderRecord(Reminder):
+    """A reminder as stored: the reminder plus what happened to it."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    status: ReminderStatus = ReminderStatus.SCHEDULED
+    attempts: int = 0
+    outcome: Outcome | None = None
+    outcome_via: Via | None = None
+    outcome_session_id: str | None = None
+    decided_at: datetime | None = None
+    answered_attempt: int = 0
+    last_error: str | None = None
+    schedule_name: str | None = None
+    created_at: datetime = Field(default_factory=lambda: utc_now())
+    updated_at: datetime = Field(default_factory=lambda: utc_now())
+    history: list[HistoryEntry] = Field(default_factory=list)
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in DECIDED
+
+    def reminder(self) -> Reminder:
+        return Reminder.model_validate(self.model_dump(include=set(Reminder.model_fields)))
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,394 @@
+"""The DynamoDB items the webhook and the dialer share, and every conditional write on them.
+
+One table, partition key ``pk`` (string), no sort key:
+
+========================  ===================================================================
+``REMINDER#<id>``          the reminder, its status, attempts, outcome and history
+``LINE#<E.164 digits>``    which reminder the number is about: a copy of it for the call, the
+                           live-call claim (``claimed_until``) and an expiry (``expires_at``, TTL)
+``RATE#<epoch second>``    how many calls were placed in that second (the calls-per-second cap)
+``SESSION#<session id>``   the conversation state (written by ``aiflow.DynamoDBSessionStore``)
+========================  ===================================================================
+
+The sparse index ``by-status`` (``status``, ``call_at``) lists reminders by status. Every write that
+can race, two events of one call or two dialers, is conditional, so repeated or concurrent work
+never decides or dials twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from pydantic import BaseModel
+
+from aiflow import phone
+from reminders.models import (
+    Outcome,
+    Reminder,
+    ReminderRecord,
+    ReminderStatus,
+    Via,
+    utc_now,
+)
+
+__all__ = ["STATUS_INDEX", "LineClaim", "ReminderRepository"]
+
+STATUS_INDEX = "by-status"
+_OPEN = (ReminderStatus.SCHEDULED.value, ReminderStatus.CALLING.value)
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+class LineClaim(BaseModel):
+    """The reminder a phone number is being called about, as the webhook finds it by the callee's number."""
+
+    number: str
+    reminder: Reminder
+    attempt: int
+    claimed_until: datetime
+
+
+def _to_attributes(values: dict[str, Any]) -> dict[str, Any]:
+    return {name: _serializer.serialize(value) for name, value in values.items() if value is not None}
+
+
+def _from_attributes(item: dict[str, Any]) -> dict[str, Any]:
+    return {name: _deserializer.deserialize(value) for name, value in item.items()}
+
+
+def _history(event: str, at: datetime, detail: str | None = None) -> dict[str, Any]:
+    entry = {"at": at.isoformat(), "event": event}
+    if detail:
+        entry["detail"] = detail
+    return {"L": [{"M": _to_attributes(entry)}]}
+
+
+class ReminderRepository:
+    """Reminders, line claims and the dial-rate counter in one DynamoDB table."""
+
+    def __init__(
+        self,
+        table_name: str,
+        *,
+        client: Any = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        if not table_name:
+            raise ValueError("table_name is required")
+        self.table_name = table_name
+        self.client = client if client is not None else _dynamodb_client()
+        self._now = clock
+
+    # Reminders.
+
+    def create(self, reminder: Reminder, *, schedule_name: str | None = None) -> bool:
+        """Store a new reminder as ``scheduled``; ``False`` (and nothing written) if the id exists."""
+        now = self._now()
+        record = ReminderRecord(
+            **reminder.model_dump(),
+            schedule_name=schedule_name,
+            created_at=now,
+            updated_at=now,
+        )
+        if record.call_at is None:
+            record.call_at = now
+        item = _to_attributes({"pk": _reminder_key(reminder.reminder_id), **record.model_dump(mode="json")})
+        item["history"] = _history("scheduled", now, f"call at {record.call_at.isoformat()}")
+        try:
+            self.client.put_item(TableName=self.table_name, Item=item, ConditionExpression="attribute_not_exists(pk)")
+        except self.client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def get(self, reminder_id: str) -> ReminderRecord | None:
+        response = self.client.get_item(
+            TableName=self.table_name, Key={"pk": {"S": _reminder_key(reminder_id)}}, ConsistentRead=True
+        )
+        item = response.get("Item")
+        return _record(item) if item else None
+
+    def list(self, status: ReminderStatus | None = None) -> Iterator[ReminderRecord]:
+        """Every reminder, or those with ``status`` ordered by call time."""
+        if status is None:
+            pages = self.client.get_paginator("scan").paginate(
+                TableName=self.table_name,
+                FilterExpression="begins_with(pk, :prefix)",
+                ExpressionAttributeValues={":prefix": {"S": "REMINDER#"}},
+            )
+        else:
+            pages = self.client.get_paginator("query").paginate(
+                TableName=self.table_name,
+                IndexName=STATUS_INDEX,
+                KeyConditionExpression="#status = :status",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={":status": {"S": status.value}},
+            )
+        for page in pages:
+            for item in page.get("Items", []):
+                yield _record(item)
+
+    def start_attempt(self, reminder_id: str, attempt: int) -> ReminderRecord | None:
+        """Claim dial attempt number ``attempt``; ``None`` if it was claimed already or the reminder is closed.
+
+        This is the exactly-once guard of dialling: of two dialers (or a redelivered message) trying the
+        same attempt, one wins the condition ``attempts = attempt - 1`` and the other gets ``None``.
+        """
+        now = self._now()
+        return self._update(
+            reminder_id,
+            "SET attempts = :attempt, #status = :calling, updated_at = :now, history = list_append(history, :entry)",
+            "attempts = :previous AND #status IN (:scheduled, :calling)",
+            {
+                ":attempt": {"N": str(attempt)},
+                ":previous": {"N": str(attempt - 1)},
+                ":calling": {"S": ReminderStatus.CALLING.value},
+                ":scheduled": {"S": ReminderStatus.SCHEDULED.value},
+                ":now": {"S": now.isoformat()},
+                ":entry": _history("dialling", now, f"attempt {attempt}"),
+            },
+        )
+
+    def record_answer(self, reminder_id: str, attempt: int, session_id: str) -> bool:
+        """Note that the callee answered ``attempt`` (the dialer then does not retry it)."""
+        now = self._now()
+        return (
+            self._update(
+                reminder_id,
+                "SET answered_attempt = :attempt, updated_at = :now, history = list_append(history, :entry)",
+                "answered_attempt < :attempt",
+                {
+                    ":attempt": {"N": str(attempt)},
+                    ":now": {"S": now.isoformat()},
+                    ":entry": _history("answered", now, f"attempt {attempt}, session {session_id}"),
+                },
+            )
+            is not None
+        )
+
+    def record_outcome(
+        self,
+        reminder_id: str,
+        outcome: Outcome,
+        *,
+        via: Via | None = None,
+        session_id: str | None = None,
+        detail: str | None = None,
+    ) -> bool:
+        """Write the outcome once: ``False`` if the reminder already has one or was closed meanwhile."""
+        now = self._now()
+        values: dict[str, Any] = {
+            ":outcome": {"S": outcome.value},
+            ":status": {"S": ReminderStatus(outcome.value).value},
+            ":now": {"S": now.isoformat()},
+            ":entry": _history(outcome.value, now, detail or (f"by {via.value}" if via else None)),
+            ":scheduled": {"S": _OPEN[0]},
+            ":calling": {"S": _OPEN[1]},
+        }
+        assignments = [
+            "outcome = :outcome",
+            "#status = :status",
+            "decided_at = :now",
+            "updated_at = :now",
+            "history = list_append(history, :entry)",
+        ]
+        if via is not None:
+            assignments.append("outcome_via = :via")
+            values[":via"] = {"S": via.value}
+        if session_id is not None:
+            assignments.append("outcome_session_id = :session")
+            values[":session"] = {"S": session_id}
+        if detail is not None:
+            assignments.append("last_error = :detail")
+            values[":detail"] = {"S": detail}
+        return (
+            self._update(
+                reminder_id,
+                "SET " + ", ".join(assignments),
+                "attribute_not_exists(outcome) AND #status IN (:scheduled, :calling)",
+                values,
+            )
+            is not None
+        )
+
+    def cancel(self, reminder_id: str) -> bool:
+        """An operator withdraws the reminder before it is decided; ``False`` if it is decided already."""
+        now = self._now()
+        return (
+            self._update(
+                reminder_id,
+                "SET #status = :cancelled, updated_at = :now, history = list_append(history, :entry)",
+                "#status IN (:scheduled, :calling)",
+                {
+                    ":cancelled": {"S": ReminderStatus.CANCELLED.value},
+                    ":scheduled": {"S": _OPEN[0]},
+                    ":calling": {"S": _OPEN[1]},
+                    ":now": {"S": now.isoformat()},
+                    ":entry": _history("cancelled by operator", now),
+                },
+            )
+            is not None
+        )
+
+    def reschedule(self, reminder_id: str, call_at: datetime, *, schedule_name: str | None, reason: str) -> bool:
+        """Move the next call to ``call_at`` (outside the calling window, or a retry after no answer)."""
+        now = self._now()
+        values: dict[str, Any] = {
+            ":call_at": {"S": call_at.isoformat()},
+            ":now": {"S": now.isoformat()},
+            ":entry": _history("rescheduled", now, f"{reason}; call at {call_at.isoformat()}"),
+            ":scheduled": {"S": _OPEN[0]},
+            ":calling": {"S": _OPEN[1]},
+        }
+        assignment = "SET call_at = :call_at, updated_at = :now, history = list_append(history, :entry)"
+        if schedule_name is not None:
+            assignment += ", schedule_name = :schedule"
+            values[":schedule"] = {"S": schedule_name}
+        return self._update(reminder_id, assignment, "#status IN (:scheduled, :calling)", values) is not None
+
+    def note(self, reminder_id: str, event: str, detail: str | None = None) -> None:
+        """Append to the reminder's history (and ``last_error`` when ``detail`` explains a failure)."""
+        now = self._now()
+        self._update(
+            reminder_id,
+            "SET updated_at = :now, history = list_append(history, :entry)",
+            "attribute_exists(pk)",
+            {":now": {"S": now.isoformat()}, ":entry": _history(event, now, detail)},
+        )
+
+    # Lines: one live call per number, and how the webhook finds the reminder of a call.
+
+    def claim_line(self, reminder: ReminderRecord, attempt: int, *, claim_for: timedelta, keep_for: timedelta) -> bool:
+        """Claim the callee's number for this reminder's call; ``False`` while another reminder's call holds it.
+
+        The claim ends by itself after ``claim_for`` (a lost call never blocks the number for long); the
+        item stays until ``keep_for`` after the appointment so that a callback still finds the reminder.
+        """
+        now = self._now()
+        claimed_until = now + claim_for
+        expires_at = max(reminder.appointment_at, now) + keep_for
+        item = _to_attributes(
+            {
+                "pk": _line_key(reminder.to_phone_number),
+                "reminder_id": reminder.reminder_id,
+                "reminder": reminder.reminder().model_dump_json(),
+                "attempt": attempt,
+                "claimed_until": int(claimed_until.timestamp()),
+                "expires_at": int(expires_at.timestamp()),
+            }
+        )
+        try:
+            self.client.put_item(
+                TableName=self.table_name,
+                Item=item,
+                ConditionExpression="attribute_not_exists(pk) OR claimed_until < :now OR reminder_id = :reminder",
+                ExpressionAttributeValues={
+                    ":now": {"N": str(int(now.timestamp()))},
+                    ":reminder": {"S": reminder.reminder_id},
+                },
+            )
+        except self.client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def find_line(self, number: str) -> LineClaim | None:
+        """The reminder a number is about (live call or pending callback), or ``None``."""
+        response = self.client.get_item(TableName=self.table_name, Key={"pk": {"S": _line_key(number)}})
+        item = response.get("Item")
+        if item is None:
+            return None
+        values = _from_attributes(item)
+        if int(values["expires_at"]) < self._now().timestamp():
+            return None  # TTL deletes lazily: an expired item may still be read
+        return LineClaim(
+            number=number,
+            reminder=Reminder.model_validate_json(values["reminder"]),
+            attempt=int(values["attempt"]),
+            claimed_until=datetime.fromtimestamp(int(values["claimed_until"]), tz=self._now().tzinfo),
+        )
+
+    def release_line(self, number: str, reminder_id: str) -> None:
+        """Forget the number's reminder once decided; a line since claimed by another reminder is kept."""
+        with contextlib.suppress(self.client.exceptions.ConditionalCheckFailedException):
+            self.client.delete_item(
+                TableName=self.table_name,
+                Key={"pk": {"S": _line_key(number)}},
+                ConditionExpression="reminder_id = :reminder",
+                ExpressionAttributeValues={":reminder": {"S": reminder_id}},
+            )
+
+    # The calls-per-second cap, shared by every dialer instance.
+
+    def take_dial_slot(self, calls_per_second: int) -> bool:
+        """Count one call in the current second; ``False`` if the second already has its ``calls_per_second``."""
+        second = int(self._now().timestamp())
+        try:
+            self.client.update_item(
+                TableName=self.table_name,
+                Key={"pk": {"S": f"RATE#{second}"}},
+                UpdateExpression="ADD dials :one SET expires_at = :expires",
+                ConditionExpression="attribute_not_exists(dials) OR dials < :cap",
+                ExpressionAttributeValues={
+                    ":one": {"N": "1"},
+                    ":cap": {"N": str(calls_per_second)},
+                    ":expires": {"N": str(second + 3600)},
+                },
+            )
+        except self.client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    # Internals.
+
+    def _update(
+        self,
+        reminder_id: str,
+        update: str,
+        condition: str,
+        values: dict[str, Any],
+    ) -> ReminderRecord | None:
+        """One conditional UpdateItem on a reminder; the new record, or ``None`` if the condition failed."""
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "Key": {"pk": {"S": _reminder_key(reminder_id)}},
+            "UpdateExpression": update,
+            "ConditionExpression": f"attribute_exists(pk) AND ({condition})",
+            "ExpressionAttributeValues": values,
+            "ReturnValues": "ALL_NEW",
+        }
+        if "#status" in update or "#status" in condition:
+            request["ExpressionAttributeNames"] = {"#status": "status"}  # "status" is a reserved word
+        try:
+            response = self.client.update_item(**request)
+        except self.client.exceptions.ConditionalCheckFailedException:
+            return None
+        return _record(response["Attributes"])
+
+
+def _reminder_key(reminder_id: str) -> str:
+    return f"REMINDER#{reminder_id}"
+
+
+def _line_key(number: str) -> str:
+    return f"LINE#{phone.normalize(number)}"
+
+
+def _record(item: dict[str, Any]) -> ReminderRecord:
+    values = _from_attributes(item)
+    values.pop("pk", None)
+    return ReminderRecord.model_validate(json.loads(json.dumps(values, default=_number)))
+
+
+def _number(value: Any) -> Any:
+    # TypeDeserializer gives Decimal for numbers; the record's numbers are all integers.
+    return int(value)
+
+
+def _dynamodb_client() -> Any:
+    import boto3  # deferred: tests pass their own client
+
+    return boto3.client("dynamodb")
