@@ -1,0 +1,92 @@
+"""The Lambdas' configuration: environment variables that ``template.yaml`` sets, checked at init.
+
+A missing or malformed variable fails the init with a message that names it. Secrets are never in the
+environment: a variable names an SSM SecureString, read through Powertools parameters with a cache.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from aiflow import phone
+from reminders.models import Language
+
+__all__ = ["ConfigError", "DialerConfig", "WebhookConfig", "read_secure_parameter"]
+
+SECRET_CACHE_SECONDS = 300
+
+
+class ConfigError(RuntimeError):
+    """The function's environment is incomplete or wrong; the message names the variable."""
+
+
+class _EnvironmentConfig(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore", str_strip_whitespace=True)
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> Self:
+        environ = os.environ if environ is None else environ
+        values = {name: environ[name.upper()] for name in cls.model_fields if environ.get(name.upper(), "") != ""}
+        try:
+            return cls.model_validate(values)
+        except ValidationError as error:
+            problems = "; ".join(
+                f"{'.'.join(str(part) for part in problem['loc']).upper() or cls.__name__}: {problem['msg']}"
+                for problem in error.errors(include_url=False)
+            )
+            raise ConfigError(f"invalid configuration: {problems}") from None
+
+
+class WebhookConfig(_EnvironmentConfig):
+    table_name: str = Field(min_length=1)
+    webhook_token_parameter: str = Field(min_length=1)
+    default_language: Language = Language.GERMAN
+    transfer_number: str | None = None
+
+    @field_validator("transfer_number")
+    @classmethod
+    def _dialable(cls, value: str | None) -> str | None:
+        return None if value is None else phone.normalize(value)
+
+
+_WINDOW = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+
+
+class DialerConfig(_EnvironmentConfig):
+    table_name: str = Field(min_length=1)
+    sipgate_token_parameter: str = Field(min_length=1)
+    sipgate_base_url: str = "https://api.sipgate.com"
+    ai_flow_id: str = Field(min_length=1)
+    billing_device: str = Field(min_length=1)
+    calls_per_second: Annotated[int, Field(ge=1, le=100)] = 1
+    call_window: str = "08:00-20:00"
+    retry_delay_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 60
+    answer_timeout_seconds: Annotated[int, Field(ge=30, le=900)] = 120
+    lead_time_hours: Annotated[int, Field(ge=0, le=24 * 14)] = 24
+    call_queue_url: str = Field(min_length=1)
+    call_queue_arn: str | None = None
+    scheduler_group: str | None = None
+    scheduler_role_arn: str | None = None
+
+    @field_validator("call_window")
+    @classmethod
+    def _window(cls, value: str) -> str:
+        match = _WINDOW.fullmatch(value)
+        if match is None or match.group(1, 2) >= match.group(3, 4):
+            raise ValueError("must look like 08:00-20:00, the start before the end")
+        return value
+
+
+def read_secure_parameter(name: str) -> str:
+    """An SSM SecureString, decrypted and cached for a few minutes (a rotated token arrives by itself)."""
+    from aws_lambda_powertools.utilities import parameters  # deferred: costs ~50 ms, needed once per cache period
+
+    value = parameters.get_parameter(name, decrypt=True, max_age=SECRET_CACHE_SECONDS)
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"SSM parameter {name} is empty")
+    return value
