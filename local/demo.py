@@ -21,7 +21,7 @@ if _LAYER not in sys.path:
 from aiflow.testing import CallSimulator, LambdaTarget, SimulatedCall, SimulatorError  # noqa: E402
 from examples.appointment_assistant import create_assistant  # noqa: E402
 
-WEBHOOK_TOKEN = "demo-webhook-token"  # noqa: S105 - a made-up secret shared by the demo's two sides
+WEBHOOK_TOKEN = "demo-webhook-token"
 
 
 @dataclass(frozen=True)

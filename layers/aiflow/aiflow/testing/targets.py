@@ -87,8 +87,10 @@ class FakeLambdaContext:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
-def http_api_event(body: str, headers: Mapping[str, str], *, path: str = "/webhook") -> dict[str, Any]:
-    """A ``POST`` as API Gateway's HTTP API hands it to Lambda (payload format 2.0).
+def http_api_event(
+    body: str, headers: Mapping[str, str], *, path: str = "/webhook", method: str = "POST"
+) -> dict[str, Any]:
+    """A request as API Gateway's HTTP API hands it to Lambda (payload format 2.0).
 
     Header names are lower-cased, as API Gateway does; the handler must find ``x-api-token`` anyway.
     """
@@ -106,7 +108,7 @@ def http_api_event(body: str, headers: Mapping[str, str], *, path: str = "/webho
     wire_headers.update({name.lower(): value for name, value in headers.items()})
     return {
         "version": "2.0",
-        "routeKey": f"POST {path}",
+        "routeKey": f"{method} {path}",
         "rawPath": path,
         "rawQueryString": "",
         "headers": wire_headers,
@@ -116,14 +118,14 @@ def http_api_event(body: str, headers: Mapping[str, str], *, path: str = "/webho
             "domainName": domain,
             "domainPrefix": _API_ID,
             "http": {
-                "method": "POST",
+                "method": method,
                 "path": path,
                 "protocol": "HTTP/1.1",
                 "sourceIp": _SOURCE_IP,
                 "userAgent": _USER_AGENT,
             },
             "requestId": uuid.uuid4().hex[:16],
-            "routeKey": f"POST {path}",
+            "routeKey": f"{method} {path}",
             "stage": "$default",
             "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
             "timeEpoch": int(now.timestamp() * 1000),
