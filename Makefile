@@ -5,8 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DYNAMODB_LOCAL := local/dynamodb-local/node_modules/.installed
+SAM_VENV := .venv-sam
+SAM := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=eu-central-1 $(SAM_VENV)/bin/sam
 
-.PHONY: help venv test lint typecheck validate pytest demo local bench fuzz clean
+.PHONY: help venv test lint typecheck validate sam-check pytest demo local bench fuzz clean
 
 help:
 	@echo "make demo   - play reminder calls end to end on this machine"
@@ -40,10 +42,22 @@ typecheck: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/cfn-lint template.yaml
 
+$(SAM_VENV)/.installed: tools/requirements-sam.txt tools/constraints-sam.txt
+	@python="$$(scripts/find-python)"; "$$python" -m venv --clear $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tools/requirements-sam.txt -c tools/constraints-sam.txt
+	@touch $@
+
+# `sam validate --lint` and `sam build` as a user runs them; SAM's python3.13 builder needs that interpreter
+# first on PATH, and builds the layer for arm64 from PyPI's wheels.
+sam-check: $(SAM_VENV)/.installed
+	$(SAM) validate --lint
+	@python_dir="$$(dirname "$$(scripts/find-python)")"; \
+	  PATH="$$python_dir:$$PATH" $(SAM) build --build-dir .aws-sam/build --cache-dir .aws-sam/cache --cached
+
 pytest: $(STAMP) $(DYNAMODB_LOCAL)
 	$(BIN)/pytest
 
-test: lint typecheck validate pytest
+test: lint typecheck validate sam-check pytest
 
 demo: $(STAMP) $(DYNAMODB_LOCAL)
 	$(BIN)/python -m local.demo $(DEMO_ARGS)
@@ -52,4 +66,4 @@ local: $(STAMP) $(DYNAMODB_LOCAL)
 	$(BIN)/python -m local $(LOCAL_ARGS)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis .aws-sam .local-stack local/dynamodb-local/node_modules
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis .aws-sam .venv-sam .local-stack local/dynamodb-local/node_modules
