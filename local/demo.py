@@ -1,98 +1,178 @@
-"""Play scripted reminder calls against the example assistant and print what was said.
+"""``make demo``: reminder calls played end to end on this machine, with no AWS account and no Docker.
 
-``python -m local.demo`` plays every scenario, ``--scenario NAME`` just one. Each call reaches the
-assistant through its Lambda handler, wrapped as API Gateway's HTTP API would, with the webhook token
-checked. The exit status is 0 when every call went as scripted, 1 otherwise. A stand-in until the full
-local stack exists.
+Starts the local stack (``local.stack``), schedules reminders a few seconds ahead through the same API
+as ``python -m reminders schedule``, lets the dialer place the calls through the fake sipgate, whose
+callees answer the webhook over HTTP, prints every call as it happens and the reminders' final table,
+and stops everything. The exit status is 0 when every reminder ended with its expected outcome.
+
+``--scenario`` picks scenarios (default: confirm, cancel and no-answer); ``--dynamodb moto`` uses
+moto's DynamoDB instead of DynamoDB Local.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Callable, Sequence
+import threading
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
-_LAYER = str(Path(__file__).resolve().parents[1] / "layers" / "aiflow")
-if _LAYER not in sys.path:
-    sys.path.insert(0, _LAYER)  # on Lambda the layer provides aiflow; here it is a folder of the repo
+from local.sipgate import NO_ANSWER, CalleeScript, confirms_by_voice, presses, stays_silent
+from local.stack import LocalStack
+from reminders.config import SchedulingConfig
+from reminders.models import ReminderRecord, utc_now
+from reminders.scheduling import ReminderScheduler, parse_reminder
 
-from aiflow.testing import CallSimulator, LambdaTarget, SimulatedCall, SimulatorError  # noqa: E402
-from examples.appointment_assistant import create_assistant  # noqa: E402
-
-WEBHOOK_TOKEN = "demo-webhook-token"
+# Short waits so that the whole demo, retries included, plays out in about a minute.
+DEMO_PARAMETERS = {
+    "CallWindow": "00:00-23:59",  # any hour of the day is calling time in the demo
+    "CallsPerSecond": "5",
+    "AnswerTimeoutSeconds": "8",
+    "RetryDelayMinutes": "0.2",
+}
+DEADLINE_SECONDS = 150
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """One scripted call: the patient's moves, each followed by what the assistant must have said."""
-
     name: str
     title: str
-    play: Callable[[SimulatedCall], None]
+    reminder: dict[str, object]
+    callee: CalleeScript | None
+    expected_status: str
 
 
-def _confirms_by_voice(call: SimulatedCall) -> None:
-    call.assert_said("appointment with us tomorrow")
-    call.say("Yes, I'll be there.")
-    call.assert_said("is confirmed")
-    call.assert_hung_up()
-
-
-def _cancels_by_key_after_silence(call: SimulatedCall) -> None:
-    call.stay_silent()
-    call.assert_said("are you still there?")
-    call.press("2")
-    call.assert_said("is cancelled")
-    call.assert_hung_up()
-
-
-def _never_answers_clearly(call: SimulatedCall) -> None:
-    call.say("Who is this?")
-    call.assert_said("didn't catch that")
-    call.stay_silent()
-    call.assert_said("are you still there?")
-    call.say("I'm not sure, maybe.")
-    call.assert_said("will call you back")
-    call.assert_hung_up()
-
-
-SCENARIOS = (
-    Scenario("confirm", "The patient confirms by voice.", _confirms_by_voice),
-    Scenario("cancel", "The patient stays silent, then cancels with key 2.", _cancels_by_key_after_silence),
-    Scenario("unclear", "The patient never answers clearly: the practice will call back.", _never_answers_clearly),
-)
-
-
-def play(scenario: Scenario) -> bool:
-    """Play one scenario, print its transcript and verdict, and tell whether it went as scripted."""
-    assistant = create_assistant(webhook_token=WEBHOOK_TOKEN)
-    simulator = CallSimulator(LambdaTarget(assistant.lambda_handler), WEBHOOK_TOKEN)
-    print(f"=== {scenario.name}: {scenario.title}")
-    call: SimulatedCall | None = None
-    try:
-        call = simulator.start_call(direction="outbound")
-        scenario.play(call)
-    except (AssertionError, SimulatorError) as error:
-        if call is not None:
-            print(call.transcript_text())
-        # The messages end with the transcript, printed just above.
-        print(f"--> NOT as scripted: {str(error).split('\n\nTranscript:')[0]}\n")
-        return False
-    print(call.transcript_text())
-    print(f"--> as scripted (ended by the {call.ended_by})\n")
-    return True
+SCENARIOS = {
+    scenario.name: scenario
+    for scenario in (
+        Scenario(
+            "confirm",
+            "Erika confirms by voice (German)",
+            {
+                "reminder_id": "demo-confirm",
+                "to_phone_number": "+4915790000001",
+                "name": "Erika Mustermann",
+                "language": "de-DE",
+                "location": "Praxis Dr. Weber, Königsallee 12",
+            },
+            confirms_by_voice("Ja, ich komme."),
+            "confirmed",
+        ),
+        Scenario(
+            "cancel",
+            "John cancels with key 2 (English)",
+            {
+                "reminder_id": "demo-cancel",
+                "to_phone_number": "+4915790000002",
+                "name": "John Smith",
+                "language": "en-US",
+            },
+            presses("2"),
+            "cancelled",
+        ),
+        Scenario(
+            "no-answer",
+            "Max never picks up: called twice, then no answer",
+            {
+                "reminder_id": "demo-no-answer",
+                "to_phone_number": "+4915790000003",
+                "name": "Max Muster",
+                "language": "de-DE",
+                "max_attempts": 2,
+            },
+            NO_ANSWER,
+            "no_answer",
+        ),
+        Scenario(
+            "silent",
+            "Lena answers but never says a word",
+            {
+                "reminder_id": "demo-silent",
+                "to_phone_number": "+4915790000004",
+                "name": "Lena Schmidt",
+                "language": "de-DE",
+            },
+            stays_silent,
+            "no_decision",
+        ),
+    )
+}
+DEFAULT_SCENARIOS = ("confirm", "cancel", "no-answer")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m local.demo", description="Play scripted reminder calls.")
-    parser.add_argument("--scenario", choices=[scenario.name for scenario in SCENARIOS], help="play only this call")
+    parser = argparse.ArgumentParser(prog="python -m local.demo", description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", action="append", choices=sorted(SCENARIOS), help="repeat for several")
+    parser.add_argument("--dynamodb", choices=("auto", "local", "moto"), default="auto")
+    parser.add_argument("--work-dir", type=Path, default=Path(".local-stack"), help="logs of the functions")
     args = parser.parse_args(argv)
-    chosen = [scenario for scenario in SCENARIOS if args.scenario in (None, scenario.name)]
-    results = [play(scenario) for scenario in chosen]
-    print(f"{sum(results)} of {len(results)} calls went as scripted.")
-    return 0 if all(results) else 1
+    chosen = [SCENARIOS[name] for name in (args.scenario or DEFAULT_SCENARIOS)]
+    by_number = {str(scenario.reminder["to_phone_number"]).lstrip("+"): scenario for scenario in chosen}
+    printing = threading.Lock()
+
+    def show(number: str, line: str) -> None:
+        scenario = by_number.get(number)
+        with printing:
+            print(f"  [{scenario.name if scenario else number:>9}] {line}", flush=True)
+
+    started = time.monotonic()
+    print("Starting the local stack ...", flush=True)
+    with LocalStack(
+        work_dir=args.work_dir, dynamodb=args.dynamodb, parameter_overrides=DEMO_PARAMETERS, on_call_line=show
+    ) as stack:
+        print(f"  DynamoDB: {stack.info.dynamodb}; webhook: {stack.info.webhook_url}")
+        print(f"  function logs: {args.work_dir}/  (ready in {time.monotonic() - started:.1f} s)\n", flush=True)
+        for scenario in chosen:
+            stack.sipgate.script(str(scenario.reminder["to_phone_number"]), scenario.callee)
+        os.environ.update(stack.info.environment)  # the scheduling API finds the stack as the CLI would
+        scheduler = ReminderScheduler.from_config(SchedulingConfig.from_environ())
+        tomorrow = (time.time() // 86400 + 1) * 86400
+        for scenario in chosen:
+            reminder = parse_reminder(
+                {
+                    **scenario.reminder,
+                    "appointment_at": time.strftime("%Y-%m-%dT10:30:00", time.gmtime(tomorrow)),
+                    "time_zone": "Europe/Berlin",
+                    "call_at": (utc_now() + timedelta(seconds=3)).isoformat(),
+                }
+            )
+            scheduler.schedule(reminder)
+            print(f"scheduled {scenario.reminder['reminder_id']}: {scenario.title}", flush=True)
+        print()
+        records = _wait_for_outcomes(scheduler, chosen)
+        stack.sipgate.wait_for_callees(timeout=10)
+
+    print("\nreminder         name              status       outcome      via     attempts")
+    ok = True
+    for scenario in chosen:
+        record = records[_id(scenario)]
+        expected = record.status.value == scenario.expected_status
+        ok &= expected
+        print(
+            f"{record.reminder_id:<16} {record.name:<17} {record.status.value:<12} "
+            f"{(record.outcome.value if record.outcome else '-'):<12} "
+            f"{(record.outcome_via.value if record.outcome_via else '-'):<7} {record.attempts}"
+            f"{'' if expected else f'   <- expected {scenario.expected_status}'}"
+        )
+    print(f"\n{'All' if ok else 'Not all'} reminders ended as expected ({time.monotonic() - started:.0f} s).")
+    return 0 if ok else 1
+
+
+def _wait_for_outcomes(scheduler: ReminderScheduler, chosen: list[Scenario]) -> dict[str, ReminderRecord]:
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while True:
+        records = {record.reminder_id: record for record in (scheduler.status(_id(s)) for s in chosen)}
+        if all(record.is_decided for record in records.values()) or time.monotonic() > deadline:
+            return records
+        time.sleep(0.5)
+
+
+def _id(scenario: Scenario) -> str:
+    return str(scenario.reminder["reminder_id"])
 
 
 if __name__ == "__main__":

@@ -9,8 +9,10 @@ source, Scheduler and TTL. ``stop()`` ends all of it. Nothing here is imported b
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -53,6 +55,7 @@ class LocalStack:
         stack_name: str = "aiflow-local",
         function_concurrency: int = 2,
         retry_visibility_seconds: int = 2,
+        on_call_line: Callable[[str, str], None] | None = None,
     ) -> None:
         self.work_dir = work_dir
         self.stack_name = stack_name
@@ -60,6 +63,7 @@ class LocalStack:
         self._overrides = dict(parameter_overrides or {})
         self._concurrency = function_concurrency
         self._retry_visibility = retry_visibility_seconds
+        self._on_call_line = on_call_line
         self._stoppers: list[Any] = []
         self.functions: dict[str, LocalFunction] = {}
         self.sipgate: FakeSipgate
@@ -92,10 +96,17 @@ class LocalStack:
         }
         self._endpoints = {"default": moto_url, "dynamodb": dynamodb_url}
 
-        self.sipgate = FakeSipgate(token="", ai_flow_id=LOCAL_AI_FLOW_ID, flow_number=LOCAL_FLOW_NUMBER)
+        self.sipgate = FakeSipgate(
+            token="", ai_flow_id=LOCAL_AI_FLOW_ID, flow_number=LOCAL_FLOW_NUMBER, on_line=self._on_call_line
+        )
         sipgate_url = self.sipgate.start()
         self._stoppers.append(self.sipgate.stop)
-        overrides = {"SipgateBaseUrl": sipgate_url, "AiFlowId": LOCAL_AI_FLOW_ID, **self._overrides}
+        overrides = {
+            "SipgateBaseUrl": sipgate_url,
+            "AiFlowId": LOCAL_AI_FLOW_ID,
+            "BillingDevice": "e2",
+            **self._overrides,
+        }
         self.resources = LocalStackResources(
             stack_name=self.stack_name,
             client=self.client,
@@ -152,6 +163,8 @@ class LocalStack:
 
     def _start_moto(self) -> str:
         from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per AWS request is noise here
 
         port = dynamodb_local.free_port()
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)

@@ -118,6 +118,12 @@ class LocalStackResources:
         for logical_id, resource in resources_of_type(self.template, "AWS::Scheduler::ScheduleGroup").items():
             self._create_schedule_group(logical_id, resource.get("Properties", {}))
         self._create_secrets()
+        for logical_id in self.template["Resources"]:
+            # Not emulated (the HTTP API, log groups, alarms, the layer): a name to refer to, nothing behind it.
+            self._references.setdefault(
+                logical_id,
+                {"Ref": f"{self.stack_name}-{logical_id}", "Arn": f"arn:aws:local:{REGION}:{ACCOUNT_ID}:{logical_id}"},
+            )
 
     def _create_table(self, logical_id: str) -> None:
         client = self.client("dynamodb")

@@ -7,8 +7,8 @@ import logging
 import pytest
 
 from aiflow.testing import CallSimulator, SimulatedCall
+from examples import simulated_calls as demo
 from examples.appointment_assistant import create_assistant
-from local import demo
 
 TOKEN = "example-webhook-token"
 

@@ -14,9 +14,10 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from aiflow import phone
+from reminders.calling_window import CallingWindow
 from reminders.models import Language
 
-__all__ = ["ConfigError", "DialerConfig", "WebhookConfig", "read_secure_parameter"]
+__all__ = ["ConfigError", "DialerConfig", "SchedulingConfig", "WebhookConfig", "read_secure_parameter"]
 
 SECRET_CACHE_SECONDS = 300
 
@@ -72,6 +73,7 @@ class DialerConfig(_EnvironmentConfig):
     call_queue_arn: str | None = None
     scheduler_group: str | None = None
     scheduler_role_arn: str | None = None
+    dead_letter_queue_arn: str | None = None  # where a schedule puts a message it could not deliver
 
     @field_validator("call_window")
     @classmethod
@@ -82,11 +84,35 @@ class DialerConfig(_EnvironmentConfig):
         return value
 
 
-def read_secure_parameter(name: str) -> str:
-    """An SSM SecureString, decrypted and cached for a few minutes (a rotated token arrives by itself)."""
+class SchedulingConfig(_EnvironmentConfig):
+    """What scheduling reminders needs (``reminders.scheduling``, ``python -m reminders``).
+
+    The variables have the dialer's names; ``reminders.cli`` also reads them from a stack's Outputs.
+    """
+
+    table_name: str = Field(min_length=1)
+    call_queue_url: str = Field(min_length=1)
+    call_queue_arn: str = Field(min_length=1)
+    scheduler_group: str = Field(min_length=1)
+    scheduler_role_arn: str = Field(min_length=1)
+    dead_letter_queue_arn: str | None = None
+    call_window: str = "08:00-20:00"
+    lead_time_hours: Annotated[int, Field(ge=0, le=24 * 14)] = 24
+
+    @field_validator("call_window")
+    @classmethod
+    def _window(cls, value: str) -> str:
+        return str(CallingWindow.parse(value))
+
+
+def read_secure_parameter(name: str, *, force_fetch: bool = False) -> str:
+    """An SSM SecureString, decrypted and cached for a few minutes (a rotated token arrives by itself).
+
+    ``force_fetch`` skips the cache (and refills it): for a caller that has reason to think it changed.
+    """
     from aws_lambda_powertools.utilities import parameters  # deferred: costs ~50 ms, needed once per cache period
 
-    value = parameters.get_parameter(name, decrypt=True, max_age=SECRET_CACHE_SECONDS)
+    value = parameters.get_parameter(name, decrypt=True, max_age=SECRET_CACHE_SECONDS, force_fetch=force_fetch)
     if not isinstance(value, str) or not value:
         raise ConfigError(f"SSM parameter {name} is empty")
     return value

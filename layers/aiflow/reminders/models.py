@@ -14,6 +14,7 @@ from aiflow import phone
 
 __all__ = [
     "DECIDED",
+    "REMINDER_ID_PATTERN",
     "HistoryEntry",
     "Language",
     "Outcome",
@@ -67,6 +68,8 @@ DECIDED = frozenset(
 )
 
 _REMINDER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$")
+# For other models that carry a reminder id (the dialer's queue messages): one rule for every entrance.
+REMINDER_ID_PATTERN = _REMINDER_ID.pattern
 
 
 class Reminder(BaseModel):
@@ -151,6 +154,7 @@ class ReminderRecord(Reminder):
     outcome_session_id: str | None = None
     decided_at: datetime | None = None
     answered_attempt: int = 0
+    attempt_started_at: datetime | None = None  # when the current attempt was claimed (the answer check needs it)
     last_error: str | None = None
     schedule_name: str | None = None
     created_at: datetime = Field(default_factory=lambda: utc_now())

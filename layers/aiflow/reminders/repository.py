@@ -141,7 +141,8 @@ class ReminderRepository:
         now = self._now()
         return self._update(
             reminder_id,
-            "SET attempts = :attempt, #status = :calling, updated_at = :now, history = list_append(history, :entry)",
+            "SET attempts = :attempt, #status = :calling, attempt_started_at = :now, updated_at = :now,"
+            " history = list_append(history, :entry)",
             "attempts = :previous AND #status IN (:scheduled, :calling)",
             {
                 ":attempt": {"N": str(attempt)},
@@ -151,6 +152,31 @@ class ReminderRepository:
                 ":now": {"S": now.isoformat()},
                 ":entry": _history("dialling", now, f"attempt {attempt}"),
             },
+        )
+
+    def release_attempt(self, reminder_id: str, attempt: int, reason: str) -> bool:
+        """Give back a claimed attempt whose call was certainly not placed, so that a retry may claim it again.
+
+        Only the dialer that knows sipgate did not take the call (429, 5xx, refused connection) calls this;
+        ``False`` if the attempt is no longer the current one or was answered meanwhile.
+        """
+        now = self._now()
+        return (
+            self._update(
+                reminder_id,
+                "SET attempts = :previous, #status = :scheduled, updated_at = :now,"
+                " history = list_append(history, :entry)",
+                "attempts = :attempt AND #status = :calling AND answered_attempt < :attempt",
+                {
+                    ":attempt": {"N": str(attempt)},
+                    ":previous": {"N": str(attempt - 1)},
+                    ":calling": {"S": ReminderStatus.CALLING.value},
+                    ":scheduled": {"S": ReminderStatus.SCHEDULED.value},
+                    ":now": {"S": now.isoformat()},
+                    ":entry": _history("not placed", now, f"attempt {attempt}: {reason}"),
+                },
+            )
+            is not None
         )
 
     def record_answer(self, reminder_id: str, attempt: int, session_id: str) -> bool:

@@ -1,0 +1,114 @@
+"""The dialer Lambda: call-queue batches, and Scheduler or EventBridge invocations, handed to the dialer.
+
+- **SQS** (the call queue): the records of one batch are handled concurrently with Powertools' batch
+  utility; a record that must come again fails alone (``ReportBatchItemFailures``).
+- **EventBridge Scheduler** invoking the function directly: the event is the message itself.
+- **An EventBridge rule**: the message is the event's ``detail``.
+
+Both direct invocations raise when the message must come again, so that Lambda's asynchronous retries and
+its on-failure destination take over. The message format is documented in :mod:`reminders.scheduling`,
+what happens to a message in :mod:`reminders.dialer`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
+from aws_lambda_powertools.utilities.batch import AsyncBatchProcessor, EventType, async_process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from aiflow.outbound import OutboundClient
+from reminders.config import ConfigError, DialerConfig, read_secure_parameter
+from reminders.dialer import Dialer, RetryLater
+from reminders.repository import ReminderRepository
+from reminders.scheduling import CallDelivery, ScheduleTarget
+
+logger = Logger(service="dialer")
+copy_config_to_registered_loggers(source_logger=logger, include={"reminders", "aiflow"})
+
+CONNECT_TIMEOUT = 3.05
+READ_TIMEOUT = 10.0
+# Claim to the last POST's answer; with the function's 60 s timeout it leaves room for the steps around it.
+DIAL_BUDGET = timedelta(seconds=40)
+
+
+@functools.cache
+def _config() -> DialerConfig:
+    return DialerConfig.from_environ()
+
+
+def _schedule_target(config: DialerConfig) -> ScheduleTarget:
+    if config.call_queue_arn is None or config.scheduler_group is None or config.scheduler_role_arn is None:
+        raise ConfigError(
+            "invalid configuration: CALL_QUEUE_ARN, SCHEDULER_GROUP and SCHEDULER_ROLE_ARN must be set: "
+            "calls deferred by more than 15 minutes are scheduled"
+        )
+    return ScheduleTarget(
+        group=config.scheduler_group,
+        role_arn=config.scheduler_role_arn,
+        queue_arn=config.call_queue_arn,
+        dead_letter_arn=config.dead_letter_queue_arn,
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _dialer(token: str) -> Dialer:
+    """The dialer for the current sipgate token; a rotated token (read through a cache) builds a new one."""
+    config = _config()
+    delivery = CallDelivery(
+        boto3.client("sqs"),
+        config.call_queue_url,
+        scheduler=boto3.client("scheduler"),
+        target=_schedule_target(config),
+    )
+    outbound = OutboundClient(
+        token,
+        base_url=config.sipgate_base_url,
+        connect_timeout=CONNECT_TIMEOUT,
+        read_timeout=READ_TIMEOUT,
+        max_retries=0,  # the dialer tries again itself, each try within the calls-per-second cap
+    )
+    return Dialer(
+        config,
+        repository=ReminderRepository(config.table_name, client=boto3.client("dynamodb")),
+        outbound=outbound,
+        delivery=delivery,
+        dial_budget=DIAL_BUDGET,
+        request_timeout=timedelta(seconds=CONNECT_TIMEOUT + READ_TIMEOUT),
+    )
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    dialer = _dialer(read_secure_parameter(_config().sipgate_token_parameter))
+    records = event.get("Records")
+    if isinstance(records, list) and records and records[0].get("eventSource") == "aws:sqs":
+        return _handle_batch(dialer, event, context)
+    message = event["detail"] if "detail-type" in event else event
+    return {"disposition": dialer.handle(message).value}
+
+
+def _handle_batch(dialer: Dialer, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """One thread per record, so that the batch's calls go out side by side (the cap still holds)."""
+    processor = AsyncBatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+    with ThreadPoolExecutor(max_workers=len(event["Records"]), thread_name_prefix="dial") as pool:
+
+        async def handle_record(record: SQSRecord) -> str:
+            try:
+                disposition = await asyncio.get_running_loop().run_in_executor(pool, dialer.handle, record.body)
+            except RetryLater:
+                raise  # expected, and logged with its reason by the dialer
+            except Exception:
+                logger.exception("message %s failed and will come again", record.message_id)
+                raise
+            return disposition.value
+
+        return dict(async_process_partial_response(event, handle_record, processor, context))

@@ -1,0 +1,324 @@
+"""Placing reminder calls: what the dialer does with one call-queue message.
+
+:meth:`Dialer.handle` takes one message (the format is documented in :mod:`reminders.scheduling`) and
+returns a :class:`Disposition`, or raises :class:`RetryLater` when the message must come again (the SQS
+record fails, SQS redelivers it after the visibility timeout and after the redrive limit it lands in the
+dead-letter queue). Nothing here knows of Lambda: the repository, the outbound client, the delivery of
+follow-up messages, the clock and the sleep are given.
+
+A dial message, step by step:
+
+1. Store the reminder if the message carries one the table does not know; re-read it. Closed (decided or
+   cancelled) or the attempt already claimed: skip. Before ``call_at`` or outside the calling window (in the
+   callee's time zone): reschedule and deliver the message again when calling is allowed.
+2. Enqueue the answer check (delayed by the answer timeout plus the dial budget) **before** claiming the
+   attempt, so that it fires whatever happens to this invocation afterwards.
+3. Claim the attempt (the exactly-once guard: a conditional write on ``attempts``), then the callee's line.
+4. Take a slot of the calls-per-second cap (shared by every dialer through a DynamoDB counter per second)
+   and ``POST`` the call. 429, 5xx and refused connections are tried again within the dial budget, each
+   try with its own slot.
+
+How each ending leaves the reminder:
+
+- **Placed**: the attempt stays claimed; the answer check decides whether it is retried.
+- **Certainly not placed** (429, 5xx or no connection after the tries, line busy, no slot, an AWS error
+  before the POST): the attempt is released and :class:`RetryLater` raised, so the redelivered message can
+  claim the same attempt again. The answer check of the released claim finds the attempt unclaimed (or
+  claimed later, by the retry that enqueued its own check) and does nothing.
+- **Rejected** by sipgate (400/401/403/404): the reminder ends ``failed`` with the reason; not retried.
+- **Maybe placed** (read timeout, dropped connection, an unexpected answer): the callee's phone may ring,
+  so the message is not retried; the attempt stays claimed and the answer check retries it if unanswered.
+- **The invocation dies** anywhere after step 2: the redelivered message finds the attempt claimed and
+  skips it; the answer check then treats the attempt as unanswered. No reminder stays ``calling`` for ever
+  and none is dialled twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import requests
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
+
+from aiflow.outbound import (
+    CallRateLimited,
+    CallRejected,
+    CallServerError,
+    CallTransportError,
+    OutboundCallError,
+    OutboundClient,
+    PlacedCall,
+)
+from aiflow.phone import mask
+from reminders.calling_window import CallingWindow
+from reminders.config import DialerConfig
+from reminders.models import Outcome, ReminderRecord, utc_now
+from reminders.repository import ReminderRepository
+from reminders.scheduling import (
+    CallDelivery,
+    CheckAnswerMessage,
+    DialMessage,
+    InvalidCallMessage,
+    parse_call_message,
+)
+
+__all__ = ["Dialer", "Disposition", "RetryLater"]
+
+logger = logging.getLogger(__name__)
+
+# A dial message may come a little before call_at (a schedule rounds to the second, SQS delays to the
+# second): that is on time.
+EARLY_TOLERANCE = timedelta(seconds=60)
+# How long after a call starts the callee's number counts as busy: the ringing plus a reminder conversation.
+LINE_HOLD = timedelta(minutes=10)
+# How long after the appointment a callback from the callee still finds the reminder.
+KEEP_LINE_AFTER_APPOINTMENT = timedelta(days=1)
+# A slot is only taken while this much of its second remains, so that the request reaches sipgate within
+# the second it was counted in.
+SLOT_MARGIN = 0.3
+POST_TRIES = 3
+FIRST_BACKOFF = 0.5  # seconds before the second try, doubled before each further one
+
+
+class Disposition(StrEnum):
+    """What became of one message."""
+
+    DIALLED = "dialled"
+    MAYBE_DIALLED = "maybe dialled"  # no clear answer from sipgate; the answer check takes over
+    FAILED = "failed"  # sipgate refused the call for good; the reminder is closed as failed
+    DEFERRED = "deferred"  # too early or outside the calling window; delivered again later
+    DUPLICATE = "duplicate"  # the attempt was claimed before: the message came twice
+    CLOSED = "closed"  # the reminder is decided or cancelled
+    REJECTED = "rejected"  # the message is invalid
+    ANSWERED = "answered"  # the check found the attempt answered
+    RETRY_SCHEDULED = "retry scheduled"  # the check found it unanswered and scheduled the next attempt
+    NO_ANSWER = "no answer"  # the check found the last attempt unanswered
+    STALE_CHECK = "stale check"  # the check belongs to a claim that was given back or superseded
+
+
+class RetryLater(Exception):
+    """The message could not be handled now and nothing was dialled: deliver it again later."""
+
+
+class _MaybePlaced(Exception):
+    """sipgate may have taken the call without confirming it."""
+
+
+class Dialer:
+    """Handles call-queue messages; thread-safe, so that one batch can dial concurrently."""
+
+    def __init__(
+        self,
+        config: DialerConfig,
+        *,
+        repository: ReminderRepository,
+        outbound: OutboundClient,
+        delivery: CallDelivery,
+        clock: Callable[[], datetime] = utc_now,
+        sleep: Callable[[float], None] = time.sleep,
+        dial_budget: timedelta = timedelta(seconds=40),
+        request_timeout: timedelta = timedelta(seconds=14),
+    ) -> None:
+        """``dial_budget`` bounds the time from claiming an attempt to the answer of its last POST.
+
+        ``request_timeout`` is the longest one POST can take (the outbound client's connect plus read
+        timeout): no try starts later than that before the budget ends. The answer check comes the answer
+        timeout plus the budget after the claim, so the callee always has the whole answer timeout.
+        """
+        self._config = config
+        self._window = CallingWindow.parse(config.call_window)
+        self._answer_timeout = timedelta(seconds=config.answer_timeout_seconds)
+        self._retry_delay = timedelta(minutes=config.retry_delay_minutes)
+        self._repository = repository
+        self._outbound = outbound
+        self._delivery = delivery
+        self._now = clock
+        self._sleep = sleep
+        self._dial_budget = dial_budget
+        self._request_timeout = request_timeout
+
+    def handle(self, body: str | bytes | Mapping[str, Any]) -> Disposition:
+        """Handle one message; raises :class:`RetryLater` (or an AWS error) when it must be delivered again."""
+        try:
+            message = parse_call_message(body)
+        except InvalidCallMessage as error:
+            return self._reject(error.reminder_id, error.reason)
+        if isinstance(message, DialMessage):
+            return self._dial(message)
+        return self._check_answer(message)
+
+    # Dialling.
+
+    def _dial(self, message: DialMessage) -> Disposition:
+        reminder_id, attempt = message.reminder_id, message.attempt
+        if message.reminder is not None and self._repository.create(message.reminder):
+            logger.info("reminder %s stored from its dial message", reminder_id)
+        record = self._repository.get(reminder_id)
+        if record is None:
+            return self._reject(reminder_id, "unknown reminder: the message carries only its id")
+        if record.is_decided:
+            logger.info("reminder %s is %s: not dialling", reminder_id, record.status.value)
+            return Disposition.CLOSED
+        if attempt <= record.attempts:
+            logger.info("reminder %s attempt %d was claimed before: duplicate message", reminder_id, attempt)
+            return Disposition.DUPLICATE
+        if attempt != record.attempts + 1 or attempt > record.max_attempts:
+            reason = f"attempt {attempt} cannot follow attempt {record.attempts} of {record.max_attempts}"
+            return self._reject(reminder_id, reason)
+
+        now = self._now()
+        if record.call_at is not None and record.call_at > now + EARLY_TOLERANCE:
+            return self._defer(record, attempt, record.call_at, "the message came before the call time")
+        if not self._window.contains(now, record.zone):
+            opening = self._window.earliest_from(now, record.zone)
+            return self._defer(record, attempt, opening, f"outside the calling window {self._window}")
+
+        # The check first: if this invocation dies after the claim, the check still closes the attempt.
+        self._delivery.deliver_at(
+            CheckAnswerMessage(reminder_id=reminder_id, attempt=attempt),
+            now + self._answer_timeout + self._dial_budget,
+            time_zone=record.time_zone,
+        )
+        claimed = self._repository.start_attempt(reminder_id, attempt)
+        if claimed is None:
+            logger.info("reminder %s attempt %d was claimed meanwhile: duplicate message", reminder_id, attempt)
+            return Disposition.DUPLICATE
+        deadline = self._now() + self._dial_budget - self._request_timeout
+        try:
+            if not self._repository.claim_line(
+                claimed, attempt, claim_for=LINE_HOLD, keep_for=KEEP_LINE_AFTER_APPOINTMENT
+            ):
+                raise RetryLater(f"another reminder's call to {mask(claimed.to_phone_number)} is live")
+            placed = self._post(claimed, deadline)
+        except CallRejected as error:
+            detail = f"sipgate refused the call: HTTP {error.status}: {error.body[:200]}"
+            self._repository.record_outcome(reminder_id, Outcome.FAILED, detail=detail)
+            self._repository.release_line(claimed.to_phone_number, reminder_id)
+            logger.warning("reminder %s failed for good: %s", reminder_id, detail)
+            return Disposition.FAILED
+        except _MaybePlaced as error:
+            self._repository.note(reminder_id, "maybe placed", f"attempt {attempt}: {error}")
+            logger.warning("reminder %s attempt %d may have been placed: %s", reminder_id, attempt, error)
+            return Disposition.MAYBE_DIALLED
+        except Exception as error:
+            # Nothing reached sipgate: give the attempt back so that the redelivered message can claim it.
+            reason = str(error) or type(error).__name__
+            logger.warning("reminder %s attempt %d not placed, to be retried: %s", reminder_id, attempt, reason)
+            self._release(reminder_id, attempt, reason)
+            raise
+        self._repository.note(reminder_id, "placed", f"attempt {attempt}")
+        logger.info(
+            "reminder %s attempt %d: call to %s placed (HTTP %d)",
+            reminder_id,
+            attempt,
+            mask(placed.to_phone_number),
+            placed.status_code,
+        )
+        return Disposition.DIALLED
+
+    def _post(self, record: ReminderRecord, deadline: datetime) -> PlacedCall:
+        """The POST, tried again on 429, 5xx and refused connections; each try takes a slot of the cap.
+
+        No try starts after ``deadline``; :class:`RetryLater` when every try failed.
+        """
+        try_number = 1
+        while True:
+            self._take_slot(deadline)
+            try:
+                return self._outbound.call(
+                    ai_flow_id=self._config.ai_flow_id,
+                    billing_device=self._config.billing_device,
+                    to_phone_number=record.to_phone_number,
+                )
+            except CallRejected:
+                raise
+            except (CallRateLimited, CallServerError, CallTransportError) as error:
+                if isinstance(error, CallTransportError) and not _never_sent(error):
+                    raise _MaybePlaced(str(error)) from error
+                wait = error.retry_after if error.retry_after is not None else FIRST_BACKOFF * 2 ** (try_number - 1)
+                if try_number == POST_TRIES or self._now() + timedelta(seconds=wait) >= deadline:
+                    raise RetryLater(f"sipgate did not take the call: {error}") from error
+            except OutboundCallError as error:  # an answer that is neither 201 nor an error: maybe placed
+                raise _MaybePlaced(str(error)) from error
+            self._sleep(wait)
+            try_number += 1
+
+    def _take_slot(self, deadline: datetime) -> None:
+        """Wait for a slot of the calls-per-second cap; :class:`RetryLater` if none is free before ``deadline``."""
+        while True:
+            now = self._now()
+            if now >= deadline:
+                raise RetryLater(f"no slot of the {self._config.calls_per_second} calls per second came free in time")
+            second, fraction = divmod(now.timestamp(), 1)
+            if fraction <= 1 - SLOT_MARGIN and self._repository.take_dial_slot(self._config.calls_per_second):
+                if self._now().timestamp() // 1 == second:
+                    return
+                continue  # the second ended while DynamoDB answered: the slot is spent, take the next one
+            self._sleep(1 - self._now().timestamp() % 1)
+
+    def _release(self, reminder_id: str, attempt: int, reason: str) -> None:
+        try:
+            self._repository.release_attempt(reminder_id, attempt, reason)
+        except Exception:
+            # The attempt stays claimed: its answer check treats it as unanswered, which is safe.
+            logger.exception("could not release attempt %d of reminder %s", attempt, reminder_id)
+
+    def _defer(self, record: ReminderRecord, attempt: int, at: datetime, reason: str) -> Disposition:
+        """Deliver the dial message again at ``at`` and note the new call time on the reminder."""
+        message = DialMessage(reminder_id=record.reminder_id, attempt=attempt)
+        name = self._delivery.deliver_at(message, at, time_zone=record.time_zone)
+        self._repository.reschedule(record.reminder_id, at, schedule_name=name, reason=reason)
+        logger.info("reminder %s attempt %d deferred to %s: %s", record.reminder_id, attempt, at.isoformat(), reason)
+        return Disposition.DEFERRED
+
+    # The answer check.
+
+    def _check_answer(self, message: CheckAnswerMessage) -> Disposition:
+        reminder_id, attempt = message.reminder_id, message.attempt
+        record = self._repository.get(reminder_id)
+        if record is None:
+            return self._reject(reminder_id, "unknown reminder")
+        if record.is_decided:
+            return Disposition.CLOSED
+        if record.answered_attempt >= attempt:
+            return Disposition.ANSWERED
+        now = self._now()
+        claimed_at = record.attempt_started_at
+        # Every claim enqueues its own check before it is made; a check that comes before its claim's answer
+        # timeout is over belongs to an earlier claim of the attempt that was given back.
+        if record.attempts != attempt or claimed_at is None or now < claimed_at + self._answer_timeout:
+            return Disposition.STALE_CHECK
+        if attempt >= record.max_attempts:
+            detail = f"none of {attempt} attempts was answered"
+            self._repository.record_outcome(reminder_id, Outcome.NO_ANSWER, detail=detail)
+            logger.info("reminder %s: %s", reminder_id, detail)
+            return Disposition.NO_ANSWER
+        retry_at = self._window.earliest_from(now + self._retry_delay, record.zone)
+        self._defer(record, attempt + 1, retry_at, f"attempt {attempt} was not answered")
+        return Disposition.RETRY_SCHEDULED
+
+    def _reject(self, reminder_id: str | None, reason: str) -> Disposition:
+        logger.warning("rejected a message for reminder %s: %s", reminder_id or "(unknown)", reason)
+        if reminder_id is not None:
+            self._repository.note(reminder_id, "rejected", reason)  # no-op for a reminder the table lacks
+        return Disposition.REJECTED
+
+
+def _never_sent(error: CallTransportError) -> bool:
+    """Whether the request certainly never reached sipgate (no connection), so that sending it again is safe.
+
+    The SDK wraps requests' exception; only a failed connect is certain. A read timeout or a dropped
+    connection may come after sipgate took the call.
+    """
+    cause = error.__cause__
+    if isinstance(cause, requests.ConnectTimeout):
+        return True
+    if isinstance(cause, requests.ConnectionError) and cause.args and isinstance(cause.args[0], MaxRetryError):
+        # urllib3's NewConnectionError (refused, unreachable, DNS) is a ConnectTimeoutError.
+        return isinstance(cause.args[0].reason, ConnectTimeoutError)
+    return False

@@ -1,0 +1,460 @@
+"""Scheduling reminder calls: the call queue's message format, its delivery, and the API users schedule with.
+
+The call queue's messages
+=========================
+
+Every message on the call queue, in a one-time schedule's input and in a direct Scheduler or EventBridge
+invocation of the dialer is one JSON object; ``kind`` says which:
+
+``{"kind": "dial", "reminder": {...}, "attempt": 1}``
+    Place attempt ``attempt`` (default 1) of the reminder. ``reminder`` is a whole reminder
+    (:class:`reminders.models.Reminder`: ``reminder_id``, ``to_phone_number``, ``appointment_at``,
+    ``time_zone``, ``name``, optional ``language``, ``location``, ``call_at``, ``max_attempts``). If the
+    table does not know the reminder yet, the dialer stores it first, so "call now" needs no separate
+    registration; if it does, the stored reminder wins and the copy is ignored.
+``{"kind": "dial", "reminder_id": "appt-1001", "attempt": 2}``
+    The same for a stored reminder. Dial messages never dial early: one that arrives before the reminder's
+    ``call_at`` or outside the calling window is delivered again when calling is allowed.
+``{"kind": "check_answer", "reminder_id": "appt-1001", "attempt": 1}``
+    Sent by the dialer itself, delayed by the answer timeout, before it dials: if the callee has not
+    answered that attempt by then, the reminder is retried after ``RETRY_DELAY_MINUTES`` or, after its last
+    attempt, closed as ``no_answer``.
+
+The attempt number makes every message idempotent: the dialer claims attempt *n* with a conditional write
+(:meth:`reminders.repository.ReminderRepository.start_attempt`), so a message delivered twice, two messages
+for one attempt or a schedule that fires again never ring the callee twice. A message that fails
+validation is rejected with its reason and never retried.
+
+Delivery
+========
+
+:class:`CallDelivery` puts a message on the call queue now, with an SQS delay of up to 15 minutes, or,
+further ahead, through an EventBridge Scheduler one-time schedule (``at(...)`` in the callee's time zone,
+``ActionAfterCompletion: DELETE``, a retry policy and a dead-letter queue) whose target is the queue.
+
+Scheduling for users
+====================
+
+:class:`ReminderScheduler` is what ``python -m reminders`` runs: ``schedule``, ``call_now``, ``cancel``,
+``status`` and ``list``. ``ReminderScheduler.from_config(SchedulingConfig.from_environ())`` builds one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Literal, Self
+from zoneinfo import ZoneInfo
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
+
+from reminders.calling_window import CallingWindow
+from reminders.config import ConfigError, SchedulingConfig
+from reminders.models import REMINDER_ID_PATTERN, Reminder, ReminderRecord, ReminderStatus, utc_now
+from reminders.repository import ReminderRepository
+
+__all__ = [
+    "SQS_MAX_DELAY",
+    "CallDelivery",
+    "CallMessage",
+    "CheckAnswerMessage",
+    "DialMessage",
+    "InvalidCallMessage",
+    "InvalidReminder",
+    "Problem",
+    "ReminderScheduler",
+    "ScheduleTarget",
+    "Scheduled",
+    "SchedulingError",
+    "parse_call_message",
+    "parse_reminder",
+    "schedule_name",
+]
+
+SQS_MAX_DELAY = timedelta(seconds=900)  # SQS DelaySeconds cannot exceed 15 minutes
+# A schedule may deliver a little late (Scheduler retries, a busy queue), never so late that a call is pointless.
+SCHEDULE_MAX_EVENT_AGE_SECONDS = 3600
+SCHEDULE_MAX_RETRIES = 10
+
+ReminderId = Annotated[str, StringConstraints(pattern=REMINDER_ID_PATTERN)]
+Attempt = Annotated[int, Field(ge=1, le=10)]  # Reminder.max_attempts is at most 10
+
+
+class DialMessage(BaseModel):
+    """Place attempt ``attempt`` of a reminder; carries the whole reminder or only its id."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["dial"] = "dial"
+    reminder_id: ReminderId
+    attempt: Attempt = 1
+    reminder: Reminder | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _id_from_reminder(cls, data: Any) -> Any:
+        # {"kind": "dial", "reminder": {...}} names its reminder once; the id is then taken from it.
+        if isinstance(data, dict) and "reminder_id" not in data and isinstance(data.get("reminder"), dict):
+            return {**data, "reminder_id": data["reminder"].get("reminder_id")}
+        return data
+
+    @model_validator(mode="after")
+    def _same_reminder(self) -> Self:
+        if self.reminder is not None and self.reminder.reminder_id != self.reminder_id:
+            raise ValueError("reminder_id and reminder.reminder_id differ")
+        return self
+
+
+class CheckAnswerMessage(BaseModel):
+    """Did the callee answer attempt ``attempt``? Sent delayed by the dialer before it dials."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["check_answer"] = "check_answer"
+    reminder_id: ReminderId
+    attempt: Attempt
+
+
+CallMessage = Annotated[DialMessage | CheckAnswerMessage, Field(discriminator="kind")]
+_CALL_MESSAGE: TypeAdapter[DialMessage | CheckAnswerMessage] = TypeAdapter(CallMessage)
+
+
+class InvalidCallMessage(ValueError):
+    """A message that is not a valid call message; ``reminder_id`` is its reminder's id if one could be read."""
+
+    def __init__(self, reason: str, reminder_id: str | None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.reminder_id = reminder_id
+
+
+def parse_call_message(body: str | bytes | Mapping[str, Any]) -> DialMessage | CheckAnswerMessage:
+    """The message in ``body`` (JSON text or an already decoded object); :class:`InvalidCallMessage` says why not."""
+    if isinstance(body, Mapping):
+        data: Any = dict(body)
+    else:
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise InvalidCallMessage(f"not JSON: {error}", None) from None
+    try:
+        return _CALL_MESSAGE.validate_python(data)
+    except ValidationError as error:
+        raise InvalidCallMessage(_describe(error), _readable_id(data)) from None
+
+
+def _readable_id(data: Any) -> str | None:
+    """The reminder id of an invalid message, when it has a well-formed one (for the reminder's history)."""
+    if not isinstance(data, dict):
+        return None
+    candidate = data.get("reminder_id")
+    if candidate is None and isinstance(data.get("reminder"), dict):
+        candidate = data["reminder"].get("reminder_id")
+    if isinstance(candidate, str) and re.fullmatch(REMINDER_ID_PATTERN, candidate):
+        return candidate
+    return None
+
+
+def _describe(error: ValidationError) -> str:
+    # Without the input values: they may hold a phone number, which must not reach the logs.
+    return "; ".join(f"{problem.field}: {problem.reason}" for problem in _problems(error))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with one field of a reminder."""
+
+    field: str
+    reason: str
+
+
+def _problems(error: ValidationError) -> list[Problem]:
+    problems = []
+    for detail in error.errors(include_url=False, include_input=False, include_context=False):
+        location = [str(part) for part in detail["loc"] if part not in ("dial", "check_answer")]
+        reason = detail["msg"].removeprefix("Value error, ")
+        problems.append(Problem(".".join(location) or "message", reason))
+    return problems
+
+
+class SchedulingError(Exception):
+    """A scheduling request that cannot be carried out; the message says why."""
+
+
+class InvalidReminder(SchedulingError):
+    """A reminder with invalid fields: ``problems`` names each field and what is wrong with it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(f"{problem.field}: {problem.reason}" for problem in problems))
+        self.problems = problems
+
+
+def parse_reminder(values: Mapping[str, Any]) -> Reminder:
+    """A :class:`Reminder` from user input (CLI flags, a CSV row); :class:`InvalidReminder` names every bad field."""
+    try:
+        return Reminder.model_validate(dict(values))
+    except ValidationError as error:
+        raise InvalidReminder(_problems(error)) from None
+
+
+def schedule_name(message: DialMessage | CheckAnswerMessage, at: datetime) -> str:
+    """A Scheduler-legal (``[0-9A-Za-z_.-]``, at most 64 characters), deterministic name for one delivery.
+
+    Delivering the same message at the same time twice gives the same name, so the second create fails
+    and no duplicate schedule exists; the digest keeps ids apart that differ only in characters replaced.
+    """
+    readable = re.sub(r"[^0-9A-Za-z_.-]", "_", message.reminder_id)[:24]
+    digest = hashlib.sha256(message.reminder_id.encode()).hexdigest()[:10]
+    kind = "d" if isinstance(message, DialMessage) else "c"
+    return f"{readable}-{digest}-{kind}{message.attempt}-{at.astimezone(UTC):%Y%m%dT%H%M%S}"
+
+
+@dataclass(frozen=True)
+class ScheduleTarget:
+    """Where one-time schedules deliver: the call queue, the role the Scheduler assumes, and the schedules' DLQ."""
+
+    group: str
+    role_arn: str
+    queue_arn: str
+    dead_letter_arn: str | None = None
+
+
+class CallDelivery:
+    """Puts call messages on the call queue: now, up to 15 minutes later (SQS delay), or later (a schedule)."""
+
+    def __init__(
+        self,
+        sqs: Any,
+        queue_url: str,
+        *,
+        scheduler: Any = None,
+        target: ScheduleTarget | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._sqs = sqs
+        self._queue_url = queue_url
+        self._scheduler = scheduler
+        self._target = target
+        self._now = clock
+
+    def send(self, message: DialMessage | CheckAnswerMessage, *, delay: timedelta = timedelta(0)) -> None:
+        """Put ``message`` on the queue, invisible for ``delay`` (at most :data:`SQS_MAX_DELAY`)."""
+        if not timedelta(0) <= delay <= SQS_MAX_DELAY:
+            raise ValueError(f"an SQS delay must be between 0 and {SQS_MAX_DELAY}, not {delay}")
+        self._sqs.send_message(
+            QueueUrl=self._queue_url,
+            MessageBody=message.model_dump_json(exclude_none=True),
+            DelaySeconds=math.ceil(delay.total_seconds()),
+        )
+
+    def deliver_at(self, message: DialMessage | CheckAnswerMessage, at: datetime, *, time_zone: str) -> str | None:
+        """Have ``message`` arrive at ``at``; the schedule's name if that took a schedule, else ``None``."""
+        wait = at - self._now()
+        if wait <= SQS_MAX_DELAY:
+            self.send(message, delay=max(wait, timedelta(0)))
+            return None
+        return self._schedule(message, at, time_zone)
+
+    def delete_schedule(self, name: str) -> bool:
+        """Delete a schedule; ``False`` if it is gone already (it deletes itself once it has fired)."""
+        scheduler, target = self._scheduling()
+        try:
+            scheduler.delete_schedule(Name=name, GroupName=target.group)
+        except scheduler.exceptions.ResourceNotFoundException:
+            return False
+        return True
+
+    def _schedule(self, message: DialMessage | CheckAnswerMessage, at: datetime, time_zone: str) -> str:
+        scheduler, target = self._scheduling()
+        # at() has whole seconds; rounding up means a schedule never fires before the moment asked for.
+        at = at.replace(microsecond=0) + timedelta(seconds=1) if at.microsecond else at
+        name = schedule_name(message, at)
+        destination: dict[str, Any] = {
+            "Arn": target.queue_arn,
+            "RoleArn": target.role_arn,
+            "Input": message.model_dump_json(exclude_none=True),
+            "RetryPolicy": {
+                "MaximumEventAgeInSeconds": SCHEDULE_MAX_EVENT_AGE_SECONDS,
+                "MaximumRetryAttempts": SCHEDULE_MAX_RETRIES,
+            },
+        }
+        if target.dead_letter_arn:
+            destination["DeadLetterConfig"] = {"Arn": target.dead_letter_arn}
+        local = at.astimezone(ZoneInfo(time_zone))
+        # A ConflictException means the same delivery was scheduled before (a repeated request): one is enough.
+        with contextlib.suppress(scheduler.exceptions.ConflictException):
+            scheduler.create_schedule(
+                Name=name,
+                GroupName=target.group,
+                # The callee's wall clock, as the issue asks. It is ambiguous only in the night hour when clocks
+                # fall back, and deliveries are calls and their answer checks: inside or just after the window.
+                ScheduleExpression=f"at({local:%Y-%m-%dT%H:%M:%S})",
+                ScheduleExpressionTimezone=time_zone,
+                FlexibleTimeWindow={"Mode": "OFF"},
+                ActionAfterCompletion="DELETE",
+                Description=f"{message.kind} attempt {message.attempt}",
+                Target=destination,
+            )
+        return name
+
+    def _scheduling(self) -> tuple[Any, ScheduleTarget]:
+        if self._scheduler is None or self._target is None:
+            raise ConfigError(
+                "delivering a call more than 15 minutes ahead needs EventBridge Scheduler: set CALL_QUEUE_ARN, "
+                "SCHEDULER_GROUP and SCHEDULER_ROLE_ARN"
+            )
+        return self._scheduler, self._target
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """What :meth:`ReminderScheduler.schedule` did: ``new`` is ``False`` when the reminder was there already."""
+
+    record: ReminderRecord
+    new: bool
+
+
+class ReminderScheduler:
+    """Schedule, call, cancel and look up reminders: the API behind ``python -m reminders``.
+
+    ``lead_time`` before the appointment is when a reminder is called unless it says ``call_at``; either is
+    moved into the calling window, and a reminder with no calling time left before its appointment is
+    refused.
+    """
+
+    def __init__(
+        self,
+        repository: ReminderRepository,
+        delivery: CallDelivery,
+        *,
+        window: CallingWindow,
+        lead_time: timedelta,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._repository = repository
+        self._delivery = delivery
+        self._window = window
+        self._lead_time = lead_time
+        self._now = clock
+
+    @classmethod
+    def from_config(cls, config: SchedulingConfig, *, clock: Callable[[], datetime] = utc_now) -> Self:
+        """A scheduler on the table, queue and Scheduler group that ``config`` names (boto3's default session)."""
+        import boto3  # deferred: importing this module for its message models must not need boto3
+
+        target = ScheduleTarget(
+            group=config.scheduler_group,
+            role_arn=config.scheduler_role_arn,
+            queue_arn=config.call_queue_arn,
+            dead_letter_arn=config.dead_letter_queue_arn,
+        )
+        delivery = CallDelivery(
+            boto3.client("sqs"), config.call_queue_url, scheduler=boto3.client("scheduler"), target=target, clock=clock
+        )
+        return cls(
+            ReminderRepository(config.table_name, client=boto3.client("dynamodb"), clock=clock),
+            delivery,
+            window=CallingWindow.parse(config.call_window),
+            lead_time=timedelta(hours=config.lead_time_hours),
+            clock=clock,
+        )
+
+    @property
+    def window(self) -> CallingWindow:
+        return self._window
+
+    def plan(self, reminder: Reminder) -> Reminder:
+        """``reminder`` with the ``call_at`` it will be called at; :class:`InvalidReminder` if there is none."""
+        now = self._now()
+        if reminder.appointment_at <= now:
+            raise InvalidReminder([Problem("appointment_at", "the appointment is in the past")])
+        wanted = reminder.call_at if reminder.call_at is not None else reminder.appointment_at - self._lead_time
+        call_at = self._window.earliest_from(max(wanted, now), reminder.zone)
+        if call_at >= reminder.appointment_at:
+            field = "call_at" if reminder.call_at is not None else "appointment_at"
+            reason = (
+                f"no calling time before the appointment: the calling window is {self._window} "
+                f"({reminder.time_zone}) and the earliest call would be {call_at:%Y-%m-%d %H:%M}"
+            )
+            raise InvalidReminder([Problem(field, reason)])
+        return reminder.model_copy(update={"call_at": call_at})
+
+    def schedule(self, reminder: Reminder) -> Scheduled:
+        """Store the reminder and have it called at its planned time; a known reminder is left as it is.
+
+        The delivery is created first and carries the whole reminder: should storing it fail afterwards,
+        the dialer stores it when the message arrives, and running the same request again finds the
+        delivery in place (its name is deterministic). A known reminder with different data is refused
+        (cancel it first), so that nothing changes silently.
+        """
+        planned = self.plan(reminder)
+        existing = self._repository.get(planned.reminder_id)
+        if existing is not None:
+            stored = existing.reminder().model_dump(exclude={"call_at"})
+            changed = [name for name, value in planned.model_dump(exclude={"call_at"}).items() if stored[name] != value]
+            if changed:
+                raise InvalidReminder(
+                    [
+                        Problem(name, f"reminder {planned.reminder_id} is already scheduled with another {name}")
+                        for name in changed
+                    ]
+                )
+            return Scheduled(existing, new=False)
+        assert planned.call_at is not None  # set by plan()
+        name = self._delivery.deliver_at(
+            DialMessage(reminder_id=planned.reminder_id, reminder=planned), planned.call_at, time_zone=planned.time_zone
+        )
+        self._repository.create(planned, schedule_name=name)
+        return Scheduled(self.status(planned.reminder_id), new=True)
+
+    def call_now(self, reminder_id: str) -> ReminderRecord:
+        """Dial the reminder's next attempt as soon as the calling window allows, instead of at its call time."""
+        record = self.status(reminder_id)
+        if record.is_decided:
+            raise SchedulingError(f"reminder {reminder_id} is {record.status.value}: there is nothing to call")
+        attempt = record.attempts + 1
+        if attempt > record.max_attempts:
+            raise SchedulingError(f"reminder {reminder_id} has had all its {record.max_attempts} attempts")
+        # The new call time first: the dialer defers a dial message that arrives before call_at.
+        if not self._repository.reschedule(reminder_id, self._now(), schedule_name=None, reason="call now"):
+            raise SchedulingError(f"reminder {reminder_id} was closed meanwhile")
+        self._delivery.send(DialMessage(reminder_id=reminder_id, attempt=attempt))
+        if record.schedule_name:
+            # The old schedule would only deliver a duplicate (the attempt is claimed once), but it is clutter.
+            self._delivery.delete_schedule(record.schedule_name)
+        return self.status(reminder_id)
+
+    def cancel(self, reminder_id: str) -> ReminderRecord:
+        """Mark the reminder cancelled and delete its pending schedule; a decided reminder stays as it is."""
+        record = self.status(reminder_id)
+        if not self._repository.cancel(reminder_id):
+            raise SchedulingError(f"reminder {reminder_id} is {self.status(reminder_id).status.value} already")
+        # A message already on its way is harmless: the dialer re-reads the reminder and skips a cancelled one.
+        if record.schedule_name:
+            self._delivery.delete_schedule(record.schedule_name)
+        return self.status(reminder_id)
+
+    def status(self, reminder_id: str) -> ReminderRecord:
+        record = self._repository.get(reminder_id)
+        if record is None:
+            raise SchedulingError(f"reminder {reminder_id} does not exist")
+        return record
+
+    def list(self, status: ReminderStatus | None = None) -> list[ReminderRecord]:
+        """Every reminder, or those with ``status``, by call time."""
+        records = list(self._repository.list(status))
+        return sorted(records, key=lambda record: (record.call_at or record.created_at, record.reminder_id))

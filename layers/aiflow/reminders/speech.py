@@ -1,0 +1,168 @@
+"""What the reminder call says, in German and English: the phrases, the voices and spoken dates.
+
+Dates are written out here rather than with ``locale``: Lambda images carry no German locale, and
+``strftime`` would depend on the process's locale anyway. The text-to-speech voice reads "1. Dezember"
+as "erster Dezember" and "10:30 Uhr" as "zehn Uhr dreißig", so the written forms below are the spoken ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from aiflow import AzureTts
+from reminders.models import Language
+
+__all__ = ["Phrasebook", "phrasebook"]
+
+_GERMAN_WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
+_GERMAN_MONTHS = (
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
+_ENGLISH_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_ENGLISH_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _german_when(moment: datetime) -> str:
+    """``Dienstag, 1. Dezember um 10:30 Uhr``; a full hour without minutes (``um 10 Uhr``)."""
+    clock = f"{moment.hour}" if moment.minute == 0 else f"{moment.hour}:{moment.minute:02d}"
+    return f"{_GERMAN_WEEKDAYS[moment.weekday()]}, {moment.day}. {_GERMAN_MONTHS[moment.month - 1]} um {clock} Uhr"
+
+
+def _english_when(moment: datetime) -> str:
+    """``Tuesday, December 1 at 10:30 AM``; a full hour without minutes (``at 10 AM``)."""
+    hour = moment.hour % 12 or 12
+    clock = f"{hour}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}"
+    half = "AM" if moment.hour < 12 else "PM"
+    return f"{_ENGLISH_WEEKDAYS[moment.weekday()]}, {_ENGLISH_MONTHS[moment.month - 1]} {moment.day} at {clock} {half}"
+
+
+@dataclass(frozen=True)
+class Phrasebook:
+    """Everything the call says in one language. Fields with ``{name}``, ``{when}`` or ``{location}`` are templates."""
+
+    voice: AzureTts
+    when: Callable[[datetime], str]
+    greeting: str
+    callback_greeting: str
+    appointment: str
+    location: str
+    question: str
+    repeat_hint: str
+    person_hint: str
+    not_understood: str
+    key_not_used: str
+    still_there: str
+    confirmed: str
+    cancelled: str
+    silent_goodbye: str
+    unclear_goodbye: str
+    connecting: str
+    transfer_failed: str
+    no_transfer: str
+    unknown_caller: str
+    technical_problem: str
+
+
+_GERMAN = Phrasebook(
+    voice=AzureTts(language=Language.GERMAN.value, voice="de-DE-KatjaNeural"),
+    when=_german_when,
+    greeting="Guten Tag, {name}, hier ist die automatische Terminerinnerung.",
+    callback_greeting="Guten Tag, {name}, Sie haben uns wegen Ihres Termins zurückgerufen.",
+    appointment="Sie haben einen Termin am {when}.",
+    location="Ort: {location}.",
+    question=(
+        "Um den Termin zu bestätigen, sagen Sie Ja oder drücken Sie die 1. "
+        "Um ihn abzusagen, sagen Sie Nein oder drücken Sie die 2."
+    ),
+    repeat_hint="Zum Wiederholen drücken Sie die Sterntaste.",
+    person_hint="Um mit einem Mitarbeiter zu sprechen, drücken Sie die 0.",
+    not_understood="Entschuldigung, das habe ich nicht verstanden.",
+    key_not_used="Diese Taste ist nicht belegt.",
+    still_there="Sind Sie noch da?",
+    confirmed="Vielen Dank! Ihr Termin am {when} ist bestätigt. Wir freuen uns auf Sie. Auf Wiederhören.",
+    cancelled="Ihr Termin am {when} ist abgesagt. Vielen Dank für Ihre Rückmeldung. Auf Wiederhören.",
+    silent_goodbye=(
+        "Ich kann Sie leider nicht hören. Ihr Termin bleibt bestehen. "
+        "Falls Sie absagen möchten, melden Sie sich bitte bei uns. Auf Wiederhören."
+    ),
+    unclear_goodbye=(
+        "Ich konnte Sie leider nicht verstehen. Ihr Termin bleibt bestehen. "
+        "Falls Sie absagen möchten, melden Sie sich bitte bei uns. Auf Wiederhören."
+    ),
+    connecting="Einen Moment bitte, ich verbinde Sie mit einem Mitarbeiter.",
+    transfer_failed="Leider ist gerade niemand erreichbar.",
+    no_transfer="Leider kann ich Sie gerade nicht mit einem Mitarbeiter verbinden.",
+    unknown_caller=(
+        "Guten Tag, hier ist die automatische Terminerinnerung. "
+        "Zu Ihrer Nummer liegt gerade keine offene Terminerinnerung vor. Auf Wiederhören."
+    ),
+    technical_problem=(
+        "Entschuldigung, bei uns ist gerade ein technischer Fehler aufgetreten. "
+        "Falls es nicht weitergeht, rufen wir Sie später noch einmal an."
+    ),
+)
+
+_ENGLISH = Phrasebook(
+    voice=AzureTts(language=Language.ENGLISH.value, voice="en-US-JennyNeural"),
+    when=_english_when,
+    greeting="Hello {name}, this is your automated appointment reminder.",
+    callback_greeting="Hello {name}, you called us back about your appointment.",
+    appointment="You have an appointment on {when}.",
+    location="Location: {location}.",
+    question="To confirm it, say yes or press 1. To cancel it, say no or press 2.",
+    repeat_hint="To hear this again, press star.",
+    person_hint="To speak to someone, press 0.",
+    not_understood="Sorry, I didn't understand that.",
+    key_not_used="That key does nothing here.",
+    still_there="Are you still there?",
+    confirmed="Thank you! Your appointment on {when} is confirmed. See you then. Goodbye.",
+    cancelled="Your appointment on {when} is cancelled. Thank you for letting us know. Goodbye.",
+    silent_goodbye=(
+        "I'm afraid I can't hear you. Your appointment stays as booked. "
+        "If you need to cancel, please get in touch with us. Goodbye."
+    ),
+    unclear_goodbye=(
+        "I'm afraid I couldn't understand you. Your appointment stays as booked. "
+        "If you need to cancel, please get in touch with us. Goodbye."
+    ),
+    connecting="One moment please, I'll put you through to someone.",
+    transfer_failed="Sorry, nobody is available right now.",
+    no_transfer="Sorry, I can't put you through to anyone right now.",
+    unknown_caller=(
+        "Hello, this is the automated appointment reminder. "
+        "There is no open reminder for your number right now. Goodbye."
+    ),
+    technical_problem="Sorry, something went wrong on our side. If we can't continue, we'll call you back later.",
+)
+
+_PHRASEBOOKS = {Language.GERMAN: _GERMAN, Language.ENGLISH: _ENGLISH}
+
+
+def phrasebook(language: Language) -> Phrasebook:
+    return _PHRASEBOOKS[language]

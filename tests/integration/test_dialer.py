@@ -1,0 +1,552 @@
+"""The dialer Lambda against the moto server and a fake sipgate on loopback: what is dialled, and how often."""
+
+from __future__ import annotations
+
+import json
+import math
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import boto3
+import pytest
+from test_dialer_harness import (
+    BILLING_DEVICE,
+    FLOW_ID,
+    TOKEN,
+    Clock,
+    FakeContext,
+    FakeSipgate,
+    Poller,
+    Reply,
+    Resources,
+    atomic_dynamodb_writes,
+    create_resources,
+    delayed_messages,
+    end_delays,
+    fire_schedule,
+    make_dialer,
+    midday_zone,
+    records_event,
+    reminder_payload,
+    repository,
+    send,
+    serve_sipgate,
+)
+
+from functions.dialer import app
+from reminders.calling_window import CallingWindow
+from reminders.dialer import Dialer, Disposition, RetryLater
+from reminders.models import Outcome, Reminder, ReminderRecord, ReminderStatus
+from reminders.scheduling import CallDelivery, ReminderScheduler
+
+EVENTS = Path(__file__).resolve().parents[2] / "events" / "dialer"
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+@pytest.fixture(autouse=True)
+def _atomic_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    atomic_dynamodb_writes(monkeypatch)
+
+
+@pytest.fixture
+def sipgate() -> Iterator[FakeSipgate]:
+    yield from serve_sipgate()
+
+
+@pytest.fixture
+def resources(dynamodb_table: str) -> Resources:
+    return create_resources(dynamodb_table, max_receive_count=3)
+
+
+@pytest.fixture
+def handler(resources: Resources, sipgate: FakeSipgate, monkeypatch: pytest.MonkeyPatch) -> Iterator[Handler]:
+    """``app.lambda_handler`` configured as template.yaml configures it, its token in SSM (on moto)."""
+    parameter = f"/test/{uuid.uuid4().hex}/sipgate-token"
+    boto3.client("ssm").put_parameter(Name=parameter, Value=TOKEN, Type="SecureString")
+    environment = {
+        "TABLE_NAME": resources.table,
+        "SIPGATE_TOKEN_PARAMETER": parameter,
+        "SIPGATE_BASE_URL": sipgate.url,
+        "AI_FLOW_ID": FLOW_ID,
+        "BILLING_DEVICE": BILLING_DEVICE,
+        "CALLS_PER_SECOND": "10",
+        "CALL_WINDOW": "08:00-20:00",
+        "RETRY_DELAY_MINUTES": "5",
+        "ANSWER_TIMEOUT_SECONDS": "120",
+        "CALL_QUEUE_URL": resources.queue_url,
+        "CALL_QUEUE_ARN": resources.queue_arn,
+        "SCHEDULER_GROUP": resources.group,
+        "SCHEDULER_ROLE_ARN": resources.role_arn,
+        "DEAD_LETTER_QUEUE_ARN": resources.dead_letter_arn,
+    }
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    caches = (app._config, app._dialer)  # a test may replace app._dialer; the caches are cleared all the same
+    for cache in caches:
+        cache.cache_clear()
+    yield app.lambda_handler
+    for cache in caches:
+        cache.cache_clear()
+
+
+def use(monkeypatch: pytest.MonkeyPatch, dialer: Dialer) -> None:
+    """Have the handler run ``dialer`` (built with a test clock) instead of the one it builds itself."""
+    monkeypatch.setattr(app, "_dialer", lambda token: dialer)
+
+
+def record(resources: Resources, reminder_id: str) -> ReminderRecord:
+    found = repository(resources).get(reminder_id)
+    assert found is not None, f"{reminder_id} is not in the table"
+    return found
+
+
+def events_of(found: ReminderRecord) -> list[str]:
+    return [entry.event for entry in found.history]
+
+
+def dial(reminder_id: str, number: str = "+4915790000687", **fields: Any) -> str:
+    return json.dumps({"kind": "dial", "reminder": reminder_payload(reminder_id, number, **fields)})
+
+
+def store(resources: Resources, reminder_id: str, number: str, clock: Clock | None = None, **fields: Any) -> None:
+    """A reminder in the table, due now on ``clock``."""
+    stored = repository(resources, clock or Clock())
+    assert stored.create(Reminder.model_validate(reminder_payload(reminder_id, number, **fields)))
+
+
+# A batch.
+
+
+def test_a_batch_dials_each_good_reminder_once_and_rejects_the_invalid_records(
+    handler: Handler, resources: Resources, sipgate: FakeSipgate
+) -> None:
+    store(resources, "known-1", "+4915790000001")
+    store(resources, "known-2", "+4915790000002")
+    new_one = dial("new-1", "+4915790000003")
+    bodies = [
+        new_one,
+        json.dumps({"kind": "dial", "reminder_id": "known-1", "attempt": 1}),
+        "this is not JSON",
+        json.dumps({"kind": "dial", "reminder": reminder_payload("known-2", "12")}),  # no dialable number
+        json.dumps({"kind": "ring", "reminder_id": "known-1"}),
+        new_one,  # the same message twice in one batch, as SQS may deliver it
+    ]
+
+    response = handler(records_event(bodies), FakeContext())
+
+    assert response == {"batchItemFailures": []}, "invalid records are rejected, never retried"
+    assert sorted(sipgate.numbers()) == ["4915790000001", "4915790000003"]
+    for request in sipgate.received:
+        assert request.path == f"/v3/ai-flows/{FLOW_ID}/call"
+        assert request.headers["authorization"] == f"Bearer {TOKEN}"
+        assert request.body["billingDevice"] == BILLING_DEVICE
+    created = record(resources, "new-1")
+    assert (created.status, created.attempts) == (ReminderStatus.CALLING, 1)
+    assert events_of(created).count("dialling") == 1
+    assert events_of(record(resources, "known-1"))[-1] == "placed"
+    rejected = record(resources, "known-2")
+    assert (rejected.status, rejected.attempts) == (ReminderStatus.SCHEDULED, 0)
+    assert rejected.history[-1].event == "rejected"
+    assert "to_phone_number" in (rejected.history[-1].detail or "")
+
+
+def test_a_redelivered_record_does_not_dial_again(handler: Handler, resources: Resources, sipgate: FakeSipgate) -> None:
+    event = records_event([dial("appt-1")])
+
+    first, second = handler(event, FakeContext()), handler(event, FakeContext())
+
+    assert first == second == {"batchItemFailures": []}
+    assert len(sipgate.received) == 1
+    assert record(resources, "appt-1").attempts == 1
+
+
+# sipgate's answers.
+
+
+def test_429_then_201_is_tried_again_within_the_delivery(
+    handler: Handler, resources: Resources, sipgate: FakeSipgate
+) -> None:
+    sipgate.script(Reply(429, {"Retry-After": "0"}), Reply(201))
+
+    response = handler(records_event([dial("appt-1")]), FakeContext())
+
+    assert response == {"batchItemFailures": []}
+    assert len(sipgate.received) == 2
+    assert events_of(record(resources, "appt-1"))[-1] == "placed"
+
+
+def test_429_asking_for_a_long_wait_fails_the_record_and_the_redelivery_dials(
+    handler: Handler, resources: Resources, sipgate: FakeSipgate
+) -> None:
+    sipgate.script(Reply(429, {"Retry-After": "3600"}), Reply(201))
+    send(resources.queue_url, dial("appt-1"))
+    poller = Poller(handler, resources)
+
+    poller.poll_once()
+    released = record(resources, "appt-1")
+    assert (released.status, released.attempts) == (ReminderStatus.SCHEDULED, 0), "the attempt is given back"
+    assert released.history[-1].event == "not placed"
+    assert "429" in (released.history[-1].detail or "")
+
+    poller.drain()
+
+    assert len(sipgate.received) == 2
+    assert poller.invocations == 2
+    dialled = record(resources, "appt-1")
+    assert (dialled.status, dialled.attempts) == (ReminderStatus.CALLING, 1)
+    assert events_of(dialled)[-1] == "placed"
+
+
+def test_500_every_time_ends_in_the_dead_letter_queue_without_a_call(
+    handler: Handler, resources: Resources, sipgate: FakeSipgate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sipgate.script(Reply(500))
+    clock = Clock()
+    use(monkeypatch, make_dialer(resources, sipgate, clock=clock, sleep=lambda seconds: time.sleep(min(seconds, 0.05))))
+    send(resources.queue_url, dial("appt-1"))
+
+    Poller(handler, resources).drain()
+
+    dead = boto3.client("sqs").receive_message(QueueUrl=resources.dead_letter_url, MaxNumberOfMessages=10)
+    assert [json.loads(message["Body"])["reminder"]["reminder_id"] for message in dead["Messages"]] == ["appt-1"]
+    assert len(sipgate.received) == 3 * 3, "three receives (the redrive limit), three tries each"
+    left = record(resources, "appt-1")
+    assert (left.status, left.attempts) == (ReminderStatus.SCHEDULED, 0)
+    assert events_of(left).count("not placed") == 3
+
+    # The answer checks each try enqueued come later and find nothing to do: no call, no retry.
+    clock.advance(200)
+    assert end_delays(resources.queue_url) == 3
+    Poller(handler, resources).drain()
+    assert len(sipgate.received) == 9
+    assert delayed_messages(resources.queue_url) == []
+    assert record(resources, "appt-1").attempts == 0
+
+
+def test_404_is_recorded_as_failed_and_not_retried(
+    handler: Handler, resources: Resources, sipgate: FakeSipgate
+) -> None:
+    sipgate.script(Reply(404))
+
+    response = handler(records_event([dial("appt-1")]), FakeContext())
+
+    assert response == {"batchItemFailures": []}
+    assert len(sipgate.received) == 1
+    failed = record(resources, "appt-1")
+    assert (failed.status, failed.outcome) == (ReminderStatus.FAILED, Outcome.FAILED)
+    assert "HTTP 404" in (failed.last_error or "")
+    assert repository(resources).find_line("+4915790000687") is None, "a failed call holds no line"
+
+
+def test_a_read_timeout_is_not_sent_again_and_the_answer_check_takes_over(
+    resources: Resources, sipgate: FakeSipgate
+) -> None:
+    sipgate.script(Reply(201, delay=2.0))
+    dialer = make_dialer(resources, sipgate, read_timeout=0.3)
+
+    assert dialer.handle(dial("appt-1")) == Disposition.MAYBE_DIALLED
+
+    assert len(sipgate.received) == 1, "the call may ring: it is never sent twice"
+    kept = record(resources, "appt-1")
+    assert (kept.status, kept.attempts) == (ReminderStatus.CALLING, 1)
+    assert kept.history[-1].event == "maybe placed"
+    assert [body["kind"] for body, _ in delayed_messages(resources.queue_url)] == ["check_answer"]
+
+
+def test_a_refused_connection_gives_the_attempt_back_for_the_retry(resources: Resources, sipgate: FakeSipgate) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    dialer = make_dialer(
+        resources, sipgate, base_url=f"http://127.0.0.1:{closed_port}", sleep=lambda seconds: time.sleep(0.01)
+    )
+
+    with pytest.raises(RetryLater, match="no answer from"):
+        dialer.handle(dial("appt-1"))
+
+    released = record(resources, "appt-1")
+    assert (released.status, released.attempts) == (ReminderStatus.SCHEDULED, 0)
+    assert make_dialer(resources, sipgate).handle(dial("appt-1")) == Disposition.DIALLED
+
+
+def test_a_number_on_a_live_call_is_not_rung_for_another_reminder(resources: Resources, sipgate: FakeSipgate) -> None:
+    dialer = make_dialer(resources, sipgate)
+    assert dialer.handle(dial("first", "+4915790000687")) == Disposition.DIALLED
+
+    with pytest.raises(RetryLater, match="is live"):
+        dialer.handle(dial("second", "+49 1579 0000687"))
+
+    assert len(sipgate.received) == 1
+    assert record(resources, "second").attempts == 0
+
+
+# The cap.
+
+
+def test_two_dialers_together_stay_within_the_calls_per_second_cap(
+    handler: Handler, resources: Resources, sipgate: FakeSipgate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cap, per_batch = 4, 8
+    dialers = {name: make_dialer(resources, sipgate, calls_per_second=cap) for name in ("one", "two")}
+    # Two Lambda instances: each thread's invocation builds on its own dialer (own clients, own HTTP pool).
+    monkeypatch.setattr(app, "_dialer", lambda token: dialers[threading.current_thread().name])
+    batches = {
+        name: records_event([dial(f"{name}-{index}", f"+4915790{offset + index:05d}") for index in range(per_batch)])
+        for name, offset in (("one", 100), ("two", 200))
+    }
+    responses: dict[str, dict[str, Any]] = {}
+
+    def invoke(name: str) -> None:
+        responses[name] = handler(batches[name], FakeContext())
+
+    threads = [threading.Thread(target=invoke, args=(name,), name=name) for name in batches]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert responses == {"one": {"batchItemFailures": []}, "two": {"batchItemFailures": []}}
+    assert len(sipgate.received) == 2 * per_batch
+    per_second = sipgate.calls_per_second()
+    # Each call counts against the second its slot was taken in, and no slot is used in the last 0.3 s of its
+    # second: the request reaches sipgate within the second it was counted in.
+    assert max(per_second.values()) <= cap, f"calls per wall-clock second: {sorted(per_second.items())}"
+    arrivals = sorted(request.at for request in sipgate.received)
+    assert arrivals[-1] - arrivals[0] > 1.5, "16 calls at 4 per second take slots in 4 seconds (unlimited: 0.2 s)"
+    counters = boto3.client("dynamodb").scan(
+        TableName=resources.table,
+        FilterExpression="begins_with(pk, :rate)",
+        ExpressionAttributeValues={":rate": {"S": "RATE#"}},
+    )["Items"]
+    slots = [int(counter["dials"]["N"]) for counter in counters]
+    assert max(slots) == cap, "the shared counter gave out exactly the cap in the busy seconds"
+    assert sum(slots) >= 2 * per_batch
+
+
+# The calling window.
+
+
+def test_outside_the_calling_window_the_call_is_scheduled_for_the_next_opening(
+    handler: Handler, resources: Resources, sipgate: FakeSipgate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    clock = Clock.at_local(21, 30, "Europe/Berlin")
+    use(monkeypatch, make_dialer(resources, sipgate, clock=clock))
+    send(resources.queue_url, dial("appt-1", time_zone="Europe/Berlin"))
+
+    Poller(handler, resources).drain()
+
+    assert sipgate.received == []
+    waiting = record(resources, "appt-1")
+    opening = datetime.combine(clock().astimezone(berlin).date() + timedelta(days=1), datetime.min.time(), berlin)
+    opening = opening.replace(hour=8)
+    assert waiting.call_at == opening
+    assert (waiting.status, waiting.attempts) == (ReminderStatus.SCHEDULED, 0)
+    assert waiting.schedule_name is not None
+    schedule = fire_schedule(resources, waiting.schedule_name)
+    assert schedule["ScheduleExpression"] == f"at({opening:%Y-%m-%d}T08:00:00)"
+    assert schedule["ScheduleExpressionTimezone"] == "Europe/Berlin"
+    assert schedule["ActionAfterCompletion"] == "DELETE"
+    assert schedule["FlexibleTimeWindow"] == {"Mode": "OFF"}
+    assert schedule["Target"]["RoleArn"] == resources.role_arn
+    assert schedule["Target"]["DeadLetterConfig"] == {"Arn": resources.dead_letter_arn}
+    assert schedule["Target"]["RetryPolicy"]["MaximumRetryAttempts"] > 0
+    assert json.loads(schedule["Target"]["Input"]) == {"kind": "dial", "reminder_id": "appt-1", "attempt": 1}
+
+    clock.advance(math.ceil((opening - clock()).total_seconds()))  # the morning; the schedule fired above
+    Poller(handler, resources).drain()
+
+    assert sipgate.numbers() == ["4915790000687"]
+    assert record(resources, "appt-1").attempts == 1
+
+
+def test_shortly_before_the_window_opens_the_message_waits_on_the_queue(
+    resources: Resources, sipgate: FakeSipgate
+) -> None:
+    clock = Clock.at_local(7, 50, "Europe/Berlin")
+    dialer = make_dialer(resources, sipgate, clock=clock)
+
+    assert dialer.handle(dial("appt-1", time_zone="Europe/Berlin")) == Disposition.DEFERRED
+
+    [(body, delay)] = delayed_messages(resources.queue_url)
+    assert body == {"kind": "dial", "reminder_id": "appt-1", "attempt": 1}
+    assert delay == pytest.approx(600, abs=2)  # the test clock is whole seconds off the wall clock
+    assert record(resources, "appt-1").schedule_name is None
+
+
+def test_a_message_before_the_call_time_waits_for_it(resources: Resources, sipgate: FakeSipgate) -> None:
+    dialer = make_dialer(resources, sipgate)
+    call_at = datetime.now(ZoneInfo(midday_zone())) + timedelta(minutes=5)
+
+    assert dialer.handle(dial("appt-1", call_at=call_at.isoformat())) == Disposition.DEFERRED
+
+    assert sipgate.received == []
+    [(_, delay)] = delayed_messages(resources.queue_url)
+    assert delay == pytest.approx(300, abs=2)
+
+
+# Cancelled before firing.
+
+
+def test_a_reminder_cancelled_before_its_call_is_not_dialled(
+    handler: Handler, resources: Resources, sipgate: FakeSipgate
+) -> None:
+    zone = ZoneInfo(midday_zone())
+    scheduler = ReminderScheduler(
+        repository(resources),
+        CallDelivery(
+            boto3.client("sqs"), resources.queue_url, scheduler=boto3.client("scheduler"), target=resources.target
+        ),
+        window=CallingWindow.parse("08:00-20:00"),
+        lead_time=timedelta(hours=24),
+    )
+    appointment = datetime.now(zone).replace(hour=11, minute=0, second=0, microsecond=0) + timedelta(days=3)
+    scheduled = scheduler.schedule(Reminder.model_validate(reminder_payload("appt-1", appointment_at=appointment)))
+    assert scheduled.new
+    name = scheduled.record.schedule_name
+    assert name is not None
+    schedule_input = boto3.client("scheduler").get_schedule(Name=name, GroupName=resources.group)["Target"]["Input"]
+
+    cancelled = scheduler.cancel("appt-1")
+
+    assert cancelled.status == ReminderStatus.CANCELLED
+    with pytest.raises(boto3.client("scheduler").exceptions.ResourceNotFoundException):
+        boto3.client("scheduler").get_schedule(Name=name, GroupName=resources.group)
+    # A delivery already under way when it was cancelled (the schedule had fired) still rings nobody.
+    send(resources.queue_url, schedule_input)
+    Poller(handler, resources).drain()
+    assert sipgate.received == []
+    assert record(resources, "appt-1").attempts == 0
+
+
+# No answer.
+
+
+def test_no_answer_is_retried_after_the_delay_and_ends_as_no_answer(
+    handler: Handler, resources: Resources, sipgate: FakeSipgate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock()
+    use(monkeypatch, make_dialer(resources, sipgate, clock=clock, retry_delay_minutes=5))
+    send(resources.queue_url, dial("appt-1", max_attempts=2))
+    poller = Poller(handler, resources)
+
+    poller.drain()
+    assert len(sipgate.received) == 1
+    [(check, delay)] = delayed_messages(resources.queue_url)
+    assert check == {"kind": "check_answer", "reminder_id": "appt-1", "attempt": 1}
+    assert delay == pytest.approx(120 + 40, abs=1), "the answer timeout plus the dial budget"
+
+    clock.advance(delay)
+    end_delays(resources.queue_url)
+    poller.drain()
+    [(retry, retry_delay)] = delayed_messages(resources.queue_url)
+    assert retry == {"kind": "dial", "reminder_id": "appt-1", "attempt": 2}
+    assert retry_delay == pytest.approx(300, abs=1)
+    assert events_of(record(resources, "appt-1"))[-1] == "rescheduled"
+
+    clock.advance(retry_delay)
+    end_delays(resources.queue_url)
+    poller.drain()
+    assert len(sipgate.received) == 2
+    assert record(resources, "appt-1").attempts == 2
+
+    clock.advance(160)
+    end_delays(resources.queue_url)
+    poller.drain()
+    closed = record(resources, "appt-1")
+    assert (closed.status, closed.outcome, closed.attempts) == (ReminderStatus.NO_ANSWER, Outcome.NO_ANSWER, 2)
+    assert delayed_messages(resources.queue_url) == []
+    assert len(sipgate.received) == 2
+
+
+def test_an_answered_call_is_not_retried(resources: Resources, sipgate: FakeSipgate) -> None:
+    clock = Clock()
+    dialer = make_dialer(resources, sipgate, clock=clock)
+    assert dialer.handle(dial("appt-1")) == Disposition.DIALLED
+    assert repository(resources).record_answer("appt-1", 1, "session-1")  # what the webhook does
+    [(check, delay)] = delayed_messages(resources.queue_url)
+
+    clock.advance(delay)
+    assert dialer.handle(check) == Disposition.ANSWERED
+    assert len(sipgate.received) == 1
+    assert record(resources, "appt-1").status == ReminderStatus.CALLING
+
+
+# A dialer that dies.
+
+
+class Died(BaseException):
+    """The Lambda timing out: no handler of the dialer runs any more."""
+
+
+def test_a_dialer_dying_after_its_claim_leaves_nothing_stuck_and_rings_nobody_twice(
+    resources: Resources, sipgate: FakeSipgate
+) -> None:
+    # A moment late in its second: the dialer waits for the next second's slot, and dies while it waits.
+    frozen = datetime.now(ZoneInfo(midday_zone())).replace(microsecond=900_000)
+
+    def die(seconds: float) -> None:
+        raise Died
+
+    with pytest.raises(Died):
+        make_dialer(resources, sipgate, clock=lambda: frozen, sleep=die).handle(dial("appt-1"))
+    claimed = record(resources, "appt-1")
+    assert (claimed.status, claimed.attempts) == (ReminderStatus.CALLING, 1)
+
+    clock = Clock(frozen - datetime.now(frozen.tzinfo))
+    revived = make_dialer(resources, sipgate, clock=clock, retry_delay_minutes=5)
+    assert revived.handle(dial("appt-1")) == Disposition.DUPLICATE, "the redelivered message does not dial"
+
+    [(check, delay)] = delayed_messages(resources.queue_url)
+    clock.advance(delay)
+    assert revived.handle(check) == Disposition.RETRY_SCHEDULED, "the check counts the lost attempt as unanswered"
+    assert sipgate.received == []
+    retry = {"kind": "dial", "reminder_id": "appt-1", "attempt": 2}
+    assert retry in [body for body, _ in delayed_messages(resources.queue_url)]
+
+
+# Wiring and samples.
+
+
+def test_the_function_takes_its_token_from_ssm_and_its_settings_from_the_environment(
+    handler: Handler, resources: Resources, sipgate: FakeSipgate
+) -> None:
+    message = {"kind": "dial", "reminder": reminder_payload("appt-1", "0049 1579 0000687")}
+
+    assert handler(message, FakeContext()) == {"disposition": "dialled"}
+
+    [request] = sipgate.received
+    assert request.headers["authorization"] == f"Bearer {TOKEN}"
+    assert request.body == {"billingDevice": BILLING_DEVICE, "toPhoneNumber": "4915790000687"}
+
+
+def test_the_function_refuses_to_start_without_the_scheduler_settings(
+    handler: Handler, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SCHEDULER_ROLE_ARN")
+
+    with pytest.raises(app.ConfigError, match="SCHEDULER_ROLE_ARN"):
+        handler({"kind": "dial", "reminder_id": "appt-1"}, FakeContext())
+
+
+def test_the_sample_events_are_handled(
+    handler: Handler, resources: Resources, sipgate: FakeSipgate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock.at_local(10, 0, "Europe/Berlin")
+    use(monkeypatch, make_dialer(resources, sipgate, clock=clock))
+    store(resources, "appt-1002", "+4915790000686", clock, time_zone="Europe/Berlin")
+    samples = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in EVENTS.glob("*.json")}
+
+    assert handler(samples["sqs-batch"], FakeContext()) == {"batchItemFailures": []}
+    assert handler(samples["scheduler-invocation"], FakeContext()) == {"disposition": "dialled"}
+    assert handler(samples["eventbridge-rule"], FakeContext()) == {"disposition": "dialled"}
+
+    assert sorted(sipgate.numbers()) == ["4915790000686", "4915790000687", "4915790000688", "4915790000689"]
+    assert record(resources, "appt-1001").location == "Smile Dental, Hauptstraße 1"

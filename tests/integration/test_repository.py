@@ -1,0 +1,316 @@
+"""ReminderRepository against the moto server: every conditional write wins once, and only when it should."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+from test_dialer_harness import atomic_dynamodb_writes
+
+from reminders.models import Outcome, Reminder, ReminderStatus, Via
+from reminders.repository import ReminderRepository
+
+START = datetime(2030, 3, 1, 9, 0, 0, 500_000, tzinfo=UTC)
+NUMBER = "+4915790000687"
+
+
+class SettableClock:
+    def __init__(self, now: datetime = START) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture(autouse=True)
+def _atomic_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    atomic_dynamodb_writes(monkeypatch)
+
+
+@pytest.fixture
+def clock() -> SettableClock:
+    return SettableClock()
+
+
+@pytest.fixture
+def client(dynamodb_table: str) -> Any:
+    return boto3.client("dynamodb")
+
+
+@pytest.fixture
+def repo(dynamodb_table: str, client: Any, clock: SettableClock) -> ReminderRepository:
+    return ReminderRepository(dynamodb_table, client=client, clock=clock)
+
+
+def reminder(reminder_id: str = "appt-1", number: str = NUMBER, **fields: Any) -> Reminder:
+    values: dict[str, Any] = {
+        "reminder_id": reminder_id,
+        "to_phone_number": number,
+        "appointment_at": "2030-03-02T10:30:00",
+        "time_zone": "Europe/Berlin",
+        "name": "Ada Lovelace",
+    }
+    values.update(fields)
+    return Reminder.model_validate(values)
+
+
+# Reminders.
+
+
+def test_create_stores_a_scheduled_reminder_once(repo: ReminderRepository) -> None:
+    assert repo.create(reminder(), schedule_name="appt-1-schedule")
+    assert not repo.create(reminder(name="Someone Else")), "an existing id is never overwritten"
+
+    stored = repo.get("appt-1")
+    assert stored is not None
+    assert stored.reminder() == reminder(call_at=START)
+    assert (stored.status, stored.attempts, stored.outcome) == (ReminderStatus.SCHEDULED, 0, None)
+    assert stored.schedule_name == "appt-1-schedule"
+    assert stored.call_at == START, "no call_at: call now"
+    assert stored.appointment_at == datetime(2030, 3, 2, 9, 30, tzinfo=UTC)
+    assert [entry.event for entry in stored.history] == ["scheduled"]
+
+
+def test_get_of_an_unknown_reminder_is_none(repo: ReminderRepository) -> None:
+    assert repo.get("nobody") is None
+
+
+def test_list_gives_every_reminder_or_those_of_one_status_by_call_time(repo: ReminderRepository) -> None:
+    for index, hour in enumerate((12, 10, 11)):
+        repo.create(reminder(f"appt-{index}", call_at=f"2030-03-01T{hour}:00:00"))
+    repo.claim_line(_record(repo, "appt-0"), 1, claim_for=timedelta(minutes=5), keep_for=timedelta(days=1))
+    assert repo.start_attempt("appt-2", 1) is not None
+
+    assert sorted(record.reminder_id for record in repo.list()) == ["appt-0", "appt-1", "appt-2"]
+    assert [record.reminder_id for record in repo.list(ReminderStatus.SCHEDULED)] == ["appt-1", "appt-0"]
+    assert [record.reminder_id for record in repo.list(ReminderStatus.CALLING)] == ["appt-2"]
+    assert list(repo.list(ReminderStatus.CONFIRMED)) == []
+
+
+def test_each_attempt_is_claimed_exactly_once_and_in_order(repo: ReminderRepository, clock: SettableClock) -> None:
+    repo.create(reminder())
+
+    first = repo.start_attempt("appt-1", 1)
+
+    assert first is not None
+    assert (first.status, first.attempts, first.attempt_started_at) == (ReminderStatus.CALLING, 1, START)
+    assert repo.start_attempt("appt-1", 1) is None, "a second claim of the same attempt loses"
+    assert repo.start_attempt("appt-1", 3) is None, "attempts cannot be skipped"
+    clock.advance(minutes=5)
+    second = repo.start_attempt("appt-1", 2)
+    assert second is not None
+    assert second.attempt_started_at == START + timedelta(minutes=5)
+    assert repo.start_attempt("unknown", 1) is None
+
+
+def test_of_many_concurrent_claims_of_one_attempt_one_wins(dynamodb_table: str, repo: ReminderRepository) -> None:
+    repo.create(reminder())
+    contenders = [ReminderRepository(dynamodb_table, client=boto3.client("dynamodb")) for _ in range(8)]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda contender: contender.start_attempt("appt-1", 1), contenders))
+
+    assert sum(result is not None for result in results) == 1
+    assert _record(repo, "appt-1").attempts == 1
+
+
+def test_a_released_attempt_can_be_claimed_again(repo: ReminderRepository) -> None:
+    repo.create(reminder())
+    repo.start_attempt("appt-1", 1)
+
+    assert repo.release_attempt("appt-1", 1, "HTTP 503")
+    assert not repo.release_attempt("appt-1", 1, "HTTP 503"), "released already"
+
+    released = _record(repo, "appt-1")
+    assert (released.status, released.attempts) == (ReminderStatus.SCHEDULED, 0)
+    assert released.history[-1].event == "not placed"
+    assert released.history[-1].detail == "attempt 1: HTTP 503"
+    assert repo.start_attempt("appt-1", 1) is not None
+
+
+def test_an_answered_or_decided_attempt_is_not_released(repo: ReminderRepository) -> None:
+    repo.create(reminder("answered"))
+    repo.start_attempt("answered", 1)
+    repo.record_answer("answered", 1, "session-1")
+    repo.create(reminder("decided", number="+4915790000688"))
+    repo.start_attempt("decided", 1)
+    repo.record_outcome("decided", Outcome.CONFIRMED, via=Via.KEY)
+
+    assert not repo.release_attempt("answered", 1, "late")
+    assert not repo.release_attempt("decided", 1, "late")
+    assert _record(repo, "answered").attempts == 1
+
+
+def test_an_answer_is_recorded_once_per_attempt(repo: ReminderRepository) -> None:
+    repo.create(reminder())
+    repo.start_attempt("appt-1", 1)
+
+    assert repo.record_answer("appt-1", 1, "session-1")
+    assert not repo.record_answer("appt-1", 1, "session-1"), "the same session_start twice"
+    assert _record(repo, "appt-1").answered_attempt == 1
+    assert not repo.record_answer("unknown", 1, "session-2")
+
+
+def test_the_first_outcome_wins(repo: ReminderRepository, clock: SettableClock) -> None:
+    repo.create(reminder())
+    repo.start_attempt("appt-1", 1)
+    clock.advance(minutes=1)
+
+    assert repo.record_outcome("appt-1", Outcome.CONFIRMED, via=Via.SPEECH, session_id="session-1")
+    assert not repo.record_outcome("appt-1", Outcome.NO_ANSWER, detail="late check")
+
+    decided = _record(repo, "appt-1")
+    assert (decided.status, decided.outcome, decided.outcome_via) == (
+        ReminderStatus.CONFIRMED,
+        Outcome.CONFIRMED,
+        Via.SPEECH,
+    )
+    assert decided.outcome_session_id == "session-1"
+    assert decided.decided_at == START + timedelta(minutes=1)
+    assert decided.last_error is None
+    assert decided.history[-1].detail == "by speech"
+
+
+def test_a_failure_outcome_keeps_its_reason(repo: ReminderRepository) -> None:
+    repo.create(reminder())
+
+    assert repo.record_outcome("appt-1", Outcome.FAILED, detail="HTTP 404: unknown flow")
+
+    failed = _record(repo, "appt-1")
+    assert (failed.status, failed.last_error) == (ReminderStatus.FAILED, "HTTP 404: unknown flow")
+
+
+def test_cancel_closes_an_open_reminder_only(repo: ReminderRepository) -> None:
+    repo.create(reminder("open"))
+    repo.create(reminder("decided", number="+4915790000688"))
+    repo.record_outcome("decided", Outcome.NO_DECISION)
+
+    assert repo.cancel("open")
+    assert not repo.cancel("open"), "cancelled already"
+    assert not repo.cancel("decided")
+    assert not repo.cancel("unknown")
+    assert _record(repo, "open").status == ReminderStatus.CANCELLED
+    assert _record(repo, "decided").status == ReminderStatus.NO_DECISION
+    assert repo.start_attempt("open", 1) is None, "a cancelled reminder is never dialled"
+    assert not repo.record_outcome("open", Outcome.CONFIRMED)
+
+
+def test_reschedule_moves_the_call_and_keeps_or_replaces_the_schedule_name(repo: ReminderRepository) -> None:
+    repo.create(reminder(), schedule_name="first")
+    later = datetime(2030, 3, 1, 18, 0, tzinfo=UTC)
+
+    assert repo.reschedule("appt-1", later, schedule_name=None, reason="call now")
+    assert (_record(repo, "appt-1").call_at, _record(repo, "appt-1").schedule_name) == (later, "first")
+    assert repo.reschedule("appt-1", later + timedelta(hours=1), schedule_name="second", reason="outside the window")
+
+    moved = _record(repo, "appt-1")
+    assert (moved.call_at, moved.schedule_name) == (later + timedelta(hours=1), "second")
+    assert moved.history[-1].event == "rescheduled"
+    assert moved.history[-1].detail == f"outside the window; call at {(later + timedelta(hours=1)).isoformat()}"
+    repo.cancel("appt-1")
+    assert not repo.reschedule("appt-1", later, schedule_name=None, reason="too late")
+
+
+def test_note_appends_to_a_known_reminder_and_creates_nothing(repo: ReminderRepository, client: Any) -> None:
+    repo.create(reminder())
+
+    repo.note("appt-1", "placed", "attempt 1")
+    repo.note("unknown", "rejected", "bad message")
+
+    assert _record(repo, "appt-1").history[-1].model_dump(exclude={"at"}) == {"event": "placed", "detail": "attempt 1"}
+    assert repo.get("unknown") is None
+    assert client.scan(TableName=repo.table_name)["Count"] == 1
+
+
+# Lines.
+
+
+def test_a_line_is_held_for_one_reminder_until_its_claim_ends(repo: ReminderRepository, clock: SettableClock) -> None:
+    repo.create(reminder("first"))
+    repo.create(reminder("second", number="0049 1579 0000687"))
+    hold = {"claim_for": timedelta(minutes=10), "keep_for": timedelta(days=1)}
+
+    assert repo.claim_line(_record(repo, "first"), 1, **hold)
+    assert not repo.claim_line(_record(repo, "second"), 1, **hold), "the number is on a live call"
+    assert repo.claim_line(_record(repo, "first"), 2, **hold), "the same reminder's next attempt"
+
+    clock.advance(minutes=10, seconds=2)
+    assert repo.claim_line(_record(repo, "second"), 1, **hold), "a lost call stops blocking the number"
+    claim = repo.find_line("4915790000687")
+    assert claim is not None
+    assert (claim.reminder.reminder_id, claim.attempt) == ("second", 1)
+
+
+def test_find_line_gives_the_reminder_until_the_line_expires(repo: ReminderRepository, clock: SettableClock) -> None:
+    repo.create(reminder())
+    repo.claim_line(_record(repo, "appt-1"), 2, claim_for=timedelta(minutes=10), keep_for=timedelta(hours=6))
+
+    claim = repo.find_line("+49 1579 0000687")
+
+    assert claim is not None
+    assert claim.reminder == _record(repo, "appt-1").reminder()
+    assert claim.attempt == 2
+    assert claim.claimed_until == (START + timedelta(minutes=10)).replace(microsecond=0)
+    clock.now = datetime(2030, 3, 2, 15, 31, tzinfo=UTC)  # the appointment (09:30 UTC) plus 6 hours, passed
+    assert repo.find_line(NUMBER) is None
+    assert repo.find_line("+4915790000999") is None
+
+
+def test_release_line_removes_only_the_releasing_reminders_line(repo: ReminderRepository, clock: SettableClock) -> None:
+    repo.create(reminder("first"))
+    repo.create(reminder("second"))
+    hold = {"claim_for": timedelta(minutes=1), "keep_for": timedelta(days=1)}
+    repo.claim_line(_record(repo, "first"), 1, **hold)
+    clock.advance(minutes=2)
+    repo.claim_line(_record(repo, "second"), 1, **hold)
+
+    repo.release_line(NUMBER, "first")
+    assert _line_owner(repo) == "second", "the first reminder's release does not touch the second's line"
+    repo.release_line(NUMBER, "second")
+    assert repo.find_line(NUMBER) is None
+
+
+# The calls-per-second cap.
+
+
+def test_each_second_has_at_most_its_cap_of_dial_slots(repo: ReminderRepository, clock: SettableClock) -> None:
+    assert [repo.take_dial_slot(3) for _ in range(4)] == [True, True, True, False]
+    clock.advance(seconds=1)
+    assert repo.take_dial_slot(3)
+
+
+def test_concurrent_dialers_share_one_cap(dynamodb_table: str, clock: SettableClock) -> None:
+    dialers = [ReminderRepository(dynamodb_table, client=boto3.client("dynamodb"), clock=clock) for _ in range(10)]
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        granted = list(pool.map(lambda dialer: dialer.take_dial_slot(4), dialers))
+
+    assert sum(granted) == 4
+
+
+def test_dial_counters_expire(repo: ReminderRepository, client: Any) -> None:
+    repo.take_dial_slot(1)
+
+    [item] = client.scan(TableName=repo.table_name)["Items"]
+
+    second = int(START.timestamp())
+    assert item["pk"] == {"S": f"RATE#{second}"}
+    assert int(item["expires_at"]["N"]) > second
+
+
+def _record(repo: ReminderRepository, reminder_id: str) -> Any:
+    found = repo.get(reminder_id)
+    assert found is not None
+    return found
+
+
+def _line_owner(repo: ReminderRepository) -> str:
+    claim = repo.find_line(NUMBER)
+    assert claim is not None
+    return claim.reminder.reminder_id

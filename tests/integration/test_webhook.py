@@ -1,0 +1,807 @@
+"""The webhook Lambda end to end: whole calls through ``functions/webhook/app.py:lambda_handler``.
+
+sipgate is played by the SDK's call simulator, wrapping every event as API Gateway's HTTP API does;
+DynamoDB and SSM are the moto server on loopback (tests/conftest.py). A reminder is set up the way the
+dialer leaves it: created, its attempt started and the callee's line claimed with a copy of it. Every
+test checks what the caller heard and what was stored on the reminder.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import json
+import logging
+import sys
+import threading
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from aiflow import DynamoDBSessionStore, StoredState
+from aiflow.testing import CallSimulator, FakeLambdaContext, LambdaTarget, SimulatedCall, http_api_event
+from reminders.config import ConfigError
+from reminders.models import Language, Outcome, Reminder, ReminderRecord, ReminderStatus, Via
+from reminders.repository import ReminderRepository
+
+APP_MODULE = "functions.webhook.app"
+TOKEN = "webhook-test-token"
+CALLEE = "+4915790000687"
+CALLEE_DIGITS = "4915790000687"
+TRANSFER_NUMBER = "+4921155667788"
+REMINDER_ID = "r-1"
+SAMPLE_EVENTS = Path(__file__).parents[2] / "events" / "webhook"
+SAMPLE_EVENTS_TOKEN = "local-webhook-token"
+HEADERS = {"Content-Type": "application/json", "X-API-TOKEN": TOKEN}
+
+GERMAN_WHEN = "Dienstag, 3. Dezember um 10:30 Uhr"
+ENGLISH_WHEN = "Tuesday, December 3 at 10:30 AM"
+
+
+# The webhook, started cold in each test.
+
+
+@dataclass
+class Webhook:
+    """The function module, and our own view of its table (with clients of our own, which never fail)."""
+
+    app: ModuleType
+    table: str
+    repository: ReminderRepository = field(init=False)
+    sessions: DynamoDBSessionStore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.repository = ReminderRepository(self.table)
+        self.sessions = DynamoDBSessionStore(self.table)
+
+    def simulator(self, token: str = TOKEN) -> CallSimulator:
+        return CallSimulator(LambdaTarget(self.app.lambda_handler), token)
+
+    def call(self, **start: Any) -> SimulatedCall:
+        """An outbound call to the callee, answered."""
+        return self.simulator().start_call(direction="outbound", to_phone_number=CALLEE, **start)
+
+    def post(self, body: str, headers: Mapping[str, str] = HEADERS, **event_fields: Any) -> dict[str, Any]:
+        event = {**http_api_event(body, headers), **event_fields}
+        result: dict[str, Any] = self.app.lambda_handler(event, FakeLambdaContext())
+        return result
+
+    def reminder(self, reminder_id: str = REMINDER_ID) -> ReminderRecord:
+        record = self.repository.get(reminder_id)
+        assert record is not None
+        return record
+
+    def session_state(self, session_id: str) -> StoredState:
+        return self.sessions.load(session_id)
+
+
+@pytest.fixture
+def token_parameter(aws_env: str) -> str:
+    name = f"/aiflow-test/{uuid.uuid4().hex}/webhook-token"
+    boto3.client("ssm").put_parameter(Name=name, Value=TOKEN, Type="SecureString")
+    return name
+
+
+def _cold_start() -> ModuleType:
+    """Import the function module anew, as a new execution environment does: it reads its configuration then."""
+    sys.modules.pop(APP_MODULE, None)
+    app = importlib.import_module(APP_MODULE)
+    # Powertools keeps the first handler of its logger for the whole process: point it at this test's stdout.
+    app.logger.registered_handler.setStream(sys.stdout)
+    return app
+
+
+@pytest.fixture
+def start_webhook(
+    dynamodb_table: str, token_parameter: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., Webhook]]:
+    monkeypatch.setenv("TABLE_NAME", dynamodb_table)
+    monkeypatch.setenv("WEBHOOK_TOKEN_PARAMETER", token_parameter)
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "de-DE")
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "AiFlowRemindersTest")
+    monkeypatch.delenv("TRANSFER_NUMBER", raising=False)
+
+    def start(**environment: str) -> Webhook:
+        for name, value in environment.items():
+            monkeypatch.setenv(name, value)
+        return Webhook(_cold_start(), dynamodb_table)
+
+    yield start
+    sys.modules.pop(APP_MODULE, None)
+
+
+@pytest.fixture
+def webhook(start_webhook: Callable[..., Webhook]) -> Webhook:
+    return start_webhook()
+
+
+def dial(webhook: Webhook, *, language: Language = Language.GERMAN, location: str | None = None) -> Reminder:
+    """Leave the reminder as the dialer does when it rings the callee: created, attempt 1 started, line claimed."""
+    if language is Language.GERMAN:
+        reminder = Reminder(
+            reminder_id=REMINDER_ID,
+            to_phone_number=CALLEE,
+            appointment_at=datetime(2030, 12, 3, 10, 30),
+            time_zone="Europe/Berlin",
+            name="Erika Mustermann",
+            language=language,
+            location=location,
+        )
+    else:  # given in UTC, spoken in the callee's own time zone
+        reminder = Reminder(
+            reminder_id=REMINDER_ID,
+            to_phone_number=CALLEE,
+            appointment_at=datetime(2030, 12, 3, 15, 30, tzinfo=UTC),
+            time_zone="America/New_York",
+            name="Jane Doe",
+            language=language,
+            location=location,
+        )
+    assert webhook.repository.create(reminder)
+    record = webhook.repository.start_attempt(REMINDER_ID, 1)
+    assert record is not None
+    assert webhook.repository.claim_line(record, 1, claim_for=timedelta(minutes=5), keep_for=timedelta(days=2))
+    return reminder
+
+
+# What every finished call must show.
+
+
+def assert_goodbye_then_hangup(call: SimulatedCall) -> None:
+    """The goodbye played to its end, and the hangup came only as the answer to its assistant_speech_ended."""
+    call.assert_hung_up()
+    assert call.actions[-1]["type"] == "hangup"
+    assert [event["type"] for event in call.events[-2:]] == ["assistant_speech_ended", "session_end"]
+    goodbye = call.actions[-2]
+    assert goodbye["type"] == "speak"
+    assert goodbye["barge_in"] == {"strategy": "none"}
+    assert not any(line.cut_off for line in call.transcript)
+
+
+def assert_decided(webhook: Webhook, call: SimulatedCall, outcome: Outcome, via: Via | None) -> ReminderRecord:
+    record = webhook.reminder()
+    assert record.status == ReminderStatus(outcome.value)
+    assert record.outcome is outcome
+    assert record.outcome_via == via
+    assert record.outcome_session_id == call.session_id
+    assert record.decided_at is not None
+    assert [entry.event for entry in record.history].count(outcome.value) == 1
+    assert webhook.repository.find_line(CALLEE) is None, "the line is released once decided"
+    return record
+
+
+def assert_open(webhook: Webhook) -> ReminderRecord:
+    record = webhook.reminder()
+    assert record.status is ReminderStatus.CALLING
+    assert record.outcome is None
+    return record
+
+
+def emitted_metrics(output: str) -> list[dict[str, Any]]:
+    """The EMF blobs Powertools printed: each a metric with its dimensions."""
+    blobs = [json.loads(line) for line in output.splitlines() if line.startswith('{"_aws"')]
+    return [
+        {**{name: blob[name] for names in definition["Dimensions"] for name in names}, "metric": metric["Name"]}
+        for blob in blobs
+        for definition in blob["_aws"]["CloudWatchMetrics"]
+        for metric in definition["Metrics"]
+    ]
+
+
+# Deciding.
+
+
+def test_confirm_by_voice(webhook: Webhook, capsys: pytest.CaptureFixture[str]) -> None:
+    dial(webhook, location="Praxis Dr. Sommer, Hauptstraße 5")
+    call = webhook.call()
+    call.assert_said("Guten Tag, Erika Mustermann, hier ist die automatische Terminerinnerung.")
+    call.assert_said(f"Sie haben einen Termin am {GERMAN_WHEN}. Ort: Praxis Dr. Sommer, Hauptstraße 5.")
+    call.assert_said("sagen Sie Ja oder drücken Sie die 1")
+    question = call.actions[0]
+    assert question["tts"] == {"provider": "azure", "language": "de-DE", "voice": "de-DE-KatjaNeural"}
+    assert question["user_input_timeout_seconds"] > 0
+
+    call.say("Ja, ich komme.")
+
+    call.assert_said(f"Vielen Dank! Ihr Termin am {GERMAN_WHEN} ist bestätigt.")
+    assert_goodbye_then_hangup(call)
+    record = assert_decided(webhook, call, Outcome.CONFIRMED, Via.SPEECH)
+    assert record.answered_attempt == 1
+    assert webhook.session_state(call.session_id) == StoredState(), "session_end finalises the call"
+    metrics = emitted_metrics(capsys.readouterr().out)
+    assert {"service": "aiflow-webhook", "outcome": "confirmed", "metric": "Outcomes"} in metrics
+    assert {"service": "aiflow-webhook", "event_type": "user_speak", "metric": "Events"} in metrics
+
+
+def test_confirm_by_key_in_english(webhook: Webhook) -> None:
+    dial(webhook, language=Language.ENGLISH)
+    call = webhook.call()
+    call.assert_said(
+        f"Hello Jane Doe, this is your automated appointment reminder. You have an appointment on {ENGLISH_WHEN}."
+    )
+    assert call.actions[0]["tts"] == {"provider": "azure", "language": "en-US", "voice": "en-US-JennyNeural"}
+
+    call.press("1")
+
+    call.assert_said(f"Your appointment on {ENGLISH_WHEN} is confirmed.")
+    assert_goodbye_then_hangup(call)
+    assert_decided(webhook, call, Outcome.CONFIRMED, Via.KEY)
+
+
+def test_cancel_by_voice(webhook: Webhook) -> None:
+    dial(webhook)
+    call = webhook.call()
+
+    call.say("Nein, ich kann leider nicht kommen.")
+
+    call.assert_said(f"Ihr Termin am {GERMAN_WHEN} ist abgesagt.")
+    assert_goodbye_then_hangup(call)
+    assert_decided(webhook, call, Outcome.CANCELLED, Via.SPEECH)
+
+
+def test_cancel_by_key(webhook: Webhook) -> None:
+    dial(webhook)
+    call = webhook.call()
+
+    call.press("2")
+
+    call.assert_said("ist abgesagt")
+    assert_goodbye_then_hangup(call)
+    assert_decided(webhook, call, Outcome.CANCELLED, Via.KEY)
+
+
+@pytest.mark.parametrize(
+    ("language", "answer", "outcome", "goodbye"),
+    [
+        (Language.GERMAN, "Nein, nicht absagen!", Outcome.CONFIRMED, "ist bestätigt"),
+        (Language.GERMAN, "Ich möchte den Termin nicht bestätigen.", Outcome.CANCELLED, "ist abgesagt"),
+        (Language.ENGLISH, "No, I don't want to cancel.", Outcome.CONFIRMED, "is confirmed"),
+        (Language.ENGLISH, "Yes, cancel it.", Outcome.CANCELLED, "is cancelled"),
+    ],
+)
+def test_negations_are_understood(
+    webhook: Webhook, language: Language, answer: str, outcome: Outcome, goodbye: str
+) -> None:
+    dial(webhook, language=language)
+    call = webhook.call()
+
+    call.say(answer)
+
+    call.assert_said(goodbye)
+    assert_goodbye_then_hangup(call)
+    assert_decided(webhook, call, outcome, Via.SPEECH)
+
+
+# Asking again.
+
+
+def test_repeat_on_request_and_on_star(webhook: Webhook) -> None:
+    dial(webhook)
+    call = webhook.call()
+
+    call.say("Wie bitte? Können Sie das wiederholen?")
+    call.assert_said(f"Sie haben einen Termin am {GERMAN_WHEN}.")
+    call.assert_said("drücken Sie die 2")
+    call.press("*")
+    call.assert_said(f"Sie haben einen Termin am {GERMAN_WHEN}.")
+    call.press("1")
+
+    call.assert_said("ist bestätigt")
+    assert_goodbye_then_hangup(call)
+    assert_decided(webhook, call, Outcome.CONFIRMED, Via.KEY)
+
+
+def test_unclear_answers_end_without_a_decision(webhook: Webhook) -> None:
+    dial(webhook)
+    call = webhook.call()
+
+    call.say("Hallo? Wer ist da?")
+    call.assert_said("Entschuldigung, das habe ich nicht verstanden.")
+    call.press("7")
+    call.assert_said("Diese Taste ist nicht belegt.")
+    call.say("Vielleicht, ich weiß es noch nicht.")
+
+    call.assert_said("Ich konnte Sie leider nicht verstehen. Ihr Termin bleibt bestehen.")
+    assert_goodbye_then_hangup(call)
+    record = assert_decided(webhook, call, Outcome.NO_DECISION, None)
+    assert record.last_error == "no clear answer"
+
+
+def test_two_silent_timeouts_end_without_a_decision(webhook: Webhook) -> None:
+    dial(webhook)
+    call = webhook.call()
+
+    call.stay_silent()
+    call.assert_said("Sind Sie noch da?")
+    call.stay_silent()
+
+    call.assert_said("Ich kann Sie leider nicht hören.")
+    assert_goodbye_then_hangup(call)
+    record = assert_decided(webhook, call, Outcome.NO_DECISION, None)
+    assert record.last_error == "no answer (silence)"
+
+
+def test_silences_count_only_in_a_row(webhook: Webhook) -> None:
+    dial(webhook)
+    call = webhook.call()
+
+    call.stay_silent()
+    call.say("Moment, wer ist da?")
+    call.stay_silent()
+
+    call.assert_said("Sind Sie noch da?")
+    assert_open(webhook)
+    call.say("Ja.")
+    assert_decided(webhook, call, Outcome.CONFIRMED, Via.SPEECH)
+
+
+def test_barge_in_answers_count(webhook: Webhook) -> None:
+    dial(webhook)
+    call = webhook.call()
+    assert call.actions[0]["barge_in"] == {"strategy": "minimum_characters", "minimum_characters": 2}
+
+    call.say("Ja", barged_in=True)
+
+    call.assert_said("ist bestätigt")
+    assert_goodbye_then_hangup(call)
+    assert_decided(webhook, call, Outcome.CONFIRMED, Via.SPEECH)
+
+
+def test_legacy_barge_in_with_words_is_an_answer(webhook: Webhook) -> None:
+    dial(webhook)
+    call = webhook.call()
+
+    call.barge_in_legacy()  # an interruption without words asks nothing
+    assert call.actions[-1]["type"] == "speak"
+    assert len(call.actions) == 1
+    call.barge_in_legacy("Bitte absagen.")
+
+    call.assert_said("ist abgesagt")
+    assert_goodbye_then_hangup(call)
+    assert_decided(webhook, call, Outcome.CANCELLED, Via.SPEECH)
+
+
+# A person.
+
+
+def test_transfer_that_nobody_takes_returns_to_the_question(start_webhook: Callable[..., Webhook]) -> None:
+    webhook = start_webhook(TRANSFER_NUMBER=TRANSFER_NUMBER)
+    dial(webhook)
+    call = webhook.call(transfer_answers=False)
+    call.assert_said("Um mit einem Mitarbeiter zu sprechen, drücken Sie die 0.")
+
+    call.press("0")
+
+    call.assert_said("Einen Moment bitte, ich verbinde Sie mit einem Mitarbeiter.")
+    assert call.transfers == [
+        {
+            "type": "transfer",
+            "session_id": call.session_id,
+            "target_phone_number": "4921155667788",
+            "caller_id_name": "Erika Mustermann",
+            "caller_id_number": CALLEE_DIGITS,
+            "timeout": 30,
+        }
+    ]
+    assert [event["type"] for event in call.events].count("session_start") == 2
+    call.assert_said("Leider ist gerade niemand erreichbar. Um den Termin zu bestätigen")
+
+    call.say("Kann ich bitte mit einem Mitarbeiter sprechen?")
+    call.assert_said("Leider ist gerade niemand erreichbar.")
+    assert len(call.transfers) == 1, "a transfer nobody took is not tried again"
+    call.press("1")
+
+    call.assert_said("ist bestätigt")
+    assert_goodbye_then_hangup(call)
+    assert_decided(webhook, call, Outcome.CONFIRMED, Via.KEY)
+
+
+def test_transfer_taken_ends_the_reminder_without_decision(start_webhook: Callable[..., Webhook]) -> None:
+    webhook = start_webhook(TRANSFER_NUMBER=TRANSFER_NUMBER)
+    dial(webhook)
+    call = webhook.call(transfer_answers=True)
+
+    call.say("I'd like to talk to a person.")
+
+    call.assert_transferred_to(TRANSFER_NUMBER)
+    assert call.ended_by == "transfer"
+    record = assert_decided(webhook, call, Outcome.NO_DECISION, None)
+    assert record.last_error == "transferred to a person"
+
+
+def test_no_transfer_without_a_transfer_number(webhook: Webhook) -> None:
+    dial(webhook)
+    call = webhook.call()
+    assert "die 0" not in call.transcript[0].text
+
+    call.press("0")
+
+    call.assert_said("Leider kann ich Sie gerade nicht mit einem Mitarbeiter verbinden.")
+    assert call.transfers == []
+    assert not call.ended
+    assert_open(webhook)
+
+
+# Who calls.
+
+
+def test_callback_about_an_open_reminder(webhook: Webhook) -> None:
+    dial(webhook)  # the attempt rang unanswered; the callee calls the flow's number back
+    call = webhook.simulator().start_call(direction="inbound", from_phone_number=CALLEE)
+    call.assert_said("Guten Tag, Erika Mustermann, Sie haben uns wegen Ihres Termins zurückgerufen.")
+    call.assert_said(f"Sie haben einen Termin am {GERMAN_WHEN}.")
+
+    call.say("Ja, das passt.")
+
+    call.assert_said("ist bestätigt")
+    assert_goodbye_then_hangup(call)
+    record = assert_decided(webhook, call, Outcome.CONFIRMED, Via.SPEECH)
+    assert record.answered_attempt == 0, "a callback is not an answered attempt"
+
+
+def test_callback_about_a_closed_reminder(webhook: Webhook) -> None:
+    dial(webhook)
+    assert webhook.repository.cancel(REMINDER_ID)  # an operator withdrew it; the line still names it
+    call = webhook.simulator().start_call(direction="inbound", from_phone_number=CALLEE)
+
+    call.assert_said("Zu Ihrer Nummer liegt gerade keine offene Terminerinnerung vor. Auf Wiederhören.")
+    assert_goodbye_then_hangup(call)
+    record = webhook.reminder()
+    assert record.status is ReminderStatus.CANCELLED
+    assert record.outcome is None
+
+
+def test_unknown_caller_hears_an_explanation(webhook: Webhook) -> None:
+    call = webhook.simulator().start_call(direction="inbound", from_phone_number="+4930123456789")
+
+    call.assert_said("Guten Tag, hier ist die automatische Terminerinnerung.")
+    call.assert_said("Zu Ihrer Nummer liegt gerade keine offene Terminerinnerung vor.")
+    assert_goodbye_then_hangup(call)
+    assert list(webhook.repository.list()) == []
+    assert webhook.session_state(call.session_id) == StoredState()
+
+
+def test_repeated_session_start_asks_again_and_notes_the_answer_once(webhook: Webhook) -> None:
+    dial(webhook)
+    call = webhook.call()
+
+    status, body = call.send_raw(call.events[0])
+
+    assert status == 200
+    repeated = json.loads(body)
+    assert repeated["type"] == "speak"
+    assert repeated["text"].startswith(f"Sie haben einen Termin am {GERMAN_WHEN}.")
+    call.press("1")
+    record = assert_decided(webhook, call, Outcome.CONFIRMED, Via.KEY)
+    assert [entry.event for entry in record.history].count("answered") == 1
+
+
+# Failures of ours.
+
+
+@dataclass
+class DynamoDBOutage:
+    """Makes the webhook's DynamoDB client raise real botocore errors, as a throttled or failing table does.
+
+    ``failing(operation, params)`` decides per request; ``None`` lets everything through.
+    """
+
+    client: Any
+    failing: Callable[[str, dict[str, Any]], bool] | None = None
+    failed: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.client.meta.events.register("before-call.dynamodb", self._maybe_fail)
+
+    def _maybe_fail(self, model: Any, params: dict[str, Any], **_: Any) -> None:
+        if self.failing is not None and self.failing(model.name, params):
+            self.failed.append(model.name)
+            error = {"Code": "ProvisionedThroughputExceededException", "Message": "injected: table throttled"}
+            raise ClientError({"Error": error, "ResponseMetadata": {"HTTPStatusCode": 400}}, model.name)
+
+
+def test_dynamodb_down_mid_call_apologises_in_the_call_language_and_hangs_up(
+    webhook: Webhook, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dial(webhook, language=Language.ENGLISH)
+    outage = DynamoDBOutage(webhook.app.dynamodb)
+    call = webhook.call()
+
+    outage.failing = lambda operation, params: True
+    call.say("Yes")
+
+    call.assert_said("Sorry, something went wrong on our side. If we can't continue, we'll call you back later.")
+    apology = call.actions[1]
+    assert apology["tts"]["voice"] == "en-US-JennyNeural"
+    call.assert_hung_up()
+    assert [event["type"] for event in call.events[-2:]] == ["assistant_speech_ended", "session_end"]
+    assert outage.failed, "the failure was injected"
+    record = assert_open(webhook)
+    assert record.answered_attempt == 1
+    fallbacks = [metric for metric in emitted_metrics(capsys.readouterr().out) if metric["metric"] == "FallbacksUsed"]
+    assert len(fallbacks) == 2  # the answer to "Yes" and the hangup after the apology
+
+
+def test_decision_survives_when_the_state_cannot_be_saved(webhook: Webhook) -> None:
+    dial(webhook)
+    outage = DynamoDBOutage(webhook.app.dynamodb)
+    call = webhook.call()
+
+    # The outcome is written, then saving the call's state fails.
+    outage.failing = lambda operation, params: (
+        operation == "PutItem" and params["Item"]["pk"]["S"].startswith("SESSION#")
+    )
+    call.say("Ja, ich komme.")
+    call.assert_said("Entschuldigung, bei uns ist gerade ein technischer Fehler aufgetreten.")
+    assert_decided(webhook, call, Outcome.CONFIRMED, Via.SPEECH)
+
+    outage.failing = None  # the table recovers: the call goes on, and the outcome is not written twice
+    call.stay_silent()
+    call.assert_said("Sind Sie noch da?")
+    call.press("1")
+
+    call.assert_said("ist bestätigt")
+    assert_goodbye_then_hangup(call)
+    assert_decided(webhook, call, Outcome.CONFIRMED, Via.SPEECH)
+
+
+def test_one_failed_turn_does_not_end_the_call(webhook: Webhook) -> None:
+    dial(webhook)
+    outage = DynamoDBOutage(webhook.app.dynamodb)
+    call = webhook.call()
+    failures_left = [1]
+
+    def once(operation: str, params: dict[str, Any]) -> bool:
+        if failures_left[0] and operation == "GetItem":
+            failures_left[0] -= 1
+            return True
+        return False
+
+    outage.failing = once
+    call.say("Ja")
+    call.assert_said("technischer Fehler")
+    assert not call.ended
+    assert_open(webhook)
+
+    call.stay_silent()
+    call.assert_said("Sind Sie noch da?")
+    call.say("Ja")
+
+    call.assert_said("ist bestätigt")
+    assert_decided(webhook, call, Outcome.CONFIRMED, Via.SPEECH)
+
+
+# Two events of one call at once.
+
+
+class RacingStore:
+    """The webhook's own DynamoDB store, holding each thread's first load until both have loaded the same version."""
+
+    def __init__(self, store: Any, parties: int) -> None:
+        self._store = store
+        self._barrier = threading.Barrier(parties)
+        self._seen = threading.local()
+
+    def load(self, session_id: str) -> StoredState:
+        state: StoredState = self._store.load(session_id)
+        if not getattr(self._seen, "loaded", False):
+            self._seen.loaded = True
+            self._barrier.wait(timeout=10)
+        return state
+
+    def save(self, session_id: str, data: Mapping[str, Any], *, expected_version: int) -> int:
+        version: int = self._store.save(session_id, data, expected_version=expected_version)
+        return version
+
+    def delete(self, session_id: str) -> None:
+        self._store.delete(session_id)
+
+
+def test_two_events_of_one_call_at_once_lose_no_update(webhook: Webhook) -> None:
+    dial(webhook)
+    call = webhook.call()
+    store = webhook.app.assistant.session_store
+    webhook.app.assistant.session_store = RacingStore(store, parties=2)
+    timeout = json.dumps({"type": "user_input_timeout", "session": {"id": call.session_id}})
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        replies = list(pool.map(lambda _: webhook.post(timeout), range(2)))
+
+    assert [reply["statusCode"] for reply in replies] == [200, 200]
+    said = sorted(json.loads(reply["body"])["text"] for reply in replies)
+    # Both turns read one version; the one that lost the write ran again on the other's state.
+    assert said[0].startswith("Ich kann Sie leider nicht hören.")
+    assert said[1].startswith("Sind Sie noch da?")
+    assert webhook.session_state(call.session_id).data["silences"] == 2
+    record = assert_decided(webhook, call, Outcome.NO_DECISION, None)
+    assert record.last_error == "no answer (silence)"
+
+
+# Requests that are no event, or not ours.
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "event_fields", "status"),
+    [
+        ("this is not JSON", HEADERS, {}, 400),
+        ('["an", "array"]', HEADERS, {}, 400),
+        ('{"type": "user_speak", "text": "ja", "session": {}}', HEADERS, {}, 400),
+        ('{"type": "session_start", "session": {"id": "s-1"}}', {**HEADERS, "X-API-TOKEN": "wrong"}, {}, 401),
+        ('{"type": "session_start", "session": {"id": "s-1"}}', {"Content-Type": "application/json"}, {}, 401),
+        ('{"type": "user_speak", "text": "' + "ja " * 30_000 + '", "session": {"id": "s-1"}}', HEADERS, {}, 413),
+        ("%%% not base64 %%%", HEADERS, {"isBase64Encoded": True}, 400),
+    ],
+    ids=["not-json", "not-an-object", "no-session-id", "wrong-token", "missing-token", "oversized", "bad-base64"],
+)
+def test_bad_requests_get_their_status(
+    webhook: Webhook,
+    capsys: pytest.CaptureFixture[str],
+    body: str,
+    headers: dict[str, str],
+    event_fields: dict[str, Any],
+    status: int,
+) -> None:
+    reply = webhook.post(body, headers, **event_fields)
+
+    assert reply["statusCode"] == status
+    assert json.loads(reply["body"])["error"]
+    metrics = emitted_metrics(capsys.readouterr().out)
+    assert metrics == [{"service": "aiflow-webhook", "status": str(status), "metric": "RejectedRequests"}]
+
+
+def test_unknown_event_type_is_answered_204_without_minting_a_dimension(
+    webhook: Webhook, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reply = webhook.post('{"type": "call_recording_ready", "session": {"id": "s-1"}}')
+
+    assert reply["statusCode"] == 204
+    assert reply["body"] == ""
+    metrics = emitted_metrics(capsys.readouterr().out)
+    assert metrics == [{"service": "aiflow-webhook", "event_type": "unknown", "metric": "Events"}]
+
+
+@pytest.mark.filterwarnings("ignore:No application metrics to publish")  # a health check counts nothing
+def test_health_and_unknown_routes(webhook: Webhook) -> None:
+    health = http_api_event("", {}, path="/health")
+    health["requestContext"]["http"]["method"] = "GET"
+    health["routeKey"] = health["requestContext"]["routeKey"] = "GET /health"
+    reply = webhook.app.lambda_handler(health, FakeLambdaContext())
+    assert reply["statusCode"] == 200
+    assert json.loads(reply["body"]) == {"status": "ok"}
+
+    elsewhere = webhook.app.lambda_handler(http_api_event("{}", HEADERS, path="/admin"), FakeLambdaContext())
+    assert elsewhere["statusCode"] == 404
+
+
+# The webhook token.
+
+
+def session_start() -> str:
+    return json.dumps({"type": "session_start", "session": {"id": str(uuid.uuid4())}})
+
+
+def test_rotated_token_is_picked_up_without_waiting_for_the_cache(webhook: Webhook, token_parameter: str) -> None:
+    ssm = boto3.client("ssm")
+    assert webhook.post(session_start())["statusCode"] == 200
+
+    ssm.put_parameter(Name=token_parameter, Value="rotated-1", Type="SecureString", Overwrite=True)
+    assert webhook.post(session_start(), {**HEADERS, "X-API-TOKEN": "rotated-1"})["statusCode"] == 200
+    assert webhook.post(session_start(), HEADERS)["statusCode"] == 401, "the old token is out"
+
+    # Wrong tokens do not make an SSM call each: within the recheck interval the cached token stands.
+    ssm.put_parameter(Name=token_parameter, Value="rotated-2", Type="SecureString", Overwrite=True)
+    assert webhook.post(session_start(), {**HEADERS, "X-API-TOKEN": "rotated-2"})["statusCode"] == 401
+    assert webhook.post(session_start(), {**HEADERS, "X-API-TOKEN": "rotated-1"})["statusCode"] == 200
+
+
+def test_last_token_stays_in_use_while_ssm_is_unreachable(
+    start_webhook: Callable[..., Webhook], token_parameter: str
+) -> None:
+    from aws_lambda_powertools.utilities import parameters
+
+    webhook = start_webhook()
+    assert webhook.post(session_start())["statusCode"] == 200
+    boto3.client("ssm").delete_parameter(Name=token_parameter)
+    parameters.clear_caches()  # as when the cache period ends
+
+    assert webhook.post(session_start())["statusCode"] == 200
+
+    cold = start_webhook()  # a new environment has no token to fall back on: a clear 503, not a crash
+    reply = cold.post(session_start())
+    assert reply["statusCode"] == 503
+    assert json.loads(reply["body"]) == {"error": "webhook token unavailable"}
+
+
+# Configuration and logs.
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("TABLE_NAME", ""),
+        ("WEBHOOK_TOKEN_PARAMETER", ""),
+        ("DEFAULT_LANGUAGE", "fr-FR"),
+        ("TRANSFER_NUMBER", "call me"),
+    ],
+)
+def test_invalid_configuration_fails_at_init_naming_the_variable(
+    start_webhook: Callable[..., Webhook], variable: str, value: str
+) -> None:
+    with pytest.raises(ConfigError, match=variable):
+        start_webhook(**{variable: value})
+
+
+@pytest.fixture
+def info_logs(webhook: Webhook) -> Iterator[io.StringIO]:
+    """What the webhook logs at INFO, formatted as in CloudWatch."""
+    lines = io.StringIO()
+    handler = logging.StreamHandler(lines)
+    handler.setFormatter(webhook.app.logger.registered_formatter)
+    handler.setLevel(logging.INFO)
+    loggers = [logging.getLogger(name) for name in ("aiflow-webhook", "aiflow", "reminders")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    yield lines
+    for logger in loggers:
+        logger.removeHandler(handler)
+
+
+def test_logs_mask_numbers_and_leave_out_what_callers_say(webhook: Webhook, info_logs: io.StringIO) -> None:
+    dial(webhook)
+    call = webhook.call()
+    call.say("Ja, ich komme ganz bestimmt.")
+
+    records = [json.loads(line) for line in info_logs.getvalue().splitlines()]
+    text = info_logs.getvalue()
+    assert CALLEE_DIGITS not in text
+    assert "49157******87" in text
+    assert "ganz bestimmt" not in text
+    answered = [record for record in records if record["message"] == "event answered"]
+    assert answered
+    assert all(record["session_id"] == call.session_id for record in answered)
+    assert {"message": "outcome recorded", "outcome": "confirmed"}.items() <= next(
+        record for record in records if record["message"] == "outcome recorded"
+    ).items()
+
+
+# The sample events for `sam local invoke`.
+
+SAMPLE_EVENT_STATUS = {
+    "session_start.json": 200,  # an outbound call to a number without a reminder: explained, goodbye
+    "session_start_inbound.json": 200,
+    "user_speak.json": 200,  # a call without a conversation is ended politely
+    "user_barge_in.json": 200,
+    "user_speech_started.json": 204,
+    "assistant_speak.json": 204,
+    "assistant_speech_ended.json": 200,  # ... with a hangup
+    "user_input_timeout.json": 200,
+    "dtmf_received.json": 200,
+    "session_end.json": 204,
+    "sms_failed.json": 204,
+    "health.json": 200,
+}
+
+
+@pytest.mark.filterwarnings("ignore:No application metrics to publish")  # a health check counts nothing
+def test_sample_events_run_through_the_handler(
+    start_webhook: Callable[..., Webhook], token_parameter: str, aws_env: str
+) -> None:
+    boto3.client("ssm").put_parameter(
+        Name=token_parameter, Value=SAMPLE_EVENTS_TOKEN, Type="SecureString", Overwrite=True
+    )
+    webhook = start_webhook()
+    files = sorted(SAMPLE_EVENTS.glob("*.json"))
+    assert {path.name for path in files} == set(SAMPLE_EVENT_STATUS)
+
+    for path in files:
+        reply = webhook.app.lambda_handler(json.loads(path.read_text(encoding="utf-8")), FakeLambdaContext())
+        assert reply["statusCode"] == SAMPLE_EVENT_STATUS[path.name], path.name

@@ -1,0 +1,75 @@
+"""The command line's parts that need no AWS: the progress bar and reading a CSV file."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from reminders.cli import ProgressBar
+from reminders.csv_import import CsvFormatError, Row, read_rows
+
+
+def test_the_progress_bar_redraws_in_place_and_ends_with_a_newline() -> None:
+    stream = io.StringIO()
+    bar = ProgressBar(stream, 4, width=8)
+
+    for done in range(1, 5):
+        bar.update(done)
+
+    assert stream.getvalue() == "\r[##......] 1/4 rows\r[####....] 2/4 rows\r[######..] 3/4 rows\r[########] 4/4 rows\n"
+
+
+def test_the_progress_bar_pads_the_count_so_that_the_bar_does_not_jump() -> None:
+    stream = io.StringIO()
+
+    ProgressBar(stream, 120, width=4).update(7)
+
+    assert stream.getvalue() == "\r[....]   7/120 rows"
+
+
+def test_rows_are_numbered_as_a_spreadsheet_shows_them() -> None:
+    text = (
+        "Reminder_ID , to_phone_number,appointment_at,time_zone,name,location\n"
+        "appt-1, +4915790000001 ,2030-03-01T10:00,Europe/Berlin,Ada,\n"
+        "\n"
+        '"appt-2",+4915790000002,2030-03-01T11:00,Europe/Berlin,"Hopper, Grace","Room 2"\n'
+        "appt-3,+4915790000003,2030-03-01T12:00,Europe/Berlin,Alan,,surplus\n"
+    )
+
+    rows = read_rows(io.StringIO(text))
+
+    assert rows == [
+        Row(2, {"reminder_id": "appt-1", "to_phone_number": "+4915790000001", **_when("10"), "name": "Ada"}),
+        Row(
+            4,
+            {
+                "reminder_id": "appt-2",
+                "to_phone_number": "+4915790000002",
+                **_when("11"),
+                "name": "Hopper, Grace",
+                "location": "Room 2",
+            },
+        ),
+        Row(5, {"reminder_id": "appt-3", "to_phone_number": "+4915790000003", **_when("12"), "name": "Alan"}, 1),
+    ]
+
+
+def _when(hour: str) -> dict[str, str]:
+    return {"appointment_at": f"2030-03-01T{hour}:00", "time_zone": "Europe/Berlin"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "the file is empty: row 1 must name the columns"),
+        ("reminder_id,phone,appointment_at,time_zone,name\n", "row 1: unknown column(s) phone"),
+        ("reminder_id,name,name,to_phone_number,appointment_at,time_zone\n", "row 1: column(s) name appear more"),
+        ("reminder_id,to_phone_number,name\n", "row 1: required column(s) appointment_at, time_zone missing"),
+    ],
+)
+def test_an_unusable_header_is_refused_with_its_reason(text: str, message: str) -> None:
+    with pytest.raises(CsvFormatError) as raised:
+        read_rows(io.StringIO(text))
+
+    assert str(raised.value).startswith(message)
