@@ -32,8 +32,9 @@ DEMO_PARAMETERS = {
     "CallWindow": "00:00-23:59",  # any hour of the day is calling time in the demo
     "CallsPerSecond": "5",
     "AnswerTimeoutSeconds": "8",
-    "RetryDelayMinutes": "0.2",
+    "RetryDelayMinutes": "0.1",
 }
+DEMO_ENVIRONMENT = {"DialerFunction": {"DIAL_BUDGET_SECONDS": "15"}}
 DEADLINE_SECONDS = 150
 
 
@@ -122,28 +123,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.monotonic()
     print("Starting the local stack ...", flush=True)
     with LocalStack(
-        work_dir=args.work_dir, dynamodb=args.dynamodb, parameter_overrides=DEMO_PARAMETERS, on_call_line=show
+        work_dir=args.work_dir,
+        dynamodb=args.dynamodb,
+        parameter_overrides=DEMO_PARAMETERS,
+        environment_overrides=DEMO_ENVIRONMENT,
+        on_call_line=show,
     ) as stack:
         print(f"  DynamoDB: {stack.info.dynamodb}; webhook: {stack.info.webhook_url}")
         print(f"  function logs: {args.work_dir}/  (ready in {time.monotonic() - started:.1f} s)\n", flush=True)
+        scheduler = schedule_scenarios(stack, chosen)
         for scenario in chosen:
-            stack.sipgate.script(str(scenario.reminder["to_phone_number"]), scenario.callee)
-        os.environ.update(stack.info.environment)  # the scheduling API finds the stack as the CLI would
-        scheduler = ReminderScheduler.from_config(SchedulingConfig.from_environ())
-        tomorrow = (time.time() // 86400 + 1) * 86400
-        for scenario in chosen:
-            reminder = parse_reminder(
-                {
-                    **scenario.reminder,
-                    "appointment_at": time.strftime("%Y-%m-%dT10:30:00", time.gmtime(tomorrow)),
-                    "time_zone": "Europe/Berlin",
-                    "call_at": (utc_now() + timedelta(seconds=3)).isoformat(),
-                }
-            )
-            scheduler.schedule(reminder)
-            print(f"scheduled {scenario.reminder['reminder_id']}: {scenario.title}", flush=True)
+            print(f"scheduled {_id(scenario)}: {scenario.title}", flush=True)
         print()
-        records = _wait_for_outcomes(scheduler, chosen)
+        records = wait_for_outcomes(scheduler, chosen, DEADLINE_SECONDS)
         stack.sipgate.wait_for_callees(timeout=10)
 
     print("\nreminder         name              status       outcome      via     attempts")
@@ -162,10 +154,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0 if ok else 1
 
 
-def _wait_for_outcomes(scheduler: ReminderScheduler, chosen: list[Scenario]) -> dict[str, ReminderRecord]:
-    deadline = time.monotonic() + DEADLINE_SECONDS
+def schedule_scenarios(stack: LocalStack, scenarios: Sequence[Scenario]) -> ReminderScheduler:
+    """Script each scenario's callee at the fake sipgate and schedule its reminder a few seconds ahead.
+
+    Scheduling goes through ``reminders.scheduling``, as ``python -m reminders schedule`` does, with the
+    stack's environment, so it reaches the local table and queue exactly as the CLI would.
+    """
+    for scenario in scenarios:
+        stack.sipgate.script(str(scenario.reminder["to_phone_number"]), scenario.callee)
+    os.environ.update(stack.info.environment)
+    scheduler = ReminderScheduler.from_config(SchedulingConfig.from_environ())
+    appointment = (utc_now() + timedelta(days=1)).replace(hour=9, minute=30, second=0, microsecond=0)
+    for scenario in scenarios:
+        reminder = parse_reminder(
+            {
+                **scenario.reminder,
+                "appointment_at": appointment.isoformat(),
+                "time_zone": "Europe/Berlin",
+                "call_at": (utc_now() + timedelta(seconds=3)).isoformat(),
+            }
+        )
+        scheduler.schedule(reminder)
+    return scheduler
+
+
+def wait_for_outcomes(
+    scheduler: ReminderScheduler, scenarios: Sequence[Scenario], deadline_seconds: float
+) -> dict[str, ReminderRecord]:
+    """The scenarios' reminders once all are decided, or as they are when the deadline passes."""
+    deadline = time.monotonic() + deadline_seconds
     while True:
-        records = {record.reminder_id: record for record in (scheduler.status(_id(s)) for s in chosen)}
+        records = {record.reminder_id: record for record in (scheduler.status(_id(s)) for s in scenarios)}
         if all(record.is_decided for record in records.values()) or time.monotonic() > deadline:
             return records
         time.sleep(0.5)

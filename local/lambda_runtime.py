@@ -50,11 +50,19 @@ class _Worker:
         )
         os.close(write_fd)
         self.responses = os.fdopen(read_fd, encoding="utf-8")
+        # Init happens now, as for a provisioned environment; a function that cannot start says why at once.
+        ready = json.loads(self.responses.readline() or '{"init_error": "the worker exited during init"}')
+        if "init_error" in ready:
+            self.stop()
+            raise InvocationError(f"{spec.logical_id} failed its init: {ready['init_error']} (see {log.name})")
 
     def invoke(self, event: Any, timeout_seconds: float) -> Any:
         assert self.process.stdin is not None
-        self.process.stdin.write(json.dumps({"event": event, "timeout_seconds": timeout_seconds}) + "\n")
-        self.process.stdin.flush()
+        try:
+            self.process.stdin.write(json.dumps({"event": event, "timeout_seconds": timeout_seconds}) + "\n")
+            self.process.stdin.flush()
+        except BrokenPipeError:
+            raise InvocationError(f"worker exited with status {self.process.wait()}") from None
         line = self.responses.readline()
         if not line:
             raise InvocationError(f"worker exited with status {self.process.wait()}")

@@ -42,8 +42,16 @@ def main() -> None:
     code_dir, handler_path, response_fd = sys.argv[1], sys.argv[2], int(sys.argv[3])
     sys.path[:0] = [str(_REPO / code_dir), str(_REPO / "layers" / "aiflow")]
     module_name, function_name = handler_path.rsplit(".", 1)
-    handler = getattr(importlib.import_module(module_name), function_name)
     responses = os.fdopen(response_fd, "w", encoding="utf-8")
+    try:
+        handler = getattr(importlib.import_module(module_name), function_name)
+    except Exception as error:  # Lambda's Init error: report it, and this environment is gone
+        traceback.print_exc()
+        responses.write(json.dumps({"init_error": f"{type(error).__name__}: {error}"}) + "\n")
+        responses.flush()
+        raise SystemExit(1) from None
+    responses.write(json.dumps({"ready": True}) + "\n")
+    responses.flush()
     name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "local")
     memory = int(os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128"))
     for line in sys.stdin:

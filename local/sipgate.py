@@ -1,8 +1,8 @@
 """sipgate on loopback: the outbound-call REST API, and a callee for every call it places.
 
 ``POST /v3/ai-flows/{id}/call`` checks the bearer token, the flow id and the body exactly as
-AIFLOW.md section 4 describes, and answers ``201`` (or the status ``outage`` is set to). For every call
-placed it plays the callee against the webhook over HTTP with the SDK's call simulator, following the
+AIFLOW.md section 4 describes, and answers ``201``, or the status set in ``outages`` for that number.
+For every call placed it plays the callee against the webhook over HTTP with the SDK's call simulator, following the
 script registered for that number: answer, listen, reply, hang up, or never answer at all.
 """
 
@@ -58,7 +58,7 @@ class PlacedCallRecord:
 
 
 class FakeSipgate:
-    """The REST API and the callees. ``outage`` set to a status makes every call request fail with it."""
+    """The REST API and the callees. ``outages[number] = 503`` makes every call to that number fail with 503."""
 
     def __init__(
         self,
@@ -74,7 +74,7 @@ class FakeSipgate:
         self.flow_number = flow_number
         self.webhook_url = ""  # set once the gateway is up
         self.webhook_token: str | None = None
-        self.outage: int | None = None
+        self.outages: dict[str, int] = {}
         self.scripts: dict[str, CalleeScript | None] = {}
         self.calls: list[PlacedCallRecord] = []
         self._on_line = on_line or (lambda number, line: None)
@@ -133,7 +133,7 @@ class FakeSipgate:
                 raise ValueError("billingDevice and Content-Type: application/json are required")
         except (ValueError, KeyError, TypeError) as error:
             return 400, {"message": f"bad request: {error}"}
-        status = self.outage or 201
+        status = self.outages.get(number, 201)
         record = PlacedCallRecord(time.time(), match.group("flow"), number, status)
         with self._lock:
             self.calls.append(record)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -25,6 +25,7 @@ from local.lambda_runtime import LocalFunction
 from local.pollers import QueuePoller, SchedulePoller, TtlSweeper
 from local.sipgate import FakeSipgate
 from local.template import REGION, LocalStackResources, resources_of_type
+from reminders.config import SchedulingConfig
 
 LOCAL_AI_FLOW_ID = "local-flow-0001"
 LOCAL_FLOW_NUMBER = "+4921155660"
@@ -56,6 +57,7 @@ class LocalStack:
         function_concurrency: int = 2,
         retry_visibility_seconds: int = 2,
         on_call_line: Callable[[str, str], None] | None = None,
+        environment_overrides: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self.work_dir = work_dir
         self.stack_name = stack_name
@@ -64,6 +66,8 @@ class LocalStack:
         self._concurrency = function_concurrency
         self._retry_visibility = retry_visibility_seconds
         self._on_call_line = on_call_line
+        # Per function, like `sam local invoke --env-vars`: local-only settings the template does not expose.
+        self._environment_overrides = {name: dict(values) for name, values in (environment_overrides or {}).items()}
         self._stoppers: list[Any] = []
         self.functions: dict[str, LocalFunction] = {}
         self.sipgate: FakeSipgate
@@ -118,6 +122,7 @@ class LocalStack:
 
         base_environment = {**_inherited_environment(), **environment}
         for logical_id, spec in self.resources.functions().items():
+            spec.environment.update(self._environment_overrides.get(logical_id, {}))
             function = LocalFunction(
                 spec,
                 base_environment=base_environment,
@@ -233,7 +238,7 @@ class LocalStack:
 
     def _tool_environment(self) -> dict[str, str]:
         """The variables ``python -m reminders`` reads, taken from the functions' own environments."""
-        wanted = ("TABLE_NAME", "CALL_QUEUE_URL", "CALL_QUEUE_ARN", "SCHEDULER_GROUP", "SCHEDULER_ROLE_ARN")
+        wanted = {name.upper() for name in SchedulingConfig.model_fields}
         found: dict[str, str] = {}
         for function in self.functions.values():
             found.update({name: value for name, value in function.spec.environment.items() if name in wanted})

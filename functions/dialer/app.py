@@ -36,8 +36,6 @@ copy_config_to_registered_loggers(source_logger=logger, include={"reminders", "a
 
 CONNECT_TIMEOUT = 3.05
 READ_TIMEOUT = 10.0
-# Claim to the last POST's answer; with the function's 60 s timeout it leaves room for the steps around it.
-DIAL_BUDGET = timedelta(seconds=40)
 
 
 @functools.cache
@@ -81,7 +79,7 @@ def _dialer(token: str) -> Dialer:
         repository=ReminderRepository(config.table_name, client=boto3.client("dynamodb")),
         outbound=outbound,
         delivery=delivery,
-        dial_budget=DIAL_BUDGET,
+        dial_budget=timedelta(seconds=config.dial_budget_seconds),
         request_timeout=timedelta(seconds=CONNECT_TIMEOUT + READ_TIMEOUT),
     )
 

@@ -66,8 +66,13 @@ class DialerConfig(_EnvironmentConfig):
     billing_device: str = Field(min_length=1)
     calls_per_second: Annotated[int, Field(ge=1, le=100)] = 1
     call_window: str = "08:00-20:00"
-    retry_delay_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 60
-    answer_timeout_seconds: Annotated[int, Field(ge=30, le=900)] = 120
+    # Fractions of a minute are for local runs (make demo); the template's parameter allows whole minutes.
+    retry_delay_minutes: Annotated[float, Field(gt=0, le=24 * 60)] = 60
+    # The template asks for at least 30 s (a phone must ring a while); local runs go shorter.
+    answer_timeout_seconds: Annotated[int, Field(ge=5, le=900)] = 120
+    # From claiming an attempt to the answer of its last POST, so longer than one POST's 13 s timeout; the
+    # function's 60 s timeout leaves room for the steps around it. Not a template parameter for that reason.
+    dial_budget_seconds: Annotated[int, Field(ge=15, le=300)] = 40
     lead_time_hours: Annotated[int, Field(ge=0, le=24 * 14)] = 24
     call_queue_url: str = Field(min_length=1)
     call_queue_arn: str | None = None

@@ -1,0 +1,94 @@
+"""The local stack as ``make demo`` runs it, over real HTTP: the demo's scenarios and a sipgate outage.
+
+One stack for the module (free ports, DynamoDB Local when Java is there), short waits, all reminders at
+once: a confirmation by voice, a cancellation by key, a callee who never answers (called twice, then
+``no_answer``) and a number sipgate refuses with 503 until the message lands in the dead-letter queue,
+from where a redrive after the outage gets the call through. Nothing is lost, nothing dialled twice.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from local.demo import DEMO_ENVIRONMENT, SCENARIOS, Scenario, schedule_scenarios, wait_for_outcomes
+from local.sipgate import confirms_by_voice
+from local.stack import LocalStack
+from reminders.models import ReminderStatus
+
+pytestmark = pytest.mark.timeout(240)
+
+OUTAGE = Scenario(
+    "outage",
+    "sipgate answers 503 for this number until the message is dead-lettered; a redrive then calls",
+    {"reminder_id": "outage", "to_phone_number": "+4915790000009", "name": "Olga Ausfall", "language": "en-US"},
+    confirms_by_voice("Yes, I will be there."),
+    "confirmed",
+)
+PLAYED = [SCENARIOS["confirm"], SCENARIOS["cancel"], SCENARIOS["no-answer"]]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    parameters = {
+        "CallWindow": "00:00-23:59",
+        "CallsPerSecond": "5",
+        "AnswerTimeoutSeconds": "5",
+        "RetryDelayMinutes": "0.1",
+    }
+    with LocalStack(
+        work_dir=Path(tmp_path_factory.mktemp("local-stack")),
+        parameter_overrides=parameters,
+        environment_overrides=DEMO_ENVIRONMENT,
+    ) as running:
+        yield running
+
+
+def _dead_letters(stack: LocalStack) -> list[dict[str, object]]:
+    sqs = stack.client("sqs")
+    url = stack.resources.reference("CallDeadLetterQueue")
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
+    for message in messages:
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return [json.loads(message["Body"]) for message in messages]
+
+
+def test_the_demo_scenarios_and_an_outage_end_with_one_outcome_each(stack: LocalStack) -> None:
+    stack.sipgate.outages["4915790000009"] = 503
+    scheduler = schedule_scenarios(stack, [*PLAYED, OUTAGE])
+
+    records = wait_for_outcomes(scheduler, PLAYED, deadline_seconds=150)
+
+    assert {record.reminder_id: record.status.value for record in records.values()} == {
+        "demo-confirm": "confirmed",
+        "demo-cancel": "cancelled",
+        "demo-no-answer": "no_answer",
+    }
+    assert records["demo-confirm"].outcome_via == "speech"
+    assert records["demo-cancel"].outcome_via == "key"
+    assert records["demo-no-answer"].attempts == 2
+    placed = [call.to_phone_number for call in stack.sipgate.calls if call.status == 201]
+    assert sorted(placed) == ["4915790000001", "4915790000002", "4915790000003", "4915790000003"]
+
+    # The outage: every receive of the message tried sipgate and gave the attempt back; after the
+    # redrive policy's receives the message waits in the dead-letter queue, the reminder still open.
+    deadline = time.monotonic() + 90
+    dead: list[dict[str, object]] = []
+    while not dead and time.monotonic() < deadline:
+        dead = _dead_letters(stack)
+    assert [message["reminder_id"] for message in dead] == ["outage"]
+    refused = [call for call in stack.sipgate.calls if call.to_phone_number == "4915790000009"]
+    assert refused
+    assert {call.status for call in refused} == {503}
+    assert scheduler.status("outage").status is ReminderStatus.SCHEDULED
+
+    # sipgate is back; redriving the dead letter places the call, which is confirmed.
+    del stack.sipgate.outages["4915790000009"]
+    stack.client("sqs").send_message(QueueUrl=stack.info.environment["CALL_QUEUE_URL"], MessageBody=json.dumps(dead[0]))
+    outage = wait_for_outcomes(scheduler, [OUTAGE], deadline_seconds=60)["outage"]
+    assert outage.status is ReminderStatus.CONFIRMED
+    assert [call.status for call in stack.sipgate.calls if call.to_phone_number == "4915790000009"][-1] == 201
