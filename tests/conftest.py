@@ -1,7 +1,12 @@
-"""Shared fixtures: a real moto server on loopback and fresh DynamoDB tables on it."""
+"""Shared fixtures: AWS on loopback (a moto server, and DynamoDB Local wherever Java can run it).
+
+DynamoDB Local is Amazon's own engine: it rejects what DynamoDB rejects and makes conditional writes
+atomic, which moto does not. ``AIFLOW_TEST_DYNAMODB=moto`` runs the suite on moto's DynamoDB instead.
+"""
 
 from __future__ import annotations
 
+import os
 import socket
 import uuid
 from collections.abc import Iterator
@@ -29,10 +34,27 @@ def moto_server() -> Iterator[str]:
         server.stop()
 
 
+@pytest.fixture(scope="session")
+def dynamodb_endpoint(moto_server: str) -> Iterator[str]:
+    """DynamoDB Local's endpoint when it can run here, else the moto server's."""
+    from local import dynamodb_local
+
+    if os.environ.get("AIFLOW_TEST_DYNAMODB") == "moto" or not dynamodb_local.available():
+        yield moto_server
+        return
+    engine = dynamodb_local.DynamoDBLocal()
+    engine.start()
+    try:
+        yield engine.endpoint_url
+    finally:
+        engine.stop()
+
+
 @pytest.fixture
-def aws_env(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Point every boto3 client at the moto server with fake credentials; never at a real account."""
+def aws_env(moto_server: str, dynamodb_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Point every boto3 client at loopback with fake credentials; never at a real account."""
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", dynamodb_endpoint)
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
