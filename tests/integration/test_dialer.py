@@ -43,7 +43,7 @@ from test_dialer_harness import (
 from functions.dialer import app
 from reminders.calling_window import CallingWindow
 from reminders.dialer import Dialer, Disposition, RetryLater
-from reminders.models import Outcome, Reminder, ReminderRecord, ReminderStatus
+from reminders.models import Outcome, Reminder, ReminderRecord, ReminderStatus, Via
 from reminders.scheduling import CallDelivery, ReminderScheduler
 
 EVENTS = Path(__file__).resolve().parents[2] / "events" / "dialer"
@@ -477,6 +477,43 @@ def test_an_answered_call_is_not_retried(resources: Resources, sipgate: FakeSipg
     assert dialer.handle(check) == Disposition.ANSWERED
     assert len(sipgate.received) == 1
     assert record(resources, "appt-1").status == ReminderStatus.CALLING
+
+    # The webhook decides within the call; the check that comes once the call must be over finds it closed.
+    repository(resources).record_outcome("appt-1", Outcome.CONFIRMED, via=Via.KEY, session_id="session-1")
+    again, _ = delayed_messages(resources.queue_url)[-1]  # the first check is still in moto's queue
+    assert again == check
+    assert dialer.handle(again) == Disposition.CLOSED
+    assert len(sipgate.received) == 1
+
+
+@pytest.mark.parametrize(("max_attempts", "expected"), [(2, Disposition.RETRY_SCHEDULED), (1, Disposition.UNDECIDED)])
+def test_an_answered_call_cut_short_by_our_failure_keeps_its_promise_to_call_back(
+    resources: Resources, sipgate: FakeSipgate, max_attempts: int, expected: Disposition
+) -> None:
+    # The callee answered, then DynamoDB failed mid-call: the caller heard "we will call you back", and
+    # neither the outcome nor session_end's no_decision could be written.
+    clock = Clock()
+    dialer = make_dialer(resources, sipgate, clock=clock)
+    assert dialer.handle(dial("appt-1", max_attempts=max_attempts)) == Disposition.DIALLED
+    assert repository(resources).record_answer("appt-1", 1, "session-1")
+    [(check, delay)] = delayed_messages(resources.queue_url)
+    clock.advance(delay)
+    assert dialer.handle(check) == Disposition.ANSWERED
+
+    follow_up, follow_up_delay = delayed_messages(resources.queue_url)[-1]
+    assert follow_up == check
+    clock.advance(follow_up_delay)
+    assert dialer.handle(follow_up) == expected
+
+    after = record(resources, "appt-1")
+    if expected is Disposition.RETRY_SCHEDULED:
+        assert after.status == ReminderStatus.CALLING
+        assert after.history[-1].event == "rescheduled"
+        assert "ended before its outcome was recorded" in (after.history[-1].detail or "")
+        assert after.schedule_name is not None  # attempt 2, an hour later: a one-time schedule
+    else:
+        assert (after.status, after.outcome) == (ReminderStatus.NO_DECISION, Outcome.NO_DECISION)
+    assert len(sipgate.received) == 1
 
 
 # A dialer that dies.

@@ -95,7 +95,8 @@ class Disposition(StrEnum):
     DUPLICATE = "duplicate"  # the attempt was claimed before: the message came twice
     CLOSED = "closed"  # the reminder is decided or cancelled
     REJECTED = "rejected"  # the message is invalid
-    ANSWERED = "answered"  # the check found the attempt answered
+    ANSWERED = "answered"  # the check found the attempt answered; it looks again once the call must be over
+    UNDECIDED = "undecided"  # the answered call ended with no outcome on the last attempt: no_decision
     RETRY_SCHEDULED = "retry scheduled"  # the check found it unanswered and scheduled the next attempt
     NO_ANSWER = "no answer"  # the check found the last attempt unanswered
     STALE_CHECK = "stale check"  # the check belongs to a claim that was given back or superseded
@@ -286,7 +287,7 @@ class Dialer:
         if record.is_decided:
             return Disposition.CLOSED
         if record.answered_attempt >= attempt:
-            return Disposition.ANSWERED
+            return self._follow_up_answered(record, attempt)
         now = self._now()
         claimed_at = record.attempt_started_at
         # Every claim enqueues its own check before it is made; a check that comes before its claim's answer
@@ -300,6 +301,28 @@ class Dialer:
             return Disposition.NO_ANSWER
         retry_at = self._window.earliest_from(now + self._retry_delay, record.zone)
         self._defer(record, attempt + 1, retry_at, f"attempt {attempt} was not answered")
+        return Disposition.RETRY_SCHEDULED
+
+    def _follow_up_answered(self, record: ReminderRecord, attempt: int) -> Disposition:
+        """An answered call closes its reminder itself, even when the callee just hangs up (``no_decision``).
+
+        One that is over with no outcome was cut short by a failure of ours (DynamoDB unreachable mid-call),
+        and its caller heard the promise to be called back: keep it with the next attempt, or close the
+        reminder as ``no_decision`` after the last. A call is over at the latest when its line claim ends.
+        """
+        now = self._now()
+        call_over_at = (record.attempt_started_at or now) + LINE_HOLD
+        if now < call_over_at:
+            check = CheckAnswerMessage(reminder_id=record.reminder_id, attempt=attempt)
+            self._delivery.deliver_at(check, call_over_at, time_zone=record.time_zone)
+            return Disposition.ANSWERED
+        reason = f"answered attempt {attempt} ended before its outcome was recorded"
+        if attempt >= record.max_attempts:
+            self._repository.record_outcome(record.reminder_id, Outcome.NO_DECISION, detail=reason)
+            logger.info("reminder %s: %s", record.reminder_id, reason)
+            return Disposition.UNDECIDED
+        retry_at = self._window.earliest_from(now + self._retry_delay, record.zone)
+        self._defer(record, attempt + 1, retry_at, reason)
         return Disposition.RETRY_SCHEDULED
 
     def _reject(self, reminder_id: str | None, reason: str) -> Disposition:
