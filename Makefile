@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DYNAMODB_LOCAL := local/dynamodb-local/node_modules/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 SAM_VENV := .venv-sam
 SAM := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=eu-central-1 $(SAM_VENV)/bin/sam
 
@@ -64,6 +65,16 @@ demo: $(STAMP) $(DYNAMODB_LOCAL)
 
 local: $(STAMP) $(DYNAMODB_LOCAL)
 	$(BIN)/python -m local $(LOCAL_ARGS)
+
+# matplotlib, for the benchmarks' plot only: not part of `make test`.
+$(BENCH_STAMP): $(STAMP) requirements-bench.txt constraints.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt -c constraints.txt
+	@touch $@
+
+# A few minutes, loopback only; writes bench/results/ (results.json, summary.md, turn_latency.png).
+# Package sizes come from .aws-sam/build: run `make sam-check` first.
+bench: $(STAMP) $(BENCH_STAMP) $(DYNAMODB_LOCAL)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis .aws-sam .venv-sam .local-stack local/dynamodb-local/node_modules
