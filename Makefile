@@ -14,6 +14,7 @@ SAM := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=eu-central-1 $(SAM_VENV)/bin/sam
 help:
 	@echo "make demo   - play reminder calls end to end on this machine"
 	@echo "make test   - lint, type-check, validate the template and run every test"
+	@echo "make fuzz   - fuzz the webhook with 10,000 generated requests"
 
 $(STAMP): requirements-dev.txt constraints.txt layers/aiflow/requirements.txt
 	@python="$$(scripts/find-python)"; \
@@ -75,6 +76,12 @@ $(BENCH_STAMP): $(STAMP) requirements-bench.txt constraints.txt
 # Package sizes come from .aws-sam/build: run `make sam-check` first.
 bench: $(STAMP) $(BENCH_STAMP) $(DYNAMODB_LOCAL)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The webhook fuzzed through lambda_handler with FUZZ_EXAMPLES generated requests (`make test` runs a few
+# hundred); the count sent is printed at the end.
+FUZZ_EXAMPLES ?= 10000
+fuzz: $(STAMP) $(DYNAMODB_LOCAL)
+	AIFLOW_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/reliability/test_webhook_fuzz.py -q -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis .aws-sam .venv-sam .local-stack local/dynamodb-local/node_modules

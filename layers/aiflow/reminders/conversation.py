@@ -46,7 +46,7 @@ from aiflow import (
 )
 from aiflow.phone import mask
 from reminders.intents import Intent, intent_of_key, understand
-from reminders.models import Language, Outcome, Reminder, Via
+from reminders.models import Language, Outcome, Reminder, ReminderStatus, Via
 from reminders.repository import ReminderRepository
 from reminders.speech import Phrasebook, phrasebook
 
@@ -346,25 +346,44 @@ class ReminderConversation:
         via: Via | None = None,
         detail: str | None = None,
     ) -> SpeakAction:
-        """Write the outcome, free the callee's line and say goodbye."""
+        """Write the outcome, free the callee's line and say goodbye: the goodbye of what is recorded."""
         assert call.reminder_id is not None, "only a call about a reminder asks for a decision"
         assert call.number is not None, "a call about a reminder knows the callee's number"
-        self._record(session_id, call.reminder_id, outcome, via=via, detail=detail)
+        if not self._record(session_id, call.reminder_id, outcome, via=via, detail=detail):
+            outcome, goodbye = self._already_recorded(call, outcome, goodbye)
         self._repository.release_line(call.number, call.reminder_id)
         call.outcome = outcome
         return self._goodbye(call, goodbye)
 
     def _record(
         self, session_id: str, reminder_id: str, outcome: Outcome, *, via: Via | None = None, detail: str | None = None
-    ) -> None:
+    ) -> bool:
         context = {"session_id": session_id, "reminder_id": reminder_id, "outcome": outcome.value}
         # Written once: a repeated event, or a reminder closed meanwhile, keeps what is there.
         if self._repository.record_outcome(reminder_id, outcome, via=via, session_id=session_id, detail=detail):
             logger.info("outcome recorded", extra=context)
             if self._on_outcome is not None:
                 self._on_outcome(outcome)
-        else:
-            logger.info("reminder already closed; outcome not recorded again", extra=context)
+            return True
+        logger.info("reminder already closed; outcome not recorded again", extra=context)
+        return False
+
+    def _already_recorded(self, call: CallState, outcome: Outcome, goodbye: str) -> tuple[Outcome, str]:
+        """The outcome another turn (or an operator) recorded first, and the goodbye that says it.
+
+        Two answers can race (a key pressed while the answer is spoken): the caller must hear what is
+        written, never the opposite.
+        """
+        assert call.reminder_id is not None
+        record = self._repository.get(call.reminder_id)
+        book = phrasebook(call.language)
+        if record is None:
+            return outcome, goodbye
+        if record.outcome is Outcome.CONFIRMED:
+            return Outcome.CONFIRMED, book.confirmed.format(when=call.when)
+        if record.outcome is Outcome.CANCELLED or record.status is ReminderStatus.CANCELLED:
+            return Outcome.CANCELLED, book.cancelled.format(when=call.when)
+        return record.outcome or outcome, goodbye
 
     def _no_conversation(self, event: Event, state: dict[str, Any]) -> SpeakAction:
         """An event for a call without state: its session_start failed, or the state expired. End it politely."""
