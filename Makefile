@@ -15,6 +15,8 @@ help:
 	@echo "make demo   - play reminder calls end to end on this machine"
 	@echo "make test   - lint, type-check, validate the template and run every test"
 	@echo "make fuzz   - fuzz the webhook with 10,000 generated requests"
+	@echo "make bench  - benchmarks; results in bench/results/"
+	@echo "make local  - keep the local stack running for manual use"
 
 $(STAMP): requirements-dev.txt constraints.txt layers/aiflow/requirements.txt
 	@python="$$(scripts/find-python)"; \
@@ -51,10 +53,11 @@ $(SAM_VENV)/.installed: tools/requirements-sam.txt tools/constraints-sam.txt
 
 # `sam validate --lint` and `sam build` as a user runs them; SAM's python3.13 builder needs that interpreter
 # first on PATH, and builds the layer for arm64 from PyPI's wheels.
-sam-check: $(SAM_VENV)/.installed
+sam-check: $(STAMP) $(SAM_VENV)/.installed
 	$(SAM) validate --lint
 	@python_dir="$$(dirname "$$(scripts/find-python)")"; \
 	  PATH="$$python_dir:$$PATH" $(SAM) build --build-dir .aws-sam/build --cache-dir .aws-sam/cache --cached
+	$(BIN)/python scripts/check-layer-bytecode .aws-sam/build/AiFlowLayer/python
 
 pytest: $(STAMP) $(DYNAMODB_LOCAL)
 	$(BIN)/pytest

@@ -1,0 +1,370 @@
+"""``bench/results/summary.md`` (tables ready for the README) and ``turn_latency.png`` from the results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bench.turns import KINDS, LABELS
+
+MIB = 1024 * 1024
+CLOSE_TO_FLOOR = 1.25  # what the budget's "close to the floor" is taken to mean
+
+
+def _ms(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
+
+
+def _x(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}x"
+
+
+def _mib(value: int) -> str:
+    return f"{value / MIB:.2f} MiB" if value >= MIB / 10 else f"{value / 1024:.1f} KiB"
+
+
+def _coldstart(cold: dict[str, Any]) -> list[str]:
+    series = cold["series"]
+
+    def row(label: str, target: str, field: str = "init_ms", ratio: bool = True) -> str:
+        cells = [label]
+        for condition in ("no .pyc", "all .pyc"):
+            entry = series.get(f"{target} / {condition}")
+            value = entry.get(field) if entry else None
+            cells.append(_ms(value))
+            if ratio:
+                floor = series.get(f"floor / {condition}")
+                cells.append(_x(value / floor["init_ms"]) if value is not None and floor else "-")
+            else:
+                cells.append("")
+        return "| " + " | ".join(cells) + " |"
+
+    lines = [
+        f"### Cold start (median of {cold['runs']} fresh processes, ms)",
+        "",
+        "| | no .pyc | x floor | with .pyc (as the layer ships) | x floor |",
+        "|---|---:|---:|---:|---:|",
+        row("floor: `import boto3; boto3.client('dynamodb')`", "floor"),
+        row("`import aiflow`", "aiflow"),
+        row("webhook: import and init of `app`", "webhook"),
+        row("webhook: init + first turn (outbound `session_start`)", "webhook", "init_and_first_turn_ms"),
+        row("webhook: the first turn alone (SSM read, validators built)", "webhook", "first_turn_ms", ratio=False),
+        row("dialer: import and init of `app`", "dialer"),
+        row("dialer: first invocation's setup (config, 3 clients)", "dialer", "setup_ms", ratio=False),
+        "",
+    ]
+    connects = sorted(
+        {c for entry in series.values() for c in (*entry.get("init_connects", []), *entry.get("setup_connects", []))}
+    )
+    lines.append(
+        "Module init (and the dialer's setup) opened no network connection in any run."
+        if not connects
+        else f"**Module init opened network connections:** {', '.join(connects)}."
+    )
+    webhook = series.get("webhook / all .pyc", {})
+    lines += [
+        f"Pydantic builds {webhook.get('init_schema_builds', 0):.0f} validators during the webhook's init "
+        f"({_ms(webhook.get('init_schema_ms'))} ms) and the rest on the first turn "
+        f"({_ms(webhook.get('first_turn_schema_ms'))} ms).",
+        "",
+        f"Levers, on the webhook (ms; the first two rows from above, the experiments median of {cold['lever_runs']} "
+        "processes; .pyc in compileall's default timestamp mode unless named):",
+        "",
+        "| experiment | init | x floor | init + first turn | validators built in init / first turn |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for key in (
+        "webhook / no .pyc",
+        "webhook / all .pyc",
+        *(k for k in series if k.startswith("webhook / ") and k not in ("webhook / no .pyc", "webhook / all .pyc")),
+    ):
+        entry = series[key]
+        lines.append(
+            f"| {entry['condition']} | {_ms(entry['init_ms'])} | {_x(entry.get('ratio_to_floor'))} | "
+            f"{_ms(entry['init_and_first_turn_ms'])} | "
+            f"{_ms(entry['init_schema_ms'])} / {_ms(entry['first_turn_schema_ms'])} |"
+        )
+    breakdown = cold.get("webhook_import_breakdown_ms", {})
+    if breakdown:
+        source, compiled = breakdown.get("no .pyc", {}), breakdown.get("all .pyc", {})
+        top = sorted(source, key=lambda name: -source[name])[:10]
+        lines += [
+            "",
+            "Where the webhook's import time goes (`-X importtime`, self time per package, median ms):",
+            "",
+            "| package | no .pyc | with .pyc |",
+            "|---|---:|---:|",
+            *(f"| `{name}` | {_ms(source[name])} | {_ms(compiled.get(name))} |" for name in top),
+        ]
+    return [*lines, ""]
+
+
+def _turns(turns: dict[str, Any]) -> list[str]:
+    lines = [
+        "### Webhook turns (`lambda_handler` in process, ms)",
+        "",
+        "| turn | DynamoDB | calls: reads + writes | p50 | p95 | p99 | floor p50 / p95 / p99 | x floor p50 / p95 / p99 "
+        "| handler work p50 / p99 |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for result in turns.values():
+        for kind in KINDS:
+            turn = result["turns"][kind]
+            ms, floor, ratio = turn["ms"], turn["floor_ms"], turn["ratio"]
+            calls = ", ".join(f"{name} {count:g}" for name, count in turn["dynamodb_calls_per_turn"].items())
+            lines.append(
+                f"| {turn['label']} | {result['backend']} | {turn['dynamodb_reads']:g} + {turn['dynamodb_writes']:g} "
+                f"({calls}) | {_ms(ms['p50'])} | {_ms(ms['p95'])} | {_ms(ms['p99'])} | "
+                f"{_ms(floor['p50'])} / {_ms(floor['p95'])} / {_ms(floor['p99'])} | "
+                f"{ratio['p50']:.2f} / {ratio['p95']:.2f} / {ratio['p99']:.2f} | "
+                f"{_ms(turn['handler_work_ms']['p50'])} / {_ms(turn['handler_work_ms']['p99'])} |"
+            )
+    first = next(iter(turns.values()))
+    counts = " and ".join(f"{result['samples']} on {result['backend']}" for result in turns.values())
+    lines += [
+        "",
+        f"Calls of three turns each: {counts} (after {first['warmup']} not counted); "
+        "the floor is the same number of raw GetItem/PutItem calls on the same server, right after each turn. "
+        "Handler work is the turn less the time spent inside the webhook's DynamoDB client (the budget's figure).",
+        "",
+        "![Webhook turn latency against its floor](bench/results/turn_latency.png)",
+        "",
+    ]
+    return lines
+
+
+def _dialer(dialer: dict[str, Any]) -> list[str]:
+    batch = dialer["batch"]
+    calls = ", ".join(f"{name} {count:g}" for name, count in batch["aws_calls_per_dial"].items())
+    lines = [
+        f"### Dialer (batch of {batch['batch']}, sipgate answering in {batch['sipgate_latency_s'] * 1000:.0f} ms)",
+        "",
+        f"| | median of {batch['runs']} runs ({batch.get('sequential_runs', batch['runs'])} one after another) "
+        "| x ideal |",
+        "|---|---:|---:|",
+        f"| ideal: one round trip to sipgate | {batch['ideal_s']:.2f} s | 1.00x |",
+        f"| the Lambda's batch (concurrent) | {batch['concurrent_median_s']:.2f} s | {batch['ratio_to_ideal']:.2f}x |",
+        f"| one after another | {batch['sequential_median_s']:.2f} s | "
+        f"{batch['sequential_median_s'] / batch['ideal_s']:.2f}x |",
+        f"| the batch, sipgate answering at once (its AWS calls alone) | {batch['instant_sipgate_median_s']:.2f} s | |",
+        "",
+        f"The 10 POSTs reached sipgate within {batch['post_spread_median_s'] * 1000:.0f} ms of each other (median). "
+        f"AWS calls per dial: {calls}.",
+        "",
+        "| cap (calls/s) | calls | most calls in one second | calls per second at sipgate | took |",
+        "|---:|---:|---:|---|---:|",
+    ]
+    for cap in dialer["cap"]:
+        lines.append(
+            f"| {cap['cap']} | {cap['calls']} | {cap['max_in_one_second']}"
+            f"{'' if cap['within_cap'] else ' (over the cap)'} | {' '.join(map(str, cap['per_second']))} | "
+            f"{cap['seconds']:.1f} s |"
+        )
+    return [*lines, ""]
+
+
+def _scale(scale: dict[str, Any]) -> list[str]:
+    lines = [
+        "### Scale: `python -m reminders import` of a CSV file (moto server)",
+        "",
+        "| rows imported | time | per reminder | reminders/s | AWS calls per reminder |",
+        "|---:|---:|---:|---:|---|",
+    ]
+    for entry in scale["imports"]:
+        calls = ", ".join(f"{name} {count:g}" for name, count in entry["calls_per_reminder"].items())
+        rows = (
+            f"{entry['rows']:,}"
+            if entry["rows"] == entry["of_import"]
+            else f"first {entry['rows']:,} of {entry['of_import']:,}"
+        )
+        lines.append(
+            f"| {rows} | {entry['seconds']:.1f} s | {entry['ms_per_reminder']:.1f} ms | "
+            f"{entry['reminders_per_second']:.0f} | {calls} |"
+        )
+    if not scale["measured_target"]:
+        lines += ["", f"Not measured at {scale['target_rows']:,} rows: {scale['reason']}."]
+    return [*lines, ""]
+
+
+def _package(package: dict[str, Any]) -> list[str]:
+    if not package.get("built"):
+        return ["### Package", "", package.get("reason", "not built"), ""]
+    lines = [
+        f"### Package (`sam build`, arm64, built {package['built_at']})",
+        "",
+        "| artifact | files | unzipped | zipped |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, entry in package["artifacts"].items():
+        if entry is None:
+            lines.append(f"| {name} | not built | | |")
+        else:
+            lines.append(
+                f"| {name} | {entry['files']:,} | {_mib(entry['unzipped_bytes'])} | {_mib(entry['zipped_bytes'])} |"
+            )
+    bytecode = package.get("layer_with_bytecode")
+    if bytecode:
+        lines.append(
+            f"| AiFlowLayer with .pyc ({bytecode['mode']}) | {bytecode['files']:,} | "
+            f"{_mib(bytecode['unzipped_bytes'])} | {_mib(bytecode['zipped_bytes'])} |"
+        )
+    zipped = package.get("timestamp_bytecode_after_zip", {})
+    if zipped:
+        checks = "; ".join(f"{name}: {c['stale']} of {c['valid'] + c['stale']} stale" for name, c in zipped.items())
+        lines += ["", f"Timestamp-checked .pyc files after a zip and an extraction: {checks}."]
+    if package.get("stale"):
+        lines += ["", "(The build is older than some sources: `make sam-check` rebuilds it.)"]
+    return [*lines, ""]
+
+
+def _budget(results: dict[str, Any]) -> list[str]:
+    """ARCHITECTURE.md's performance budget, line by line, against this run's figures."""
+    rows = []
+    turns = results.get("turns")
+    if turns:
+        first = next(iter(turns.values()))["turns"]
+        shapes = "; ".join(
+            f"{turn['label']} {turn['dynamodb_reads']:g}R + {turn['dynamodb_writes']:g}W" for turn in first.values()
+        )
+        over = [turn["label"] for turn in first.values() if turn["dynamodb_reads"] > 1 or turn["dynamodb_writes"] > 1]
+        rows.append(("a turn: at most one read and one write", shapes, f"over on {', '.join(over)}" if over else "met"))
+        work = [turn["handler_work_ms"] for result in turns.values() for turn in result["turns"].values()]
+        worst_p50, worst_p99 = max(w["p50"] for w in work), max(w["p99"] for w in work)
+        rows.append(
+            (
+                "handler work apart from DynamoDB well under 10 ms",
+                f"p50 at most {_ms(worst_p50)} ms, p99 at most {_ms(worst_p99)} ms (every turn, both backends)",
+                "met" if worst_p99 < 10 else "over",
+            )
+        )
+        others: dict[str, int] = {}
+        for result in turns.values():
+            for name, count in result.get("other_aws_calls_in_measured_turns", {}).items():
+                others[name] = others.get(name, 0) + count
+        rows.append(
+            (
+                "a turn calls nothing but DynamoDB (token from a cache)",
+                "no other AWS call in the measured turns"
+                if not others
+                else ", ".join(f"{name} x{count}" for name, count in others.items()),
+                "met" if not others else "over",
+            )
+        )
+    cold = results.get("coldstart")
+    if cold:
+        series = cold["series"]
+        source, compiled = series.get("webhook / no .pyc"), series.get("webhook / all .pyc")
+        if source and compiled:
+            close = compiled["ratio_to_floor"] <= CLOSE_TO_FLOOR
+            rows.append(
+                (
+                    "webhook init close to the floor",
+                    f"{source['ratio_to_floor']:.2f}x the floor without .pyc, "
+                    f"{compiled['ratio_to_floor']:.2f}x with .pyc",
+                    "met" if close else f"over (close: at most {CLOSE_TO_FLOOR:.2f}x)",
+                )
+            )
+        connects = sorted({c for entry in series.values() for c in entry.get("init_connects", [])})
+        rows.append(
+            (
+                "no network call at init",
+                "none" if not connects else ", ".join(connects),
+                "met" if not connects else "over",
+            )
+        )
+    dialer = results.get("dialer")
+    if dialer:
+        batch = dialer["batch"]
+        within = all(cap["within_cap"] for cap in dialer["cap"])
+        caps = ", ".join(f"{cap['max_in_one_second']} at {cap['cap']}/s" for cap in dialer["cap"])
+        rows.append(
+            (
+                "a batch's calls go out concurrently, up to the cap",
+                f"10 POSTs within {batch['post_spread_median_s'] * 1000:.0f} ms of each other; "
+                f"most calls in one second: {caps}",
+                "met" if within else "over the cap",
+            )
+        )
+    if not rows:
+        return []
+    return [
+        '### Against the budget (`ARCHITECTURE.md`, "Performance budget")',
+        "",
+        "| budget | this run | |",
+        "|---|---|---|",
+        *(f"| {budget} | {measured} | {verdict} |" for budget, measured, verdict in rows),
+        "",
+    ]
+
+
+def summary(results: dict[str, Any]) -> str:
+    machine = results["machine"]
+    lines = [
+        "## Performance",
+        "",
+        f"Measured with `make bench` ({results['duration_s']:.0f} s) on {machine['nproc']} cores "
+        f"({machine['cpu']}), Python {machine['python']}, {results['finished_at'][:10]}; "
+        "every figure next to its floor in the same run. Everything on loopback: a moto server, DynamoDB Local, "
+        "a fake sipgate. Raw figures: `bench/results/results.json`; method: `bench/README.md`.",
+        *(
+            f"(Re-run since: `python -m bench --only {' '.join(rerun['parts'])}`, {rerun['finished_at'][:16]} UTC.)"
+            for rerun in results.get("reruns", [])
+        ),
+        "",
+    ]
+    lines += _budget(results)
+    if "coldstart" in results:
+        lines += _coldstart(results["coldstart"])
+    if "turns" in results:
+        lines += _turns(results["turns"])
+    if "dialer" in results:
+        lines += _dialer(results["dialer"])
+    if "scale" in results:
+        lines += _scale(results["scale"])
+    if "package" in results:
+        lines += _package(results["package"])
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def plot(turns: dict[str, Any], path: Path) -> None:
+    """Each turn's latency distribution (ECDF) against its floor's, one panel per DynamoDB backend."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
+
+    colours = {"session_start": "tab:blue", "user_speak": "tab:green", "user_speak_decision": "tab:orange"}
+    figure, axes = plt.subplots(1, len(turns), figsize=(6.5 * len(turns), 4.8), sharex=True, sharey=True, squeeze=False)
+    for axis, result in zip(axes[0], turns.values(), strict=True):
+        for kind in KINDS:
+            raw = result["raw_ms"][kind]
+            turn = result["turns"][kind]
+            for values, style, label in (
+                (raw["turn"], "-", f"{LABELS[kind]}: {turn['dynamodb_reads']:g}R+{turn['dynamodb_writes']:g}W"),
+                (raw["floor"], "--", "  its floor (raw boto3 calls)"),
+            ):
+                ordered = sorted(values)
+                fractions = [(index + 1) / len(ordered) for index in range(len(ordered))]
+                axis.step(ordered, fractions, style, where="post", color=colours[kind], label=label, linewidth=1.6)
+        axis.set_xscale("log")
+        axis.xaxis.set_major_locator(FixedLocator([2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, 150, 200, 300, 500]))
+        axis.xaxis.set_major_formatter(lambda value, _: f"{value:g}")
+        axis.xaxis.set_minor_locator(NullLocator())
+        axis.xaxis.set_minor_formatter(NullFormatter())
+        axis.set_title(f"DynamoDB: {result['backend']} ({result['samples']} turns each)")
+        axis.set_xlabel("latency of one turn, ms (log scale)")
+        axis.grid(True, which="both", alpha=0.3)
+        for level, name in ((0.5, "p50"), (0.95, "p95"), (0.99, "p99")):
+            axis.axhline(level, color="grey", linewidth=0.6, linestyle=":")
+            axis.annotate(
+                name, (0.005, level), xycoords=("axes fraction", "data"), fontsize=7, color="grey", va="bottom"
+            )
+        axis.legend(loc="lower right", fontsize=8)
+    axes[0][0].set_ylabel("fraction of turns at most this long")
+    figure.suptitle("Webhook turns (lambda_handler) against the same DynamoDB calls made raw", fontsize=12)
+    figure.tight_layout()
+    figure.savefig(path, dpi=130)
+    plt.close(figure)
