@@ -40,6 +40,9 @@ ACCOUNT = "123456789012"  # moto's default account
 # sipgate.
 
 
+DROPPED = 0  # a Reply status: sipgate takes the call, then the connection dies before any answer
+
+
 @dataclass(frozen=True)
 class Reply:
     status: int = 201
@@ -56,7 +59,11 @@ class Received:
 
 
 class FakeSipgate(ThreadingHTTPServer):
-    """sipgate's outbound-call endpoint on 127.0.0.1: scripted replies in order (the last repeats), all recorded."""
+    """sipgate's outbound-call endpoint on 127.0.0.1: scripted replies in order (the last repeats), all recorded.
+
+    sipgate took a call (the callee's phone rings) when it answered 201, however late, or when the
+    connection dropped after it had the request (``DROPPED``); a 429 or 5xx places no call.
+    """
 
     daemon_threads = True
 
@@ -64,6 +71,7 @@ class FakeSipgate(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _SipgateHandler)
         self.replies: list[Reply] = [Reply()]
         self.received: list[Received] = []
+        self.answers: list[Reply] = []  # in the order of ``received``
         self.stopping = threading.Event()
         self._lock = threading.Lock()
 
@@ -78,11 +86,19 @@ class FakeSipgate(ThreadingHTTPServer):
 
     def take(self, request: Received) -> Reply:
         with self._lock:
+            reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
             self.received.append(request)
-            return self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+            self.answers.append(reply)
+            return reply
 
     def numbers(self) -> list[str]:
         return [request.body["toPhoneNumber"] for request in self.received]
+
+    def rang(self) -> list[str]:
+        """The numbers of the calls sipgate took, in order."""
+        with self._lock:
+            pairs = list(zip(self.received, self.answers, strict=True))
+        return [request.body["toPhoneNumber"] for request, reply in pairs if reply.status in (201, DROPPED)]
 
     def calls_per_second(self) -> Counter[int]:
         return Counter(int(request.at) for request in self.received)
@@ -96,6 +112,9 @@ class _SipgateHandler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         headers = {name.lower(): value for name, value in self.headers.items()}
         reply = self.server.take(Received(self.path, headers, json.loads(body), arrived))
+        if reply.status == DROPPED:
+            self.close_connection = True  # no status line: the client reads the connection closing
+            return
         if reply.delay:
             self.server.stopping.wait(reply.delay)
         try:

@@ -20,17 +20,17 @@ sys.path[:0] = [str(_TESTS / "integration"), str(_TESTS / "unit")]
 
 # Fixtures reused as they are: the webhook module cold-started on a fresh table with its token in SSM, and
 # the dialer's handler configured as template.yaml does, on a queue with a redrive policy (three receives).
-from reliability_harness import FaultySipgate, serve  # noqa: E402
 from test_dialer import handler, resources  # noqa: E402
+from test_dialer_harness import FakeSipgate, serve_sipgate  # noqa: E402
 from test_webhook import start_webhook, token_parameter, webhook  # noqa: E402
 
 __all__ = ["handler", "resources", "start_webhook", "token_parameter", "webhook"]
 
 
 @pytest.fixture
-def sipgate() -> Iterator[FaultySipgate]:
+def sipgate() -> Iterator[FakeSipgate]:
     """sipgate's outbound-call endpoint on loopback (for ``handler`` too): scripted answers, dropped connections."""
-    yield from serve(FaultySipgate())
+    yield from serve_sipgate()
 
 
 @dataclass

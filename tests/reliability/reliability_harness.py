@@ -7,8 +7,8 @@ Every fault is made where it happens in production, so that the code under test 
   client is configured to (the webhook: once), which an error raised before the call would skip.
 - :class:`SsmDenial`: the moto server refusing ``GetParameter`` with ``AccessDeniedException``, as SSM does
   for a role without ``ssm:GetParameter`` on the parameter.
-- :class:`FaultySipgate`: the integration tests' fake sipgate, which can also take a call and drop the
-  connection before answering; it records which requests sipgate took (the callee's phone rang).
+- The integration tests' ``FakeSipgate`` (``test_dialer_harness``) can also take a call and drop the
+  connection before answering (``Reply(DROPPED)``); its ``rang()`` says which calls sipgate took.
 - :func:`event_source_mapping` and :class:`LambdaTimedOut`: an invocation that raises or is killed gives
   its whole batch back to the queue, as Lambda's SQS event source mapping does.
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -30,11 +29,7 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from test_dialer_harness import (
     Clock,
-    FakeSipgate,
     Poller,
-    Received,
-    Reply,
-    _SipgateHandler,
     delayed_messages,
     end_delays,
 )
@@ -145,67 +140,6 @@ class SsmDenial:
 
 
 # sipgate.
-
-DROPPED = 0  # a Reply status: sipgate takes the call, then the connection dies before any answer
-
-
-class FaultySipgate(FakeSipgate):
-    """The fake sipgate, plus dropped connections and a record of the calls it took.
-
-    sipgate took a call (the callee's phone rings) when it answered 201, however late, or when the
-    connection dropped after it had the request; a 429 or 5xx places no call.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.RequestHandlerClass = _FaultyHandler
-        self.answers: list[Reply] = []  # in the order of ``received``
-
-    def take(self, request: Received) -> Reply:
-        with self._lock:
-            reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
-            self.received.append(request)
-            self.answers.append(reply)
-            return reply
-
-    def rang(self) -> list[str]:
-        """The numbers of the calls sipgate took, in order."""
-        with self._lock:
-            pairs = list(zip(self.received, self.answers, strict=True))
-        return [request.body["toPhoneNumber"] for request, reply in pairs if reply.status in (201, DROPPED)]
-
-
-class _FaultyHandler(_SipgateHandler):
-    server: FaultySipgate
-
-    def do_POST(self) -> None:
-        arrived = time.time()
-        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        headers = {name.lower(): value for name, value in self.headers.items()}
-        reply = self.server.take(Received(self.path, headers, json.loads(body), arrived))
-        if reply.status == DROPPED:
-            self.close_connection = True  # no status line: the client reads the connection closing
-            return
-        if reply.delay:
-            self.server.stopping.wait(reply.delay)
-        try:
-            self.send_response(reply.status)
-            for name, value in reply.headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up waiting (a read timeout)
-
-
-def serve[S: FakeSipgate](sipgate: S) -> Iterator[S]:
-    thread = threading.Thread(target=sipgate.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
-    thread.start()
-    yield sipgate
-    sipgate.stopping.set()
-    sipgate.shutdown()
-    sipgate.server_close()
-
 
 # Lambda.
 

@@ -15,7 +15,6 @@ from typing import Any
 import boto3
 import pytest
 from reliability_harness import (
-    FaultySipgate,
     announced_outcome,
     check_reply,
     dialled,
@@ -26,6 +25,7 @@ from reliability_harness import (
 from test_dialer import Handler, dial, events_of, record
 from test_dialer_harness import (
     Clock,
+    FakeSipgate,
     Poller,
     Resources,
     atomic_dynamodb_writes,
@@ -191,7 +191,7 @@ def test_two_answers_at_once_the_caller_hears_the_decision_that_was_recorded(
 
 
 def test_two_dialers_on_one_queue_dial_each_reminder_once_and_close_it_once(
-    handler: Handler, resources: Resources, sipgate: FaultySipgate, monkeypatch: pytest.MonkeyPatch
+    handler: Handler, resources: Resources, sipgate: FakeSipgate, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     atomic_dynamodb_writes(monkeypatch)
     clock = Clock()

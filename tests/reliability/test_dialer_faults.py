@@ -21,8 +21,6 @@ from typing import Any
 import boto3
 import pytest
 from reliability_harness import (
-    DROPPED,
-    FaultySipgate,
     LambdaTimedOut,
     SsmDenial,
     event_source_mapping,
@@ -30,7 +28,17 @@ from reliability_harness import (
     settle,
 )
 from test_dialer import Handler, dial, events_of, record, use
-from test_dialer_harness import Clock, Poller, Reply, Resources, atomic_dynamodb_writes, make_dialer, repository
+from test_dialer_harness import (
+    DROPPED,
+    Clock,
+    FakeSipgate,
+    Poller,
+    Reply,
+    Resources,
+    atomic_dynamodb_writes,
+    make_dialer,
+    repository,
+)
 from test_webhook import Webhook
 
 from aiflow.outbound import OutboundClient, PlacedCall
@@ -46,7 +54,7 @@ class Dialer:
 
     poller: Poller
     clock: Clock
-    sipgate: FaultySipgate
+    sipgate: FakeSipgate
     resources: Resources
 
     def queue(self, *bodies: str) -> None:
@@ -81,7 +89,7 @@ def quick_sleep(seconds: float) -> None:
 
 
 @pytest.fixture
-def dialer(handler: Handler, resources: Resources, sipgate: FaultySipgate, monkeypatch: pytest.MonkeyPatch) -> Dialer:
+def dialer(handler: Handler, resources: Resources, sipgate: FakeSipgate, monkeypatch: pytest.MonkeyPatch) -> Dialer:
     atomic_dynamodb_writes(monkeypatch)
     clock = Clock()
     built = make_dialer(resources, sipgate, clock=clock, sleep=quick_sleep, read_timeout=0.3, retry_delay_minutes=5)

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import boto3
 import pytest
 from reliability_harness import (
-    FaultySipgate,
     SsmDenial,
     ThrottledTable,
     announced_outcome,
@@ -28,7 +27,7 @@ from reliability_harness import (
     settle,
 )
 from test_dialer import Handler, use
-from test_dialer_harness import Clock, Poller, Resources, make_dialer, midday_zone
+from test_dialer_harness import Clock, FakeSipgate, Poller, Resources, make_dialer, midday_zone
 from test_webhook import (
     CALLEE,
     CALLEE_DIGITS,
@@ -65,7 +64,7 @@ class Dialer:
 
     poller: Poller
     clock: Clock
-    sipgate: FaultySipgate
+    sipgate: FakeSipgate
     resources: Resources
 
     def after_the_call(self, reminder_id: str = REMINDER_ID, attempt: int = 1) -> None:
@@ -79,7 +78,7 @@ class Dialer:
 
 
 @pytest.fixture
-def dialer(handler: Handler, resources: Resources, sipgate: FaultySipgate, monkeypatch: pytest.MonkeyPatch) -> Dialer:
+def dialer(handler: Handler, resources: Resources, sipgate: FakeSipgate, monkeypatch: pytest.MonkeyPatch) -> Dialer:
     clock = Clock()
     use(monkeypatch, make_dialer(resources, sipgate, clock=clock, retry_delay_minutes=5))
     return Dialer(Poller(handler, resources), clock, sipgate, resources)
