@@ -29,7 +29,6 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -37,7 +36,7 @@ from typing import Any
 from packaging.requirements import Requirement
 
 from bench import LAYER_SOURCE, ROOT, SCRATCH
-from bench.common import ACCOUNT, aws_environment, ratio, use_aws_environment
+from bench.common import ACCOUNT, aws_environment, dialled_reminder, ratio, use_aws_environment
 
 PROBE = Path(__file__).with_name("_probe.py")
 SITE_PACKAGES = Path(str(metadata.distribution("boto3").locate_file("")))
@@ -226,7 +225,6 @@ def prepare(endpoint: str, webhook_runs: int, modes: Iterable[str]) -> Setup:
 
     from aiflow.testing import http_api_event
     from local.template import create_table
-    from reminders.models import Reminder
     from reminders.repository import ReminderRepository
 
     trees = build_trees(modes)
@@ -241,17 +239,7 @@ def prepare(endpoint: str, webhook_runs: int, modes: Iterable[str]) -> Setup:
     turns = []
     for index in range(webhook_runs):
         number = f"+4915791{index:06d}"
-        reminder = Reminder(
-            reminder_id=f"cold-{index}",
-            to_phone_number=number,
-            appointment_at="2040-03-01T10:30:00",
-            time_zone="Europe/Berlin",
-            name="Erika Mustermann",
-        )
-        repository.create(reminder)
-        record = repository.start_attempt(reminder.reminder_id, 1)
-        assert record is not None
-        repository.claim_line(record, 1, claim_for=timedelta(minutes=10), keep_for=timedelta(days=1))
+        dialled_reminder(repository, f"cold-{index}", number)
         session = {"id": str(uuid.uuid4()), "account_id": "bench", "phone_number": number}
         start = {
             "type": "session_start",

@@ -13,9 +13,13 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from bench import ROOT
+
+if TYPE_CHECKING:
+    from reminders.repository import ReminderRepository
 
 REGION = "eu-central-1"
 ACCOUNT = "123456789012"  # moto's default account
@@ -187,3 +191,23 @@ def percentiles(values: Sequence[float]) -> dict[str, float]:
 
 def ratio(value: float, floor: float) -> float:
     return value / floor if floor > 0 else float("nan")
+
+
+def dialled_reminder(repository: ReminderRepository, reminder_id: str, number: str) -> None:
+    """A reminder whose first attempt the dialer has placed: stored, attempt claimed, the callee's line claimed.
+
+    What an outbound ``session_start`` finds when the callee answers.
+    """
+    from reminders.models import Reminder  # deferred like the callers': after the AWS environment is set
+
+    reminder = Reminder(
+        reminder_id=reminder_id,
+        to_phone_number=number,
+        appointment_at="2040-03-01T10:30:00",
+        time_zone="Europe/Berlin",
+        name="Erika Mustermann",
+    )
+    repository.create(reminder)
+    record = repository.start_attempt(reminder_id, 1)
+    assert record is not None
+    repository.claim_line(record, 1, claim_for=timedelta(minutes=10), keep_for=timedelta(days=1))

@@ -23,11 +23,10 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from datetime import timedelta
 from types import ModuleType
 from typing import Any
 
-from bench.common import CallCounter, CallTimer, NullStream, percentiles, ratio
+from bench.common import CallCounter, CallTimer, NullStream, dialled_reminder, percentiles, ratio
 
 APP_MODULE = "functions.webhook.app"
 TOKEN = "bench-webhook-token"  # noqa: S105 - made up, on a local moto server
@@ -140,7 +139,6 @@ def measure(backend: str, samples: int, warmup: int, token_parameter: str) -> di
 
     from aiflow.testing import FakeLambdaContext, http_api_event
     from local.template import create_table
-    from reminders.models import Reminder
     from reminders.repository import ReminderRepository
 
     table = f"turns-{uuid.uuid4().hex[:8]}"
@@ -160,17 +158,8 @@ def measure(backend: str, samples: int, warmup: int, token_parameter: str) -> di
     sink = NullStream()
     for index in range(warmup + samples):
         number = f"+4915792{index:06d}"
-        reminder = Reminder(
-            reminder_id=f"turn-{index}",
-            to_phone_number=number,
-            appointment_at="2040-03-01T10:30:00",
-            time_zone="Europe/Berlin",
-            name="Erika Mustermann",
-        )
-        repository.create(reminder)
-        record = repository.start_attempt(reminder.reminder_id, 1)
-        assert record is not None
-        repository.claim_line(record, 1, claim_for=timedelta(minutes=10), keep_for=timedelta(days=1))
+        reminder_id = f"turn-{index}"
+        dialled_reminder(repository, reminder_id, number)
         session_id = str(uuid.uuid4())
         for kind in KINDS:
             event = http_api_event(_body(kind, session_id, number), HEADERS)
@@ -192,7 +181,7 @@ def measure(backend: str, samples: int, warmup: int, token_parameter: str) -> di
                 handler_work[kind].append(elapsed - in_dynamodb)
                 operations[kind].update(turn_operations)
                 calls_per_turn[kind].add(len(turn_operations))
-        assert repository.get(reminder.reminder_id).outcome is not None  # type: ignore[union-attr]
+        assert repository.get(reminder_id).outcome is not None  # type: ignore[union-attr]
 
     others.stop()
     result: dict[str, Any] = {
