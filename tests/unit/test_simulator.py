@@ -378,8 +378,11 @@ def test_a_handler_returning_an_invalid_action_gets_the_sdk_fallback(caplog: pyt
 @pytest.mark.parametrize(
     ("reply", "problem"),
     [
-        (lambda sid: Reply(200, json.dumps({"type": "speak", "session_id": sid})), "invalid action"),
-        (lambda sid: Reply(200, json.dumps({"type": "dance", "session_id": sid})), "invalid action"),
+        (lambda sid: Reply(200, json.dumps({"type": "speak", "session_id": sid})), "invalid speak action: speak needs"),
+        (
+            lambda sid: Reply(200, json.dumps({"type": "dance", "session_id": sid})),
+            "invalid dance action: unknown type",
+        ),
         (lambda sid: Reply(200, json.dumps({"type": "hangup", "session_id": "other"})), "for session 'other'"),
         (lambda sid: Reply(200, json.dumps({"type": "hangup"})), "for session None"),
         (lambda sid: Reply(200, "speak"), "not JSON"),

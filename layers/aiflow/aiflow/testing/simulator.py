@@ -32,11 +32,10 @@ from collections import deque
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from pydantic import ValidationError
-
 from aiflow import phone
 from aiflow.actions import parse_action
 from aiflow.assistant import AiFlowAssistant
+from aiflow.errors import InvalidAction
 from aiflow.testing.errors import SimulatorError
 from aiflow.testing.targets import AssistantTarget, Reply, Target
 
@@ -346,8 +345,8 @@ class SimulatedCall:
                 raise rejected("the body must be an action object or a list of them")
             try:
                 parse_action(action)
-            except ValidationError as error:
-                raise rejected(f"invalid action: {error}") from None
+            except InvalidAction as error:
+                raise rejected(str(error)) from None
             if action.get("session_id") != self.session_id:
                 raise rejected(f"an action for session {action.get('session_id')!r}, not {self.session_id!r}")
         if event_type == "session_end" and actions:
