@@ -15,6 +15,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from pydantic import BaseModel
@@ -27,6 +28,7 @@ from aiflow.state import InMemorySessionStore, SessionStore, StoredState
 
 if TYPE_CHECKING:
     from aiflow.outbound import OutboundClient, PlacedCall
+    from aiflow.web import AsgiWebhook, WsgiWebhook
 
 __all__ = ["DEFAULT_FALLBACK_TEXT", "AiFlowAssistant", "HandlerResult", "WebhookResponse"]
 
@@ -217,23 +219,27 @@ class AiFlowAssistant:
         """:meth:`respond` with async handlers awaited on the running event loop."""
         return await self._respond(event, _call_awaiting)
 
-    async def asgi(self, scope: Mapping[str, Any], receive: Any, send: Any) -> None:
-        """This assistant as an ASGI application: run it with any ASGI server or mount it in FastAPI/Starlette.
+    @cached_property
+    def asgi(self) -> AsgiWebhook:
+        """This assistant as an ASGI application: run it with any ASGI server, or route to it in FastAPI.
 
-        ``POST`` with the event as its body; the same answers as :meth:`handle` (see :mod:`aiflow.web`).
+        ``app.add_route("/webhook", assistant.asgi, methods=["POST"])``; the same answers as :meth:`handle`,
+        async handlers awaited on the server's loop (see :mod:`aiflow.web`).
         """
-        from aiflow.web import serve_asgi  # deferred: only ASGI hosts need it
+        from aiflow.web import AsgiWebhook  # deferred: only ASGI hosts need it
 
-        await serve_asgi(self, scope, receive, send)
+        return AsgiWebhook(self)
 
-    def wsgi(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    @cached_property
+    def wsgi(self) -> WsgiWebhook:
         """This assistant as a WSGI application: for gunicorn, ``wsgiref``, or mounted in Flask.
 
-        ``POST`` with the event as its body; the same answers as :meth:`handle` (see :mod:`aiflow.web`).
+        ``DispatcherMiddleware(app.wsgi_app, {"/webhook": assistant.wsgi})``; the same answers as
+        :meth:`handle` (see :mod:`aiflow.web`).
         """
-        from aiflow.web import serve_wsgi  # deferred: only WSGI hosts need it
+        from aiflow.web import WsgiWebhook  # deferred: only WSGI hosts need it
 
-        return serve_wsgi(self, environ, start_response)
+        return WsgiWebhook(self)
 
     async def _handle(self, body: bytes | str, headers: Mapping[str, str] | None, invoke: _Invoke) -> WebhookResponse:
         if _size_in_bytes(body, self.max_body_bytes) > self.max_body_bytes:

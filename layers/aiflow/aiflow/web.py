@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from aiflow.assistant import AiFlowAssistant, WebhookResponse
 
-__all__ = ["serve_asgi", "serve_wsgi"]
+__all__ = ["AsgiWebhook", "WsgiWebhook"]
 
 type Receive = Callable[[], Awaitable[Mapping[str, Any]]]
 type Send = Callable[[dict[str, Any]], Awaitable[None]]
@@ -62,7 +62,17 @@ def _declared_length(value: str | None) -> int | None:
 # ASGI
 
 
-async def serve_asgi(assistant: AiFlowAssistant, scope: Mapping[str, Any], receive: Receive, send: Send) -> None:
+class AsgiWebhook:
+    """``assistant.asgi``: an ASGI application (an object, not a function, so Starlette routes to it as one)."""
+
+    def __init__(self, assistant: AiFlowAssistant) -> None:
+        self.assistant = assistant
+
+    async def __call__(self, scope: Mapping[str, Any], receive: Receive, send: Send) -> None:
+        await _serve_asgi(self.assistant, scope, receive, send)
+
+
+async def _serve_asgi(assistant: AiFlowAssistant, scope: Mapping[str, Any], receive: Receive, send: Send) -> None:
     """Serve one ASGI connection: ``lifespan``, or one ``http`` request to the webhook."""
     if scope["type"] == "lifespan":
         await _lifespan(receive, send)
@@ -123,7 +133,17 @@ async def _asgi_answer(send: Send, status: int, headers: Mapping[str, str], body
 # WSGI
 
 
-def serve_wsgi(assistant: AiFlowAssistant, environ: Mapping[str, Any], start_response: StartResponse) -> list[bytes]:
+class WsgiWebhook:
+    """``assistant.wsgi``: a WSGI application."""
+
+    def __init__(self, assistant: AiFlowAssistant) -> None:
+        self.assistant = assistant
+
+    def __call__(self, environ: Mapping[str, Any], start_response: StartResponse) -> list[bytes]:
+        return _serve_wsgi(self.assistant, environ, start_response)
+
+
+def _serve_wsgi(assistant: AiFlowAssistant, environ: Mapping[str, Any], start_response: StartResponse) -> list[bytes]:
     """Serve one WSGI request to the webhook."""
     if environ.get("REQUEST_METHOD") != "POST":
         return _wsgi_answer(start_response, *_not_post())
