@@ -9,11 +9,12 @@ BENCH_STAMP := $(VENV)/.installed-bench
 SAM_VENV := .venv-sam
 SAM := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=eu-central-1 $(SAM_VENV)/bin/sam
 
-.PHONY: help venv test lint typecheck validate sam-check pytest demo local bench fuzz clean
+.PHONY: help venv test lint typecheck validate sam-check dist pytest demo local bench fuzz clean
 
 help:
 	@echo "make demo   - play reminder calls end to end on this machine"
 	@echo "make test   - lint, type-check, validate the template and run every test"
+	@echo "make dist   - build the wheels and sdists (aiflow-kit, aiflow-reminders) into dist/"
 	@echo "make fuzz   - fuzz the webhook with 10,000 generated requests"
 	@echo "make bench  - benchmarks; results in bench/results/"
 	@echo "make local  - keep the local stack running for manual use"
@@ -57,9 +58,14 @@ sam-check: $(STAMP) $(SAM_VENV)/.installed
 	$(SAM) validate --lint
 	@python_dir="$$(dirname "$$(scripts/find-python)")"; \
 	  PATH="$$python_dir:$$PATH" $(SAM) build --build-dir .aws-sam/build --cache-dir .aws-sam/cache --cached
-	$(BIN)/python scripts/check-layer-bytecode .aws-sam/build/AiFlowLayer/python
+	$(BIN)/python scripts/check-layer .aws-sam/build/AiFlowLayer/python
 
-pytest: $(STAMP) $(DYNAMODB_LOCAL)
+# The SDK (aiflow-kit) and the product with its command line (aiflow-reminders): wheels and sdists, built
+# from the layer's sources with the pinned hatchling (scripts/build-dists). tests/packaging installs them.
+dist: $(STAMP)
+	$(BIN)/python scripts/build-dists dist
+
+pytest: $(STAMP) $(DYNAMODB_LOCAL) dist
 	$(BIN)/pytest
 
 test: lint typecheck validate sam-check pytest
@@ -87,4 +93,4 @@ fuzz: $(STAMP) $(DYNAMODB_LOCAL)
 	AIFLOW_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/reliability/test_webhook_fuzz.py -q -p no:cacheprovider
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis .aws-sam .venv-sam .local-stack local/dynamodb-local/node_modules
+	rm -rf $(VENV) dist .mypy_cache .pytest_cache .ruff_cache .hypothesis .aws-sam .venv-sam .local-stack local/dynamodb-local/node_modules

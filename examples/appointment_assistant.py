@@ -51,9 +51,20 @@ _UNSURE = re.compile(r"\b(?:maybe|perhaps|not sure|don't know)\b")
 _WORD = re.compile(r"[a-z']+")
 
 
-def create_assistant(*, webhook_token: str | None = None, session_store: SessionStore | None = None) -> AiFlowAssistant:
-    """The reminder assistant; on Lambda pass a DynamoDB session store, since turns may run anywhere."""
-    assistant = AiFlowAssistant(webhook_token=webhook_token, session_store=session_store)
+def create_assistant(
+    *,
+    webhook_token: str | None = None,
+    session_store: SessionStore | None = None,
+    token: str | None = None,
+    base_url: str | None = None,
+) -> AiFlowAssistant:
+    """The reminder assistant; on Lambda pass a DynamoDB session store, since turns may run anywhere.
+
+    ``token`` (a sipgate API token) and ``base_url`` let it place the reminder calls too (``assistant.call``).
+    """
+    assistant = AiFlowAssistant(
+        webhook_token=webhook_token, session_store=session_store, token=token, base_url=base_url
+    )
 
     @assistant.on_session_start
     def greet(event: SessionStart, state: dict[str, Any]) -> SpeakAction:

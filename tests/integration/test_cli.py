@@ -1,10 +1,11 @@
-"""``python -m reminders`` against the moto server: what each command writes, prints and refuses."""
+"""The ``reminders`` command line against the moto server: what each command writes, prints and refuses."""
 
 from __future__ import annotations
 
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -16,10 +17,12 @@ from zoneinfo import ZoneInfo
 
 import boto3
 import pytest
+from rich.progress import Progress, TaskID
 from test_dialer_harness import Resources, create_resources, queue_bodies, repository
 
 from reminders import cli
-from reminders.models import ReminderRecord, ReminderStatus
+from reminders.models import Reminder, ReminderRecord, ReminderStatus
+from reminders.scheduling import ReminderScheduler, Scheduled
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NUMBER = "+4915790000687"
@@ -204,8 +207,34 @@ def test_import_schedules_the_good_rows_and_names_each_bad_row_field_and_reason(
     assert len(rejected) == 5
     assert sorted(record.reminder_id for record in all_reminders(resources)) == ["appt-1", "appt-7"]
     assert len(schedules(resources)) == 2
-    assert result.err.endswith("[##############################] 7/7 rows\n"), "the progress bar ends full"
-    assert result.err.count("\r") == 7
+    assert re.fullmatch(r"importing ━+ 7/7 rows \d+:\d\d:\d\d\n", result.err), "the progress bar ends full"
+
+
+def test_the_import_bar_moves_as_each_row_is_done(
+    run: Run, resources: Resources, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the bar shows while row n is being written is the count of rows finished before it."""
+    shown: list[float] = []
+    shown_while_writing: list[float] = []
+    update = Progress.update
+    schedule = ReminderScheduler.schedule
+
+    def record_update(progress: Progress, task: TaskID, **fields: Any) -> None:
+        update(progress, task, **fields)
+        shown.append(progress.tasks[0].completed)
+
+    def record_schedule(scheduler: ReminderScheduler, reminder: Reminder) -> Scheduled:
+        shown_while_writing.append(shown[-1] if shown else 0)
+        return schedule(scheduler, reminder)
+
+    monkeypatch.setattr(Progress, "update", record_update)
+    monkeypatch.setattr(ReminderScheduler, "schedule", record_schedule)
+
+    run("import", str(appointments_csv(tmp_path / "appointments.csv")))
+
+    assert shown == [1, 2, 3, 4, 5, 6, 7]
+    # Rows rejected before any write (rows 3-6 of the file) do not reach the scheduler.
+    assert shown_while_writing == [0, 5, 6]
 
 
 def test_a_second_import_of_the_same_file_schedules_nothing_new(run: Run, resources: Resources, tmp_path: Path) -> None:
@@ -307,13 +336,16 @@ def test_list_shows_a_table_by_status(run: Run, resources: Resources) -> None:
     everything = run("list")
     scheduled = run("list", "--status", "scheduled")
 
-    header, first, second, count = everything.out.splitlines()
+    header, rule, first, second, count = everything.out.splitlines()
     assert header.split() == ["REMINDER", "STATUS", "OUTCOME", "ATTEMPTS", "CALL", "AT", "APPOINTMENT", "NUMBER"]
+    assert set(rule) == {"─"}, "a rule under the header"
+    assert len(rule) == len(first), "as wide as the table"
+    assert all(line == line.rstrip() for line in everything.out.splitlines()), "no blanks at line ends"
     assert first.split()[:4] == ["appt-1", "scheduled", "-", "0/3"]
     assert second.split()[:4] == ["appt-2", "cancelled", "-", "0/3"]
     assert first.index("scheduled") == second.index("cancelled") == header.index("STATUS"), "aligned columns"
     assert count == "2 reminder(s)"
-    assert [line.split()[0] for line in scheduled.out.splitlines()[1:-1]] == ["appt-1"]
+    assert [line.split()[0] for line in scheduled.out.splitlines()[2:-1]] == ["appt-1"]
     assert run("list", "--status", "confirmed").out == "no reminders\n"
 
 
@@ -354,6 +386,17 @@ def test_missing_configuration_names_the_variables(run: Run, monkeypatch: pytest
     assert result.code == 2
     assert "TABLE_NAME: Field required" in result.err
     assert "SCHEDULER_GROUP: Field required" in result.err
+
+
+def test_usage_errors_name_the_problem_with_exit_status_2(run: Run) -> None:
+    for argv, problem in (
+        (["list", "--status", "maybe"], "Invalid value for '--status': 'maybe' is not one of 'scheduled'"),
+        (["remind", "appt-1"], "No such command 'remind'"),
+        (["schedule", "--reminder-id", "appt-1"], "Missing option '--to-phone-number'"),
+    ):
+        result = run(*argv)
+        assert (result.code, result.out) == (2, ""), argv
+        assert f"Error: {problem}" in result.err
 
 
 def test_python_dash_m_reminders_runs_the_cli(resources: Resources) -> None:

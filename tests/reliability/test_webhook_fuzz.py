@@ -278,6 +278,9 @@ TOKEN_FORMS = {
     "padded": f" {TOKEN} ",
     "twice": f"{TOKEN},{TOKEN}",  # API Gateway joins a repeated header with commas
     "non-ascii": "wébhook-test-token",
+    # Not text at all: what a header's undecodable bytes become (surrogateescape), or a broken \u escape.
+    "lone-surrogate": TOKEN[:-1] + "\ud800",
+    "escaped-byte": "\udcff" + TOKEN,
 }
 
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 import base64
 import json
 import math
+import re
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
 
 from aiflow import (
     AudioAction,
     BargeInConfig,
     ConfigureTranscriptionAction,
     HangupAction,
+    InvalidAction,
     InvalidPhoneNumber,
     MixAudioAction,
     SendSmsAction,
@@ -72,6 +73,11 @@ ACCEPTED = [
     pytest.param(barge(strategy="immediate", allow_after_ms=0), id="allow-after-0"),
     pytest.param(barge(strategy="manual", allow_after_ms=10_000), id="allow-after-10000"),
     pytest.param(barge(strategy="none"), id="strategy-none"),
+    pytest.param(barge(allow_after_ms=500), id="allow-after-without-strategy"),  # sipgate's n8n node
+    pytest.param(speak_with(tts={"provider": "eleven_labs"}), id="eleven-labs-default-voice"),
+    pytest.param(
+        speak_with(tts={"provider": "eleven_labs", "voice": "v", "language": "de-DE"}), id="eleven-labs-language"
+    ),
     pytest.param(transfer_with(timeout=5), id="transfer-timeout-5"),
     pytest.param(transfer_with(timeout=120), id="transfer-timeout-120"),
     pytest.param(transfer_with(), id="transfer-no-timeout"),
@@ -106,7 +112,6 @@ REJECTED = [
     pytest.param(barge(strategy="immediate", allow_after_ms=-1), id="allow-after-negative"),
     pytest.param(barge(strategy="immediate", allow_after_ms=10_001), id="allow-after-10001"),
     pytest.param(barge(strategy="sometimes"), id="unknown-strategy"),
-    pytest.param(barge(), id="barge-in-without-strategy"),
     pytest.param(transfer_with(timeout=4), id="transfer-timeout-4"),
     pytest.param(transfer_with(timeout=121), id="transfer-timeout-121"),
     pytest.param(without(transfer_with(), "target_phone_number"), id="transfer-no-target"),
@@ -136,7 +141,6 @@ REJECTED = [
     pytest.param(barge(strategy="immediate", delay_ms=5), id="unknown-field-in-barge-in"),
     pytest.param(speak_with(tts={"provider": "azure", "pitch": "high"}), id="unknown-field-in-tts"),
     pytest.param(speak_with(tts={"provider": "polly", "voice": "Hans"}), id="unknown-tts-provider"),
-    pytest.param(speak_with(tts={"provider": "eleven_labs"}), id="eleven-labs-without-voice"),
     pytest.param(speak_with(tts={"provider": "eleven_labs", "voice": {}}), id="eleven-labs-empty-voice-object"),
     pytest.param(action("dance"), id="unknown-type"),
     pytest.param({"session_id": SID}, id="no-type"),
@@ -151,20 +155,56 @@ def test_accepts_values_within_the_limits(payload: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("payload", REJECTED)
-def test_rejects_values_beyond_the_limits(payload: dict[str, Any]) -> None:
-    with pytest.raises(ValidationError):
+def test_rejects_values_beyond_the_limits_in_one_readable_line(payload: dict[str, Any]) -> None:
+    with pytest.raises(InvalidAction) as refused:
+        parse_action(payload)
+
+    message = str(refused.value)
+    assert message.startswith(f"invalid {payload['type']} action: " if "type" in payload else "invalid action: ")
+    assert "\n" not in message
+    for internals in ("validation error", "tagged-union", "function-after", "pydantic", "For further information"):
+        assert internals not in message
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (
+            action("transfer", target_phone_number="4921155660123", caller_id_name="Praxis"),
+            "invalid transfer action: caller_id_number is required",
+        ),
+        (
+            speak_with(tts={"provider": "eleven_labs", "voice": {}}),
+            "invalid speak action: tts.voice: a voice object needs 'id' or 'name'",
+        ),
+        (speak_with(tts={"provider": "polly"}), "invalid speak action: tts: unknown provider 'polly'"),
+        (speak_with(volume=0.5), "invalid speak action: volume: is not a field of this action"),
+        (action("dance"), "invalid dance action: unknown type 'dance'"),
+    ],
+)
+def test_the_message_names_the_action_and_the_field(payload: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidAction, match=f"^{re.escape(message)}$"):
         parse_action(payload)
 
 
-@pytest.mark.parametrize("voice", [{"id": "zrHiDhphv9ZnVXBqCLjz"}, {"name": "zrHiDhphv9ZnVXBqCLjz"}])
-def test_eleven_labs_legacy_voice_object_is_accepted_and_emitted_as_a_string(voice: dict[str, str]) -> None:
+def test_a_builder_refuses_at_once_with_the_same_kind_of_line() -> None:
+    with pytest.raises(InvalidAction, match=r"^invalid transfer action: caller_id_name: String should have at least 1"):
+        transfer("+4921155660123", caller_id_name="", caller_id_number="+4921155660")
+
+
+@pytest.mark.parametrize("voice", [{"id": "zrHiDhphv9ZnVXBqCLjz"}, {"name": "Rachel"}, "zrHiDhphv9ZnVXBqCLjz"])
+def test_an_eleven_labs_voice_is_sent_on_as_given(voice: Any) -> None:
     parsed = parse_action(speak_with(tts={"provider": "eleven_labs", "voice": voice}))
-    assert dump_action(parsed)["tts"] == {"provider": "eleven_labs", "voice": "zrHiDhphv9ZnVXBqCLjz"}
+    assert dump_action(parsed)["tts"] == {"provider": "eleven_labs", "voice": voice}
 
 
-def test_builder_takes_the_legacy_voice_object_too() -> None:
+def test_builder_takes_the_voice_object_too() -> None:
     built = speak("Hallo", tts={"provider": "eleven_labs", "voice": {"id": "abc"}})
-    assert dump_action(built) == {"type": "speak", "text": "Hallo", "tts": {"provider": "eleven_labs", "voice": "abc"}}
+    assert dump_action(built) == {
+        "type": "speak",
+        "text": "Hallo",
+        "tts": {"provider": "eleven_labs", "voice": {"id": "abc"}},
+    }
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -279,7 +319,7 @@ def test_audio_bytes_are_base64_encoded(builder: Any) -> None:
     ],
 )
 def test_builders_validate_like_the_models(build: Any) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidAction):
         build()
 
 

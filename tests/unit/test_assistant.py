@@ -314,6 +314,8 @@ def test_400_reason_is_the_parse_error() -> None:
         pytest.param({"x-api-token": f" {TOKEN}"}, id="leading-space"),
         pytest.param({"authorization": f"Bearer {TOKEN}"}, id="bearer-instead"),
         pytest.param({"x-api-key": TOKEN}, id="other-header"),
+        pytest.param({"x-api-token": TOKEN[:-1] + "\ud800"}, id="lone-surrogate"),
+        pytest.param({"x-api-token": "\udcff" + TOKEN}, id="undecodable-byte"),
     ],
 )
 def test_missing_or_wrong_token_is_401(headers: dict[str, str] | None) -> None:
@@ -803,3 +805,76 @@ def test_to_api_gateway_shape() -> None:
 )
 def test_webhook_response_actions_is_always_a_list(response: WebhookResponse, actions: list[dict[str, Any]]) -> None:
     assert [{"type": action["type"]} for action in response.actions] == actions
+
+
+# Which handlers take the state: parameters without defaults decide.
+
+
+def test_a_second_parameter_with_a_default_is_an_option_not_the_state() -> None:
+    def greet(event: Any, greeting: str = "Hi") -> str:
+        return f"{greeting}, caller"
+
+    assistant = AiFlowAssistant(on_session_start=greet)
+
+    response = assistant.handle(body("session_start"))
+
+    assert response.actions == [speak_wire("Hi, caller")]
+
+
+def test_a_keyword_only_state_parameter_is_not_positional_either() -> None:
+    def greet(event: Any, *, loud: bool = False) -> str:
+        return "HI" if loud else "hi"
+
+    assert AiFlowAssistant(on_session_start=greet).handle(body("session_start")).actions == [speak_wire("hi")]
+
+
+# Async hosts: handle_async awaits handlers on the running loop.
+
+
+def test_handle_async_awaits_the_handler_on_the_running_loop() -> None:
+    import asyncio
+
+    loops: list[asyncio.AbstractEventLoop] = []
+
+    async def answer(event: UserSpeak, state: dict[str, Any]) -> str:
+        loops.append(asyncio.get_running_loop())
+        await asyncio.sleep(0)
+        state["turns"] = state.get("turns", 0) + 1
+        return f"turn {state['turns']}"
+
+    assistant = AiFlowAssistant(on_user_speak=answer)
+
+    async def two_turns() -> tuple[list[WebhookResponse], asyncio.AbstractEventLoop]:
+        first = await assistant.handle_async(said())
+        second = await assistant.handle_async(said())
+        return [first, second], asyncio.get_running_loop()
+
+    responses, loop = asyncio.run(two_turns())
+
+    assert [response.actions for response in responses] == [[speak_wire("turn 1")], [speak_wire("turn 2")]]
+    assert loops == [loop, loop], "on the caller's loop, not one of its own"
+
+
+def test_handle_async_answers_a_failing_async_handler_with_the_fallback() -> None:
+    import asyncio
+
+    async def broken(event: UserSpeak) -> str:
+        raise RuntimeError("boom")
+
+    response = asyncio.run(AiFlowAssistant(on_user_speak=broken).handle_async(said()))
+
+    assert (response.status_code, response.used_fallback, response.actions) == (200, True, [FALLBACK])
+
+
+def test_the_sync_handle_inside_a_running_loop_answers_with_the_fallback_not_a_crash() -> None:
+    import asyncio
+
+    async def answer(event: UserSpeak) -> str:
+        return "hello"
+
+    async def misuse() -> WebhookResponse:
+        return AiFlowAssistant(on_user_speak=answer).handle(said())  # handle_async is the right call here
+
+    response = asyncio.run(misuse())
+
+    assert (response.status_code, response.used_fallback) == (200, True)

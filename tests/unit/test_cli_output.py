@@ -1,31 +1,42 @@
-"""The command line's parts that need no AWS: the progress bar and reading a CSV file."""
+"""The command line's parts that need no AWS: the progress bar, the help and reading a CSV file."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 
 import pytest
+from rich.console import Console
 
-from reminders.cli import ProgressBar
+from reminders.cli import cli, row_progress
 from reminders.csv_import import CsvFormatError, Row, read_rows
 
 
-def test_the_progress_bar_redraws_in_place_and_ends_with_a_newline() -> None:
-    stream = io.StringIO()
-    bar = ProgressBar(stream, 4, width=8)
+def test_the_progress_bar_draws_in_place_on_a_terminal_and_ends_full() -> None:
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=80, color_system=None)
 
-    for done in range(1, 5):
-        bar.update(done)
+    with row_progress(console, 120) as advance:
+        for done in range(1, 121):
+            advance(done)
 
-    assert stream.getvalue() == "\r[##......] 1/4 rows\r[####....] 2/4 rows\r[######..] 3/4 rows\r[########] 4/4 rows\n"
+    frames = [frame for frame in screen.getvalue().replace("\x1b[2K", "").split("\r") if frame.strip()]
+    assert frames[-1].startswith("importing ")
+    assert " 120/120 rows " in frames[-1]
+    assert screen.getvalue().count("\n") == 1, "redrawn in place: one line when done"
 
 
-def test_the_progress_bar_pads_the_count_so_that_the_bar_does_not_jump() -> None:
-    stream = io.StringIO()
+def test_help_lists_every_command() -> None:
+    out, err = io.StringIO(), io.StringIO()
 
-    ProgressBar(stream, 120, width=4).update(7)
+    with pytest.raises(SystemExit) as exited, contextlib.redirect_stdout(out):
+        cli.main(["--help"], prog_name="reminders")
 
-    assert stream.getvalue() == "\r[....]   7/120 rows"
+    assert exited.value.code == 0
+    commands = out.getvalue().split("Commands:")[1].split()
+    for command in ("call-now", "cancel", "import", "list", "schedule", "status"):
+        assert command in commands
+    assert err.getvalue() == ""
 
 
 def test_rows_are_numbered_as_a_spreadsheet_shows_them() -> None:

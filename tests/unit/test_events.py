@@ -76,7 +76,6 @@ def test_json_with_an_integer_too_long_for_python_is_an_invalid_event_not_a_cras
         pytest.param(event(session={"id": ""}), "session.id", id="empty-session-id"),
         pytest.param(event(session={"id": 42}), "session.id", id="session-id-number"),
         pytest.param(event(session={"id": None}), "session.id", id="session-id-null"),
-        pytest.param(event("user_speak"), "text", id="user-speak-without-text"),
         pytest.param(event("user_speak", text=["hello"]), "text", id="user-speak-text-list"),
         pytest.param(event("user_speak", text={"de": "hallo"}), "text", id="user-speak-text-object"),
         pytest.param(event("user_speak", text="hi", barged_in="sometimes"), "barged_in", id="barged-in-not-bool"),

@@ -61,6 +61,20 @@ class ScriptedTarget:
         return self.answer(json.loads(body))
 
 
+def speak_wire(text: str, session_id: str) -> dict[str, Any]:
+    return {"type": "speak", "text": text, "session_id": session_id}
+
+
+def silent_wav(milliseconds: int = 250) -> bytes:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(16_000)
+        wav.writeframes(b"\0\0" * (16 * milliseconds))
+    return buffer.getvalue()
+
+
 def answer_start_with(action: Callable[[str], dict[str, Any]]) -> ScriptedTarget:
     """Answers session_start with ``action(session_id)``, everything else with 204."""
 
@@ -378,8 +392,11 @@ def test_a_handler_returning_an_invalid_action_gets_the_sdk_fallback(caplog: pyt
 @pytest.mark.parametrize(
     ("reply", "problem"),
     [
-        (lambda sid: Reply(200, json.dumps({"type": "speak", "session_id": sid})), "invalid action"),
-        (lambda sid: Reply(200, json.dumps({"type": "dance", "session_id": sid})), "invalid action"),
+        (lambda sid: Reply(200, json.dumps({"type": "speak", "session_id": sid})), "invalid speak action: speak needs"),
+        (
+            lambda sid: Reply(200, json.dumps({"type": "dance", "session_id": sid})),
+            "invalid dance action: unknown type",
+        ),
         (lambda sid: Reply(200, json.dumps({"type": "hangup", "session_id": "other"})), "for session 'other'"),
         (lambda sid: Reply(200, json.dumps({"type": "hangup"})), "for session None"),
         (lambda sid: Reply(200, "speak"), "not JSON"),
@@ -398,16 +415,79 @@ def test_answers_sipgate_would_not_accept_raise(reply: Callable[[str], Reply], p
     assert failure.value.status_code == reply("x").status_code
 
 
-def test_actions_answered_to_session_end_raise() -> None:
+@pytest.mark.parametrize(
+    "answer_to_session_end",
+    [
+        pytest.param(
+            lambda sid: Reply(200, json.dumps({"type": "speak", "text": "Wait!", "session_id": sid})), id="action"
+        ),
+        pytest.param(lambda sid: Reply(200, '{"success": true}'), id="flow-io-success"),  # sipgate's flow-io
+        pytest.param(lambda sid: Reply(204, "ok"), id="204-with-body"),
+        pytest.param(lambda sid: Reply(200, ""), id="200-empty"),
+    ],
+)
+def test_any_answer_to_session_end_is_accepted_and_ignored(answer_to_session_end: Callable[[str], Reply]) -> None:
     def answer(event: dict[str, Any]) -> Reply:
         if event["type"] == "session_end":
-            return Reply(200, json.dumps({"type": "speak", "text": "Wait!", "session_id": event["session"]["id"]}))
+            return answer_to_session_end(event["session"]["id"])
         return Reply(204, "")
 
     call = CallSimulator(ScriptedTarget(answer)).start_call()
+    call.hang_up()
 
-    with pytest.raises(SimulatorError, match="ignores any answer to session_end"):
-        call.hang_up()
+    assert call.ended_by == "caller"
+    assert [action["type"] for action in call.actions] == []
+
+
+def test_a_200_with_an_empty_body_is_no_action() -> None:
+    def answer(event: dict[str, Any]) -> Reply:
+        if event["type"] == "session_start":
+            return Reply(200, json.dumps({"type": "speak", "text": "Hi", "session_id": event["session"]["id"]}))
+        return Reply(200, "")  # what sipgate's flow-io answers to user_barge_in
+
+    call = CallSimulator(ScriptedTarget(answer)).start_call()
+    call.say("Hello?")
+
+    assert call.last_said == "Hi"
+    assert not call.ended
+
+
+def test_an_audio_after_a_timed_speak_keeps_the_timer() -> None:
+    assistant = greeter(
+        on_session_start=lambda event: [speak("Press 1 or 2.", user_input_timeout_seconds=4), audio(silent_wav())],
+        on_user_input_timeout=lambda event: "Still there?",
+    )
+    call = CallSimulator(assistant).start_call()
+
+    call.stay_silent()
+
+    call.assert_said("still there")
+
+
+def test_wait_for_timeout_sends_it_after_a_204_to_the_callers_speech() -> None:
+    assistant = greeter(
+        on_session_start=lambda event: speak("Tell me the day.", user_input_timeout_seconds=6),
+        on_user_speak=lambda event: None,  # 204: a third-party webhook waiting for more
+        on_user_input_timeout=lambda event: "Which day was it?",
+    )
+    call = CallSimulator(assistant).start_call()
+    call.say("Tuesday, I think")
+    started = call.events[-1]
+
+    with pytest.raises(SimulatorError, match="no user_input_timeout_seconds"):
+        call.stay_silent()  # strict: the caller's speech stopped the timer and the 204 set none
+    call.wait_for_timeout()
+
+    assert types(call)[-3:] == ["user_input_timeout", "assistant_speak", "assistant_speech_ended"]
+    assert call.events[-2]["speech_started_at"] >= started.get("speech_started_at", 0) + 6000
+    call.assert_said("which day was it")
+
+
+def test_wait_for_timeout_needs_a_timeout_set_in_the_call() -> None:
+    call = CallSimulator(greeter(on_session_start=lambda event: "Hello!")).start_call()
+
+    with pytest.raises(SimulatorError, match="no speech in this call set user_input_timeout_seconds"):
+        call.wait_for_timeout()
 
 
 def test_an_assistant_that_never_stops_talking_is_stopped() -> None:

@@ -1,7 +1,9 @@
-"""aiflow: sipgate AI Flow voice assistants in Python, made for AWS Lambda.
+"""aiflow: sipgate AI Flow voice assistants in Python, on AWS Lambda, ASGI or WSGI servers.
 
 Everything public is importable from here. The outbound client loads on first use: a webhook that
 never dials never imports ``requests``. Pydantic models build their validators on first use too.
+Installed as the distribution ``aiflow-kit``; its extras ``[outbound]`` and ``[aws]`` bring what placing
+calls and the DynamoDB session store need, and using either without it raises :class:`MissingExtra`.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from aiflow._extras import MissingExtra
 from aiflow.actions import (
     Action,
     ActionModel,
@@ -21,6 +24,7 @@ from aiflow.actions import (
     ConfigureTranscriptionAction,
     ConfigureVoiceToVoiceAction,
     ElevenLabsTts,
+    ElevenLabsVoice,
     HangupAction,
     MixAudioAction,
     SendSmsAction,
@@ -63,6 +67,8 @@ from aiflow.events import (
 )
 from aiflow.phone import InvalidPhoneNumber
 from aiflow.state import DynamoDBSessionStore, InMemorySessionStore, SessionStore, StoredState
+
+__version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from aiflow.outbound import (
@@ -117,6 +123,7 @@ __all__ = [
     "DtmfReceived",
     "DynamoDBSessionStore",
     "ElevenLabsTts",
+    "ElevenLabsVoice",
     "Event",
     "EventType",
     "HandlerResult",
@@ -125,6 +132,7 @@ __all__ = [
     "InvalidAction",
     "InvalidEvent",
     "InvalidPhoneNumber",
+    "MissingExtra",
     "MixAudioAction",
     "OutboundCallError",
     "OutboundClient",
@@ -148,6 +156,7 @@ __all__ = [
     "UserSpeechStarted",
     "VadConfig",
     "WebhookResponse",
+    "__version__",
     "audio",
     "barge_in",
     "configure_transcription",

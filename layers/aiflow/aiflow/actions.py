@@ -14,9 +14,10 @@ from enum import StrEnum
 from functools import cache
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
 
 from aiflow import phone
+from aiflow.errors import InvalidAction
 
 __all__ = [
     "Action",
@@ -30,6 +31,7 @@ __all__ = [
     "ConfigureTranscriptionAction",
     "ConfigureVoiceToVoiceAction",
     "ElevenLabsTts",
+    "ElevenLabsVoice",
     "HangupAction",
     "MixAudioAction",
     "SendSmsAction",
@@ -42,6 +44,7 @@ __all__ = [
     "barge_in",
     "configure_transcription",
     "configure_voice_to_voice",
+    "describe_invalid",
     "dump_action",
     "hangup",
     "mix_audio",
@@ -96,19 +99,29 @@ class AzureTts(BaseModel):
     voice: str | None = None
 
 
+class ElevenLabsVoice(BaseModel):
+    """The object form of an ElevenLabs voice that sipgate's older docs show: ``{"id": ...}`` or ``{"name": ...}``."""
+
+    model_config = _STRICT
+
+    id: str | None = Field(default=None, min_length=1)
+    name: str | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _id_or_name(self) -> Self:
+        if self.id is None and self.name is None:
+            raise ValueError("a voice object needs 'id' or 'name'")
+        return self
+
+
 class ElevenLabsTts(BaseModel):
+    """ElevenLabs speech. Without ``voice`` sipgate uses its default; the voice goes out as it was given."""
+
     model_config = _STRICT
 
     provider: Literal[TtsProvider.ELEVEN_LABS] = TtsProvider.ELEVEN_LABS
-    voice: str = Field(min_length=1)
-
-    @field_validator("voice", mode="before")
-    @classmethod
-    def _voice_object_to_id(cls, value: Any) -> Any:
-        # Older docs sent {"id": ...} or {"name": ...}; sipgate now takes the string.
-        if isinstance(value, Mapping):
-            return value.get("id") or value.get("name")
-        return value
+    voice: Annotated[str, Field(min_length=1)] | ElevenLabsVoice | None = None
+    language: str | None = None
 
 
 Tts = Annotated[AzureTts | ElevenLabsTts, Field(discriminator="provider")]
@@ -119,7 +132,7 @@ class BargeInConfig(BaseModel):
 
     model_config = _STRICT
 
-    strategy: BargeInStrategy
+    strategy: BargeInStrategy | None = None  # sipgate's n8n node sends allow_after_ms alone
     minimum_characters: int | None = Field(default=None, ge=1, le=100)
     allow_after_ms: int | None = Field(default=None, ge=0, le=10_000)
 
@@ -251,13 +264,75 @@ def _action_adapter() -> TypeAdapter[Action]:
 
 
 def parse_action(data: Mapping[str, Any]) -> Action:
-    """Validate one action given as a mapping (raises pydantic's ``ValidationError``)."""
-    return _action_adapter().validate_python(data)
+    """Validate one action given as a mapping; :class:`InvalidAction` says in one line what is wrong."""
+    try:
+        return _action_adapter().validate_python(data)
+    except ValidationError as error:
+        kind = data.get("type") if isinstance(data, Mapping) else None
+        raise InvalidAction(describe_invalid(error, kind if isinstance(kind, str) else None)) from None
 
 
 def dump_action(action: BaseModel) -> dict[str, Any]:
-    """The action as sipgate expects it on the wire: JSON types, unset fields left out."""
-    return action.model_dump(mode="json", exclude_none=True)
+    """The action as sipgate expects it on the wire: JSON types, unset fields left out.
+
+    A field given explicitly as ``null`` (sipgate's flow-io sends ``"language": null``) is sent on as
+    ``null``: what came in goes out unchanged. Builders never set a field to ``None``.
+    """
+    return _with_explicit_nulls(action, action.model_dump(mode="json", exclude_none=True))
+
+
+def _with_explicit_nulls(model: BaseModel, dumped: dict[str, Any]) -> dict[str, Any]:
+    for name in model.model_fields_set - {"session_id"}:
+        value = getattr(model, name)
+        if value is None:
+            dumped[name] = None
+        elif isinstance(value, BaseModel):
+            _with_explicit_nulls(value, dumped[name])
+    return dumped
+
+
+def describe_invalid(error: ValidationError, action_type: str | None) -> str:
+    """One readable line for a rejected action: the action, each field and what is wrong with it.
+
+    Pydantic's locations carry union tags and member types (``tagged-union[...]``, ``eleven_labs``,
+    ``str``); only field names and list positions are kept.
+    """
+    problems: dict[str, str] = {}
+    # A value that fits no member of a union fails once per member: the member's own rule says more than
+    # "should be a valid string", so type mismatches come last and the first problem per field wins.
+    errors = sorted(error.errors(include_url=False, include_input=False), key=lambda e: e["type"].endswith("_type"))
+    for problem in errors:
+        *path, last = problem["loc"] or ("",)
+        parts = [str(part) for part in path if isinstance(part, int) or part in _field_names()]
+        if problem["type"] == "extra_forbidden" or isinstance(last, int) or last in _field_names():
+            parts.append(str(last))  # an unknown field is named as it was sent
+        where = ".".join(parts)
+        problems.setdefault(where, _problem_text(problem["type"], problem["msg"], problem.get("ctx") or {}))
+    described = "; ".join(
+        f"{where} {text}" if text == "is required" else f"{where}: {text}" if where else text
+        for where, text in problems.items()
+    )
+    action = f"invalid {action_type} action" if action_type else "invalid action"
+    return " ".join(f"{action}: {described}".split())  # one line, always
+
+
+def _problem_text(kind: str, message: str, context: Mapping[str, Any]) -> str:
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "is not a field of this action"
+    if kind == "union_tag_invalid":
+        return f"unknown {str(context.get('discriminator', 'type')).strip(chr(39))} {context.get('tag')!r}"
+    if kind == "union_tag_not_found":
+        return "an action needs a 'type'"
+    return message.removeprefix("Value error, ")
+
+
+@cache
+def _field_names() -> frozenset[str]:
+    models: list[type[BaseModel]] = [AzureTts, ElevenLabsVoice, ElevenLabsTts, BargeInConfig, VadConfig, ActionModel]
+    models += ActionModel.__subclasses__()
+    return frozenset(name for model in models for name in model.model_fields)
 
 
 # Builders. Each takes the fields sipgate documents; sub-objects may be models or plain mappings.
@@ -265,8 +340,11 @@ def dump_action(action: BaseModel) -> dict[str, Any]:
 type _Config[T] = T | Mapping[str, Any] | None
 
 
-def _build[T: BaseModel](model: type[T], **fields: Any) -> T:
-    return model.model_validate({name: value for name, value in fields.items() if value is not None})
+def _build[T: ActionModel](model: type[T], **fields: Any) -> T:
+    try:
+        return model.model_validate({name: value for name, value in fields.items() if value is not None})
+    except ValidationError as error:  # said now, in the handler's traceback, not by sipgate during the call
+        raise InvalidAction(describe_invalid(error, model.model_fields["type"].default)) from None
 
 
 def speak(

@@ -13,11 +13,12 @@ from __future__ import annotations
 import inspect
 import json
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from aiflow import actions as _actions
 from aiflow import events as _events
@@ -27,6 +28,7 @@ from aiflow.state import InMemorySessionStore, SessionStore, StoredState
 
 if TYPE_CHECKING:
     from aiflow.outbound import OutboundClient, PlacedCall
+    from aiflow.web import AsgiWebhook, WsgiWebhook
 
 __all__ = ["DEFAULT_FALLBACK_TEXT", "AiFlowAssistant", "HandlerResult", "WebhookResponse"]
 
@@ -190,10 +192,56 @@ class AiFlowAssistant:
         self._handlers[event_class] = _Registration(handler, _takes_state(handler))
         return handler
 
-    # The webhook.
+    # The webhook. The turn is written once, as coroutines that call handlers through an ``invoke``
+    # function: ``handle`` drives it without an event loop (every await in it completes at once), and
+    # ``handle_async`` awaits it on the caller's loop, so async handlers run there.
 
     def handle(self, body: bytes | str, headers: Mapping[str, str] | None = None) -> WebhookResponse:
-        """Answer one webhook request: authenticate, parse, run the handler, build the response."""
+        """Answer one webhook request: authenticate, parse, run the handler, build the response.
+
+        An async handler runs to its end on an event loop of its own: inside a running loop (an ASGI
+        app, say) use :meth:`handle_async` instead.
+        """
+        return _completed(self._handle(body, headers, _call_blocking))
+
+    async def handle_async(self, body: bytes | str, headers: Mapping[str, str] | None = None) -> WebhookResponse:
+        """:meth:`handle` for event-loop hosts: async handlers are awaited on the running loop.
+
+        Synchronous handlers and the session store still run inline, so keep them quick.
+        """
+        return await self._handle(body, headers, _call_awaiting)
+
+    def respond(self, event: _events.Event) -> WebhookResponse:
+        """Run the handler for an already parsed and authenticated event and build the response."""
+        return _completed(self._respond(event, _call_blocking))
+
+    async def respond_async(self, event: _events.Event) -> WebhookResponse:
+        """:meth:`respond` with async handlers awaited on the running event loop."""
+        return await self._respond(event, _call_awaiting)
+
+    @cached_property
+    def asgi(self) -> AsgiWebhook:
+        """This assistant as an ASGI application: run it with any ASGI server, or route to it in FastAPI.
+
+        ``app.add_route("/webhook", assistant.asgi, methods=["POST"])``; the same answers as :meth:`handle`,
+        async handlers awaited on the server's loop (see :mod:`aiflow.web`).
+        """
+        from aiflow.web import AsgiWebhook  # deferred: only ASGI hosts need it
+
+        return AsgiWebhook(self)
+
+    @cached_property
+    def wsgi(self) -> WsgiWebhook:
+        """This assistant as a WSGI application: for gunicorn, ``wsgiref``, or mounted in Flask.
+
+        ``DispatcherMiddleware(app.wsgi_app, {"/webhook": assistant.wsgi})``; the same answers as
+        :meth:`handle` (see :mod:`aiflow.web`).
+        """
+        from aiflow.web import WsgiWebhook  # deferred: only WSGI hosts need it
+
+        return WsgiWebhook(self)
+
+    async def _handle(self, body: bytes | str, headers: Mapping[str, str] | None, invoke: _Invoke) -> WebhookResponse:
         if _size_in_bytes(body, self.max_body_bytes) > self.max_body_bytes:
             return _error(413, f"body larger than {self.max_body_bytes} bytes")
         if not is_authorized(headers, self.webhook_token):
@@ -203,19 +251,18 @@ class AiFlowAssistant:
         except InvalidEvent as error:
             logger.warning("rejected webhook body: %s", error.reason)
             return _error(400, error.reason)
-        return self.respond(event)
+        return await self._respond(event, invoke)
 
-    def respond(self, event: _events.Event) -> WebhookResponse:
-        """Run the handler for an already parsed and authenticated event and build the response."""
+    async def _respond(self, event: _events.Event, invoke: _Invoke) -> WebhookResponse:
         if isinstance(event, _NO_REPLY):
-            self._run_ignoring_reply(event)
+            await self._run_ignoring_reply(event, invoke)
             return WebhookResponse(204, event=event)
         try:
-            actions = self._run_turn(event)
+            actions = await self._run_turn(event, invoke)
             used_fallback = False
         except Exception:
             logger.exception("handler for %s failed; answering with the fallback", event.type)
-            actions = self._fallback_actions(event)
+            actions = await self._fallback_actions(event, invoke)
             used_fallback = True
         if not actions:
             return WebhookResponse(204, event=event, used_fallback=used_fallback)
@@ -261,16 +308,16 @@ class AiFlowAssistant:
             return self._handlers.get(_events.UserSpeak), as_speech
         return registration, event
 
-    def _run_turn(self, event: _events.Event) -> list[_actions.ActionModel]:
+    async def _run_turn(self, event: _events.Event, invoke: _Invoke) -> list[_actions.ActionModel]:
         registration, event = self._registration_for(event)
         if registration is None:
             return []
         if not registration.wants_state:
-            return _normalize(_call(registration.handler, event), event.session_id)
+            return _normalize(await invoke(registration.handler, event), event.session_id)
         for _attempt in range(self.max_conflict_retries + 1):
             stored = self.session_store.load(event.session_id)
             state = json.loads(json.dumps(stored.data))
-            actions = _normalize(_call(registration.handler, event, state), event.session_id)
+            actions = _normalize(await invoke(registration.handler, event, state), event.session_id)
             try:
                 self._save_if_changed(event.session_id, stored, state)
             except StateConflict:
@@ -283,14 +330,14 @@ class AiFlowAssistant:
         if state != stored.data:
             self.session_store.save(session_id, state, expected_version=stored.version)
 
-    def _run_ignoring_reply(self, event: _events.Event) -> None:
+    async def _run_ignoring_reply(self, event: _events.Event, invoke: _Invoke) -> None:
         registration, event = self._registration_for(event)
         try:
             if registration is not None:
                 if registration.wants_state:
-                    _call(registration.handler, event, self.session_store.load(event.session_id).data)
+                    await invoke(registration.handler, event, self.session_store.load(event.session_id).data)
                 else:
-                    _call(registration.handler, event)
+                    await invoke(registration.handler, event)
         except Exception:
             logger.exception("handler for %s failed", event.type)
         if isinstance(event, _events.SessionEnd):
@@ -299,9 +346,9 @@ class AiFlowAssistant:
             except Exception:
                 logger.exception("could not delete the state of ended session %s", event.session_id)
 
-    def _fallback_actions(self, event: _events.Event) -> list[_actions.ActionModel]:
+    async def _fallback_actions(self, event: _events.Event, invoke: _Invoke) -> list[_actions.ActionModel]:
         try:
-            result = self.fallback(event) if callable(self.fallback) else self.fallback
+            result = await invoke(self.fallback, event) if callable(self.fallback) else self.fallback
             return _normalize(result, event.session_id)
         except Exception:
             logger.exception("fallback failed; answering with the default apology")
@@ -316,25 +363,56 @@ def _size_in_bytes(body: bytes | str, limit: int) -> int:
 
 
 def _takes_state(handler: Handler) -> bool:
-    """Whether the handler accepts a second positional argument, the call's state."""
+    """Whether the handler takes the call's state: a second positional parameter without a default.
+
+    ``def h(event, greeting="Hi")`` is a one-argument handler with an option, not a taker of state.
+    """
     try:
         parameters = inspect.signature(handler).parameters.values()
     except (TypeError, ValueError):
         return False
-    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    return len(positional) >= 2 or any(p.kind is p.VAR_POSITIONAL for p in parameters)
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    required = [p for p in parameters if p.kind in positional and p.default is p.empty]
+    return len(required) >= 2 or any(p.kind is p.VAR_POSITIONAL for p in parameters)
 
 
-def _call(handler: Handler, *args: Any) -> HandlerResult:
+type _Invoke = Callable[..., Awaitable[HandlerResult]]
+
+
+async def _call_blocking(handler: Callable[..., Any], *args: Any) -> HandlerResult:
+    """Call a handler for :meth:`AiFlowAssistant.handle`: an async one runs on an event loop of its own."""
     result = handler(*args)
-    if inspect.isawaitable(result):
-        import asyncio  # deferred: only async handlers pay for the event loop
+    if not inspect.isawaitable(result):
+        return cast("HandlerResult", result)
+    import asyncio  # deferred: only async handlers pay for the event loop
 
-        async def wait() -> HandlerResult:
-            return await result
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # no loop in this thread: the handler gets one of its own
+        return asyncio.run(_awaited(result))
+    if inspect.iscoroutine(result):
+        result.close()  # never started: no "was never awaited" warning on top of the error
+    raise RuntimeError(f"{handler!r} is async and an event loop is running here: use handle_async()")
 
-        return asyncio.run(wait())
-    return result
+
+async def _awaited(result: Awaitable[Any]) -> HandlerResult:
+    return cast("HandlerResult", await result)
+
+
+async def _call_awaiting(handler: Callable[..., Any], *args: Any) -> HandlerResult:
+    """Call a handler for :meth:`AiFlowAssistant.handle_async`: an async one is awaited on the running loop."""
+    result = handler(*args)
+    return await _awaited(result) if inspect.isawaitable(result) else cast("HandlerResult", result)
+
+
+def _completed[T](turn: Coroutine[Any, Any, T]) -> T:
+    """The result of a turn driven without an event loop: with :func:`_call_blocking` it never suspends."""
+    try:
+        turn.send(None)
+    except StopIteration as done:
+        return cast("T", done.value)
+    turn.close()
+    raise RuntimeError("a synchronous turn suspended; only _call_blocking may invoke handlers here")
 
 
 def _normalize(result: HandlerResult, session_id: str) -> list[_actions.ActionModel]:
@@ -346,10 +424,7 @@ def _normalize(result: HandlerResult, session_id: str) -> list[_actions.ActionMo
     if isinstance(result, _actions.ActionModel):
         return [result if result.session_id else result.model_copy(update={"session_id": session_id})]
     if isinstance(result, Mapping):
-        try:
-            return [_actions.parse_action({**result, "session_id": result.get("session_id") or session_id})]
-        except ValidationError as error:
-            raise InvalidAction(f"handler returned an invalid action: {error}") from error
+        return [_actions.parse_action({**result, "session_id": result.get("session_id") or session_id})]
     if isinstance(result, Sequence):
         return [action for item in result for action in _normalize(item, session_id)]
     raise InvalidAction(f"handler returned {type(result).__name__}; expected a str, an action, a dict or a list")

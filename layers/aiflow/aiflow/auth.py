@@ -23,4 +23,8 @@ def is_authorized(headers: Mapping[str, str] | None, expected_token: str | None)
     presented = next((value for name, value in headers.items() if name.lower() == TOKEN_HEADER), None)
     if not isinstance(presented, str):
         return False
-    return hmac.compare_digest(presented.encode("utf-8"), expected_token.encode("utf-8"))
+    try:
+        presented_bytes = presented.encode("utf-8")
+    except UnicodeEncodeError:  # not text (a lone surrogate): no configured secret looks like that
+        return False
+    return hmac.compare_digest(presented_bytes, expected_token.encode("utf-8"))

@@ -108,7 +108,7 @@ class UserSpeak(_EventBase):
     """Recognised speech; ``barged_in`` means the user interrupted the assistant."""
 
     type: Literal["user_speak"]
-    text: str
+    text: str = ""  # sent without text: empty speech, for the handler to answer (a 400 would leave silence)
     barged_in: bool = False
 
 
@@ -131,7 +131,7 @@ class AssistantSpeak(_EventBase):
     type: Literal["assistant_speak"]
     text: str | None = None
     ssml: str | None = None
-    duration_ms: float | None = None
+    duration_ms: int | float | None = None  # an integer stays one
     speech_started_at: int | None = None
 
 

@@ -21,14 +21,18 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import quote
 
-import requests
-from requests.adapters import HTTPAdapter
-from urllib3 import BaseHTTPResponse
-from urllib3.connectionpool import ConnectionPool
-from urllib3.exceptions import MaxRetryError, ResponseError
-from urllib3.util.retry import Retry
-
+from aiflow._extras import MissingExtra
 from aiflow.phone import InvalidPhoneNumber, mask, normalize
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3 import BaseHTTPResponse
+    from urllib3.connectionpool import ConnectionPool
+    from urllib3.exceptions import MaxRetryError, ResponseError
+    from urllib3.util.retry import Retry
+except ImportError as missing:  # the [outbound] extra is not installed
+    raise MissingExtra("outbound", "placing outbound calls (aiflow.outbound)", missing) from missing
 
 __all__ = [
     "CallRateLimited",

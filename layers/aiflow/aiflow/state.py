@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from aiflow._extras import MissingExtra
 from aiflow.errors import StateConflict
 
 __all__ = ["DynamoDBSessionStore", "InMemorySessionStore", "SessionStore", "StoredState"]
@@ -142,6 +143,8 @@ class DynamoDBSessionStore:
 
 
 def _dynamodb_client() -> Any:
-    import boto3  # deferred: only a process that uses this store pays for boto3
-
+    try:
+        import boto3  # deferred: only a process that uses this store pays for boto3
+    except ImportError as missing:  # the [aws] extra is not installed (Lambda's runtime has boto3)
+        raise MissingExtra("aws", "DynamoDBSessionStore", missing) from missing
     return boto3.client("dynamodb")

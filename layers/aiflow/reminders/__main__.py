@@ -1,7 +1,5 @@
-"""``python -m reminders``: see :mod:`reminders.cli`."""
+"""``python -m reminders``: the same as the console script ``reminders`` (see :mod:`reminders.cli`)."""
 
-import sys
+from reminders.cli import run
 
-from reminders.cli import main
-
-sys.exit(main())
+run()

@@ -1,4 +1,4 @@
-"""``python -m reminders``: schedule, import, call, cancel and look up reminder calls.
+"""``reminders``: schedule, import, call, cancel and look up reminder calls.
 
 It finds the table, the call queue, the Scheduler group and role from the stack's Outputs with
 ``--stack-name`` (and the calling window and lead time from its Parameters), or else from the environment
@@ -7,19 +7,31 @@ variables the dialer uses: ``TABLE_NAME``, ``CALL_QUEUE_URL``, ``CALL_QUEUE_ARN`
 credentials and region come from boto3's usual sources; ``AWS_ENDPOINT_URL`` points it at a local stack.
 
 Exit status: 0 done, 1 refused (a bad row, a reminder that cannot be changed), 2 bad usage or configuration.
+
+Built on click (commands, options, usage errors) and rich (tables, the import's progress bar). A new
+command joins the group :func:`cli` and reaches the scheduler through :meth:`Terminal.scheduler`; it
+raises :class:`~reminders.scheduling.SchedulingError` (or a subclass) to refuse, which :func:`main` prints
+as one line with exit status 1. Not shipped in the Lambda layer: installed with the ``aiflow-reminders``
+distribution as the console script ``reminders`` (``python -m reminders`` runs the same).
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+import click
 from botocore.exceptions import BotoCoreError, ClientError
+from rich import box
+from rich.console import Console, RenderableType
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from aiflow.phone import mask
 from reminders.config import ConfigError, SchedulingConfig
@@ -27,7 +39,18 @@ from reminders.csv_import import CsvFormatError, ImportReport, import_rows, read
 from reminders.models import Language, ReminderRecord, ReminderStatus
 from reminders.scheduling import InvalidReminder, ReminderScheduler, SchedulingError, parse_reminder
 
-__all__ = ["ProgressBar", "load_config", "main"]
+__all__ = [
+    "EXIT_OK",
+    "EXIT_REFUSED",
+    "EXIT_USAGE",
+    "Terminal",
+    "UnusableInput",
+    "cli",
+    "load_config",
+    "main",
+    "row_progress",
+    "run",
+]
 
 # Stack Outputs and Parameters that configure scheduling, by SchedulingConfig field.
 STACK_OUTPUTS = {
@@ -52,24 +75,8 @@ REMINDER_FLAGS = {
 }
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
-
-
-class ProgressBar:
-    """``[#########...........]  45/100 rows`` redrawn in place on a terminal stream (written by hand)."""
-
-    def __init__(self, stream: TextIO, total: int, *, width: int = 30, unit: str = "rows") -> None:
-        self._stream = stream
-        self._total = total
-        self._width = width
-        self._unit = unit
-
-    def update(self, done: int) -> None:
-        filled = self._width * done // self._total if self._total else self._width
-        bar = "#" * filled + "." * (self._width - filled)
-        self._stream.write(f"\r[{bar}] {done:>{len(str(self._total))}}/{self._total} {self._unit}")
-        if done >= self._total:
-            self._stream.write("\n")
-        self._stream.flush()
+# Piped output is for scripts and grep: one line per row however wide, never wrapped at 80 columns.
+_PIPE_WIDTH = 1_000
 
 
 def load_config(stack_name: str | None, environ: Mapping[str, str] | None = None) -> SchedulingConfig:
@@ -93,99 +100,183 @@ def load_config(stack_name: str | None, environ: Mapping[str, str] | None = None
     return SchedulingConfig.from_environ({name.upper(): value for name, value in values.items()})
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m reminders", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--stack-name", help="read the resources from this CloudFormation stack's Outputs")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    schedule = commands.add_parser("schedule", help="schedule one reminder call")
-    schedule.add_argument("--reminder-id", required=True, help="your key for it, e.g. the appointment's id")
-    schedule.add_argument("--to-phone-number", required=True, help="the callee, with country code: +4915...")
-    schedule.add_argument("--appointment-at", required=True, help="ISO 8601, e.g. 2025-03-01T10:30 (local time)")
-    schedule.add_argument("--time-zone", required=True, help="the callee's IANA time zone, e.g. Europe/Berlin")
-    schedule.add_argument("--name", required=True, help="the callee's name as the call says it")
-    schedule.add_argument("--language", choices=[language.value for language in Language])
-    schedule.add_argument("--location")
-    schedule.add_argument("--call-at", help="when to call (default: the lead time before the appointment)")
-    schedule.add_argument("--max-attempts", help="calls before giving up when nobody answers (default 3)")
-
-    import_ = commands.add_parser("import", help="schedule every appointment of a CSV file (safe to run twice)")
-    import_.add_argument("file", type=Path, help=f"CSV with a header row; columns: {', '.join(REMINDER_FLAGS)}")
-
-    for name, text in (
-        ("call-now", "call a scheduled reminder's next attempt now (within the calling window)"),
-        ("cancel", "cancel a reminder and delete its schedule"),
-        ("status", "show a reminder with its history"),
-    ):
-        commands.add_parser(name, help=text).add_argument("reminder_id")
-
-    listing = commands.add_parser("list", help="list reminders with outcome and attempts")
-    listing.add_argument("--status", choices=[status.value for status in ReminderStatus])
-    return parser
+class UnusableInput(Exception):
+    """An input a command cannot use at all (a file that cannot be read): exit status 2, like bad usage."""
 
 
-def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    out = stdout or sys.stdout
-    err = stderr or sys.stderr
-    args = _parser().parse_args(argv)
-    try:
-        scheduler = ReminderScheduler.from_config(load_config(args.stack_name, os.environ))
-        return _run(args, scheduler, out, err)
-    except ConfigError as error:
-        err.write(f"error: {error}\n")
-        return EXIT_USAGE
-    except SchedulingError as error:
-        err.write(f"error: {_flags(error) if isinstance(error, InvalidReminder) else error}\n")
-        return EXIT_REFUSED
-    except (BotoCoreError, ClientError) as error:
-        err.write(f"error: AWS: {error}\n")
-        return EXIT_REFUSED
+def _console(stream: TextIO) -> Console:
+    # markup off: reminder ids, names and CSV cells are printed as they are, brackets included.
+    width = None if stream.isatty() else _PIPE_WIDTH
+    return Console(file=stream, width=width, markup=False, highlight=False, emoji=False, soft_wrap=True)
 
 
-def _run(args: argparse.Namespace, scheduler: ReminderScheduler, out: TextIO, err: TextIO) -> int:
-    command: str = args.command
-    if command == "schedule":
-        values = {name: getattr(args, name) for name in REMINDER_FLAGS if getattr(args, name) is not None}
-        result = scheduler.schedule(parse_reminder(values))
-        if result.new:
-            out.write(
-                f"scheduled {result.record.reminder_id}: calling {_local(result.record.call_at, result.record)}\n"
-            )
-        else:
-            out.write(f"{result.record.reminder_id} was scheduled already: nothing changed\n")
-        return EXIT_OK
-    if command == "import":
-        return _import(args.file, scheduler, out, err)
-    if command == "call-now":
-        record = scheduler.call_now(args.reminder_id)
-        out.write(f"calling {record.reminder_id} now (attempt {record.attempts + 1} of {record.max_attempts})\n")
-        return EXIT_OK
-    if command == "cancel":
-        record = scheduler.cancel(args.reminder_id)
-        out.write(f"cancelled {record.reminder_id}\n")
-        return EXIT_OK
-    if command == "status":
-        out.write(_describe(scheduler.status(args.reminder_id)))
-        return EXIT_OK
-    status = ReminderStatus(args.status) if args.status else None
-    out.write(_table(scheduler.list(status)))
+@dataclass
+class Terminal:
+    """What every command gets: the two consoles, and the scheduler, built on first use from ``--stack-name``."""
+
+    out: Console
+    err: Console
+    stack_name: str | None = None
+    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    _scheduler: ReminderScheduler | None = None
+
+    def scheduler(self) -> ReminderScheduler:
+        if self._scheduler is None:
+            self._scheduler = ReminderScheduler.from_config(load_config(self.stack_name, self.environ))
+        return self._scheduler
+
+    def show(self, renderable: RenderableType) -> None:
+        """Print a table or text on stdout without the blanks rich pads its cells with at the line ends."""
+        with self.out.capture() as captured:
+            self.out.print(renderable)
+        self.out.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+
+
+pass_terminal = click.make_pass_decorator(Terminal)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--stack-name", help="Read the resources from this CloudFormation stack's Outputs.")
+@pass_terminal
+def cli(terminal: Terminal, stack_name: str | None) -> None:
+    """Schedule, import, call, cancel and look up appointment reminder calls."""
+    terminal.stack_name = stack_name
+
+
+@cli.command()
+@click.option("--reminder-id", required=True, help="Your key for it, e.g. the appointment's id.")
+@click.option("--to-phone-number", required=True, help="The callee, with country code: +4915...")
+@click.option("--appointment-at", required=True, help="ISO 8601, e.g. 2025-03-01T10:30 (local time).")
+@click.option("--time-zone", required=True, help="The callee's IANA time zone, e.g. Europe/Berlin.")
+@click.option("--name", required=True, help="The callee's name as the call says it.")
+@click.option("--language", type=click.Choice([language.value for language in Language]))
+@click.option("--location")
+@click.option("--call-at", help="When to call (default: the lead time before the appointment).")
+@click.option("--max-attempts", help="Calls before giving up when nobody answers (default 3).")
+@pass_terminal
+def schedule(terminal: Terminal, /, **flags: str | None) -> int:
+    """Schedule one reminder call."""
+    values = {name: value for name, value in flags.items() if value is not None}
+    result = terminal.scheduler().schedule(parse_reminder(values))
+    record = result.record
+    if result.new:
+        terminal.out.print(f"scheduled {record.reminder_id}: calling {_local(record.call_at, record)}")
+    else:
+        terminal.out.print(f"{record.reminder_id} was scheduled already: nothing changed")
     return EXIT_OK
 
 
-def _import(path: Path, scheduler: ReminderScheduler, out: TextIO, err: TextIO) -> int:
+@cli.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@pass_terminal
+def import_(terminal: Terminal, file: Path) -> int:
+    """Schedule every appointment of a CSV file (safe to run twice).
+
+    The header row names the columns: reminder_id, to_phone_number, appointment_at, time_zone, name,
+    and optionally language, location, call_at, max_attempts.
+    """
     try:
-        with path.open(encoding="utf-8-sig", newline="") as stream:  # -sig: spreadsheets write a BOM
+        with file.open(encoding="utf-8-sig", newline="") as stream:  # -sig: spreadsheets write a BOM
             rows = read_rows(stream)
     except OSError as error:
-        err.write(f"error: {path}: {error.strerror}\n")
-        return EXIT_USAGE
+        raise UnusableInput(f"{file}: {error.strerror}") from None
     except CsvFormatError as error:
-        err.write(f"error: {path}: {error}\n")
-        return EXIT_USAGE
-    bar = ProgressBar(err, len(rows))
-    report = import_rows(rows, scheduler, progress=bar.update)
-    out.write(_summary(path, report))
+        raise UnusableInput(f"{file}: {error}") from None
+    scheduler = terminal.scheduler()
+    with row_progress(terminal.err, len(rows)) as advance:
+        report = import_rows(rows, scheduler, progress=advance)
+    terminal.out.print(_summary(file, report))
     return EXIT_OK if not report.problems and report.stopped is None else EXIT_REFUSED
+
+
+@cli.command("call-now")
+@click.argument("reminder_id")
+@pass_terminal
+def call_now(terminal: Terminal, reminder_id: str) -> int:
+    """Call a scheduled reminder's next attempt now (within the calling window)."""
+    record = terminal.scheduler().call_now(reminder_id)
+    terminal.out.print(f"calling {record.reminder_id} now (attempt {record.attempts + 1} of {record.max_attempts})")
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("reminder_id")
+@pass_terminal
+def cancel(terminal: Terminal, reminder_id: str) -> int:
+    """Cancel a reminder and delete its schedule."""
+    record = terminal.scheduler().cancel(reminder_id)
+    terminal.out.print(f"cancelled {record.reminder_id}")
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("reminder_id")
+@pass_terminal
+def status(terminal: Terminal, reminder_id: str) -> int:
+    """Show a reminder with its history."""
+    record = terminal.scheduler().status(reminder_id)
+    terminal.show(_details(record))
+    terminal.out.print("history:")
+    terminal.show(_history(record))
+    return EXIT_OK
+
+
+@cli.command("list")
+@click.option("--status", "status_", type=click.Choice([status.value for status in ReminderStatus]))
+@pass_terminal
+def list_(terminal: Terminal, status_: str | None) -> int:
+    """List reminders with outcome and attempts."""
+    records = terminal.scheduler().list(ReminderStatus(status_) if status_ else None)
+    if not records:
+        terminal.out.print("no reminders")
+        return EXIT_OK
+    terminal.show(_table(records))
+    terminal.out.print(f"{len(records)} reminder(s)")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run one command line; return its exit status. Every refusal is one line ``error: ...`` on stderr."""
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    terminal = Terminal(_console(out), _console(err))
+    try:
+        status_code = cli.main(
+            args=list(argv) if argv is not None else None, prog_name="reminders", standalone_mode=False, obj=terminal
+        )
+    except click.ClickException as error:  # usage: unknown command, missing option, bad choice
+        error.show(file=err)
+        return error.exit_code
+    except click.Abort:
+        err.write("aborted\n")
+        return EXIT_REFUSED
+    except (ConfigError, UnusableInput) as error:
+        return _refuse(err, str(error), EXIT_USAGE)
+    except InvalidReminder as error:
+        return _refuse(err, _flags(error), EXIT_REFUSED)
+    except SchedulingError as error:
+        return _refuse(err, str(error), EXIT_REFUSED)
+    except (BotoCoreError, ClientError) as error:
+        return _refuse(err, f"AWS: {error}", EXIT_REFUSED)
+    return status_code if isinstance(status_code, int) else EXIT_OK
+
+
+def run() -> None:
+    """The console script ``reminders``."""
+    sys.exit(main())
+
+
+def _refuse(err: TextIO, message: str, exit_code: int) -> int:
+    err.write(f"error: {' '.join(message.split())}\n")  # one line, whatever the message's own layout
+    return exit_code
+
+
+@contextmanager
+def row_progress(console: Console, total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar over the CSV's rows; the function it gives moves the bar to the count of rows done."""
+    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TextColumn("rows"), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("import", total=total)
+        yield lambda done: progress.update(task, completed=done)
 
 
 def _summary(path: Path, report: ImportReport) -> str:
@@ -200,7 +291,7 @@ def _summary(path: Path, report: ImportReport) -> str:
         lines.extend(f"  {problem}" for problem in report.problems)
     if report.stopped is not None:
         lines.append(f"Stopped at {report.stopped}. Run the import again to go on: done rows are skipped.")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines)
 
 
 def _flags(error: InvalidReminder) -> str:
@@ -215,8 +306,11 @@ def _local(moment: datetime | None, record: ReminderRecord) -> str:
     return "-" if moment is None else f"{moment.astimezone(record.zone):%Y-%m-%d %H:%M %Z}"
 
 
-def _describe(record: ReminderRecord) -> str:
-    fields = [
+def _details(record: ReminderRecord) -> Table:
+    fields = Table.grid(padding=(0, 2))
+    fields.add_column(style="bold")
+    fields.add_column()
+    for label, value in (
         ("reminder", record.reminder_id),
         ("status", record.status.value),
         ("outcome", record.outcome.value if record.outcome else "-"),
@@ -228,23 +322,26 @@ def _describe(record: ReminderRecord) -> str:
         ("location", record.location or "-"),
         ("call at", _local(record.call_at, record)),
         ("last error", record.last_error or "-"),
-    ]
-    width = max(len(label) for label, _ in fields)
-    lines = [f"{label:<{width}}  {value}" for label, value in fields]
-    lines.append("history:")
-    lines.extend(
-        f"  {_local(entry.at, record)}  {entry.event}{f': {entry.detail}' if entry.detail else ''}"
-        for entry in record.history
-    )
-    return "\n".join(lines) + "\n"
+    ):
+        fields.add_row(label, value)
+    return fields
 
 
-def _table(records: list[ReminderRecord]) -> str:
-    if not records:
-        return "no reminders\n"
-    header = ("REMINDER", "STATUS", "OUTCOME", "ATTEMPTS", "CALL AT", "APPOINTMENT", "NUMBER")
-    rows = [
-        (
+def _history(record: ReminderRecord) -> Table:
+    history = Table.grid(padding=(0, 2))
+    history.add_column(no_wrap=True)
+    history.add_column()
+    for entry in record.history:
+        history.add_row(f"  {_local(entry.at, record)}", f"{entry.event}{f': {entry.detail}' if entry.detail else ''}")
+    return history
+
+
+def _table(records: list[ReminderRecord]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+    for header in ("REMINDER", "STATUS", "OUTCOME", "ATTEMPTS", "CALL AT", "APPOINTMENT", "NUMBER"):
+        table.add_column(header, no_wrap=True)
+    for record in records:
+        table.add_row(
             record.reminder_id,
             record.status.value,
             record.outcome.value if record.outcome else "-",
@@ -253,12 +350,4 @@ def _table(records: list[ReminderRecord]) -> str:
             _local(record.appointment_at, record),
             mask(record.to_phone_number),
         )
-        for record in records
-    ]
-    widths = [max(len(row[column]) for row in (header, *rows)) for column in range(len(header))]
-    lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in (header, *rows)
-    ]
-    lines.append(f"{len(records)} reminder(s)")
-    return "\n".join(lines) + "\n"
+    return table

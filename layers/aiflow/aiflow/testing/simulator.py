@@ -14,7 +14,20 @@ Where sipgate's documentation is silent, the simulator assumes:
   or ``barge_in`` cuts off what is playing and drops what is still queued (the protocol says so of a
   hangup sent with the goodbye); such lines are marked cut off and a stopped playback gets no
   ``assistant_speech_ended``;
-- actions after a ``hangup`` or ``transfer`` in the same answer are ignored: the assistant has left the call.
+- actions after a ``hangup`` or ``transfer`` in the same answer are ignored: the assistant has left the call;
+- answers to ``session_end`` and ``user_speech_started`` are ignored whatever their body (sipgate's own
+  flow-io answers ``{"success": true}``), and a ``200`` with an empty body means no action.
+
+The silence timer (``user_input_timeout``), as the simulator models it:
+
+- each ``speak`` that plays sets the timer to its ``user_input_timeout_seconds``, or turns it off when it
+  has none; an ``audio`` (which has no such field) leaves the timer as the speech before it set it;
+- the timer runs from the end of the last playback; ``stay_silent()`` lets it run out and sends
+  ``user_input_timeout``;
+- any event from the caller's side (speech, a key, the timeout itself) and a ``hangup``, ``transfer`` or
+  ``barge_in`` stop it. Whether sipgate starts it again when the webhook answers such an event with ``204``
+  its docs do not say; webhooks of third parties rely on it, so ``wait_for_timeout()`` plays that case: it
+  sends ``user_input_timeout`` once the last timeout any speech set has run out.
 """
 
 from __future__ import annotations
@@ -32,11 +45,10 @@ from collections import deque
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from pydantic import ValidationError
-
 from aiflow import phone
 from aiflow.actions import parse_action
 from aiflow.assistant import AiFlowAssistant
+from aiflow.errors import InvalidAction
 from aiflow.testing.errors import SimulatorError
 from aiflow.testing.targets import AssistantTarget, Reply, Target
 
@@ -66,6 +78,7 @@ _DTMF_KEYS = frozenset("0123456789*#")
 _MS_PER_WORD = 400
 _MIN_SPEECH_MS = 600
 _SSML_TAG = re.compile(r"<[^>]*>")
+_REPLY_IGNORED = frozenset({"session_end", "user_speech_started"})  # sipgate does nothing with the answer
 _ENDINGS: dict[EndedBy, str] = {
     "assistant": "the assistant hung up",
     "caller": "the caller hung up",
@@ -174,7 +187,8 @@ class SimulatedCall:
         self._simulator = simulator
         self._queue: deque[dict[str, Any]] = deque()  # speak and audio actions waiting to play
         self._playing: int | None = None  # transcript index of the line playing right now
-        self._input_timeout: float | None = None  # user_input_timeout_seconds of the speech that played last
+        self._input_timeout: float | None = None  # the silence timer: armed by speech, stopped by the caller
+        self._last_timeout: float | None = None  # the last user_input_timeout_seconds any speech set
         self._move_start = 0  # transcript index where the caller's last move began
         self._budget = 0  # events left before the current move counts as a loop
         self._clock_ms = int(time.time() * 1000)  # call time: advances with playback and silence
@@ -220,7 +234,22 @@ class SimulatedCall:
                 "AI Flow sends no event for silence then, and the call would stay quiet for good"
                 + self._transcript_block()
             )
-        self._clock_ms += int(self._input_timeout * 1000)
+        self._time_out(self._input_timeout)
+
+    def wait_for_timeout(self) -> None:
+        """The caller stays silent after an answer that set no timer (a ``204``, say): ``user_input_timeout``
+        follows once the last ``user_input_timeout_seconds`` any speech set has run out (see the module's notes).
+        """
+        self._begin_move("wait for the timeout")
+        if self._last_timeout is None:
+            raise SimulatorError(
+                "the caller waits for the timeout, but no speech in this call set user_input_timeout_seconds"
+                + self._transcript_block()
+            )
+        self._time_out(self._last_timeout)
+
+    def _time_out(self, seconds: float) -> None:
+        self._clock_ms += int(seconds * 1000)
         self._note("caller", "[silence]", spoken=False)
         self._turn("user_input_timeout")
 
@@ -330,12 +359,14 @@ class SimulatedCall:
                 body=body,
             )
 
-        if status_code == 204:
-            if body:
-                raise rejected("a 204 must have an empty body")
-            return []
-        if status_code != 200:
+        if status_code not in (200, 204):
             raise rejected("only 200 with actions and 204 without are answers")
+        if event_type in _REPLY_IGNORED:
+            return []  # sipgate does nothing with the answer, whatever its body
+        if status_code == 204 and body:
+            raise rejected("a 204 must have an empty body")
+        if not body.strip():
+            return []  # a 200 without a body: no action
         try:
             payload = json.loads(body, parse_constant=_refuse_constant)
         except ValueError as error:
@@ -346,12 +377,10 @@ class SimulatedCall:
                 raise rejected("the body must be an action object or a list of them")
             try:
                 parse_action(action)
-            except ValidationError as error:
-                raise rejected(f"invalid action: {error}") from None
+            except InvalidAction as error:
+                raise rejected(str(error)) from None
             if action.get("session_id") != self.session_id:
                 raise rejected(f"an action for session {action.get('session_id')!r}, not {self.session_id!r}")
-        if event_type == "session_end" and actions:
-            raise rejected("sipgate ignores any answer to session_end; answer 204")
         return actions
 
     def _apply(self, actions: list[dict[str, Any]]) -> None:
@@ -412,7 +441,9 @@ class SimulatedCall:
             duration_ms = _duration_ms(action, text)
             self._playing = len(self.transcript)
             self._note("assistant", text, spoken=spoken)
-            self._input_timeout = action.get("user_input_timeout_seconds")
+            if action["type"] == "speak":  # an audio leaves the timer as the speech before it set it
+                self._input_timeout = action.get("user_input_timeout_seconds")
+                self._last_timeout = self._input_timeout or self._last_timeout
             said = {key: action[key] for key in ("text", "ssml") if key in action}
             started_at = self._clock_ms
             self._apply(self._deliver("assistant_speak", **said, duration_ms=duration_ms, speech_started_at=started_at))

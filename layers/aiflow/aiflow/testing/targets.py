@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import http.client
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -180,19 +183,22 @@ class LambdaTarget:
 
 
 class HttpTarget:
-    """A webhook URL, reached over real HTTP like sipgate does (``requests`` is imported on first use)."""
+    """A webhook URL, reached over real HTTP like sipgate does (with the standard library: no extra needed)."""
 
     def __init__(self, url: str, *, timeout_seconds: float = 5.0) -> None:
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(f"HttpTarget needs an http:// or https:// URL, got {url!r}")
         self.url = url
         self.timeout_seconds = timeout_seconds
 
     def send(self, body: str, headers: Mapping[str, str]) -> Reply:
-        import requests  # deferred: only this target needs it
-
+        data = body.encode("utf-8")
+        request = urllib.request.Request(self.url, data=data, headers=dict(headers), method="POST")  # noqa: S310
         try:
-            response = requests.post(
-                self.url, data=body.encode("utf-8"), headers=dict(headers), timeout=self.timeout_seconds
-            )
-        except requests.RequestException as error:
+            with urllib.request.urlopen(request, timeout=self.timeout_seconds) as response:  # noqa: S310 - http(s) only
+                return Reply(response.status, response.read().decode("utf-8"))
+        except urllib.error.HTTPError as error:  # a 4xx or 5xx is an answer like any other
+            with error:
+                return Reply(error.code, error.read().decode("utf-8", errors="replace"))
+        except (OSError, http.client.HTTPException) as error:
             raise SimulatorError(f"POST {self.url} failed: {error}") from error
-        return Reply(response.status_code, response.text)
