@@ -16,6 +16,7 @@ __all__ = [
     "DECIDED",
     "REMINDER_ID_PATTERN",
     "HistoryEntry",
+    "InboundCallbacks",
     "Language",
     "Outcome",
     "Reminder",
@@ -29,6 +30,13 @@ __all__ = [
 class Language(StrEnum):
     GERMAN = "de-DE"
     ENGLISH = "en-US"
+
+
+class InboundCallbacks(StrEnum):
+    """What a caller whose number has an open reminder gets: caller ID proves nothing, so never its details."""
+
+    CALL_BACK = "call-back"  # thanked and hung up on; the dialer rings the reminder's stored number at once
+    OFF = "off"  # thanked and asked to wait for our call
 
 
 class ReminderStatus(StrEnum):

@@ -394,6 +394,32 @@ class ReminderRepository:
             return None
         return _record(response["Attributes"])
 
+    # Mailboxes: an attempt that reached one and is not the last (reminders.voicemail decides).
+
+    def record_voicemail(self, reminder_id: str, attempt: int, session_id: str) -> bool:
+        """Note that ``attempt`` reached a mailbox and left the message; the reminder stays open for a retry.
+
+        ``voicemail_attempt`` tells the dialer's answer check that the answered attempt is over and another
+        follows. ``False`` if the attempt was noted before or the reminder was closed meanwhile.
+        """
+        now = self._now()
+        return (
+            self._update(
+                reminder_id,
+                "SET voicemail_attempt = :attempt, updated_at = :now, history = list_append(history, :entry)",
+                "(attribute_not_exists(voicemail_attempt) OR voicemail_attempt < :attempt)"
+                " AND #status IN (:scheduled, :calling)",
+                {
+                    ":attempt": {"N": str(attempt)},
+                    ":now": {"S": now.isoformat()},
+                    ":entry": _history("voicemail", now, f"attempt {attempt}, session {session_id}: message left"),
+                    ":scheduled": {"S": _OPEN[0]},
+                    ":calling": {"S": _OPEN[1]},
+                },
+            )
+            is not None
+        )
+
 
 def _reminder_key(reminder_id: str) -> str:
     return f"REMINDER#{reminder_id}"

@@ -41,7 +41,8 @@ _MESSAGE_REQUEST = re.compile(
 _CARRIER = re.compile(
     r"\b(?:ist|sind|bin) (?:\w+ ){0,3}(?:nicht|nicht mehr) (?:erreichbar|verfügbar)\b"
     r"|\bnicht (?:erreichbar|verfügbar)\b.{0,40}\b(?:nachricht|später|zurück)\b"
-    r"|\bthe (?:person|party|subscriber|customer|number|mobile) (?:you (?:are|have|were) )?(?:calling|called|dialed|dialled|trying)\b"
+    r"|\bthe (?:person|party|subscriber|customer|number|mobile) (?:you (?:are|have|were) )?"
+    r"(?:calling|called|dialed|dialled|trying)\b"
     r"|\bthe number you have\b|\b(?:is|are) (?:not|currently not|unable to) (?:available|reachable|take)\b"
     r"|\bis unavailable\b|\bnot available (?:right now|at the moment|to take)\b"
     r"|\bforwarded to an? (?:automatic |automated )?voice (?:message|mail)\b"
@@ -50,8 +51,10 @@ _MAILBOX_NAME = re.compile(
     r"\b(?:mailbox|sprachbox|mobilbox|anrufbeantworter|voicemail|voice mail|voicebox|answering machine)\b"
 )
 _ABSENCE = re.compile(
-    r"\byou(?: have|'ve|ve) reached\b|\b(?:can ?not|can't|could ?not|couldn't) (?:take|answer|get to|come to) (?:your|the|this) (?:call|phone)\b"
-    r"|\bsie haben (?:\w+ ){1,5}erreicht\b|\bkann (?:\w+ ){0,3}nicht ans telefon\b|\bnicht ans telefon (?:gehen|kommen)\b"
+    r"\byou(?: have|'ve|ve) reached\b"
+    r"|\b(?:can ?not|can't|could ?not|couldn't) (?:take|answer|get to|come to) (?:your|the|this) (?:call|phone)\b"
+    r"|\bsie haben (?:\w+ ){1,5}erreicht\b|\bkann (?:\w+ ){0,3}nicht ans telefon\b"
+    r"|\bnicht ans telefon (?:gehen|kommen)\b"
     r"|\b(?:gerade|leider|momentan|zurzeit|im moment) nicht (?:da|zu hause|erreichbar|im büro)\b.{0,60}\bzurück\w*"
     r"|\bi am (?:not available|away from|unavailable)\b"
 )
