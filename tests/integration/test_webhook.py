@@ -657,6 +657,46 @@ def test_a_person_is_never_taken_for_a_mailbox(
     assert_decided(webhook, call, outcome, Via.SPEECH)
 
 
+def opening_then(webhook: Webhook, first_words: str) -> tuple[dict[str, Any], Callable[..., dict[str, Any] | None]]:
+    """An answered call whose callee talks into the opening: sipgate stops it, so no assistant_speech_ended."""
+    session = {"id": str(uuid.uuid4()), "direction": "outbound", "to_phone_number": CALLEE}
+
+    def send(event_type: str, **fields: Any) -> dict[str, Any] | None:
+        reply = webhook.post(json.dumps({"type": event_type, "session": session, **fields}))
+        body: dict[str, Any] | None = json.loads(reply["body"]) if reply["body"] else None
+        return body
+
+    opening = send("session_start")
+    assert opening is not None
+    assert opening["text"].startswith("Guten Tag, Erika Mustermann")
+    reply = send("user_speak", text=first_words, barged_in=True)
+    assert reply is not None
+    return reply, send
+
+
+@pytest.mark.parametrize("first_words", ["Ja, Müller?", "Ja?", "Hallo?", "Ja, hallo."])
+def test_picking_up_with_ja_into_the_opening_is_no_answer(webhook: Webhook, first_words: str) -> None:
+    dial(webhook)
+
+    again, send = opening_then(webhook, first_words)
+
+    assert again["text"].startswith(f"Sie haben einen Termin am {GERMAN_WHEN}. Um den Termin zu bestätigen")
+    assert_open(webhook)
+    send("assistant_speech_ended")
+    goodbye = send("user_speak", text="Ja.", barged_in=True)
+    assert goodbye is not None
+    assert "ist bestätigt" in goodbye["text"]
+
+
+def test_a_worded_answer_into_the_opening_decides(webhook: Webhook) -> None:
+    dial(webhook)
+
+    goodbye, _ = opening_then(webhook, "Ich kann an dem Tag leider nicht kommen.")
+
+    assert "ist abgesagt" in goodbye["text"]
+    assert webhook.reminder().outcome is Outcome.CANCELLED
+
+
 # Another time, and no more calls.
 
 

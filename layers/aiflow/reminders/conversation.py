@@ -18,6 +18,8 @@ Lambda: the webhook function wires it to API Gateway, Powertools and SSM.
 - Decisions: confirm, cancel, another time (``reschedule_requested``: put through to a person if there is
   one, else "the practice gets in touch"), no more calls (``opted_out``, and the number goes on the
   do-not-call list). Anything unclear, an empty answer included, is asked again, a few times at most.
+  People pick up saying "Ja, Müller?" or "Hallo?" into our opening, which stops it: speech that barges into
+  the first question with no more than answer words is no answer yet; the appointment and question follow.
 - Everything later turns need is copied into the call's state (:class:`CallState`) at ``session_start``,
   so on the common path (``user_speak``, ``dtmf_received``) a turn reads and writes only its session item.
 - The outcome is written on the reminder once (a conditional write), then the line is released. A
@@ -58,7 +60,7 @@ from aiflow import (
 )
 from aiflow.phone import mask
 from reminders.do_not_call import DoNotCallList
-from reminders.intents import Intent, intent_of_key, understand
+from reminders.intents import Intent, intent_of_key, read_answer
 from reminders.models import InboundCallbacks, Language, Outcome, ReminderRecord, ReminderStatus, Via
 from reminders.repository import LineClaim, ReminderRepository
 from reminders.speech import Phrasebook, phrasebook
@@ -130,6 +132,7 @@ class CallState(BaseModel):
     heard: str = ""  # those pieces so far, dropped once the call is known to be a person or a mailbox
     pieces: int = 0
     voicemail_left: bool = False  # the message is left and the reminder stays open for another attempt
+    opening_heard: bool = False  # the first question played to its end (or was said a second time)
 
 
 class ReminderConversation:
@@ -229,9 +232,14 @@ class ReminderConversation:
             reply = [barge_in(), self._wait_for_the_greeting(call)]  # stop the question; the greeting goes on
         else:
             logger.debug("caller said %r", text, extra={"session_id": event.session_id})
-            intent = understand(text)  # nothing heard is unclear: asked again, never silence
-            logger.info("caller answered", extra={"session_id": event.session_id, "intent": intent.value})
-            reply = self._answer(event.session_id, call, intent, Via.SPEECH)
+            understood = read_answer(text)  # nothing heard is unclear: asked again, never silence
+            logger.info("caller answered", extra={"session_id": event.session_id, "intent": understood.intent.value})
+            if event.barged_in and not call.opening_heard and not understood.worded:
+                # "Ja, Müller?", "Hallo?": how people pick up, said into the opening, which it cut off.
+                call.opening_heard = True
+                reply = self._ask(call, *self._appointment(call), phrasebook(call.language).question)
+            else:
+                reply = self._answer(event.session_id, call, understood.intent, Via.SPEECH)
         _keep(state, call)
         return reply
 
@@ -283,6 +291,9 @@ class ReminderConversation:
                 caller_id_number=call.number,
                 timeout=TRANSFER_TIMEOUT_SECONDS,
             )
+        if call.stage is Stage.ASKING and not call.opening_heard:
+            call.opening_heard = True
+            _keep(state, call)
         return None  # a question ended: the caller's turn
 
     def on_session_end(self, event: SessionEnd, state: dict[str, Any]) -> None:

@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-__all__ = ["Intent", "intent_of_key", "understand"]
+__all__ = ["Intent", "Understood", "intent_of_key", "read_answer", "understand"]
 
 
 class Intent(StrEnum):
@@ -190,29 +190,42 @@ class _Reading:
     doubtful: bool = False  # a negation we cannot place: ask again
 
 
+@dataclass(frozen=True)
+class Understood:
+    intent: Intent
+    # Said in words that carry the intent ("ich komme", "absagen", "verschieben", "wie bitte"), not only in
+    # answer words ("ja", "nein", "okay"), which are also how people pick up the phone ("Ja, Müller?").
+    worded: bool
+
+
 def understand(text: str) -> Intent:
     """The caller's intent in ``text`` (recognised speech in German or English)."""
+    return read_answer(text).intent
+
+
+def read_answer(text: str) -> Understood:
+    """The caller's intent in ``text``, and whether words beyond "ja" or "nein" carry it."""
     normalized = _normalize(text)
     only = _ONLY_WORD.get(normalized.strip(" .,!?"))
     if only is not None:
-        return only
+        return Understood(only, worded=True)
     if _OPT_OUT.search(normalized):
-        return Intent.OPT_OUT
+        return Understood(Intent.OPT_OUT, worded=True)
     reading = _Reading()
     for clause in _CLAUSE.split(_RESCHEDULE_PHRASES.sub(_AS_RESCHEDULE, normalized)):
         _read_clause(_WORD.findall(clause), reading)
     if Intent.RESCHEDULE in reading.decisions:
-        return Intent.RESCHEDULE
+        return Understood(Intent.RESCHEDULE, worded=True)
     if _REPEAT.search(normalized):
-        return Intent.REPEAT
+        return Understood(Intent.REPEAT, worded=True)
     if _PERSON.search(normalized):
-        return Intent.PERSON
+        return Understood(Intent.PERSON, worded=True)
     if reading.doubtful or _HEDGE.search(normalized) or _DISPUTE.search(normalized):
-        return Intent.UNCLEAR
-    for found in (reading.decisions, reading.answers):
+        return Understood(Intent.UNCLEAR, worded=False)
+    for found, worded in ((reading.decisions, True), (reading.answers, False)):
         if found:
-            return found.pop() if len(found) == 1 else Intent.UNCLEAR
-    return Intent.UNCLEAR
+            return Understood(found.pop() if len(found) == 1 else Intent.UNCLEAR, worded=worded)
+    return Understood(Intent.UNCLEAR, worded=False)
 
 
 def _normalize(text: str) -> str:
