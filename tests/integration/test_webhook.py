@@ -501,6 +501,18 @@ def test_inbound_caller_cannot_decide_with_a_forged_number(webhook: Webhook) -> 
     assert_open(webhook)
 
 
+def test_a_callback_that_cannot_be_queued_ends_with_the_apology(start_webhook: Callable[..., Webhook]) -> None:
+    webhook = start_webhook(CALL_QUEUE_URL=f"{boto3.client('sqs').meta.endpoint_url}/123456789012/no-such-queue")
+    dial(webhook)
+
+    call = webhook.simulator().start_call(direction="inbound", from_phone_number=CALLEE)
+
+    call.assert_said("Entschuldigung, bei uns ist gerade ein technischer Fehler aufgetreten.")
+    call.assert_hung_up()
+    assert "Erika" not in call.transcript_text()
+    assert_open(webhook)
+
+
 def test_inbound_callbacks_off_asks_the_caller_to_wait(start_webhook: Callable[..., Webhook]) -> None:
     webhook = start_webhook(INBOUND_CALLBACKS="off")
     dial(webhook, language=Language.ENGLISH)
@@ -1058,6 +1070,11 @@ def test_last_token_stays_in_use_while_ssm_is_unreachable(
         ("WEBHOOK_TOKEN_PARAMETER", ""),
         ("DEFAULT_LANGUAGE", "fr-FR"),
         ("TRANSFER_NUMBER", "call me"),
+        ("CALLER_NAME", ""),
+        ("CALLER_NAME", "x" * 101),
+        ("RETRY_AFTER_VOICEMAIL", "perhaps"),
+        ("INBOUND_CALLBACKS", "sometimes"),
+        ("CALL_QUEUE_URL", ""),
     ],
 )
 def test_invalid_configuration_fails_at_init_naming_the_variable(
