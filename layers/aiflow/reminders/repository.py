@@ -8,6 +8,7 @@ One table, partition key ``pk`` (string), no sort key:
                            live-call claim (``claimed_until``) and an expiry (``expires_at``, TTL)
 ``RATE#<epoch second>``    how many calls were placed in that second (the calls-per-second cap)
 ``SESSION#<session id>``   the conversation state (written by ``aiflow.DynamoDBSessionStore``)
+``OPTOUT#<E.164 digits>``  a number on the do-not-call list (``reminders.do_not_call``)
 ========================  ===================================================================
 
 The sparse index ``by-status`` (``status``, ``call_at``) lists reminders by status. Every write that
