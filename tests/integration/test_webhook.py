@@ -669,14 +669,14 @@ def test_a_person_is_never_taken_for_a_mailbox(
     assert_decided(webhook, call, outcome, Via.SPEECH)
 
 
-def opening_then(webhook: Webhook, first_words: str) -> tuple[dict[str, Any], Callable[..., dict[str, Any] | None]]:
+def opening_then(webhook: Webhook, first_words: str) -> tuple[dict[str, Any], Callable[..., Any]]:
     """An answered call whose callee talks into the opening: sipgate stops it, so no assistant_speech_ended."""
     session = {"id": str(uuid.uuid4()), "direction": "outbound", "to_phone_number": CALLEE}
 
-    def send(event_type: str, **fields: Any) -> dict[str, Any] | None:
+    def send(event_type: str, **fields: Any) -> Any:
+        """The actions answered (one object or a list), or None for 204."""
         reply = webhook.post(json.dumps({"type": event_type, "session": session, **fields}))
-        body: dict[str, Any] | None = json.loads(reply["body"]) if reply["body"] else None
-        return body
+        return json.loads(reply["body"]) if reply["body"] else None
 
     opening = send("session_start")
     assert opening is not None
@@ -707,6 +707,22 @@ def test_a_worded_answer_into_the_opening_decides(webhook: Webhook) -> None:
 
     assert "ist abgesagt" in goodbye["text"]
     assert webhook.reminder().outcome is Outcome.CANCELLED
+
+
+def test_a_mailbox_that_starts_with_ja_is_not_taken_for_a_yes(webhook: Webhook) -> None:
+    dial(webhook, max_attempts=1)
+
+    again, send = opening_then(webhook, "Ja, hallo, hier ist Familie Schmidt.")
+    assert again["text"].startswith("Sie haben einen Termin am")
+    wait = send("user_speak", text="Wir sind gerade nicht erreichbar, bitte sprechen Sie nach dem Ton.", barged_in=True)
+    assert wait is not None
+    assert [action["type"] for action in wait] == ["barge_in", "speak"]
+    message = send("user_input_timeout")
+    assert message is not None
+    assert message["text"].startswith("Guten Tag, hier ist die automatische Terminerinnerung von Praxis Dr. Weber")
+    assert send("assistant_speech_ended") == {"type": "hangup", "session_id": message["session_id"]}
+
+    assert webhook.reminder().outcome is Outcome.VOICEMAIL
 
 
 # Another time, and no more calls.
