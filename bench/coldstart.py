@@ -207,6 +207,7 @@ def _function_environment(endpoint: str, table: str, token_parameter: str) -> di
         "TABLE_NAME": table,
         "WEBHOOK_TOKEN_PARAMETER": token_parameter,
         "DEFAULT_LANGUAGE": "de-DE",
+        "CALLER_NAME": "Praxis Dr. Weber",
         "SIPGATE_TOKEN_PARAMETER": "/bench/sipgate-token",
         "SIPGATE_BASE_URL": "http://127.0.0.1:9",
         "AI_FLOW_ID": "bench-flow",

@@ -48,6 +48,8 @@ def _webhook(table: str, token_parameter: str) -> ModuleType:
             "TABLE_NAME": table,
             "WEBHOOK_TOKEN_PARAMETER": token_parameter,
             "DEFAULT_LANGUAGE": "de-DE",
+            "CALLER_NAME": "Praxis Dr. Weber",
+            "INBOUND_CALLBACKS": "off",  # the benchmarked turns are outbound calls: no call queue needed
             "POWERTOOLS_LOG_LEVEL": "INFO",
             "POWERTOOLS_METRICS_NAMESPACE": "AiFlowRemindersBench",
         }

@@ -5,8 +5,8 @@ as ``python -m reminders schedule``, lets the dialer place the calls through the
 callees answer the webhook over HTTP, prints every call as it happens and the reminders' final table,
 and stops everything. The exit status is 0 when every reminder ended with its expected outcome.
 
-``--scenario`` picks scenarios (default: confirm, cancel and no-answer); ``--dynamodb moto`` uses
-moto's DynamoDB instead of DynamoDB Local.
+``--scenario`` picks scenarios (default: confirm, cancel, reschedule, voicemail and no-answer);
+``--dynamodb moto`` uses moto's DynamoDB instead of DynamoDB Local.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from local.sipgate import NO_ANSWER, CalleeScript, confirms_by_voice, presses, stays_silent
+from local.sipgate import NO_ANSWER, CalleeScript, mailbox, presses, says, stays_silent
 from local.stack import LocalStack
 from reminders.config import SchedulingConfig
 from reminders.models import ReminderRecord, utc_now
@@ -60,7 +60,7 @@ SCENARIOS = {
                 "language": "de-DE",
                 "location": "Praxis Dr. Weber, Königsallee 12",
             },
-            confirms_by_voice("Ja, ich komme."),
+            says("Ja, ich komme."),
             "confirmed",
         ),
         Scenario(
@@ -74,6 +74,31 @@ SCENARIOS = {
             },
             presses("2"),
             "cancelled",
+        ),
+        Scenario(
+            "reschedule",
+            "Paula wants another day (German): the practice will get in touch",
+            {
+                "reminder_id": "demo-reschedule",
+                "to_phone_number": "+4915790000005",
+                "name": "Paula Becker",
+                "language": "de-DE",
+            },
+            says("Geht es auch an einem anderen Tag?"),
+            "reschedule_requested",
+        ),
+        Scenario(
+            "voicemail",
+            "Tom's mailbox answers: the short message is left (one attempt)",
+            {
+                "reminder_id": "demo-voicemail",
+                "to_phone_number": "+4915790000006",
+                "name": "Tom Wagner",
+                "language": "de-DE",
+                "max_attempts": 1,  # RetryAfterVoicemail would call again while attempts remain
+            },
+            mailbox("Hallo, hier ist die Mailbox von Tom Wagner. Bitte hinterlassen Sie eine Nachricht nach dem Ton."),
+            "voicemail",
         ),
         Scenario(
             "no-answer",
@@ -102,7 +127,7 @@ SCENARIOS = {
         ),
     )
 }
-DEFAULT_SCENARIOS = ("confirm", "cancel", "no-answer")
+DEFAULT_SCENARIOS = ("confirm", "cancel", "reschedule", "voicemail", "no-answer")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -138,15 +163,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         records = wait_for_outcomes(scheduler, chosen, DEADLINE_SECONDS)
         stack.sipgate.wait_for_callees(timeout=10)
 
-    print("\nreminder         name              status       outcome      via     attempts")
+    print("\nreminder          name              status                outcome               via     attempts")
     ok = True
     for scenario in chosen:
         record = records[_id(scenario)]
         expected = record.status.value == scenario.expected_status
         ok &= expected
         print(
-            f"{record.reminder_id:<16} {record.name:<17} {record.status.value:<12} "
-            f"{(record.outcome.value if record.outcome else '-'):<12} "
+            f"{record.reminder_id:<17} {record.name:<17} {record.status.value:<21} "
+            f"{(record.outcome.value if record.outcome else '-'):<21} "
             f"{(record.outcome_via.value if record.outcome_via else '-'):<7} {record.attempts}"
             f"{'' if expected else f'   <- expected {scenario.expected_status}'}"
         )

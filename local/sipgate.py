@@ -3,7 +3,7 @@
 ``POST /v3/ai-flows/{id}/call`` checks the bearer token, the flow id and the body exactly as
 AIFLOW.md section 4 describes, and answers ``201``, or the status set in ``outages`` for that number.
 For every call placed it plays the callee against the webhook over HTTP with the SDK's call simulator, following the
-script registered for that number: answer, listen, reply, hang up, or never answer at all.
+script registered for that number: answer, listen, reply, hang up, be a mailbox, or never answer at all.
 """
 
 from __future__ import annotations
@@ -26,8 +26,25 @@ CalleeScript = Callable[[SimulatedCall], None]
 
 
 def confirms_by_voice(words: str) -> CalleeScript:
+    return says(words)
+
+
+def says(words: str) -> CalleeScript:
+    """The callee listens to the question and answers with ``words``."""
+
     def play(call: SimulatedCall) -> None:
         call.say(words)
+
+    return play
+
+
+def mailbox(greeting: str) -> CalleeScript:
+    """A mailbox: its greeting talks into our question, then it records in silence until we hang up."""
+
+    def play(call: SimulatedCall) -> None:
+        call.say(greeting, barged_in=True)
+        while not call.ended:
+            call.stay_silent()
 
     return play
 

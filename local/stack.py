@@ -27,6 +27,7 @@ from local.sipgate import FakeSipgate
 from local.template import REGION, LocalStackResources, resources_of_type
 from reminders.config import SchedulingConfig
 
+LOCAL_CALLER_NAME = "Praxis Dr. Weber"
 LOCAL_AI_FLOW_ID = "local-flow-0001"
 LOCAL_FLOW_NUMBER = "+4921155660"
 _SIPGATE_TOKEN_PARAMETER = "SipgateTokenParameterName"
@@ -109,6 +110,7 @@ class LocalStack:
             "SipgateBaseUrl": sipgate_url,
             "AiFlowId": LOCAL_AI_FLOW_ID,
             "BillingDevice": "e2",
+            "CallerName": LOCAL_CALLER_NAME,
             **self._overrides,
         }
         self.resources = LocalStackResources(

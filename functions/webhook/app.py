@@ -15,9 +15,10 @@ There is no Powertools ``Tracer``, which costs about 400 ms of init; X-Ray trace
 
 from __future__ import annotations
 
+import functools
 import json
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from aws_lambda_powertools import Logger, Metrics, single_metric
@@ -34,10 +35,15 @@ from reminders.conversation import ReminderConversation
 from reminders.models import Outcome
 from reminders.repository import ReminderRepository
 
+if TYPE_CHECKING:
+    from reminders.scheduling import CallDelivery
+
 SERVICE = "aiflow-webhook"
 # A caller waits about a second for each answer: give up on a slow DynamoDB call early and let the
 # fallback apologise, instead of outwaiting sipgate. "standard" mode retries once, with backoff.
 DYNAMODB_CONFIG = Config(connect_timeout=0.5, read_timeout=0.5, retries={"mode": "standard", "total_max_attempts": 2})
+# A callback's dial is put on the call queue while the caller waits for our goodbye: the same short leash.
+SQS_CONFIG = Config(connect_timeout=0.5, read_timeout=0.5, retries={"mode": "standard", "total_max_attempts": 2})
 # How often a request with an unknown token may make us re-read the token from SSM (rotation).
 TOKEN_RECHECK_SECONDS = 30.0
 
@@ -96,13 +102,26 @@ class WebhookToken:
         return self._value != previous
 
 
+@functools.cache
+def _callback_delivery() -> CallDelivery:
+    """The call queue, for private callbacks: its client is made on the first callback, not at init."""
+    from reminders.scheduling import CallDelivery  # deferred: ~40 ms of model building no other turn needs
+
+    assert config.call_queue_url is not None, "WebhookConfig requires it while callbacks are on"
+    return CallDelivery(boto3.client("sqs", config=SQS_CONFIG), config.call_queue_url)
+
+
 config = WebhookConfig.from_environ()
 # One client for the session store and the repository: a second would double its share of the cold start.
 dynamodb = boto3.client("dynamodb", config=DYNAMODB_CONFIG)
 conversation = ReminderConversation(
     ReminderRepository(config.table_name, client=dynamodb),
     default_language=config.default_language,
+    caller_name=config.caller_name,
     transfer_number=config.transfer_number,
+    retry_after_voicemail=config.retry_after_voicemail,
+    inbound_callbacks=config.inbound_callbacks,
+    callback_delivery=_callback_delivery,
     on_outcome=_count_outcome,
 )
 assistant = conversation.assistant(session_store=DynamoDBSessionStore(config.table_name, client=dynamodb))

@@ -30,6 +30,7 @@ from botocore.exceptions import ClientError
 from aiflow import DynamoDBSessionStore, StoredState
 from aiflow.testing import CallSimulator, FakeLambdaContext, LambdaTarget, SimulatedCall, http_api_event
 from reminders.config import ConfigError
+from reminders.do_not_call import DoNotCallList
 from reminders.models import Language, Outcome, Reminder, ReminderRecord, ReminderStatus, Via
 from reminders.repository import ReminderRepository
 
@@ -39,6 +40,7 @@ CALLEE = "+4915790000687"
 CALLEE_DIGITS = "4915790000687"
 TRANSFER_NUMBER = "+4921155667788"
 REMINDER_ID = "r-1"
+CALLER_NAME = "Praxis Dr. Weber"
 SAMPLE_EVENTS = Path(__file__).parents[2] / "events" / "webhook"
 SAMPLE_EVENTS_TOKEN = "local-webhook-token"
 HEADERS = {"Content-Type": "application/json", "X-API-TOKEN": TOKEN}
@@ -52,16 +54,29 @@ ENGLISH_WHEN = "Tuesday, December 3 at 10:30 AM"
 
 @dataclass
 class Webhook:
-    """The function module, and our own view of its table (with clients of our own, which never fail)."""
+    """The function module, and our own view of its table and call queue (clients of our own, which never fail)."""
 
     app: ModuleType
     table: str
+    call_queue_url: str = ""
     repository: ReminderRepository = field(init=False)
     sessions: DynamoDBSessionStore = field(init=False)
 
     def __post_init__(self) -> None:
         self.repository = ReminderRepository(self.table)
         self.sessions = DynamoDBSessionStore(self.table)
+
+    def queued(self) -> list[dict[str, Any]]:
+        """The messages on the call queue (taken off it)."""
+        sqs = boto3.client("sqs")
+        bodies = []
+        while True:
+            batch = sqs.receive_message(QueueUrl=self.call_queue_url, MaxNumberOfMessages=10).get("Messages", [])
+            if not batch:
+                return bodies
+            for message in batch:
+                bodies.append(json.loads(message["Body"]))
+                sqs.delete_message(QueueUrl=self.call_queue_url, ReceiptHandle=message["ReceiptHandle"])
 
     def simulator(self, token: str = TOKEN) -> CallSimulator:
         return CallSimulator(LambdaTarget(self.app.lambda_handler), token)
@@ -101,19 +116,28 @@ def _cold_start() -> ModuleType:
 
 
 @pytest.fixture
+def call_queue(aws_env: str) -> str:
+    """The call queue a private callback's dial goes to (moto's SQS)."""
+    return str(boto3.client("sqs").create_queue(QueueName=f"calls-{uuid.uuid4().hex[:12]}")["QueueUrl"])
+
+
+@pytest.fixture
 def start_webhook(
-    dynamodb_table: str, token_parameter: str, monkeypatch: pytest.MonkeyPatch
+    dynamodb_table: str, token_parameter: str, call_queue: str, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Callable[..., Webhook]]:
     monkeypatch.setenv("TABLE_NAME", dynamodb_table)
     monkeypatch.setenv("WEBHOOK_TOKEN_PARAMETER", token_parameter)
     monkeypatch.setenv("DEFAULT_LANGUAGE", "de-DE")
+    monkeypatch.setenv("CALLER_NAME", CALLER_NAME)
+    monkeypatch.setenv("CALL_QUEUE_URL", call_queue)
     monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "AiFlowRemindersTest")
-    monkeypatch.delenv("TRANSFER_NUMBER", raising=False)
+    for optional in ("TRANSFER_NUMBER", "RETRY_AFTER_VOICEMAIL", "INBOUND_CALLBACKS"):
+        monkeypatch.delenv(optional, raising=False)
 
     def start(**environment: str) -> Webhook:
         for name, value in environment.items():
             monkeypatch.setenv(name, value)
-        return Webhook(_cold_start(), dynamodb_table)
+        return Webhook(_cold_start(), dynamodb_table, call_queue)
 
     yield start
     sys.modules.pop(APP_MODULE, None)
@@ -124,8 +148,28 @@ def webhook(start_webhook: Callable[..., Webhook]) -> Webhook:
     return start_webhook()
 
 
-def dial(webhook: Webhook, *, language: Language = Language.GERMAN, location: str | None = None) -> Reminder:
-    """Leave the reminder as the dialer does when it rings the callee: created, attempt 1 started, line claimed."""
+def dial(
+    webhook: Webhook,
+    *,
+    language: Language = Language.GERMAN,
+    location: str | None = None,
+    attempt: int = 1,
+    max_attempts: int = 3,
+    caller_name: str | None = None,
+) -> Reminder:
+    """Leave the reminder as the dialer does when it rings the callee: created, the attempt started, line claimed."""
+    reminder = _reminder(language, location).model_copy(
+        update={"max_attempts": max_attempts, "caller_name": caller_name}
+    )
+    assert webhook.repository.create(reminder)
+    for number in range(1, attempt + 1):
+        record = webhook.repository.start_attempt(REMINDER_ID, number)
+        assert record is not None
+    assert webhook.repository.claim_line(record, attempt, claim_for=timedelta(minutes=5), keep_for=timedelta(days=2))
+    return reminder
+
+
+def _reminder(language: Language, location: str | None) -> Reminder:
     if language is Language.GERMAN:
         reminder = Reminder(
             reminder_id=REMINDER_ID,
@@ -146,10 +190,6 @@ def dial(webhook: Webhook, *, language: Language = Language.GERMAN, location: st
             language=language,
             location=location,
         )
-    assert webhook.repository.create(reminder)
-    record = webhook.repository.start_attempt(REMINDER_ID, 1)
-    assert record is not None
-    assert webhook.repository.claim_line(record, 1, claim_for=timedelta(minutes=5), keep_for=timedelta(days=2))
     return reminder
 
 
@@ -203,7 +243,7 @@ def emitted_metrics(output: str) -> list[dict[str, Any]]:
 def test_confirm_by_voice(webhook: Webhook, capsys: pytest.CaptureFixture[str]) -> None:
     dial(webhook, location="Praxis Dr. Sommer, Hauptstraße 5")
     call = webhook.call()
-    call.assert_said("Guten Tag, Erika Mustermann, hier ist die automatische Terminerinnerung.")
+    call.assert_said("Guten Tag, Erika Mustermann, hier ist die automatische Terminerinnerung von Praxis Dr. Weber.")
     call.assert_said(f"Sie haben einen Termin am {GERMAN_WHEN}. Ort: Praxis Dr. Sommer, Hauptstraße 5.")
     call.assert_said("sagen Sie Ja oder drücken Sie die 1")
     question = call.actions[0]
@@ -226,7 +266,8 @@ def test_confirm_by_key_in_english(webhook: Webhook) -> None:
     dial(webhook, language=Language.ENGLISH)
     call = webhook.call()
     call.assert_said(
-        f"Hello Jane Doe, this is your automated appointment reminder. You have an appointment on {ENGLISH_WHEN}."
+        f"Hello Jane Doe, this is the automated appointment reminder from Praxis Dr. Weber. "
+        f"You have an appointment on {ENGLISH_WHEN}."
     )
     assert call.actions[0]["tts"] == {"provider": "azure", "language": "en-US", "voice": "en-US-JennyNeural"}
 
@@ -434,18 +475,54 @@ def test_no_transfer_without_a_transfer_number(webhook: Webhook) -> None:
 # Who calls.
 
 
-def test_callback_about_an_open_reminder(webhook: Webhook) -> None:
-    dial(webhook)  # the attempt rang unanswered; the callee calls the flow's number back
+def test_inbound_caller_with_an_open_reminder_hears_nothing_of_it_and_is_called_back(webhook: Webhook) -> None:
+    dial(webhook, location="Praxis Dr. Sommer, Hauptstraße 5")  # the attempt rang unanswered; the callee calls back
     call = webhook.simulator().start_call(direction="inbound", from_phone_number=CALLEE)
-    call.assert_said("Guten Tag, Erika Mustermann, Sie haben uns wegen Ihres Termins zurückgerufen.")
-    call.assert_said(f"Sie haben einen Termin am {GERMAN_WHEN}.")
 
-    call.say("Ja, das passt.")
-
-    call.assert_said("ist bestätigt")
+    call.assert_said("Vielen Dank für Ihren Anruf. Wir rufen Sie sofort unter Ihrer Nummer zurück. Auf Wiederhören.")
     assert_goodbye_then_hangup(call)
-    record = assert_decided(webhook, call, Outcome.CONFIRMED, Via.SPEECH)
+    heard = " ".join(line.text for line in call.transcript if line.speaker == "assistant")
+    for detail in ("Erika", "Mustermann", "Dezember", "10:30", "Hauptstraße", "bestätigen", "drücken"):
+        assert detail not in heard
+    assert webhook.queued() == [{"kind": "dial", "reminder_id": REMINDER_ID, "attempt": 2, "callback": True}]
+    record = assert_open(webhook)
     assert record.answered_attempt == 0, "a callback is not an answered attempt"
+    assert webhook.repository.find_line(CALLEE) is not None, "the callback still finds the reminder"
+
+
+def test_inbound_caller_cannot_decide_with_a_forged_number(webhook: Webhook) -> None:
+    dial(webhook)
+    call = webhook.simulator().start_call(direction="inbound", from_phone_number=CALLEE)
+    assert call.ended
+
+    status, _ = call.send_raw({"type": "dtmf_received", "digit": "2", "session": call.session})
+
+    assert status == 200
+    assert_open(webhook)
+
+
+def test_a_callback_that_cannot_be_queued_ends_with_the_apology(start_webhook: Callable[..., Webhook]) -> None:
+    webhook = start_webhook(CALL_QUEUE_URL=f"{boto3.client('sqs').meta.endpoint_url}/123456789012/no-such-queue")
+    dial(webhook)
+
+    call = webhook.simulator().start_call(direction="inbound", from_phone_number=CALLEE)
+
+    call.assert_said("Entschuldigung, bei uns ist gerade ein technischer Fehler aufgetreten.")
+    call.assert_hung_up()
+    assert "Erika" not in call.transcript_text()
+    assert_open(webhook)
+
+
+def test_inbound_callbacks_off_asks_the_caller_to_wait(start_webhook: Callable[..., Webhook]) -> None:
+    webhook = start_webhook(INBOUND_CALLBACKS="off")
+    dial(webhook, language=Language.ENGLISH)
+    call = webhook.simulator().start_call(direction="inbound", from_phone_number=CALLEE)
+
+    call.assert_said("Thank you for calling. Please wait for our call or get in touch with the practice directly.")
+    assert_goodbye_then_hangup(call)
+    assert "Jane" not in call.transcript_text()
+    assert webhook.queued() == []
+    assert_open(webhook)
 
 
 def test_callback_about_a_closed_reminder(webhook: Webhook) -> None:
@@ -463,7 +540,7 @@ def test_callback_about_a_closed_reminder(webhook: Webhook) -> None:
 def test_unknown_caller_hears_an_explanation(webhook: Webhook) -> None:
     call = webhook.simulator().start_call(direction="inbound", from_phone_number="+4930123456789")
 
-    call.assert_said("Guten Tag, hier ist die automatische Terminerinnerung.")
+    call.assert_said("Guten Tag, hier ist die automatische Terminerinnerung von Praxis Dr. Weber.")
     call.assert_said("Zu Ihrer Nummer liegt gerade keine offene Terminerinnerung vor.")
     assert_goodbye_then_hangup(call)
     assert list(webhook.repository.list()) == []
@@ -483,6 +560,284 @@ def test_repeated_session_start_asks_again_and_notes_the_answer_once(webhook: We
     call.press("1")
     record = assert_decided(webhook, call, Outcome.CONFIRMED, Via.KEY)
     assert [entry.event for entry in record.history].count("answered") == 1
+
+
+# Mailboxes.
+
+
+def assert_waits_for_the_greeting_to_end(call: SimulatedCall) -> None:
+    """Our question stopped, then a silence whose input timeout ends the wait."""
+    stop, wait = call.actions[-2:]  # the silence's assistant_speak and assistant_speech_ended get no answer
+    assert stop == {"type": "barge_in", "session_id": call.session_id}
+    assert wait["type"] == "speak"
+    assert "<break" in wait["ssml"]
+    assert wait["user_input_timeout_seconds"] == 2
+
+
+def test_mailbox_greeting_in_pieces_gets_the_short_message_and_the_last_attempt_closes_voicemail(
+    webhook: Webhook,
+) -> None:
+    dial(webhook, location="Praxis Dr. Sommer, Hauptstraße 5", max_attempts=1)
+    call = webhook.call()
+
+    call.say("Hallo, hier ist Erika.", barged_in=True)  # alone, a person could say that
+    call.assert_said("Entschuldigung, das habe ich nicht verstanden.")
+    call.say("Ich bin gerade nicht erreichbar.", barged_in=True)
+    assert_waits_for_the_greeting_to_end(call)
+    call.say("Bitte sprechen Sie nach dem Signalton.", barged_in=True)  # more greeting: wait again
+    assert "<break" in call.actions[-1]["ssml"]
+    assert not call.ended
+    call.stay_silent()  # the beep, then the mailbox records
+
+    message = (
+        f"Guten Tag, hier ist die automatische Terminerinnerung von Praxis Dr. Weber für Ihren Termin am "
+        f"{GERMAN_WHEN}. Um den Termin zu bestätigen oder abzusagen, rufen Sie uns bitte zurück. Auf Wiederhören."
+    )
+    assert call.last_said == message  # no name, no place, no question, no keys
+    assert_goodbye_then_hangup(call)
+    record = assert_decided(webhook, call, Outcome.VOICEMAIL, None)
+    assert record.last_error == "attempt 1: mailbox, message left"
+    state = webhook.session_state(call.session_id)
+    assert state == StoredState(), "what the mailbox said is not kept"
+
+
+def test_mailbox_on_an_attempt_with_more_to_come_leaves_the_reminder_open(webhook: Webhook) -> None:
+    dial(webhook, language=Language.ENGLISH, max_attempts=3)
+    call = webhook.call()
+
+    call.say("The person you are calling is not available. Please leave a message after the tone.", barged_in=True)
+    assert_waits_for_the_greeting_to_end(call)
+    call.stay_silent()
+
+    call.assert_said(
+        f"Hello, this is the automated appointment reminder from Praxis Dr. Weber for your appointment on "
+        f"{ENGLISH_WHEN}. To confirm or cancel it, please call us back. Goodbye."
+    )
+    assert_goodbye_then_hangup(call)
+    record = assert_open(webhook)
+    assert record.voicemail_attempt == 1
+    assert [entry.event for entry in record.history][-1] == "voicemail", "session_end records no no_decision"
+    assert webhook.repository.find_line(CALLEE) is not None, "a callback still finds the reminder"
+
+
+def test_without_retry_after_voicemail_the_first_mailbox_closes_the_reminder(
+    start_webhook: Callable[..., Webhook],
+) -> None:
+    webhook = start_webhook(RETRY_AFTER_VOICEMAIL="false")
+    dial(webhook, max_attempts=3)
+    call = webhook.call()
+
+    call.say("Der Teilnehmer ist zurzeit nicht erreichbar.", barged_in=True)
+    call.stay_silent()
+
+    call.assert_said("rufen Sie uns bitte zurück")
+    assert_goodbye_then_hangup(call)
+    assert_decided(webhook, call, Outcome.VOICEMAIL, None)
+
+
+def test_a_mailbox_that_hangs_up_before_the_message_still_counts_as_voicemail(webhook: Webhook) -> None:
+    dial(webhook, max_attempts=1)
+    call = webhook.call()
+
+    call.say("Hallo, hier ist die Mailbox von Erika.", barged_in=True)
+    call.hang_up()
+
+    record = assert_decided(webhook, call, Outcome.VOICEMAIL, None)
+    assert record.last_error == "attempt 1: mailbox, the mailbox hung up before the message"
+
+
+@pytest.mark.parametrize(
+    ("language", "first_words", "answer", "outcome"),
+    [
+        (Language.GERMAN, "Praxis Weber, guten Tag.", "Ja, ich komme.", Outcome.CONFIRMED),
+        (Language.GERMAN, "Hallo? Wer ist da?", "Nein, ich kann nicht.", Outcome.CANCELLED),
+        (Language.ENGLISH, "Hello, this is John.", "Yes, I'll be there.", Outcome.CONFIRMED),
+        (Language.ENGLISH, "Is this a voicemail?", "No, cancel it.", Outcome.CANCELLED),
+    ],
+)
+def test_a_person_is_never_taken_for_a_mailbox(
+    webhook: Webhook, language: Language, first_words: str, answer: str, outcome: Outcome
+) -> None:
+    dial(webhook, language=language)
+    call = webhook.call()
+
+    call.say(first_words, barged_in=True)
+    assert "barge_in" not in [action["type"] for action in call.actions]
+    call.say(answer)
+
+    assert_goodbye_then_hangup(call)
+    assert_decided(webhook, call, outcome, Via.SPEECH)
+
+
+def opening_then(webhook: Webhook, first_words: str) -> tuple[dict[str, Any], Callable[..., Any]]:
+    """An answered call whose callee talks into the opening: sipgate stops it, so no assistant_speech_ended."""
+    session = {"id": str(uuid.uuid4()), "direction": "outbound", "to_phone_number": CALLEE}
+
+    def send(event_type: str, **fields: Any) -> Any:
+        """The actions answered (one object or a list), or None for 204."""
+        reply = webhook.post(json.dumps({"type": event_type, "session": session, **fields}))
+        return json.loads(reply["body"]) if reply["body"] else None
+
+    opening = send("session_start")
+    assert opening is not None
+    assert opening["text"].startswith("Guten Tag, Erika Mustermann")
+    reply = send("user_speak", text=first_words, barged_in=True)
+    assert reply is not None
+    return reply, send
+
+
+@pytest.mark.parametrize("first_words", ["Ja, Müller?", "Ja?", "Hallo?", "Ja, hallo."])
+def test_picking_up_with_ja_into_the_opening_is_no_answer(webhook: Webhook, first_words: str) -> None:
+    dial(webhook)
+
+    again, send = opening_then(webhook, first_words)
+
+    assert again["text"].startswith(f"Sie haben einen Termin am {GERMAN_WHEN}. Um den Termin zu bestätigen")
+    assert_open(webhook)
+    send("assistant_speech_ended")
+    goodbye = send("user_speak", text="Ja.", barged_in=True)
+    assert goodbye is not None
+    assert "ist bestätigt" in goodbye["text"]
+
+
+def test_a_worded_answer_into_the_opening_decides(webhook: Webhook) -> None:
+    dial(webhook)
+
+    goodbye, _ = opening_then(webhook, "Ich kann an dem Tag leider nicht kommen.")
+
+    assert "ist abgesagt" in goodbye["text"]
+    assert webhook.reminder().outcome is Outcome.CANCELLED
+
+
+def test_a_mailbox_that_starts_with_ja_is_not_taken_for_a_yes(webhook: Webhook) -> None:
+    dial(webhook, max_attempts=1)
+
+    again, send = opening_then(webhook, "Ja, hallo, hier ist Familie Schmidt.")
+    assert again["text"].startswith("Sie haben einen Termin am")
+    wait = send("user_speak", text="Wir sind gerade nicht erreichbar, bitte sprechen Sie nach dem Ton.", barged_in=True)
+    assert wait is not None
+    assert [action["type"] for action in wait] == ["barge_in", "speak"]
+    message = send("user_input_timeout")
+    assert message is not None
+    assert message["text"].startswith("Guten Tag, hier ist die automatische Terminerinnerung von Praxis Dr. Weber")
+    assert send("assistant_speech_ended") == {"type": "hangup", "session_id": message["session_id"]}
+
+    assert webhook.reminder().outcome is Outcome.VOICEMAIL
+
+
+# Another time, and no more calls.
+
+
+def test_reschedule_by_voice_without_a_transfer_number(webhook: Webhook) -> None:
+    dial(webhook)
+    call = webhook.call()
+    call.assert_said("Für einen anderen Termin drücken Sie die 3.")
+
+    call.say("Ich möchte den Termin verschieben.")
+
+    call.assert_said("Gern. Praxis Dr. Weber meldet sich bei Ihnen, um einen neuen Termin zu vereinbaren.")
+    assert_goodbye_then_hangup(call)
+    assert_decided(webhook, call, Outcome.RESCHEDULE_REQUESTED, Via.SPEECH)
+
+
+def test_reschedule_by_key_3_in_english(webhook: Webhook) -> None:
+    dial(webhook, language=Language.ENGLISH)
+    call = webhook.call()
+    call.assert_said("For another time, press 3.")
+
+    call.press("3")
+
+    call.assert_said("Praxis Dr. Weber will get in touch with you to find a new time.")
+    assert_goodbye_then_hangup(call)
+    assert_decided(webhook, call, Outcome.RESCHEDULE_REQUESTED, Via.KEY)
+
+
+def test_reschedule_is_put_through_to_a_person(start_webhook: Callable[..., Webhook]) -> None:
+    webhook = start_webhook(TRANSFER_NUMBER=TRANSFER_NUMBER)
+    dial(webhook, language=Language.ENGLISH)
+    call = webhook.call(transfer_answers=True)
+
+    call.say("Can we move it to another day?")
+
+    call.assert_said("I'll put you through to someone to find a new time.")
+    call.assert_transferred_to(TRANSFER_NUMBER)
+    assert_decided(webhook, call, Outcome.RESCHEDULE_REQUESTED, Via.SPEECH)
+
+
+def test_reschedule_transfer_nobody_takes_ends_with_the_practice_getting_in_touch(
+    start_webhook: Callable[..., Webhook],
+) -> None:
+    webhook = start_webhook(TRANSFER_NUMBER=TRANSFER_NUMBER)
+    dial(webhook)
+    call = webhook.call(transfer_answers=False)
+
+    call.say("Geht es auch an einem anderen Tag?")
+
+    assert len(call.transfers) == 1
+    call.assert_said("Leider ist gerade niemand erreichbar. Praxis Dr. Weber meldet sich bei Ihnen")
+    assert_goodbye_then_hangup(call)
+    assert_decided(webhook, call, Outcome.RESCHEDULE_REQUESTED, Via.SPEECH)
+
+
+def test_opt_out_confirms_in_one_sentence_and_lists_the_number(webhook: Webhook) -> None:
+    dial(webhook)
+    call = webhook.call()
+
+    call.say("Rufen Sie mich bitte nicht mehr an.")
+
+    assert call.last_said == (
+        "Verstanden, Sie erhalten von Praxis Dr. Weber keine automatischen Anrufe mehr, auf Wiederhören."
+    )
+    assert_goodbye_then_hangup(call)
+    assert_decided(webhook, call, Outcome.OPTED_OUT, Via.SPEECH)
+    entry = DoNotCallList(webhook.table, client=boto3.client("dynamodb")).get(CALLEE)
+    assert entry is not None
+    assert (entry.number, entry.source, entry.reminder_id, entry.session_id) == (
+        CALLEE_DIGITS,
+        "call",
+        REMINDER_ID,
+        call.session_id,
+    )
+
+
+def test_a_reminder_names_its_own_caller(webhook: Webhook) -> None:
+    dial(webhook, language=Language.ENGLISH, caller_name="Dr. Smith's Office")
+    call = webhook.call()
+    call.assert_said("Hello Jane Doe, this is the automated appointment reminder from Dr. Smith's Office.")
+
+    call.say("Stop calling me.")
+
+    call.assert_said("Understood, you will get no more automated calls from Dr. Smith's Office, goodbye.")
+    assert_decided(webhook, call, Outcome.OPTED_OUT, Via.SPEECH)
+
+
+# Asking rather than guessing.
+
+
+@pytest.mark.parametrize(
+    ("language", "answer", "sorry"),
+    [
+        (Language.GERMAN, "Das ist nicht richtig.", "Entschuldigung, das habe ich nicht verstanden."),
+        (Language.GERMAN, "Nein, das ist die falsche Uhrzeit.", "Entschuldigung, das habe ich nicht verstanden."),
+        (Language.GERMAN, "Ja, aber nicht um zehn.", "Entschuldigung, das habe ich nicht verstanden."),
+        (Language.GERMAN, "", "Entschuldigung, das habe ich nicht verstanden."),
+        (Language.ENGLISH, "No, that's the wrong time.", "Sorry, I didn't understand that."),
+        (Language.ENGLISH, "Yes, but not at ten.", "Sorry, I didn't understand that."),
+        (Language.ENGLISH, "   ", "Sorry, I didn't understand that."),
+    ],
+)
+def test_unclear_answers_are_asked_again_with_the_offer_of_another_time(
+    webhook: Webhook, language: Language, answer: str, sorry: str
+) -> None:
+    dial(webhook, language=language)
+    call = webhook.call()
+
+    call.say(answer)
+
+    call.assert_said(sorry)
+    call.assert_said("3")  # the question again, another time among its choices
+    assert not call.ended
+    assert_open(webhook)
 
 
 # Failures of ours.
@@ -731,6 +1086,11 @@ def test_last_token_stays_in_use_while_ssm_is_unreachable(
         ("WEBHOOK_TOKEN_PARAMETER", ""),
         ("DEFAULT_LANGUAGE", "fr-FR"),
         ("TRANSFER_NUMBER", "call me"),
+        ("CALLER_NAME", ""),
+        ("CALLER_NAME", "x" * 101),
+        ("RETRY_AFTER_VOICEMAIL", "perhaps"),
+        ("INBOUND_CALLBACKS", "sometimes"),
+        ("CALL_QUEUE_URL", ""),
     ],
 )
 def test_invalid_configuration_fails_at_init_naming_the_variable(

@@ -22,9 +22,9 @@ sys.path[:0] = [str(_TESTS / "integration"), str(_TESTS / "unit")]
 # the dialer's handler configured as template.yaml does, on a queue with a redrive policy (three receives).
 from test_dialer import handler, resources  # noqa: E402
 from test_dialer_harness import FakeSipgate, serve_sipgate  # noqa: E402
-from test_webhook import start_webhook, token_parameter, webhook  # noqa: E402
+from test_webhook import call_queue, start_webhook, token_parameter, webhook  # noqa: E402
 
-__all__ = ["handler", "resources", "start_webhook", "token_parameter", "webhook"]
+__all__ = ["call_queue", "handler", "resources", "start_webhook", "token_parameter", "webhook"]
 
 
 @pytest.fixture

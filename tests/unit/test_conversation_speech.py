@@ -19,7 +19,7 @@ from aiflow import (
     dump_action,
 )
 from reminders.conversation import ReminderConversation
-from reminders.models import Language, Reminder
+from reminders.models import InboundCallbacks, Language, Reminder
 from reminders.repository import ReminderRepository
 from reminders.speech import phrasebook
 
@@ -83,7 +83,12 @@ def test_each_language_speaks_with_its_own_voice(language: Language, voice: str)
 def conversation(aws_env: str) -> ReminderConversation:
     # The fallback never touches the table: it is what the caller hears when the table failed.
     repository = ReminderRepository("unused", client=boto3.client("dynamodb"))
-    return ReminderConversation(repository, default_language=Language.ENGLISH)
+    return ReminderConversation(
+        repository,
+        default_language=Language.ENGLISH,
+        caller_name="Praxis Dr. Weber",
+        inbound_callbacks=InboundCallbacks.OFF,
+    )
 
 
 SESSION = Session(id="s-1")

@@ -6,7 +6,7 @@ import pytest
 
 from reminders.intents import Intent, intent_of_key, understand
 
-CONFIRM, CANCEL, REPEAT, PERSON, UNCLEAR = Intent
+CONFIRM, CANCEL, RESCHEDULE, OPT_OUT, REPEAT, PERSON, UNCLEAR = Intent
 
 PHRASINGS = [
     # German: yes, and coming
@@ -40,7 +40,7 @@ PHRASINGS = [
     ("Das passt mir leider gar nicht.", CANCEL),
     ("Das geht nicht.", CANCEL),
     ("Ich bin verhindert.", CANCEL),
-    ("Ich muss den Termin verschieben.", CANCEL),
+    ("Ich muss den Termin verschieben.", RESCHEDULE),
     ("Zwei", CANCEL),
     # German negations that turn the keyword around
     ("Nein, nicht absagen!", CONFIRM),
@@ -53,7 +53,7 @@ PHRASINGS = [
     ("Nicht bestätigen, sondern absagen.", CANCEL),
     ("Ja, ich kann nicht.", CANCEL),
     ("Nein, ich komme nicht.", CANCEL),
-    ("Das ist nicht richtig.", CANCEL),
+    ("Das ist nicht richtig.", UNCLEAR),
     # English: yes, and coming
     ("Yes", CONFIRM),
     ("Yeah, sure.", CONFIRM),
@@ -79,7 +79,7 @@ PHRASINGS = [
     ("I won't be there.", CANCEL),
     ("No, I won't.", CANCEL),
     ("I'm not coming.", CANCEL),
-    ("I need to reschedule.", CANCEL),
+    ("I need to reschedule.", RESCHEDULE),
     ("Two", CANCEL),
     # English negations that turn the keyword around
     ("I don't want to cancel.", CONFIRM),
@@ -90,7 +90,7 @@ PHRASINGS = [
     ("Yes, please cancel.", CANCEL),
     ("I don't want to confirm.", CANCEL),
     ("Don't confirm, cancel.", CANCEL),
-    ("That's not right.", CANCEL),
+    ("That's not right.", UNCLEAR),
     # Asking to hear it again
     ("Wie bitte?", REPEAT),
     ("Was?", REPEAT),
@@ -127,10 +127,97 @@ PHRASINGS = [
     ("", UNCLEAR),
 ]
 
+# Issue 12: another time, no more calls, and answers that must be asked about rather than guessed.
+REAL_WORLD_GERMAN = [
+    ("Ich möchte den Termin verschieben.", RESCHEDULE),
+    ("Geht es auch an einem anderen Tag?", RESCHEDULE),
+    ("Können wir den Termin noch mal verschieben?", RESCHEDULE),
+    ("Ich bräuchte einen anderen Termin.", RESCHEDULE),
+    ("Haben Sie eine andere Uhrzeit?", RESCHEDULE),
+    ("Ich kann da leider nicht, können wir das verlegen?", RESCHEDULE),
+    ("Lieber an einem späteren Tag.", RESCHEDULE),
+    ("Vielleicht können wir den Termin verschieben?", RESCHEDULE),
+    ("Das müsste ich umbuchen.", RESCHEDULE),
+    ("Ja, aber lieber ein andermal.", RESCHEDULE),
+    ("Nein, nicht verschieben, ich komme.", CONFIRM),
+    ("Ich möchte den Termin nicht verschieben.", CONFIRM),
+    ("Drei", RESCHEDULE),
+    ("Rufen Sie mich bitte nicht mehr an.", OPT_OUT),
+    ("Keine Anrufe mehr, bitte.", OPT_OUT),
+    ("Ich möchte keine automatischen Anrufe mehr.", OPT_OUT),
+    ("Rufen Sie mich nie wieder an!", OPT_OUT),
+    ("Hören Sie auf, mich ständig anzurufen.", OPT_OUT),
+    ("Löschen Sie bitte meine Nummer.", OPT_OUT),
+    ("Ich will nicht mehr angerufen werden.", OPT_OUT),
+    ("Lassen Sie mich in Ruhe.", OPT_OUT),
+    ("Rufen Sie hier nicht noch mal an.", OPT_OUT),
+    ("Nein, das ist die falsche Uhrzeit.", UNCLEAR),
+    ("Ja, aber nicht um zehn.", UNCLEAR),
+    ("Das stimmt nicht.", UNCLEAR),
+    ("Das ist falsch.", UNCLEAR),
+    ("Nicht richtig.", UNCLEAR),
+    ("Nicht ganz korrekt.", UNCLEAR),
+    ("Ja, aber nicht am Dienstag.", UNCLEAR),
+    ("Nein nicht um halb elf", UNCLEAR),
+    ("Ich kann nicht um zehn.", UNCLEAR),
+    ("Das muss eine Verwechslung sein.", UNCLEAR),
+    ("Nein, leider nicht.", CANCEL),
+    ("Nein, auf keinen Fall.", CANCEL),
+    ("Ja, das ist richtig.", CONFIRM),
+    ("Ja, ich bin dabei.", CONFIRM),
+]
+REAL_WORLD_ENGLISH = [
+    ("Can we move it?", RESCHEDULE),
+    ("Another time, please.", RESCHEDULE),
+    ("I'd like to reschedule.", RESCHEDULE),
+    ("Could we do a different day?", RESCHEDULE),
+    ("Is there a later slot?", RESCHEDULE),
+    ("I can't make it then, can we change the time?", RESCHEDULE),
+    ("Can I postpone it?", RESCHEDULE),
+    ("Maybe another day?", RESCHEDULE),
+    ("Yes, but can we move the appointment?", RESCHEDULE),
+    ("No, don't reschedule, I'll be there.", CONFIRM),
+    ("Three", RESCHEDULE),
+    ("Stop calling me.", OPT_OUT),
+    ("Don't call me again.", OPT_OUT),
+    ("Please do not call this number again.", OPT_OUT),
+    ("No more calls, thanks.", OPT_OUT),
+    ("Take me off your list.", OPT_OUT),
+    ("Remove my number.", OPT_OUT),
+    ("I don't want any more calls.", OPT_OUT),
+    ("Never call me again!", OPT_OUT),
+    ("Leave me alone.", OPT_OUT),
+    ("I want to opt out.", OPT_OUT),
+    ("I don't want to be called.", OPT_OUT),
+    ("No, that's the wrong time.", UNCLEAR),
+    ("Yes, but not at ten.", UNCLEAR),
+    ("That's not correct.", UNCLEAR),
+    ("That is wrong.", UNCLEAR),
+    ("Not right.", UNCLEAR),
+    ("Yes, but not on Tuesday.", UNCLEAR),
+    ("That's not my appointment.", UNCLEAR),
+    ("I think there's a mistake.", UNCLEAR),
+    ("I can't on Tuesday.", UNCLEAR),
+    ("No, not really.", CANCEL),
+    ("No, not at all.", CANCEL),
+    ("Yes, that's right.", CONFIRM),
+    ("Yes, that's correct.", CONFIRM),
+]
+
 
 @pytest.mark.parametrize(("said", "intent"), PHRASINGS, ids=[said or "(nothing)" for said, _ in PHRASINGS])
 def test_phrasing(said: str, intent: Intent) -> None:
     assert understand(said) is intent
+
+
+@pytest.mark.parametrize(("said", "intent"), REAL_WORLD_GERMAN + REAL_WORLD_ENGLISH)
+def test_real_world_phrasing(said: str, intent: Intent) -> None:
+    assert understand(said) is intent
+
+
+def test_the_real_world_tables_have_thirty_new_phrasings_per_language() -> None:
+    assert len(REAL_WORLD_GERMAN) >= 30
+    assert len(REAL_WORLD_ENGLISH) >= 30
 
 
 @pytest.mark.parametrize(
@@ -143,7 +230,7 @@ def test_case_spacing_and_apostrophes_do_not_matter(said: str, intent: Intent) -
 
 @pytest.mark.parametrize(
     ("digit", "intent"),
-    [("1", CONFIRM), ("2", CANCEL), ("*", REPEAT), ("0", PERSON), ("#", UNCLEAR), ("3", UNCLEAR), ("9", UNCLEAR)],
+    [("1", CONFIRM), ("2", CANCEL), ("3", RESCHEDULE), ("*", REPEAT), ("0", PERSON), ("#", UNCLEAR), ("9", UNCLEAR)],
 )
 def test_keys(digit: str, intent: Intent) -> None:
     assert intent_of_key(digit) is intent

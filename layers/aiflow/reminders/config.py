@@ -11,11 +11,11 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from aiflow import phone
 from reminders.calling_window import CallingWindow
-from reminders.models import Language
+from reminders.models import InboundCallbacks, Language
 
 __all__ = ["ConfigError", "DialerConfig", "SchedulingConfig", "WebhookConfig", "read_secure_parameter"]
 
@@ -48,11 +48,21 @@ class WebhookConfig(_EnvironmentConfig):
     webhook_token_parameter: str = Field(min_length=1)
     default_language: Language = Language.GERMAN
     transfer_number: str | None = None
+    caller_name: str = Field(min_length=1, max_length=100)  # who calls, e.g. "Praxis Dr. Weber"
+    retry_after_voicemail: bool = True
+    inbound_callbacks: InboundCallbacks = InboundCallbacks.CALL_BACK
+    call_queue_url: str | None = None  # where a callback's dial goes
 
     @field_validator("transfer_number")
     @classmethod
     def _dialable(cls, value: str | None) -> str | None:
         return None if value is None else phone.normalize(value)
+
+    @model_validator(mode="after")
+    def _callbacks_need_the_queue(self) -> Self:
+        if self.inbound_callbacks is InboundCallbacks.CALL_BACK and not self.call_queue_url:
+            raise ValueError("CALL_QUEUE_URL is required while INBOUND_CALLBACKS is call-back")
+        return self
 
 
 _WINDOW = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
@@ -74,6 +84,8 @@ class DialerConfig(_EnvironmentConfig):
     # function's 60 s timeout leaves room for the steps around it. Not a template parameter for that reason.
     dial_budget_seconds: Annotated[int, Field(ge=15, le=300)] = 40
     lead_time_hours: Annotated[int, Field(ge=0, le=24 * 14)] = 24
+    # An attempt that reached a mailbox is retried while attempts remain (reminders.voicemail.voicemail_is_final).
+    retry_after_voicemail: bool = True
     call_queue_url: str = Field(min_length=1)
     call_queue_arn: str | None = None
     scheduler_group: str | None = None

@@ -4,9 +4,22 @@
 Lambda: the webhook function wires it to API Gateway, Powertools and SSM.
 
 - Outbound ``session_start``: the dialer claimed the callee's line with a copy of the reminder; the call
-  finds it by the callee's number, notes the answered attempt and asks. Inbound ``session_start``: a
-  callee calling back about a reminder that is still open gets the same question; anyone else a short
-  explanation and a goodbye.
+  finds it by the callee's number, notes the answered attempt and asks, naming who calls (``caller``).
+- A mailbox answers like a person: the first few ``user_speak`` pieces of an outbound call are read by
+  :func:`reminders.voicemail.is_mailbox_greeting` before anything else. A mailbox's greeting stops our
+  question (``barge_in``); a short silence with an input timeout then waits for the greeting to end
+  (every further piece re-arms it), and the timeout leaves the short message: who calls, date and time,
+  "call us back", nothing more (a mailbox may be shared). ``hangup`` follows when it has played. The
+  attempt is recorded ``voicemail`` (:func:`reminders.voicemail.voicemail_is_final`).
+- Inbound ``session_start``: caller ID can be forged, so an inbound caller hears nothing of a reminder
+  and cannot decide it. A caller whose number has an open reminder is thanked and hung up on, and a dial
+  of the reminder's *stored* number is put on the call queue (``InboundCallbacks=call-back``); anyone else
+  hears a short explanation.
+- Decisions: confirm, cancel, another time (``reschedule_requested``: put through to a person if there is
+  one, else "the practice gets in touch"), no more calls (``opted_out``, and the number goes on the
+  do-not-call list). Anything unclear, an empty answer included, is asked again, a few times at most.
+  People pick up saying "Ja, Müller?" or "Hallo?" into our opening, which stops it: speech that barges into
+  the first question with no more than answer words is no answer yet; the appointment and question follow.
 - Everything later turns need is copied into the call's state (:class:`CallState`) at ``session_start``,
   so on the common path (``user_speak``, ``dtmf_received``) a turn reads and writes only its session item.
 - The outcome is written on the reminder once (a conditional write), then the line is released. A
@@ -21,7 +34,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -40,18 +53,25 @@ from aiflow import (
     SpeakAction,
     UserInputTimeout,
     UserSpeak,
+    barge_in,
     hangup,
     speak,
     transfer,
 )
 from aiflow.phone import mask
-from reminders.intents import Intent, intent_of_key, understand
-from reminders.models import Language, Outcome, Reminder, ReminderStatus, Via
-from reminders.repository import ReminderRepository
+from reminders.do_not_call import DoNotCallList
+from reminders.intents import Intent, intent_of_key, read_answer
+from reminders.models import InboundCallbacks, Language, Outcome, ReminderRecord, ReminderStatus, Via
+from reminders.repository import LineClaim, ReminderRepository
 from reminders.speech import Phrasebook, phrasebook
+from reminders.voicemail import GREETING_FRAGMENTS, is_mailbox_greeting, voicemail_is_final
+
+if TYPE_CHECKING:
+    from reminders.scheduling import CallDelivery
 
 __all__ = [
     "ANSWER_TIMEOUT_SECONDS",
+    "MAILBOX_QUIET_SECONDS",
     "MAX_REPEATS",
     "MAX_SILENCES",
     "MAX_UNCLEAR",
@@ -69,6 +89,10 @@ MAX_SILENCES = 2  # timeouts in a row before the goodbye
 MAX_UNCLEAR = 3  # answers we could not read before the goodbye
 MAX_REPEATS = 3  # repeats on request; more count as unclear, so no call runs forever
 _LANGUAGE_HINTS = 1024
+# After a mailbox's last words, this much silence means its greeting (and the beep) is over.
+MAILBOX_QUIET_SECONDS = 2
+_HEARD_CHARACTERS = 600  # of a greeting in several pieces, what is kept to read it as a whole
+_MAX_ATTEMPT = 10  # the call queue's messages number attempts up to 10
 
 # The caller may answer while the question is still playing; two characters already make a "ja" or "no".
 _ANSWER_WHILE_ASKING = BargeInConfig(strategy=BargeInStrategy.MINIMUM_CHARACTERS, minimum_characters=2)
@@ -78,6 +102,7 @@ _HEAR_IT_OUT = BargeInConfig(strategy=BargeInStrategy.NONE)
 
 class Stage(StrEnum):
     ASKING = "asking"  # waiting for the decision
+    MAILBOX = "mailbox"  # a mailbox answered: waiting for its greeting to end
     TRANSFERRING = "transferring"  # announcing the transfer, or transferred and waiting to hear whether it took
     GOODBYE = "goodbye"  # the goodbye is playing; hang up when it ends
 
@@ -89,8 +114,10 @@ class CallState(BaseModel):
 
     language: Language
     stage: Stage = Stage.ASKING
-    reminder_id: str | None = None  # None: nothing to decide (unknown caller, closed reminder)
+    reminder_id: str | None = None  # None: nothing to decide (an inbound caller, a closed reminder)
     attempt: int = 0
+    max_attempts: int = 1
+    caller: str = ""  # who calls, as the call names it
     number: str | None = None  # the callee's digits-only E.164 number: the line to release
     name: str = ""
     when: str = ""  # the appointment's date and time as spoken, in the callee's language and time zone
@@ -100,13 +127,22 @@ class CallState(BaseModel):
     repeats: int = 0
     transfer_failed: bool = False
     outcome: Outcome | None = None
+    # Mailbox recognition: on while the first pieces of an outbound call's speech may be a greeting.
+    listening_for_mailbox: bool = False
+    heard: str = ""  # those pieces so far, dropped once the call is known to be a person or a mailbox
+    pieces: int = 0
+    voicemail_left: bool = False  # the message is left and the reminder stays open for another attempt
+    opening_heard: bool = False  # the first question played to its end (or was said a second time)
 
 
 class ReminderConversation:
     """The reminder call's handlers, on ``repository``'s table.
 
-    ``default_language`` is for callers we know nothing about. ``transfer_number``, when set, is the person
-    a caller is put through to on request. ``on_outcome`` hears every outcome this conversation wrote.
+    ``default_language`` is for callers we know nothing about. ``caller_name`` is who calls (the practice),
+    unless a reminder names its own. ``transfer_number``, when set, is the person a caller is put through
+    to on request. ``retry_after_voicemail``: an attempt that reached a mailbox is not the last while
+    attempts remain. ``inbound_callbacks`` with ``callback_delivery`` (made on first use: most calls never
+    need the queue) requests the private callback. ``on_outcome`` hears every outcome this conversation wrote.
     """
 
     def __init__(
@@ -114,12 +150,24 @@ class ReminderConversation:
         repository: ReminderRepository,
         *,
         default_language: Language,
+        caller_name: str,
         transfer_number: str | None = None,
+        retry_after_voicemail: bool = True,
+        inbound_callbacks: InboundCallbacks = InboundCallbacks.CALL_BACK,
+        callback_delivery: Callable[[], CallDelivery] | None = None,
+        do_not_call: DoNotCallList | None = None,
         on_outcome: Callable[[Outcome], None] | None = None,
     ) -> None:
+        if inbound_callbacks is InboundCallbacks.CALL_BACK and callback_delivery is None:
+            raise ValueError("inbound callbacks need a callback_delivery (the call queue)")
         self._repository = repository
         self._default_language = default_language
+        self._caller_name = caller_name
         self._transfer_number = transfer_number
+        self._retry_after_voicemail = retry_after_voicemail
+        self._inbound_callbacks = inbound_callbacks
+        self._callback_delivery = callback_delivery
+        self._do_not_call = do_not_call or DoNotCallList(repository.table_name, client=repository.client)
         self._on_outcome = on_outcome
         # The fallback cannot read the state (the store may be what failed): it finds the call's language
         # here if this process served the call before, else speaks the default language.
@@ -151,15 +199,18 @@ class ReminderConversation:
             call, reply = self._start(event)
         elif call.stage is Stage.TRANSFERRING:
             # sipgate brings the caller back with the same session when nobody took the transfer.
-            call.stage = Stage.ASKING
-            call.transfer_failed = True
             book = phrasebook(call.language)
-            reply = self._ask(call, book.transfer_failed, book.question)
+            call.transfer_failed = True
+            if call.outcome is Outcome.RESCHEDULE_REQUESTED:
+                reply = self._goodbye(call, book.reschedule_nobody.format(caller=call.caller))
+            else:
+                call.stage = Stage.ASKING
+                reply = self._ask(call, book.transfer_failed, book.question)
         elif call.stage is Stage.ASKING:
             # The same session_start again: say it again rather than leave the caller in silence.
             reply = self._ask(call, *self._appointment(call), phrasebook(call.language).question)
         else:
-            reply = None  # the goodbye is playing
+            reply = None  # the goodbye is playing, or a mailbox's greeting
         _keep(state, call)
         return reply
 
@@ -167,12 +218,28 @@ class ReminderConversation:
         call = self._resume(event, state)
         if call is None:
             return self._no_conversation(event, state)
-        if call.stage is not Stage.ASKING or not event.text.strip():
-            return None  # after the decision, during an announcement, or an interruption without words
-        logger.debug("caller said %r", event.text, extra={"session_id": event.session_id})
-        intent = understand(event.text)
-        logger.info("caller answered", extra={"session_id": event.session_id, "intent": intent.value})
-        reply = self._answer(event.session_id, call, intent, Via.SPEECH)
+        text = event.text.strip()
+        reply: HandlerResult
+        if call.stage is Stage.MAILBOX:
+            reply = self._wait_for_the_greeting(call) if text else None  # more of the greeting: wait longer
+        elif call.stage is not Stage.ASKING or (not text and event.barged_in):
+            # After the decision or during an announcement; an interruption without words is followed by
+            # its words in a user_speak of their own.
+            return None
+        elif text and self._mailbox_answered(call, text):
+            logger.info("a mailbox answered", extra={"session_id": event.session_id, "reminder_id": call.reminder_id})
+            call.stage = Stage.MAILBOX
+            reply = [barge_in(), self._wait_for_the_greeting(call)]  # stop the question; the greeting goes on
+        else:
+            logger.debug("caller said %r", text, extra={"session_id": event.session_id})
+            understood = read_answer(text)  # nothing heard is unclear: asked again, never silence
+            logger.info("caller answered", extra={"session_id": event.session_id, "intent": understood.intent.value})
+            if event.barged_in and not call.opening_heard and not understood.worded:
+                # "Ja, Müller?", "Hallo?": how people pick up, said into the opening, which it cut off.
+                call.opening_heard = True
+                reply = self._ask(call, *self._appointment(call), phrasebook(call.language).question)
+            else:
+                reply = self._answer(event.session_id, call, understood.intent, Via.SPEECH)
         _keep(state, call)
         return reply
 
@@ -180,8 +247,11 @@ class ReminderConversation:
         call = self._resume(event, state)
         if call is None:
             return self._no_conversation(event, state)
+        if call.stage is Stage.MAILBOX:
+            call.stage = Stage.ASKING  # a mailbox presses no keys: a person after all
         if call.stage is not Stage.ASKING:
             return None
+        _stop_listening_for_a_mailbox(call)
         intent = intent_of_key(event.digit)
         logger.info("caller pressed a key", extra={"session_id": event.session_id, "intent": intent.value})
         reply = self._answer(event.session_id, call, intent, Via.KEY)
@@ -192,6 +262,10 @@ class ReminderConversation:
         call = self._resume(event, state)
         if call is None:
             return self._no_conversation(event, state)
+        if call.stage is Stage.MAILBOX:
+            reply = self._leave_voicemail(event.session_id, call)
+            _keep(state, call)
+            return reply
         if call.stage is not Stage.ASKING:
             return None
         call.silences += 1
@@ -217,6 +291,9 @@ class ReminderConversation:
                 caller_id_number=call.number,
                 timeout=TRANSFER_TIMEOUT_SECONDS,
             )
+        if call.stage is Stage.ASKING and not call.opening_heard:
+            call.opening_heard = True
+            _keep(state, call)
         return None  # a question ended: the caller's turn
 
     def on_session_end(self, event: SessionEnd, state: dict[str, Any]) -> None:
@@ -224,6 +301,11 @@ class ReminderConversation:
         with self._languages_lock:
             self._languages.pop(event.session_id, None)
         if call is None or call.reminder_id is None or call.number is None or call.outcome is not None:
+            return
+        if call.voicemail_left:
+            return  # the reminder stays open for its next attempt
+        if call.stage is Stage.MAILBOX:
+            self._record_voicemail(event.session_id, call, "the mailbox hung up before the message")
             return
         reason = "transferred to a person" if call.stage is Stage.TRANSFERRING else "callee hung up before deciding"
         self._record(event.session_id, call.reminder_id, Outcome.NO_DECISION, detail=reason)
@@ -260,19 +342,11 @@ class ReminderConversation:
                 "no reminder for this number",
                 extra={"session_id": event.session_id, "direction": direction, "number": mask(number)},
             )
-            return self._unknown_caller(event.session_id, self._default_language)
-        reminder: Reminder = claim.reminder
-        if session.is_outbound:
-            self._repository.record_answer(reminder.reminder_id, claim.attempt, event.session_id)
-        else:
-            record = self._repository.get(reminder.reminder_id)
-            if record is None or record.is_decided:
-                logger.info(
-                    "callback about a closed reminder",
-                    extra={"session_id": event.session_id, "reminder_id": reminder.reminder_id},
-                )
-                return self._unknown_caller(event.session_id, reminder.language)
-            reminder = record
+            return self._unknown_caller(event.session_id, self._default_language, self._caller_name)
+        if not session.is_outbound:
+            return self._inbound(event.session_id, claim)
+        reminder = claim.reminder
+        self._repository.record_answer(reminder.reminder_id, claim.attempt, event.session_id)
         logger.info(
             "call about a reminder",
             extra={
@@ -288,20 +362,56 @@ class ReminderConversation:
             language=reminder.language,
             reminder_id=reminder.reminder_id,
             attempt=claim.attempt,
+            max_attempts=reminder.max_attempts,
+            caller=reminder.caller_name or self._caller_name,
             number=number,
             name=reminder.name,
             when=book.when(reminder.local_appointment),
             location=reminder.location,
+            listening_for_mailbox=True,
         )
         self._remember_language(event.session_id, call.language)
-        greeting = book.greeting if session.is_outbound else book.callback_greeting
-        opening = [greeting.format(name=call.name), *self._appointment(call), book.question, *self._hints(book)]
-        return call, self._ask(call, *opening)
+        greeting = book.greeting.format(name=call.name, caller=call.caller)
+        return call, self._ask(call, greeting, *self._appointment(call), book.question, *self._hints(book))
 
-    def _unknown_caller(self, session_id: str, language: Language) -> tuple[CallState, SpeakAction]:
-        call = CallState(language=language)
+    def _inbound(self, session_id: str, claim: LineClaim) -> tuple[CallState, SpeakAction]:
+        """A caller whose number has a reminder: thanked, hung up on and, if it is open, called back.
+
+        Caller ID can be forged: the caller hears none of the reminder's details and cannot decide it.
+        The callback rings the number stored on the reminder, which reaches only its real owner.
+        """
+        reminder = claim.reminder
+        caller = reminder.caller_name or self._caller_name
+        record = self._repository.get(reminder.reminder_id)
+        context = {"session_id": session_id, "reminder_id": reminder.reminder_id}
+        if record is None or record.is_decided:
+            logger.info("inbound call about a closed reminder", extra=context)
+            return self._unknown_caller(session_id, reminder.language, caller)
+        call = CallState(language=reminder.language, caller=caller)
+        self._remember_language(session_id, call.language)
+        book = phrasebook(call.language)
+        if self._inbound_callbacks is InboundCallbacks.OFF or record.attempts >= _MAX_ATTEMPT:
+            logger.info("inbound call about an open reminder; no callback", extra=context)
+            return call, self._goodbye(call, book.no_callback.format(caller=caller))
+        self._request_callback(record)
+        logger.info("inbound call about an open reminder; callback requested", extra=context)
+        return call, self._goodbye(call, book.calling_back.format(caller=caller))
+
+    def _request_callback(self, record: ReminderRecord) -> None:
+        """Put a dial of the reminder's next attempt on the call queue, now: the message carries no number.
+
+        The attempt number keeps it idempotent: a caller who calls in twice gets one call back.
+        """
+        from reminders.scheduling import DialMessage  # deferred: only a callback needs the queue's messages
+
+        assert self._callback_delivery is not None, "checked in __init__"
+        message = DialMessage(reminder_id=record.reminder_id, attempt=record.attempts + 1, callback=True)
+        self._callback_delivery().send(message)
+
+    def _unknown_caller(self, session_id: str, language: Language, caller: str) -> tuple[CallState, SpeakAction]:
+        call = CallState(language=language, caller=caller)
         self._remember_language(session_id, language)
-        return call, self._goodbye(call, phrasebook(language).unknown_caller)
+        return call, self._goodbye(call, phrasebook(language).unknown_caller.format(caller=caller))
 
     def _answer(self, session_id: str, call: CallState, intent: Intent, via: Via) -> SpeakAction:
         book = phrasebook(call.language)
@@ -313,6 +423,10 @@ class ReminderConversation:
                 return self._close(session_id, call, Outcome.CONFIRMED, book.confirmed.format(when=call.when), via=via)
             case Intent.CANCEL:
                 return self._close(session_id, call, Outcome.CANCELLED, book.cancelled.format(when=call.when), via=via)
+            case Intent.RESCHEDULE:
+                return self._reschedule(session_id, call, via)
+            case Intent.OPT_OUT:
+                return self._opt_out(session_id, call, via)
             case Intent.REPEAT:
                 call.repeats += 1
                 return self._ask(call, *self._appointment(call), book.question, *self._hints(book))
@@ -326,6 +440,68 @@ class ReminderConversation:
                     )
                 sorry = book.not_understood if via is Via.SPEECH else book.key_not_used
                 return self._ask(call, sorry, book.question)
+
+    def _reschedule(self, session_id: str, call: CallState, via: Via) -> SpeakAction:
+        """Another time: the outcome is recorded, then a person takes the call if there is one."""
+        book = phrasebook(call.language)
+        goodbye = book.reschedule_goodbye.format(caller=call.caller)
+        outcome, goodbye = self._decide(session_id, call, Outcome.RESCHEDULE_REQUESTED, goodbye, via=via)
+        if outcome is Outcome.RESCHEDULE_REQUESTED and self._transfer_number and not call.transfer_failed:
+            call.stage = Stage.TRANSFERRING  # the transfer goes out when the announcement ends
+            return speak(book.reschedule_connecting, tts=book.voice, barge_in=_HEAR_IT_OUT)
+        return self._goodbye(call, goodbye)
+
+    def _opt_out(self, session_id: str, call: CallState, via: Via) -> SpeakAction:
+        """No more calls: the number goes on the do-not-call list, whatever became of this reminder."""
+        assert call.number is not None, "a call about a reminder knows the callee's number"
+        self._do_not_call.add(call.number, source="call", reminder_id=call.reminder_id, session_id=session_id)
+        logger.info("number put on the do-not-call list", extra={"session_id": session_id, "number": mask(call.number)})
+        goodbye = phrasebook(call.language).opted_out.format(caller=call.caller)
+        return self._close(session_id, call, Outcome.OPTED_OUT, goodbye, via=via)
+
+    # Mailboxes.
+
+    def _mailbox_answered(self, call: CallState, text: str) -> bool:
+        """Whether the first pieces of an outbound call's speech, ``text`` the latest, are a mailbox's greeting."""
+        if not call.listening_for_mailbox:
+            return False
+        call.heard = f"{call.heard} {text}".strip()[-_HEARD_CHARACTERS:]
+        call.pieces += 1
+        if is_mailbox_greeting(call.heard):
+            _stop_listening_for_a_mailbox(call)
+            return True
+        if call.pieces >= GREETING_FRAGMENTS:
+            _stop_listening_for_a_mailbox(call)
+        return False
+
+    @staticmethod
+    def _wait_for_the_greeting(call: CallState) -> SpeakAction:
+        """A moment of silence whose input timeout fires once the greeting has been quiet that long.
+
+        sipgate reports silence only after our own speech, so the wait is a speech that says nothing.
+        """
+        book = phrasebook(call.language)
+        return speak(
+            ssml=f'<speak version="1.0" xml:lang="{book.voice.language}"><break time="300ms"/></speak>',
+            tts=book.voice,
+            barge_in=_HEAR_IT_OUT,
+            user_input_timeout_seconds=MAILBOX_QUIET_SECONDS,
+        )
+
+    def _leave_voicemail(self, session_id: str, call: CallState) -> SpeakAction:
+        """The greeting is over: the short message, then (on its end) the hangup."""
+        self._record_voicemail(session_id, call, "message left")
+        return self._goodbye(call, phrasebook(call.language).voicemail.format(caller=call.caller, when=call.when))
+
+    def _record_voicemail(self, session_id: str, call: CallState, detail: str) -> None:
+        """Record that the attempt reached a mailbox: the outcome ``voicemail`` on its last attempt, else a note."""
+        assert call.reminder_id is not None, "only an outbound call about a reminder reaches a mailbox"
+        if voicemail_is_final(call.attempt, call.max_attempts, retry_after_voicemail=self._retry_after_voicemail):
+            # A mailbox hears the same message whatever was recorded meanwhile: the goodbye is not needed.
+            self._decide(session_id, call, Outcome.VOICEMAIL, "", detail=f"attempt {call.attempt}: mailbox, {detail}")
+            return
+        self._repository.record_voicemail(call.reminder_id, call.attempt, session_id)
+        call.voicemail_left = True  # the line stays claimed: a callback still finds the reminder
 
     def _put_through(self, call: CallState, book: Phrasebook) -> SpeakAction:
         if self._transfer_number is None:
@@ -347,13 +523,27 @@ class ReminderConversation:
         detail: str | None = None,
     ) -> SpeakAction:
         """Write the outcome, free the callee's line and say goodbye: the goodbye of what is recorded."""
+        _, goodbye = self._decide(session_id, call, outcome, goodbye, via=via, detail=detail)
+        return self._goodbye(call, goodbye)
+
+    def _decide(
+        self,
+        session_id: str,
+        call: CallState,
+        outcome: Outcome,
+        goodbye: str,
+        *,
+        via: Via | None = None,
+        detail: str | None = None,
+    ) -> tuple[Outcome, str]:
+        """Write the outcome and free the callee's line; the outcome recorded and the goodbye that says it."""
         assert call.reminder_id is not None, "only a call about a reminder asks for a decision"
         assert call.number is not None, "a call about a reminder knows the callee's number"
         if not self._record(session_id, call.reminder_id, outcome, via=via, detail=detail):
             outcome, goodbye = self._already_recorded(call, outcome, goodbye)
         self._repository.release_line(call.number, call.reminder_id)
         call.outcome = outcome
-        return self._goodbye(call, goodbye)
+        return outcome, goodbye
 
     def _record(
         self, session_id: str, reminder_id: str, outcome: Outcome, *, via: Via | None = None, detail: str | None = None
@@ -440,6 +630,12 @@ class ReminderConversation:
     def _language_of(self, session_id: str) -> Language:
         with self._languages_lock:
             return self._languages.get(session_id, self._default_language)
+
+
+def _stop_listening_for_a_mailbox(call: CallState) -> None:
+    """The call is known to be a person or a mailbox: what was heard is not kept longer than that."""
+    call.listening_for_mailbox = False
+    call.heard = ""
 
 
 def _keep(state: dict[str, Any], call: CallState) -> None:

@@ -1,39 +1,48 @@
-"""What the callee wants, from what they said or pressed: confirm, cancel, repeat, a person, or unclear.
+"""What the callee wants, from what they said or pressed: confirm, cancel, another time, no more calls,
+repeat, a person, or unclear.
 
 Callers answer in sentences, not keywords, and in either language whatever the call's language is, so
 one vocabulary covers German and English. Matching keywords alone gets "nein, nicht absagen" backwards;
 the reading here, in order:
 
-1. A request to hear it again or to speak to a person wins: the caller is not done yet.
-2. A hedge ("vielleicht", "not sure") makes the answer unclear: asking again is cheaper than a wrong
-   cancellation.
-3. Per clause (split at punctuation and at "aber", "sondern", "but"), verbs of deciding carry the answer:
-   "bestätigen", "absagen", "kommen", "cancel", "be there". A negation ("nicht", "kein", "not", "n't",
-   "never") flips the cue it belongs to: the next cue after it, or else the last one before it, since
-   German puts "nicht" after the finite verb ("ich komme nicht").
-   A negated modal with nothing else to negate decides too: "ich kann nicht", "I won't".
-4. Only an answer without such verbs is read by its answer words ("ja", "nein", "yes", "no", "genau").
-5. Signals that contradict each other on the level that decides make the answer unclear.
+1. Asking for no more calls wins ("rufen Sie mich nicht mehr an", "stop calling me"): it is said in
+   words that would otherwise read as a repeat request ("nie wieder", "again") or a negation.
+2. A request to hear it again or to speak to a person comes next: the caller is not done yet.
+3. A hedge ("vielleicht", "not sure") or a dispute of what we said ("falsche Uhrzeit", "wrong time")
+   makes the answer unclear: asking again is cheaper than a wrong cancellation.
+4. Per clause (split at punctuation and at "aber", "sondern", "but"), verbs of deciding carry the answer:
+   "bestätigen", "absagen", "kommen", "verschieben", "cancel", "be there", "reschedule" (phrases such as
+   "an einem anderen Tag", "another time" count as "reschedule"). A negation ("nicht", "kein", "not",
+   "n't", "never") flips the cue it belongs to: the next cue after it, or else the last one before it,
+   since German puts "nicht" after the finite verb ("ich komme nicht"); "nicht verschieben" keeps the
+   appointment. A negated modal with nothing else to negate decides too: "ich kann nicht", "I won't".
+5. Only an answer without such verbs is read by its answer words ("ja", "nein", "yes", "no", "genau").
+6. The reading asks rather than guesses: a negated answer word ("das ist nicht richtig") or a negation
+   about something it cannot read ("ja, aber nicht um zehn") makes the answer unclear, and so do signals
+   that contradict each other on the level that decides. Wanting another time outweighs a yes or no in
+   the same answer ("ich kann nicht, können wir verschieben?"): the slot is kept and the practice calls.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
-__all__ = ["Intent", "intent_of_key", "understand"]
+__all__ = ["Intent", "Understood", "intent_of_key", "read_answer", "understand"]
 
 
 class Intent(StrEnum):
     CONFIRM = "confirm"
     CANCEL = "cancel"
+    RESCHEDULE = "reschedule"
+    OPT_OUT = "opt_out"
     REPEAT = "repeat"
     PERSON = "person"
     UNCLEAR = "unclear"
 
 
-_KEYS = {"1": Intent.CONFIRM, "2": Intent.CANCEL, "*": Intent.REPEAT, "0": Intent.PERSON}
+_KEYS = {"1": Intent.CONFIRM, "2": Intent.CANCEL, "3": Intent.RESCHEDULE, "*": Intent.REPEAT, "0": Intent.PERSON}
 
 
 def intent_of_key(digit: str) -> Intent:
@@ -45,14 +54,25 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.casefold().split())
 
 
-# Verbs (and their nouns) that decide. "bleibt" as in "der Termin bleibt"; "verschieben" frees the slot.
+# Verbs (and their nouns) that decide. "bleibt" as in "der Termin bleibt".
 _CONFIRM_VERBS = _words(
     "bestätigen bestätige bestätigt bestätigung behalten behalte bleibt wahrnehmen "
     "confirm confirmed confirming confirmation keep keeping"
 )
 _CANCEL_VERBS = _words(
     "absagen absage abgesagt stornieren storniere storniert stornierung streichen streiche verhindert "
-    "verschieben verschiebe cancel cancelled canceled cancelling canceling cancellation reschedule"
+    "cancel cancelled canceled cancelling canceling cancellation"
+)
+# Another time: the slot is not given up, the practice gets in touch.
+_RESCHEDULE_VERBS = _words(
+    "verschieben verschiebe verschoben verlegen verlege verlegt umbuchen umlegen umvereinbaren "
+    "reschedule rescheduling rearrange postpone postponed"
+)
+_RESCHEDULE_PHRASES = re.compile(
+    r"\b(?:eine?[mnrs]?|ein) (?:anderen?|späteren|neuen) (?:tag|termin|uhrzeit|zeitpunkt|datum|woche)\b"
+    r"|\b(?:andere|spätere) (?:uhrzeit|zeit|woche)\b|\banderen (?:tag|termin)\b|\bneuen termin\b|\bein andermal\b"
+    r"|\b(?:another|a different|a later|a new|some other) (?:time|day|date|slot|appointment|week)\b"
+    r"|\bmove (?:it|the appointment|my appointment|that)\b|\bchange (?:the|my) (?:appointment|time|date)\b"
 )
 # Coming to the appointment is confirming it.
 _COME_VERBS = _words(
@@ -79,6 +99,11 @@ _YES_WORDS = _words(
 _YES_PHRASES = frozenset({"of course", "sounds good", "no problem", "no worries", "kein problem", "jeden fall"})
 _NO_WORDS = _words("nein nee ne nö no nope nah")
 _NEGATIONS = _words("nicht kein keine keinen keinem keiner nie niemals keinesfalls not never")
+# Words a negation may stand with and still only stress a no ("nein, leider nicht", "no, not at all").
+_FILLERS = _words(
+    "leider bitte also doch wirklich gar überhaupt eben halt mehr ganz auf fall ich es das ist so sorry "
+    "unfortunately please really actually at all i it that is so"
+)
 _MODALS = _words("kann können könnte werde werden will möchte can could will would")
 # A whole answer of one word that means the key it names, or "say again".
 _ONLY_WORD = {
@@ -86,6 +111,8 @@ _ONLY_WORD = {
     "one": Intent.CONFIRM,
     "zwei": Intent.CANCEL,
     "two": Intent.CANCEL,
+    "drei": Intent.RESCHEDULE,
+    "three": Intent.RESCHEDULE,
     **dict.fromkeys(_words("was wie hä bitte entschuldigung what sorry pardon"), Intent.REPEAT),
 }
 
@@ -106,6 +133,23 @@ _HEDGE = re.compile(
     r"|\bmaybe\b|\bperhaps\b|\bpossibly\b|\bprobably\b|\bunsure\b|\bnot sure\b|\bdo not know\b"
     r"|\bno idea\b|\bmight\b|\bnot yet\b"
 )
+# The callee disputes what we said (the time, the person): a decision read from it would be a guess.
+_DISPUTE = re.compile(
+    r"\bfalsch\w*|\bstimmt (?:so )?nicht\b|\bstimmt doch nicht\b|\birrtum\b|\bverwechs\w*"
+    r"|\bwrong\b|\bincorrect\b|\bmistake\w*|\bnot (?:my|mine)\b"
+)
+# No more calls at all: the number goes on the do-not-call list.
+_OPT_OUT = re.compile(
+    r"\bnicht (?:mehr|wieder|noch ?mal) an\b|\bnicht (?:mehr |wieder )?an(?:zu)?rufen\b|\bnicht mehr angerufen\b"
+    r"|\bnie (?:mehr|wieder) an(?:rufen)?\b|\bkeine (?:\w+ )?anrufe\b|\bkeine (?:\w+ )?werbeanrufe\b"
+    r"|\bhören sie auf\b.{0,20}\banzurufen\b|\baufhören\b.{0,20}\banzurufen\b|\bin ruhe\b"
+    r"|\b(?:streichen|löschen|entfernen) sie (?:bitte )?meine (?:telefon)?nummer\b"
+    r"|\bmeine (?:telefon)?nummer (?:bitte )?(?:löschen|streichen|entfernen|sperren)\b|\bsperrliste\b"
+    r"|\bstop calling\b|\bquit calling\b|\bdo not (?:ever )?call (?:me|us|this number|here)\b"
+    r"|\bnever call (?:me|us|this number|here)\b|\bno more (?:\w+ )?calls\b|\bnot want (?:any )?(?:more )?calls\b"
+    r"|\bnot (?:want )?to be called\b|\bleave me alone\b|\bunsubscribe\b|\bopt(?:\s|-)?out\b"
+    r"|\btake (?:me|my number) off\b|\bremove (?:me|my number)\b|\bdo not call list\b"
+)
 _NEGATIVE_CONTRACTION = re.compile(r"\b(\w+)n't\b")
 _IRREGULAR_NEGATIVES = {"ca": "can", "wo": "will", "sha": "shall"}
 # Speech recognisers sometimes drop the apostrophe.
@@ -123,40 +167,65 @@ _BARE_NEGATIVES = {
 _BARE_NEGATIVE = re.compile(r"\b(?:" + "|".join(_BARE_NEGATIVES) + r")\b")
 _SUFFIXES = ((re.compile(r"'ll\b"), " will"), (re.compile(r"'d\b"), " would"), (re.compile(r"'m\b"), " am"))
 _CLAUSE = re.compile(r"[,.;:!?]+|\b(?:aber|sondern|but)\b")
+_AS_RESCHEDULE = " reschedule "  # a phrase for another time reads as the verb
 _WORD = re.compile(r"[^\W\d_]+")
 
 
 @dataclass
 class _Cue:
     position: int
-    intent: Intent  # CONFIRM or CANCEL
+    intent: Intent  # CONFIRM, CANCEL or RESCHEDULE
     decisive: bool  # a verb of deciding; else an answer word
     flippable: bool = True
 
     def flipped(self) -> None:
+        # Not cancelling, and not moving it ("nicht verschieben"), both keep the appointment.
         self.intent = Intent.CANCEL if self.intent is Intent.CONFIRM else Intent.CONFIRM
+
+
+@dataclass
+class _Reading:
+    decisions: set[Intent] = field(default_factory=set)
+    answers: set[Intent] = field(default_factory=set)
+    doubtful: bool = False  # a negation we cannot place: ask again
+
+
+@dataclass(frozen=True)
+class Understood:
+    intent: Intent
+    # Said in words that carry the intent ("ich komme", "absagen", "verschieben", "wie bitte"), not only in
+    # answer words ("ja", "nein", "okay"), which are also how people pick up the phone ("Ja, Müller?").
+    worded: bool
 
 
 def understand(text: str) -> Intent:
     """The caller's intent in ``text`` (recognised speech in German or English)."""
+    return read_answer(text).intent
+
+
+def read_answer(text: str) -> Understood:
+    """The caller's intent in ``text``, and whether words beyond "ja" or "nein" carry it."""
     normalized = _normalize(text)
     only = _ONLY_WORD.get(normalized.strip(" .,!?"))
     if only is not None:
-        return only
+        return Understood(only, worded=True)
+    if _OPT_OUT.search(normalized):
+        return Understood(Intent.OPT_OUT, worded=True)
+    reading = _Reading()
+    for clause in _CLAUSE.split(_RESCHEDULE_PHRASES.sub(_AS_RESCHEDULE, normalized)):
+        _read_clause(_WORD.findall(clause), reading)
+    if Intent.RESCHEDULE in reading.decisions:
+        return Understood(Intent.RESCHEDULE, worded=True)
     if _REPEAT.search(normalized):
-        return Intent.REPEAT
+        return Understood(Intent.REPEAT, worded=True)
     if _PERSON.search(normalized):
-        return Intent.PERSON
-    if _HEDGE.search(normalized):
-        return Intent.UNCLEAR
-    decisions: set[Intent] = set()
-    answers: set[Intent] = set()
-    for clause in _CLAUSE.split(normalized):
-        _read_clause(_WORD.findall(clause), decisions, answers)
-    for found in (decisions, answers):
+        return Understood(Intent.PERSON, worded=True)
+    if reading.doubtful or _HEDGE.search(normalized) or _DISPUTE.search(normalized):
+        return Understood(Intent.UNCLEAR, worded=False)
+    for found, worded in ((reading.decisions, True), (reading.answers, False)):
         if found:
-            return found.pop() if len(found) == 1 else Intent.UNCLEAR
-    return Intent.UNCLEAR
+            return Understood(found.pop() if len(found) == 1 else Intent.UNCLEAR, worded=worded)
+    return Understood(Intent.UNCLEAR, worded=False)
 
 
 def _normalize(text: str) -> str:
@@ -169,11 +238,34 @@ def _normalize(text: str) -> str:
     return folded
 
 
-def _read_clause(words: list[str], decisions: set[Intent], answers: set[Intent]) -> None:
+def _read_clause(words: list[str], reading: _Reading) -> None:
+    cues, negations, modals, content = _cues(words)
+    unattached = 0
+    for negation in negations:
+        target = _negated_cue(cues, negation)
+        if target is None:
+            unattached += 1
+        elif target.decisive:
+            target.flipped()
+        else:
+            reading.doubtful = True  # "das ist nicht richtig", "not right": no yes, and no clear no either
+    if unattached and content:
+        reading.doubtful = True  # "nicht um zehn": the negation is about something we cannot read
+    if not cues and modals:
+        # "Ich kann nicht", "I won't": the modal stands for coming to the appointment. Negated it decides;
+        # alone ("ich kann", "I will") it is no more than a yes.
+        cues.append(_Cue(0, Intent.CANCEL if unattached % 2 else Intent.CONFIRM, decisive=unattached % 2 == 1))
+    clause_decisions = {cue.intent for cue in cues if cue.decisive}
+    reading.decisions |= clause_decisions
+    if not clause_decisions:
+        reading.answers |= {cue.intent for cue in cues}
+
+
+def _cues(words: list[str]) -> tuple[list[_Cue], list[int], int, int]:
+    """The clause's cues, the positions of its negations, its modals and its words that are none of these."""
     cues: list[_Cue] = []
     negations: list[int] = []
-    modals = 0
-    skip = 0
+    modals = content = skip = 0
     for position, word in enumerate(words):
         if skip:
             skip -= 1
@@ -189,6 +281,8 @@ def _read_clause(words: list[str], decisions: set[Intent], answers: set[Intent])
             cues.append(_Cue(position, Intent.CONFIRM, decisive=True))
         elif word in _CANCEL_VERBS:
             cues.append(_Cue(position, Intent.CANCEL, decisive=True))
+        elif word in _RESCHEDULE_VERBS:
+            cues.append(_Cue(position, Intent.RESCHEDULE, decisive=True))
         elif separable := _separable(word, words[position + 1 :]):
             cues.append(_Cue(position, separable, decisive=True))
         elif word in _YES_WORDS:
@@ -200,21 +294,9 @@ def _read_clause(words: list[str], decisions: set[Intent], answers: set[Intent])
             negations.append(position)
         elif word in _MODALS:
             modals += 1
-    unattached = 0
-    for negation in negations:
-        target = _negated_cue(cues, negation)
-        if target is None:
-            unattached += 1
-        else:
-            target.flipped()
-    if not cues and modals:
-        # "Ich kann nicht", "I won't": the modal stands for coming to the appointment. Negated it decides;
-        # alone ("ich kann", "I will") it is no more than a yes.
-        cues.append(_Cue(0, Intent.CANCEL if unattached % 2 else Intent.CONFIRM, decisive=unattached % 2 == 1))
-    clause_decisions = {cue.intent for cue in cues if cue.decisive}
-    decisions |= clause_decisions
-    if not clause_decisions:
-        answers |= {cue.intent for cue in cues}
+        elif word not in _FILLERS:
+            content += 1
+    return cues, negations, modals, content
 
 
 def _separable(word: str, rest: list[str]) -> Intent | None:

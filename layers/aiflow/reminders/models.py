@@ -16,6 +16,7 @@ __all__ = [
     "DECIDED",
     "REMINDER_ID_PATTERN",
     "HistoryEntry",
+    "InboundCallbacks",
     "Language",
     "Outcome",
     "Reminder",
@@ -31,6 +32,13 @@ class Language(StrEnum):
     ENGLISH = "en-US"
 
 
+class InboundCallbacks(StrEnum):
+    """What a caller whose number has an open reminder gets: caller ID proves nothing, so never its details."""
+
+    CALL_BACK = "call-back"  # thanked and hung up on; the dialer rings the reminder's stored number at once
+    OFF = "off"  # thanked and asked to wait for our call
+
+
 class ReminderStatus(StrEnum):
     SCHEDULED = "scheduled"  # waiting for its call time
     CALLING = "calling"  # dialled; waiting for the callee to answer or decide
@@ -39,6 +47,9 @@ class ReminderStatus(StrEnum):
     NO_DECISION = "no_decision"  # answered, but never said yes or no
     NO_ANSWER = "no_answer"  # every attempt went unanswered
     FAILED = "failed"  # sipgate refused the call (400/401/403/404); last_error says why
+    RESCHEDULE_REQUESTED = "reschedule_requested"  # the callee wants another time; the practice gets in touch
+    OPTED_OUT = "opted_out"  # the callee asked for no more calls; the number is on the do-not-call list
+    VOICEMAIL = "voicemail"  # the last attempt reached a mailbox, which got the short message
 
 
 class Outcome(StrEnum):
@@ -47,6 +58,9 @@ class Outcome(StrEnum):
     NO_DECISION = "no_decision"
     NO_ANSWER = "no_answer"
     FAILED = "failed"
+    RESCHEDULE_REQUESTED = "reschedule_requested"
+    OPTED_OUT = "opted_out"
+    VOICEMAIL = "voicemail"
 
 
 class Via(StrEnum):
@@ -64,6 +78,9 @@ DECIDED = frozenset(
         ReminderStatus.NO_DECISION,
         ReminderStatus.NO_ANSWER,
         ReminderStatus.FAILED,
+        ReminderStatus.RESCHEDULE_REQUESTED,
+        ReminderStatus.OPTED_OUT,
+        ReminderStatus.VOICEMAIL,
     }
 )
 
@@ -90,6 +107,8 @@ class Reminder(BaseModel):
     location: str | None = Field(default=None, max_length=200)
     call_at: datetime | None = None
     max_attempts: int = Field(default=3, ge=1, le=10)
+    # Who calls, as the greeting says it ("Praxis Dr. Weber"); None: the stack's CALLER_NAME.
+    caller_name: str | None = Field(default=None, max_length=100)
 
     @field_validator("reminder_id")
     @classmethod
@@ -112,7 +131,7 @@ class Reminder(BaseModel):
             raise ValueError(f"unknown IANA time zone {value!r}") from None
         return value
 
-    @field_validator("location", mode="before")
+    @field_validator("location", "caller_name", mode="before")
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
@@ -154,6 +173,7 @@ class ReminderRecord(Reminder):
     outcome_session_id: str | None = None
     decided_at: datetime | None = None
     answered_attempt: int = 0
+    voicemail_attempt: int = 0  # the last attempt that reached a mailbox (it got the short message)
     attempt_started_at: datetime | None = None  # when the current attempt was claimed (the answer check needs it)
     last_error: str | None = None
     schedule_name: str | None = None

@@ -8,6 +8,7 @@ One table, partition key ``pk`` (string), no sort key:
                            live-call claim (``claimed_until``) and an expiry (``expires_at``, TTL)
 ``RATE#<epoch second>``    how many calls were placed in that second (the calls-per-second cap)
 ``SESSION#<session id>``   the conversation state (written by ``aiflow.DynamoDBSessionStore``)
+``OPTOUT#<E.164 digits>``  a number on the do-not-call list (``reminders.do_not_call``)
 ========================  ===================================================================
 
 The sparse index ``by-status`` (``status``, ``call_at``) lists reminders by status. Every write that
@@ -393,6 +394,32 @@ class ReminderRepository:
         except self.client.exceptions.ConditionalCheckFailedException:
             return None
         return _record(response["Attributes"])
+
+    # Mailboxes: an attempt that reached one and is not the last (reminders.voicemail decides).
+
+    def record_voicemail(self, reminder_id: str, attempt: int, session_id: str) -> bool:
+        """Note that ``attempt`` reached a mailbox and left the message; the reminder stays open for a retry.
+
+        ``voicemail_attempt`` tells the dialer's answer check that the answered attempt is over and another
+        follows. ``False`` if the attempt was noted before or the reminder was closed meanwhile.
+        """
+        now = self._now()
+        return (
+            self._update(
+                reminder_id,
+                "SET voicemail_attempt = :attempt, updated_at = :now, history = list_append(history, :entry)",
+                "(attribute_not_exists(voicemail_attempt) OR voicemail_attempt < :attempt)"
+                " AND #status IN (:scheduled, :calling)",
+                {
+                    ":attempt": {"N": str(attempt)},
+                    ":now": {"S": now.isoformat()},
+                    ":entry": _history("voicemail", now, f"attempt {attempt}, session {session_id}: message left"),
+                    ":scheduled": {"S": _OPEN[0]},
+                    ":calling": {"S": _OPEN[1]},
+                },
+            )
+            is not None
+        )
 
 
 def _reminder_key(reminder_id: str) -> str:

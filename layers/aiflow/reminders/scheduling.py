@@ -15,6 +15,9 @@ invocation of the dialer is one JSON object; ``kind`` says which:
 ``{"kind": "dial", "reminder_id": "appt-1001", "attempt": 2}``
     The same for a stored reminder. Dial messages never dial early: one that arrives before the reminder's
     ``call_at`` or outside the calling window is delivered again when calling is allowed.
+``{"kind": "dial", "reminder_id": "appt-1001", "attempt": 2, "callback": true}``
+    A callee called in about an open reminder and is rung back now (private callbacks: the message names
+    no number, so the reminder's stored number is rung, never the caller ID's). Sent by the webhook.
 ``{"kind": "check_answer", "reminder_id": "appt-1001", "attempt": 1}``
     Sent by the dialer itself, delayed by the answer timeout, before it dials: if the callee has not
     answered that attempt by then, the reminder is retried after ``RETRY_DELAY_MINUTES`` or, after its last
@@ -64,6 +67,7 @@ from pydantic import (
 
 from reminders.calling_window import CallingWindow
 from reminders.config import ConfigError, SchedulingConfig
+from reminders.do_not_call import DoNotCallList
 from reminders.models import REMINDER_ID_PATTERN, Reminder, ReminderRecord, ReminderStatus, utc_now
 from reminders.repository import ReminderRepository
 
@@ -103,6 +107,9 @@ class DialMessage(BaseModel):
     reminder_id: ReminderId
     attempt: Attempt = 1
     reminder: Reminder | None = None
+    # True: the callee called in and is to be rung back now, on the reminder's stored number (the message
+    # carries none). Sent by reminders.conversation; unset for every other dial.
+    callback: Literal[True] | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -350,6 +357,7 @@ class ReminderScheduler:
         self._window = window
         self._lead_time = lead_time
         self._now = clock
+        self._do_not_call = DoNotCallList(repository.table_name, client=repository.client)
 
     @classmethod
     def from_config(cls, config: SchedulingConfig, *, clock: Callable[[], datetime] = utc_now) -> Self:
@@ -402,6 +410,9 @@ class ReminderScheduler:
         (cancel it first), so that nothing changes silently.
         """
         planned = self.plan(reminder)
+        if self._do_not_call.contains(planned.to_phone_number):
+            reason = "the number is on the do-not-call list (its owner asked for no more calls): not scheduled"
+            raise InvalidReminder([Problem("to_phone_number", reason)])
         existing = self._repository.get(planned.reminder_id)
         if existing is not None:
             stored = existing.reminder().model_dump(exclude={"call_at"})

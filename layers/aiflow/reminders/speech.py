@@ -64,12 +64,15 @@ def _english_when(moment: datetime) -> str:
 
 @dataclass(frozen=True)
 class Phrasebook:
-    """Everything the call says in one language. Fields with ``{name}``, ``{when}`` or ``{location}`` are templates."""
+    """Everything the call says in one language.
+
+    Fields with ``{name}``, ``{when}``, ``{location}`` or ``{caller}`` (who calls: the practice) are templates.
+    What a mailbox or an inbound caller hears names no callee and no place: anyone may hear it.
+    """
 
     voice: AzureTts
     when: Callable[[datetime], str]
     greeting: str
-    callback_greeting: str
     appointment: str
     location: str
     question: str
@@ -87,18 +90,25 @@ class Phrasebook:
     no_transfer: str
     unknown_caller: str
     technical_problem: str
+    voicemail: str
+    reschedule_connecting: str
+    reschedule_goodbye: str
+    reschedule_nobody: str
+    opted_out: str
+    calling_back: str
+    no_callback: str
 
 
 _GERMAN = Phrasebook(
     voice=AzureTts(language=Language.GERMAN.value, voice="de-DE-KatjaNeural"),
     when=_german_when,
-    greeting="Guten Tag, {name}, hier ist die automatische Terminerinnerung.",
-    callback_greeting="Guten Tag, {name}, Sie haben uns wegen Ihres Termins zurückgerufen.",
+    greeting="Guten Tag, {name}, hier ist die automatische Terminerinnerung von {caller}.",
     appointment="Sie haben einen Termin am {when}.",
     location="Ort: {location}.",
     question=(
         "Um den Termin zu bestätigen, sagen Sie Ja oder drücken Sie die 1. "
-        "Um ihn abzusagen, sagen Sie Nein oder drücken Sie die 2."
+        "Um ihn abzusagen, sagen Sie Nein oder drücken Sie die 2. "
+        "Für einen anderen Termin drücken Sie die 3."
     ),
     repeat_hint="Zum Wiederholen drücken Sie die Sterntaste.",
     person_hint="Um mit einem Mitarbeiter zu sprechen, drücken Sie die 0.",
@@ -119,23 +129,44 @@ _GERMAN = Phrasebook(
     transfer_failed="Leider ist gerade niemand erreichbar.",
     no_transfer="Leider kann ich Sie gerade nicht mit einem Mitarbeiter verbinden.",
     unknown_caller=(
-        "Guten Tag, hier ist die automatische Terminerinnerung. "
+        "Guten Tag, hier ist die automatische Terminerinnerung von {caller}. "
         "Zu Ihrer Nummer liegt gerade keine offene Terminerinnerung vor. Auf Wiederhören."
     ),
     technical_problem=(
         "Entschuldigung, bei uns ist gerade ein technischer Fehler aufgetreten. "
         "Falls es nicht weitergeht, rufen wir Sie später noch einmal an."
     ),
+    voicemail=(
+        "Guten Tag, hier ist die automatische Terminerinnerung von {caller} für Ihren Termin am {when}. "
+        "Um den Termin zu bestätigen oder abzusagen, rufen Sie uns bitte zurück. Auf Wiederhören."
+    ),
+    reschedule_connecting="Gern. Einen Moment bitte, ich verbinde Sie mit einem Mitarbeiter für einen neuen Termin.",
+    reschedule_goodbye=(
+        "Gern. {caller} meldet sich bei Ihnen, um einen neuen Termin zu vereinbaren. "
+        "Bis dahin bleibt Ihr Termin reserviert. Auf Wiederhören."
+    ),
+    reschedule_nobody=(
+        "Leider ist gerade niemand erreichbar. {caller} meldet sich bei Ihnen, um einen neuen Termin zu vereinbaren. "
+        "Auf Wiederhören."
+    ),
+    opted_out="Verstanden, Sie erhalten von {caller} keine automatischen Anrufe mehr, auf Wiederhören.",
+    calling_back=(
+        "Guten Tag, hier ist die automatische Terminerinnerung von {caller}. Vielen Dank für Ihren Anruf. "
+        "Wir rufen Sie sofort unter Ihrer Nummer zurück. Auf Wiederhören."
+    ),
+    no_callback=(
+        "Guten Tag, hier ist die automatische Terminerinnerung von {caller}. Vielen Dank für Ihren Anruf. "
+        "Bitte warten Sie auf unseren Anruf oder wenden Sie sich direkt an die Praxis. Auf Wiederhören."
+    ),
 )
 
 _ENGLISH = Phrasebook(
     voice=AzureTts(language=Language.ENGLISH.value, voice="en-US-JennyNeural"),
     when=_english_when,
-    greeting="Hello {name}, this is your automated appointment reminder.",
-    callback_greeting="Hello {name}, you called us back about your appointment.",
+    greeting="Hello {name}, this is the automated appointment reminder from {caller}.",
     appointment="You have an appointment on {when}.",
     location="Location: {location}.",
-    question="To confirm it, say yes or press 1. To cancel it, say no or press 2.",
+    question="To confirm it, say yes or press 1. To cancel it, say no or press 2. For another time, press 3.",
     repeat_hint="To hear this again, press star.",
     person_hint="To speak to someone, press 0.",
     not_understood="Sorry, I didn't understand that.",
@@ -155,10 +186,31 @@ _ENGLISH = Phrasebook(
     transfer_failed="Sorry, nobody is available right now.",
     no_transfer="Sorry, I can't put you through to anyone right now.",
     unknown_caller=(
-        "Hello, this is the automated appointment reminder. "
+        "Hello, this is the automated appointment reminder from {caller}. "
         "There is no open reminder for your number right now. Goodbye."
     ),
     technical_problem="Sorry, something went wrong on our side. If we can't continue, we'll call you back later.",
+    voicemail=(
+        "Hello, this is the automated appointment reminder from {caller} for your appointment on {when}. "
+        "To confirm or cancel it, please call us back. Goodbye."
+    ),
+    reschedule_connecting="Sure. One moment please, I'll put you through to someone to find a new time.",
+    reschedule_goodbye=(
+        "Sure. {caller} will get in touch with you to find a new time. "
+        "Until then your appointment stays reserved. Goodbye."
+    ),
+    reschedule_nobody=(
+        "Sorry, nobody is available right now. {caller} will get in touch with you to find a new time. Goodbye."
+    ),
+    opted_out="Understood, you will get no more automated calls from {caller}, goodbye.",
+    calling_back=(
+        "Hello, this is the automated appointment reminder from {caller}. Thank you for calling. "
+        "We are calling you back on your number right away. Goodbye."
+    ),
+    no_callback=(
+        "Hello, this is the automated appointment reminder from {caller}. Thank you for calling. "
+        "Please wait for our call or get in touch with the practice directly. Goodbye."
+    ),
 )
 
 _PHRASEBOOKS = {Language.GERMAN: _GERMAN, Language.ENGLISH: _ENGLISH}
