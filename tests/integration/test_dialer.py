@@ -204,10 +204,10 @@ def test_429_asking_for_a_long_wait_fails_the_record_and_the_redelivery_dials(
     assert events_of(dialled)[-1] == "placed"
 
 
-def test_500_every_time_ends_in_the_dead_letter_queue_without_a_call(
+def test_503_every_time_ends_in_the_dead_letter_queue_without_a_call(
     handler: Handler, resources: Resources, sipgate: FakeSipgate, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sipgate.script(Reply(500))
+    sipgate.script(Reply(503))
     clock = Clock()
     use(monkeypatch, make_dialer(resources, sipgate, clock=clock, sleep=lambda seconds: time.sleep(min(seconds, 0.05))))
     send(resources.queue_url, dial("appt-1"))

@@ -42,18 +42,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-import requests
-from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
-
-from aiflow.outbound import (
-    CallRateLimited,
-    CallRejected,
-    CallServerError,
-    CallTransportError,
-    OutboundCallError,
-    OutboundClient,
-    PlacedCall,
-)
+from aiflow.outbound import CallRejected, OutboundCallError, OutboundClient, PlacedCall
 from aiflow.phone import mask
 from reminders.calling_window import CallingWindow
 from reminders.config import DialerConfig
@@ -207,7 +196,8 @@ class Dialer:
             logger.warning("reminder %s attempt %d may have been placed: %s", reminder_id, attempt, error)
             return Disposition.MAYBE_DIALLED
         except Exception as error:
-            # Nothing reached sipgate: give the attempt back so that the redelivered message can claim it.
+            # Before the POST (the line, a slot, DynamoDB) or certainly not placed (RetryLater from _post):
+            # nothing reached sipgate, so give the attempt back for the redelivered message to claim.
             reason = str(error) or type(error).__name__
             logger.warning("reminder %s attempt %d not placed, to be retried: %s", reminder_id, attempt, reason)
             self._release(reminder_id, attempt, reason)
@@ -223,9 +213,11 @@ class Dialer:
         return Disposition.DIALLED
 
     def _post(self, record: ReminderRecord, deadline: datetime) -> PlacedCall:
-        """The POST, tried again on 429, 5xx and refused connections; each try takes a slot of the cap.
+        """The POST, tried again while sipgate certainly did not place the call; each try takes a slot of the cap.
 
-        No try starts after ``deadline``; :class:`RetryLater` when every try failed.
+        No try starts after ``deadline``; :class:`RetryLater` when every try failed for certain,
+        :class:`_MaybePlaced` for any failure after the request may have left (the SDK's ``retryable`` is
+        ``False``, or an error it did not foresee).
         """
         try_number = 1
         while True:
@@ -238,14 +230,14 @@ class Dialer:
                 )
             except CallRejected:
                 raise
-            except (CallRateLimited, CallServerError, CallTransportError) as error:
-                if isinstance(error, CallTransportError) and not _never_sent(error):
+            except OutboundCallError as error:
+                if not error.retryable:
                     raise _MaybePlaced(str(error)) from error
                 wait = error.retry_after if error.retry_after is not None else FIRST_BACKOFF * 2 ** (try_number - 1)
                 if try_number == POST_TRIES or self._now() + timedelta(seconds=wait) >= deadline:
                     raise RetryLater(f"sipgate did not take the call: {error}") from error
-            except OutboundCallError as error:  # an answer that is neither 201 nor an error: maybe placed
-                raise _MaybePlaced(str(error)) from error
+            except Exception as error:
+                raise _MaybePlaced(f"{type(error).__name__}: {error}") from error
             self._sleep(wait)
             try_number += 1
 
@@ -330,18 +322,3 @@ class Dialer:
         if reminder_id is not None:
             self._repository.note(reminder_id, "rejected", reason)  # no-op for a reminder the table lacks
         return Disposition.REJECTED
-
-
-def _never_sent(error: CallTransportError) -> bool:
-    """Whether the request certainly never reached sipgate (no connection), so that sending it again is safe.
-
-    The SDK wraps requests' exception; only a failed connect is certain. A read timeout or a dropped
-    connection may come after sipgate took the call.
-    """
-    cause = error.__cause__
-    if isinstance(cause, requests.ConnectTimeout):
-        return True
-    if isinstance(cause, requests.ConnectionError) and cause.args and isinstance(cause.args[0], MaxRetryError):
-        # urllib3's NewConnectionError (refused, unreachable, DNS) is a ConnectTimeoutError.
-        return isinstance(cause.args[0].reason, ConnectTimeoutError)
-    return False
