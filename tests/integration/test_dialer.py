@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import socket
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import boto3
 import pytest
+import requests
 from test_dialer_harness import (
     BILLING_DEVICE,
     FLOW_ID,
@@ -41,10 +43,11 @@ from test_dialer_harness import (
 )
 
 from functions.dialer import app
+from reminders import cli
 from reminders.calling_window import CallingWindow
 from reminders.dialer import Dialer, Disposition, RetryLater
 from reminders.models import Outcome, Reminder, ReminderRecord, ReminderStatus, Via
-from reminders.scheduling import CallDelivery, ReminderScheduler
+from reminders.scheduling import CallDelivery, ReminderScheduler, SchedulingError
 
 EVENTS = Path(__file__).resolve().parents[2] / "events" / "dialer"
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -88,6 +91,8 @@ def handler(resources: Resources, sipgate: FakeSipgate, monkeypatch: pytest.Monk
     }
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
+    # The Globals' POWERTOOLS_METRICS_NAMESPACE, which Metrics read when the module was first imported.
+    monkeypatch.setattr(app.metrics, "namespace", "AiFlowRemindersTest")
     caches = (app._config, app._dialer)  # a test may replace app._dialer; the caches are cleared all the same
     for cache in caches:
         cache.cache_clear()
@@ -285,6 +290,93 @@ def test_a_number_on_a_live_call_is_not_rung_for_another_reminder(resources: Res
 
     assert len(sipgate.received) == 1
     assert record(resources, "second").attempts == 0
+
+
+# No second ring while an attempt is live.
+
+
+def test_a_dial_for_the_next_attempt_while_one_is_live_does_not_ring(
+    resources: Resources, sipgate: FakeSipgate
+) -> None:
+    dialer = make_dialer(resources, sipgate)
+    assert dialer.handle(dial("appt-1")) == Disposition.DIALLED
+
+    # Sent by hand, or by a "call now" that did not look: attempt 1 may still be ringing.
+    next_attempt = json.dumps({"kind": "dial", "reminder_id": "appt-1", "attempt": 2})
+    disposition = dialer.handle(next_attempt)
+
+    assert sipgate.rings_per_callee() == {"4915790000687": 1}
+    assert disposition == Disposition.ATTEMPT_LIVE
+    live = record(resources, "appt-1")
+    assert (live.status, live.attempts) == (ReminderStatus.CALLING, 1)
+    assert live.history[-1].event == "refused"
+    assert "attempt 1 is live" in (live.history[-1].detail or "")
+
+
+def test_the_next_attempt_does_not_take_the_line_while_the_first_call_holds_it(
+    resources: Resources, sipgate: FakeSipgate
+) -> None:
+    # The attempt was given back to the reminder (scheduled again), but its call still holds the line.
+    dialer = make_dialer(resources, sipgate)
+    assert dialer.handle(dial("appt-1")) == Disposition.DIALLED
+    repository(resources).reschedule("appt-1", Clock()(), attempts=1, schedule_name=None, reason="test")
+
+    with pytest.raises(RetryLater, match="is live"):
+        dialer.handle(json.dumps({"kind": "dial", "reminder_id": "appt-1", "attempt": 2}))
+
+    assert sipgate.rings_per_callee() == {"4915790000687": 1}
+    assert record(resources, "appt-1").attempts == 1, "the refused attempt is given back"
+
+
+def test_call_now_while_calling_is_refused_by_the_scheduler_and_the_cli(
+    resources: Resources, sipgate: FakeSipgate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert make_dialer(resources, sipgate).handle(dial("appt-1")) == Disposition.DIALLED
+    scheduler = ReminderScheduler(
+        repository(resources),
+        CallDelivery(boto3.client("sqs"), resources.queue_url),
+        window=CallingWindow.parse("08:00-20:00"),
+        lead_time=timedelta(hours=24),
+    )
+
+    with pytest.raises(SchedulingError, match="is being called"):
+        scheduler.call_now("appt-1")
+
+    for name, value in {
+        "TABLE_NAME": resources.table,
+        "CALL_QUEUE_URL": resources.queue_url,
+        "CALL_QUEUE_ARN": resources.queue_arn,
+        "SCHEDULER_GROUP": resources.group,
+        "SCHEDULER_ROLE_ARN": resources.role_arn,
+    }.items():
+        monkeypatch.setenv(name, value)
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.main(["call-now", "appt-1"], stdout=out, stderr=err) == 1
+    assert err.getvalue().startswith("error: reminder appt-1 is being called (attempt 1 of 3)")
+    assert [body["kind"] for body, _ in delayed_messages(resources.queue_url)] == ["check_answer"]
+    assert sipgate.rings_per_callee() == {"4915790000687": 1}
+
+
+def test_each_dialling_thread_has_its_own_http_session(
+    handler: Handler, sipgate: FakeSipgate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # requests' Session is not thread-safe: the batch's concurrent calls must not share one.
+    sipgate.script(Reply(201, delay=0.2))  # the calls overlap
+    users: dict[int, set[int]] = {}
+    send = requests.Session.send
+
+    def watched(session: requests.Session, request: Any, **options: Any) -> Any:
+        users.setdefault(id(session), set()).add(threading.get_ident())
+        return send(session, request, **options)
+
+    monkeypatch.setattr(requests.Session, "send", watched)
+    bodies = [dial(f"appt-{index}", f"+49157900001{index:02d}") for index in range(5)]
+
+    assert handler(records_event(bodies), FakeContext()) == {"batchItemFailures": []}
+
+    assert len(sipgate.received) == 5
+    assert sum(len(threads) for threads in users.values()) >= 2, "the calls went out on several threads"
+    assert all(len(threads) == 1 for threads in users.values()), f"a session used by several threads: {users}"
 
 
 # The cap.
@@ -507,7 +599,7 @@ def test_an_answered_call_cut_short_by_our_failure_keeps_its_promise_to_call_bac
 
     after = record(resources, "appt-1")
     if expected is Disposition.RETRY_SCHEDULED:
-        assert after.status == ReminderStatus.CALLING
+        assert after.status == ReminderStatus.SCHEDULED, "the next attempt waits for its time"
         assert after.history[-1].event == "rescheduled"
         assert "ended before its outcome was recorded" in (after.history[-1].detail or "")
         assert after.schedule_name is not None  # attempt 2, an hour later: a one-time schedule

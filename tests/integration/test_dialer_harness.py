@@ -451,7 +451,10 @@ def make_dialer(
     **config: Any,
 ) -> Dialer:
     """A dialer as the Lambda builds it, on these resources and this fake sipgate (or ``base_url``)."""
-    outbound = OutboundClient(TOKEN, base_url=base_url or sipgate.url, read_timeout=read_timeout, max_retries=0)
+
+    def outbound() -> OutboundClient:
+        return OutboundClient(TOKEN, base_url=base_url or sipgate.url, read_timeout=read_timeout, max_retries=0)
+
     return Dialer(
         dialer_config(resources, sipgate, **config),
         repository=ReminderRepository(resources.table, client=boto3.client("dynamodb"), clock=clock),

@@ -74,6 +74,8 @@ class DialerConfig(_EnvironmentConfig):
     # function's 60 s timeout leaves room for the steps around it. Not a template parameter for that reason.
     dial_budget_seconds: Annotated[int, Field(ge=15, le=300)] = 40
     lead_time_hours: Annotated[int, Field(ge=0, le=24 * 14)] = 24
+    # No call comes later than this before the appointment: the reminder closes as expired instead.
+    min_notice_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 60
     call_queue_url: str = Field(min_length=1)
     call_queue_arn: str | None = None
     scheduler_group: str | None = None

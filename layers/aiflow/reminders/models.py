@@ -38,7 +38,8 @@ class ReminderStatus(StrEnum):
     CANCELLED = "cancelled"  # by the callee in the call (outcome set) or by an operator (no outcome)
     NO_DECISION = "no_decision"  # answered, but never said yes or no
     NO_ANSWER = "no_answer"  # every attempt went unanswered
-    FAILED = "failed"  # sipgate refused the call (400/401/403/404); last_error says why
+    FAILED = "failed"  # sipgate refused the call (400/401/403/404), or its messages kept going astray
+    EXPIRED = "expired"  # no call could come MIN_NOTICE_MINUTES before the appointment any more
 
 
 class Outcome(StrEnum):
@@ -47,6 +48,7 @@ class Outcome(StrEnum):
     NO_DECISION = "no_decision"
     NO_ANSWER = "no_answer"
     FAILED = "failed"
+    EXPIRED = "expired"
 
 
 class Via(StrEnum):
@@ -64,6 +66,7 @@ DECIDED = frozenset(
         ReminderStatus.NO_DECISION,
         ReminderStatus.NO_ANSWER,
         ReminderStatus.FAILED,
+        ReminderStatus.EXPIRED,
     }
 )
 
@@ -155,6 +158,7 @@ class ReminderRecord(Reminder):
     decided_at: datetime | None = None
     answered_attempt: int = 0
     attempt_started_at: datetime | None = None  # when the current attempt was claimed (the answer check needs it)
+    recoveries: int = 0  # how often the reconciler re-sent a step whose message went astray
     last_error: str | None = None
     schedule_name: str | None = None
     created_at: datetime = Field(default_factory=lambda: utc_now())

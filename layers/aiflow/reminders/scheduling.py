@@ -422,16 +422,27 @@ class ReminderScheduler:
         return Scheduled(self.status(planned.reminder_id), new=True)
 
     def call_now(self, reminder_id: str) -> ReminderRecord:
-        """Dial the reminder's next attempt as soon as the calling window allows, instead of at its call time."""
+        """Dial the reminder's next attempt as soon as the calling window allows, instead of at its call time.
+
+        Refused while an attempt is live (``calling``): the callee's phone may be ringing, and the attempt's
+        answer check decides whether and when to call again.
+        """
         record = self.status(reminder_id)
         if record.is_decided:
             raise SchedulingError(f"reminder {reminder_id} is {record.status.value}: there is nothing to call")
+        if record.status is ReminderStatus.CALLING:
+            raise SchedulingError(
+                f"reminder {reminder_id} is being called (attempt {record.attempts} of {record.max_attempts}): "
+                "not calling again while that call may ring; its answer check schedules the next attempt"
+            )
         attempt = record.attempts + 1
         if attempt > record.max_attempts:
             raise SchedulingError(f"reminder {reminder_id} has had all its {record.max_attempts} attempts")
         # The new call time first: the dialer defers a dial message that arrives before call_at.
-        if not self._repository.reschedule(reminder_id, self._now(), schedule_name=None, reason="call now"):
-            raise SchedulingError(f"reminder {reminder_id} was closed meanwhile")
+        if not self._repository.reschedule(
+            reminder_id, self._now(), attempts=record.attempts, schedule_name=None, reason="call now"
+        ):
+            raise SchedulingError(f"reminder {reminder_id} was closed or dialled meanwhile")
         self._delivery.send(DialMessage(reminder_id=reminder_id, attempt=attempt))
         if record.schedule_name:
             # The old schedule would only deliver a duplicate (the attempt is claimed once), but it is clutter.
