@@ -484,6 +484,81 @@ def test_a_message_before_the_call_time_waits_for_it(resources: Resources, sipga
     assert delay == pytest.approx(300, abs=2)
 
 
+# Never late: MIN_NOTICE_MINUTES (60) before the appointment at the latest.
+
+
+def expired_without_a_call(resources: Resources, sipgate: FakeSipgate, reminder_id: str = "appt-1") -> ReminderRecord:
+    closed = record(resources, reminder_id)
+    assert sipgate.rings_per_callee() == {}
+    assert (closed.status, closed.outcome) == (ReminderStatus.EXPIRED, Outcome.EXPIRED)
+    assert "less than 60 minutes before the appointment" in (closed.last_error or "")
+    return closed
+
+
+@pytest.mark.parametrize("path", ["first", "stored", "next attempt", "direct"])
+def test_a_dial_too_close_to_the_appointment_closes_the_reminder_as_expired_without_a_call(
+    handler: Handler, resources: Resources, sipgate: FakeSipgate, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    # Whatever brought the message (the first delivery, a redelivery or a DLQ redrive of a stored reminder,
+    # the retry after no answer, a direct invocation), it came 50 minutes before the appointment.
+    clock = Clock()
+    use(monkeypatch, make_dialer(resources, sipgate, clock=clock))
+    soon = (clock() + timedelta(minutes=50)).isoformat()
+    message: dict[str, Any] = {"kind": "dial", "reminder": reminder_payload("appt-1", appointment_at=soon)}
+    if path in ("stored", "next attempt"):
+        store(resources, "appt-1", "+4915790000687", clock, appointment_at=soon)
+        message = {"kind": "dial", "reminder_id": "appt-1", "attempt": 1}
+    if path == "next attempt":
+        assert repository(resources, clock).start_attempt("appt-1", 1) is not None
+        assert repository(resources, clock).reschedule(
+            "appt-1", clock(), attempts=1, schedule_name=None, reason="attempt 1 was not answered"
+        )
+        message["attempt"] = 2
+
+    if path == "direct":
+        assert handler(message, FakeContext()) == {"disposition": "expired"}
+    else:
+        assert handler(records_event([json.dumps(message)]), FakeContext()) == {"batchItemFailures": []}
+
+    expired_without_a_call(resources, sipgate)
+    assert delayed_messages(resources.queue_url) == [], "nothing is left to come"
+
+
+def test_a_deferral_to_the_calling_window_that_would_come_too_late_expires_at_once(
+    resources: Resources, sipgate: FakeSipgate
+) -> None:
+    clock = Clock.at_local(21, 30, "Europe/Berlin")  # the window opens at 08:00 tomorrow
+    berlin_morning = (clock().astimezone(ZoneInfo("Europe/Berlin")) + timedelta(days=1)).replace(hour=8, minute=45)
+    dialer = make_dialer(resources, sipgate, clock=clock)
+
+    disposition = dialer.handle(dial("appt-1", time_zone="Europe/Berlin", appointment_at=berlin_morning.isoformat()))
+
+    assert disposition == Disposition.EXPIRED
+    closed = expired_without_a_call(resources, sipgate)
+    assert "08:00" in (closed.last_error or ""), "the reason names the call that would have come too late"
+    assert closed.schedule_name is None
+    assert boto3.client("scheduler").list_schedules(GroupName=resources.group)["Schedules"] == []
+
+
+def test_a_retry_after_no_answer_that_would_come_too_late_expires_at_once(
+    resources: Resources, sipgate: FakeSipgate
+) -> None:
+    clock = Clock()
+    dialer = make_dialer(resources, sipgate, clock=clock, retry_delay_minutes=60)
+    appointment = (clock() + timedelta(minutes=100)).isoformat()
+    assert dialer.handle(dial("appt-1", appointment_at=appointment)) == Disposition.DIALLED
+    [(check, delay)] = delayed_messages(resources.queue_url)
+
+    clock.advance(delay)
+    disposition = dialer.handle(check)
+
+    assert disposition == Disposition.EXPIRED, "the retry an hour later would come 37 minutes before"
+    closed = record(resources, "appt-1")
+    assert (closed.status, closed.attempts) == (ReminderStatus.EXPIRED, 1)
+    assert sipgate.rings_per_callee() == {"4915790000687": 1}
+    assert len(delayed_messages(resources.queue_url)) == 1, "only the check that was handled; no retry"
+
+
 # Cancelled before firing.
 
 
