@@ -319,7 +319,9 @@ def test_the_next_attempt_does_not_take_the_line_while_the_first_call_holds_it(
     # The attempt was given back to the reminder (scheduled again), but its call still holds the line.
     dialer = make_dialer(resources, sipgate)
     assert dialer.handle(dial("appt-1")) == Disposition.DIALLED
-    repository(resources).reschedule("appt-1", Clock()(), attempts=1, schedule_name=None, reason="test")
+    repository(resources).reschedule(
+        "appt-1", Clock()(), attempts=1, from_status=ReminderStatus.CALLING, schedule_name=None, reason="test"
+    )
 
     with pytest.raises(RetryLater, match="is live"):
         dialer.handle(json.dumps({"kind": "dial", "reminder_id": "appt-1", "attempt": 2}))
@@ -511,7 +513,12 @@ def test_a_dial_too_close_to_the_appointment_closes_the_reminder_as_expired_with
     if path == "next attempt":
         assert repository(resources, clock).start_attempt("appt-1", 1) is not None
         assert repository(resources, clock).reschedule(
-            "appt-1", clock(), attempts=1, schedule_name=None, reason="attempt 1 was not answered"
+            "appt-1",
+            clock(),
+            attempts=1,
+            from_status=ReminderStatus.CALLING,
+            schedule_name=None,
+            reason="attempt 1 was not answered",
         )
         message["attempt"] = 2
 

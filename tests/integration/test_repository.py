@@ -104,7 +104,14 @@ def test_each_attempt_is_claimed_exactly_once_and_in_order(repo: ReminderReposit
     assert repo.start_attempt("appt-1", 3) is None, "attempts cannot be skipped"
     assert repo.start_attempt("appt-1", 2) is None, "not while attempt 1 is live (calling)"
     clock.advance(minutes=5)
-    assert repo.reschedule("appt-1", START, attempts=1, schedule_name=None, reason="attempt 1 was not answered")
+    assert repo.reschedule(
+        "appt-1",
+        START,
+        attempts=1,
+        from_status=ReminderStatus.CALLING,
+        schedule_name=None,
+        reason="attempt 1 was not answered",
+    )
     second = repo.start_attempt("appt-1", 2)
     assert second is not None
     assert second.attempt_started_at == START + timedelta(minutes=5)
@@ -227,7 +234,14 @@ def test_rescheduling_the_next_attempt_ends_the_live_one(repo: ReminderRepositor
     repo.start_attempt("appt-1", 1)
     later = datetime(2030, 3, 1, 18, 0, tzinfo=UTC)
 
-    assert repo.reschedule("appt-1", later, attempts=1, schedule_name=None, reason="attempt 1 was not answered")
+    assert repo.reschedule(
+        "appt-1",
+        later,
+        attempts=1,
+        from_status=ReminderStatus.CALLING,
+        schedule_name=None,
+        reason="attempt 1 was not answered",
+    )
 
     moved = _record(repo, "appt-1")
     assert (moved.status, moved.attempts, moved.call_at) == (ReminderStatus.SCHEDULED, 1, later)

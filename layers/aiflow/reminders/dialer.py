@@ -63,6 +63,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -81,7 +82,7 @@ from reminders.scheduling import (
     parse_call_message,
 )
 
-__all__ = ["Dialer", "Disposition", "RetryLater"]
+__all__ = ["CallTiming", "Dialer", "Disposition", "RetryLater"]
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +98,28 @@ KEEP_LINE_AFTER_APPOINTMENT = timedelta(days=1)
 SLOT_MARGIN = 0.3
 POST_TRIES = 3
 FIRST_BACKOFF = 0.5  # seconds before the second try, doubled before each further one
+
+
+@dataclass(frozen=True)
+class CallTiming:
+    """When the steps of an attempt are due, and when a call is too late: the rules the reconciler shares."""
+
+    answer_timeout: timedelta
+    dial_budget: timedelta
+    min_notice: timedelta
+
+    def too_late(self, record: ReminderRecord, call_at: datetime) -> bool:
+        """Whether a call started at ``call_at`` (its tries take up to the dial budget) breaks the minimum notice."""
+        return call_at + self.dial_budget > record.appointment_at - self.min_notice
+
+    def check_due(self, record: ReminderRecord) -> datetime | None:
+        """When the live attempt's answer check comes (for an answered call: once the call must be over)."""
+        if record.attempt_started_at is None:
+            return None
+        due = record.attempt_started_at + self.answer_timeout + self.dial_budget
+        if record.answered_attempt >= record.attempts:
+            due = max(due, record.attempt_started_at + LINE_HOLD)
+        return due
 
 
 class Disposition(StrEnum):
@@ -151,16 +174,18 @@ class Dialer:
         """
         self._config = config
         self._window = CallingWindow.parse(config.call_window)
-        self._answer_timeout = timedelta(seconds=config.answer_timeout_seconds)
+        self._timing = CallTiming(
+            answer_timeout=timedelta(seconds=config.answer_timeout_seconds),
+            dial_budget=dial_budget,
+            min_notice=timedelta(minutes=config.min_notice_minutes),
+        )
         self._retry_delay = timedelta(minutes=config.retry_delay_minutes)
-        self._min_notice = timedelta(minutes=config.min_notice_minutes)
         self._repository = repository
         self._new_outbound = outbound
         self._threads = threading.local()
         self._delivery = delivery
         self._now = clock
         self._sleep = sleep
-        self._dial_budget = dial_budget
         self._request_timeout = request_timeout
 
     def handle(self, body: str | bytes | Mapping[str, Any]) -> Disposition:
@@ -195,7 +220,7 @@ class Dialer:
             return self._reject(reminder_id, reason)
 
         now = self._now()
-        if self._too_late(record, now):
+        if self._timing.too_late(record, now):
             return self._expire(record, now)
         if record.call_at is not None and record.call_at > now + EARLY_TOLERANCE:
             return self._defer(record, attempt, record.call_at, "the message came before the call time")
@@ -206,14 +231,14 @@ class Dialer:
         # The check first: if this invocation dies after the claim, the check still closes the attempt.
         self._delivery.deliver_at(
             CheckAnswerMessage(reminder_id=reminder_id, attempt=attempt),
-            now + self._answer_timeout + self._dial_budget,
+            now + self._timing.answer_timeout + self._timing.dial_budget,
             time_zone=record.time_zone,
         )
         claimed = self._repository.start_attempt(reminder_id, attempt)
         if claimed is None:
             logger.info("reminder %s attempt %d was claimed meanwhile: duplicate message", reminder_id, attempt)
             return Disposition.DUPLICATE
-        deadline = self._now() + self._dial_budget - self._request_timeout
+        deadline = self._now() + self._timing.dial_budget - self._request_timeout
         try:
             if not self._repository.claim_line(
                 claimed, attempt, claim_for=LINE_HOLD, keep_for=KEEP_LINE_AFTER_APPOINTMENT
@@ -304,10 +329,6 @@ class Dialer:
         self._repository.note(record.reminder_id, "refused", reason)
         return Disposition.ATTEMPT_LIVE
 
-    def _too_late(self, record: ReminderRecord, call_at: datetime) -> bool:
-        """Whether a call started at ``call_at`` (its tries take up to the dial budget) breaks the minimum notice."""
-        return call_at + self._dial_budget > record.appointment_at - self._min_notice
-
     def _expire(self, record: ReminderRecord, call_at: datetime) -> Disposition:
         reason = (
             f"a call at {call_at.astimezone(record.zone):%Y-%m-%d %H:%M} would come less than "
@@ -326,12 +347,20 @@ class Dialer:
             logger.exception("could not release attempt %d of reminder %s", attempt, reminder_id)
 
     def _defer(self, record: ReminderRecord, attempt: int, at: datetime, reason: str) -> Disposition:
-        """Deliver the dial message again at ``at`` and note the new call time; expire now if ``at`` is too late."""
-        if self._too_late(record, at):
+        """Deliver the dial message again at ``at`` and note the new call time; expire now if ``at`` is too late.
+
+        Delivered first, so that the reminder never waits without its message: if it moved on meanwhile (the
+        attempt claimed by another message, or retried by another check), the message is a harmless duplicate.
+        """
+        if self._timing.too_late(record, at):
             return self._expire(record, at)
         message = DialMessage(reminder_id=record.reminder_id, attempt=attempt)
         name = self._delivery.deliver_at(message, at, time_zone=record.time_zone)
-        self._repository.reschedule(record.reminder_id, at, attempts=attempt - 1, schedule_name=name, reason=reason)
+        if not self._repository.reschedule(
+            record.reminder_id, at, attempts=attempt - 1, from_status=record.status, schedule_name=name, reason=reason
+        ):
+            logger.info("reminder %s moved on meanwhile: attempt %d not deferred", record.reminder_id, attempt)
+            return Disposition.STALE_CHECK if record.status is ReminderStatus.CALLING else Disposition.DUPLICATE
         logger.info("reminder %s attempt %d deferred to %s: %s", record.reminder_id, attempt, at.isoformat(), reason)
         return Disposition.DEFERRED
 
@@ -353,7 +382,7 @@ class Dialer:
         claimed_at = record.attempt_started_at
         # Every claim enqueues its own check before it is made; a check that comes before its claim's answer
         # timeout is over belongs to an earlier claim of the attempt that was given back.
-        if claimed_at is None or now < claimed_at + self._answer_timeout:
+        if claimed_at is None or now < claimed_at + self._timing.answer_timeout:
             return Disposition.STALE_CHECK
         self._repository.end_line_claim(record.to_phone_number, reminder_id, attempt)
         if attempt >= record.max_attempts:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -39,6 +39,7 @@ from reminders.models import (
 __all__ = ["STATUS_INDEX", "LineClaim", "ReminderRepository"]
 
 STATUS_INDEX = "by-status"
+_LARGEST_UTC_OFFSET = timedelta(hours=14)  # Pacific/Kiritimati
 _OPEN = (ReminderStatus.SCHEDULED.value, ReminderStatus.CALLING.value)
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -112,8 +113,12 @@ class ReminderRepository:
         item = response.get("Item")
         return _record(item) if item else None
 
-    def list(self, status: ReminderStatus | None = None) -> Iterator[ReminderRecord]:
-        """Every reminder, or those with ``status`` ordered by call time."""
+    def list(self, status: ReminderStatus | None = None, *, due_by: datetime | None = None) -> Iterator[ReminderRecord]:
+        """Every reminder, or those with ``status`` (by the local call time); with ``due_by``, only those due by then.
+
+        ``call_at`` is kept with the callee's UTC offset, so the index orders by local wall-clock time: the
+        query reads up to ``due_by`` plus the largest offset there is (+14:00), and the exact cut follows.
+        """
         if status is None:
             pages = self.client.get_paginator("scan").paginate(
                 TableName=self.table_name,
@@ -121,16 +126,23 @@ class ReminderRepository:
                 ExpressionAttributeValues={":prefix": {"S": "REMINDER#"}},
             )
         else:
+            condition, values = "#status = :status", {":status": {"S": status.value}}
+            if due_by is not None:
+                local_bound = (due_by.astimezone(UTC) + _LARGEST_UTC_OFFSET).replace(tzinfo=None).isoformat()
+                condition += " AND call_at <= :bound"
+                values[":bound"] = {"S": local_bound + "~"}  # "~" sorts after any offset or fraction
             pages = self.client.get_paginator("query").paginate(
                 TableName=self.table_name,
                 IndexName=STATUS_INDEX,
-                KeyConditionExpression="#status = :status",
+                KeyConditionExpression=condition,
                 ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={":status": {"S": status.value}},
+                ExpressionAttributeValues=values,
             )
         for page in pages:
             for item in page.get("Items", []):
-                yield _record(item)
+                record = _record(item)
+                if due_by is None or (record.call_at is not None and record.call_at <= due_by):
+                    yield record
 
     def start_attempt(self, reminder_id: str, attempt: int) -> ReminderRecord | None:
         """Claim dial attempt number ``attempt``; ``None`` if it was claimed already, the previous attempt is still
@@ -263,14 +275,22 @@ class ReminderRepository:
         )
 
     def reschedule(
-        self, reminder_id: str, call_at: datetime, *, attempts: int, schedule_name: str | None, reason: str
+        self,
+        reminder_id: str,
+        call_at: datetime,
+        *,
+        attempts: int,
+        from_status: ReminderStatus = ReminderStatus.SCHEDULED,
+        schedule_name: str | None,
+        reason: str,
     ) -> bool:
-        """Move the next attempt to ``call_at`` and make the reminder ``scheduled`` (a live attempt is over).
+        """Move the next attempt to ``call_at`` and make the reminder ``scheduled``.
 
-        For a dial outside the calling window or before its time, "call now", and the retry after an attempt
-        went unanswered. ``attempts`` is the number of attempts claimed when the move was decided: ``False``
-        if another attempt was claimed (or the reminder closed) meanwhile, so that a late move never turns a
-        live attempt back into ``scheduled``.
+        For a dial outside the calling window or before its time and "call now" (``from_status``
+        ``scheduled``), and the retry after the live attempt went unanswered (``calling``: the attempt is
+        over). ``attempts`` and ``from_status`` are what the move was decided on: ``False`` if the reminder
+        moved on meanwhile (another attempt claimed, the attempt checked by another check, closed), so that
+        a late move never turns a live attempt back into ``scheduled`` and one attempt is retried once.
         """
         now = self._now()
         values: dict[str, Any] = {
@@ -279,7 +299,7 @@ class ReminderRepository:
             ":now": {"S": now.isoformat()},
             ":entry": _history("rescheduled", now, f"{reason}; call at {call_at.isoformat()}"),
             ":scheduled": {"S": _OPEN[0]},
-            ":calling": {"S": _OPEN[1]},
+            ":from": {"S": from_status.value},
         }
         assignment = (
             "SET call_at = :call_at, #status = :scheduled, updated_at = :now, history = list_append(history, :entry)"
@@ -287,8 +307,38 @@ class ReminderRepository:
         if schedule_name is not None:
             assignment += ", schedule_name = :schedule"
             values[":schedule"] = {"S": schedule_name}
-        condition = "attempts = :attempts AND #status IN (:scheduled, :calling)"
+        condition = "attempts = :attempts AND #status = :from"
         return self._update(reminder_id, assignment, condition, values) is not None
+
+    def note_recovery(self, seen: ReminderRecord, detail: str) -> bool:
+        """The reconciler re-sends the step of ``seen``: count it; ``False`` if the reminder moved on meanwhile.
+
+        The condition (same status, attempts and recoveries as seen) also keeps two reconcilers from both
+        re-sending one step.
+        """
+        now = self._now()
+        return (
+            self._update(
+                seen.reminder_id,
+                "SET recoveries = :recovered, updated_at = :now, history = list_append(history, :entry)",
+                "#status = :status AND attempts = :attempts AND "
+                # Reminders stored before the reconciler existed have no count yet.
+                + (
+                    "(recoveries = :seen OR attribute_not_exists(recoveries))"
+                    if seen.recoveries == 0
+                    else "recoveries = :seen"
+                ),
+                {
+                    ":status": {"S": seen.status.value},
+                    ":attempts": {"N": str(seen.attempts)},
+                    ":seen": {"N": str(seen.recoveries)},
+                    ":recovered": {"N": str(seen.recoveries + 1)},
+                    ":now": {"S": now.isoformat()},
+                    ":entry": _history("reconciled", now, detail),
+                },
+            )
+            is not None
+        )
 
     def note(self, reminder_id: str, event: str, detail: str | None = None) -> None:
         """Append to the reminder's history (and ``last_error`` when ``detail`` explains a failure)."""
