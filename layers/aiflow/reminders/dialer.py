@@ -8,15 +8,21 @@ reminder). Nothing here knows of Lambda: the repository, the outbound client (on
 requests' sessions are not thread-safe), the delivery of follow-up messages, the clock and the sleep are
 given.
 
-A reminder's states, as the dialer moves it (the webhook decides an answered call)::
+A reminder's states (the webhook decides an answered call; the dialer and the reconciler do the rest)::
 
-    scheduled --dial: attempt claimed--> calling --answered, outcome--> decided (confirmed, cancelled, ...)
-        ^  |                               |  |
-        |  +--too late for MIN_NOTICE--> expired <--the retry would come too late--+
-        |                                  |  +--sipgate refuses (4xx)--> failed
-        +----answer check: unanswered, next attempt (or "given back": nothing placed)
-                                           +--answer check after the last attempt--> no_answer (decided)
-    (the reconciler: a step overdue again and again, or never sent --> failed)
+                 +-- answer check: unanswered, attempts left (the retry RETRY_DELAY later) --+
+                 |   or the attempt given back (certainly not placed, to come again)          |
+                 v                                                                            |
+    (new) --> scheduled --dial: attempt claimed, POST--> calling ------------------------------+
+                 |                                         |--answered: outcome recorded--> decided
+                 |                                         |  (confirmed, cancelled, no_decision)
+                 |                                         |--check after the last attempt--> no_answer
+                 |                                         |--sipgate refuses (4xx)--> failed
+                 |                                         +--the retry would come too late--> expired
+                 |--no call MIN_NOTICE_MINUTES before the appointment (now, or deferred)--> expired
+                 +--an operator cancels--> cancelled
+    reconciler: a step overdue by the grace is sent again; once its steps went astray max_attempts
+    times --> failed (scheduled and overdue past the minimum notice --> expired)
 
 ``scheduled`` means attempt ``attempts + 1`` waits for ``call_at``; ``calling`` means attempt ``attempts``
 is live and its answer check is due ``answer timeout + dial budget`` after ``attempt_started_at``.
