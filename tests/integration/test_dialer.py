@@ -381,6 +381,29 @@ def test_each_dialling_thread_has_its_own_http_session(
     assert all(len(threads) == 1 for threads in users.values()), f"a session used by several threads: {users}"
 
 
+# AWS calls per dial (a later issue targets at most 4): this one keeps them from growing.
+
+
+@pytest.mark.parametrize(("message", "expected"), [("stored", 6), ("carrying the reminder", 7)])
+def test_a_dial_makes_no_more_aws_calls_than_it_did(
+    resources: Resources, sipgate: FakeSipgate, message: str, expected: int
+) -> None:
+    if message == "stored":
+        store(resources, "appt-1", "+4915790000687")
+    sent: list[str] = []
+    events = boto3._get_default_session().events  # the dialer's clients are made from the default session
+    count = lambda event_name, **_: sent.append(event_name.split(".", 1)[1])  # noqa: E731
+    events.register("before-send", count)
+    try:
+        dialer = make_dialer(resources, sipgate)
+        body = dial("appt-1") if message != "stored" else json.dumps({"kind": "dial", "reminder_id": "appt-1"})
+        assert dialer.handle(body) == Disposition.DIALLED
+    finally:
+        events.unregister("before-send", count)
+
+    assert len(sent) == expected, sent
+
+
 # The cap.
 
 
