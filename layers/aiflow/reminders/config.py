@@ -124,6 +124,7 @@ class SchedulingConfig(_EnvironmentConfig):
     dead_letter_queue_arn: str | None = None
     call_window: str = "08:00-20:00"
     lead_time_hours: Annotated[int, Field(ge=0, le=24 * 14)] = 24
+    min_notice_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 60
 
     @field_validator("call_window")
     @classmethod

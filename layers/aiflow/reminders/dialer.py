@@ -31,8 +31,8 @@ A dial message, step by step:
 
 1. Store the reminder if the message carries one the table does not know; re-read it. Closed (decided,
    cancelled, expired) or the attempt already claimed: skip. The previous attempt still live (``calling``):
-   refuse, never a second ring while a call may be ringing. Too late (the call would come less than
-   ``MIN_NOTICE_MINUTES`` before the appointment, counting the dial budget): close as ``expired``. Before
+   refuse, never a second ring while a call may be ringing. Too late (the dial would start less than
+   ``MIN_NOTICE_MINUTES`` before the appointment): close as ``expired``. Before
    ``call_at`` or outside the calling window (in the callee's time zone): deliver the message again when
    calling is allowed, or close as ``expired`` at once if that is too late.
 2. Enqueue the answer check (delayed by the answer timeout plus the dial budget) **before** claiming the
@@ -115,8 +115,8 @@ class CallTiming:
     min_notice: timedelta
 
     def too_late(self, record: ReminderRecord, call_at: datetime) -> bool:
-        """Whether a call started at ``call_at`` (its tries take up to the dial budget) breaks the minimum notice."""
-        return call_at + self.dial_budget > record.appointment_at - self.min_notice
+        """Whether a dial starting at ``call_at`` breaks the minimum notice (its tries end within the dial budget)."""
+        return call_at > record.latest_call(self.min_notice)
 
     def check_due(self, record: ReminderRecord) -> datetime | None:
         """When the live attempt's answer check comes (for an answered call: once the call must be over)."""

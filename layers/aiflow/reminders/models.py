@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -137,6 +137,10 @@ class Reminder(BaseModel):
     def local_appointment(self) -> datetime:
         """The appointment in the callee's own time zone, as it should be spoken."""
         return self.appointment_at.astimezone(self.zone)
+
+    def latest_call(self, min_notice: timedelta) -> datetime:
+        """The last moment a call about this reminder may start: ``min_notice`` before the appointment."""
+        return self.appointment_at - min_notice
 
 
 class HistoryEntry(BaseModel):

@@ -332,8 +332,8 @@ class ReminderScheduler:
     """Schedule, call, cancel and look up reminders: the API behind ``python -m reminders``.
 
     ``lead_time`` before the appointment is when a reminder is called unless it says ``call_at``; either is
-    moved into the calling window, and a reminder with no calling time left before its appointment is
-    refused.
+    moved into the calling window, and a reminder with no calling time left ``min_notice`` before its
+    appointment is refused (the dialer would close it as expired).
     """
 
     def __init__(
@@ -343,12 +343,14 @@ class ReminderScheduler:
         *,
         window: CallingWindow,
         lead_time: timedelta,
+        min_notice: timedelta = timedelta(minutes=60),
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._repository = repository
         self._delivery = delivery
         self._window = window
         self._lead_time = lead_time
+        self._min_notice = min_notice
         self._now = clock
 
     @classmethod
@@ -370,6 +372,7 @@ class ReminderScheduler:
             delivery,
             window=CallingWindow.parse(config.call_window),
             lead_time=timedelta(hours=config.lead_time_hours),
+            min_notice=timedelta(minutes=config.min_notice_minutes),
             clock=clock,
         )
 
@@ -384,11 +387,13 @@ class ReminderScheduler:
             raise InvalidReminder([Problem("appointment_at", "the appointment is in the past")])
         wanted = reminder.call_at if reminder.call_at is not None else reminder.appointment_at - self._lead_time
         call_at = self._window.earliest_from(max(wanted, now), reminder.zone)
-        if call_at >= reminder.appointment_at:
+        if call_at > reminder.latest_call(self._min_notice):
             field = "call_at" if reminder.call_at is not None else "appointment_at"
+            notice = int(self._min_notice.total_seconds() // 60)
             reason = (
                 f"no calling time before the appointment: the calling window is {self._window} "
-                f"({reminder.time_zone}) and the earliest call would be {call_at:%Y-%m-%d %H:%M}"
+                f"({reminder.time_zone}) and the earliest call would be {call_at:%Y-%m-%d %H:%M}, "
+                f"less than {notice} minutes before it"
             )
             raise InvalidReminder([Problem(field, reason)])
         return reminder.model_copy(update={"call_at": call_at})
