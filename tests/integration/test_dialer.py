@@ -38,9 +38,11 @@ from test_dialer_harness import (
     records_event,
     reminder_payload,
     repository,
+    rings_then,
     send,
     serve_sipgate,
 )
+from test_webhook import emitted_metrics
 
 from functions.dialer import app
 from reminders import cli
@@ -379,6 +381,20 @@ def test_each_dialling_thread_has_its_own_http_session(
     assert len(sipgate.received) == 5
     assert sum(len(threads) for threads in users.values()) >= 2, "the calls went out on several threads"
     assert all(len(threads) == 1 for threads in users.values()), f"a session used by several threads: {users}"
+
+
+def test_the_dispositions_are_emf_metrics(
+    handler: Handler, resources: Resources, sipgate: FakeSipgate, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sipgate.script(Reply(201), rings_then(502))  # one placed, one maybe placed (in either order)
+    soon = (datetime.now(ZoneInfo(midday_zone())) + timedelta(minutes=30)).isoformat()
+    bodies = [dial("appt-1", "+4915790000001"), dial("appt-2", "+4915790000002"), dial("appt-3", appointment_at=soon)]
+
+    assert handler(records_event(bodies), FakeContext()) == {"batchItemFailures": []}
+
+    metrics = emitted_metrics(capsys.readouterr().out)
+    assert {metric["service"] for metric in metrics} == {"aiflow-dialer"}
+    assert {metric["metric"] for metric in metrics} == {"CallsPlaced", "CallsMaybePlaced", "RemindersExpired"}
 
 
 # AWS calls per dial (a later issue targets at most 4): this one keeps them from growing.
