@@ -233,7 +233,11 @@ class Dialer:
         if not self._window.contains(now, record.zone):
             opening = self._window.earliest_from(now, record.zone)
             return self._defer(record, attempt, opening, f"outside the calling window {self._window}")
+        return self._place(record, attempt, now)
 
+    def _place(self, record: ReminderRecord, attempt: int, now: datetime) -> Disposition:
+        """Steps 2 to 4: the answer check, the claims, the POST, and what its ending leaves on the reminder."""
+        reminder_id = record.reminder_id
         # The check first: if this invocation dies after the claim, the check still closes the attempt.
         self._delivery.deliver_at(
             CheckAnswerMessage(reminder_id=reminder_id, attempt=attempt),
@@ -249,7 +253,7 @@ class Dialer:
             if not self._repository.claim_line(
                 claimed, attempt, claim_for=LINE_HOLD, keep_for=KEEP_LINE_AFTER_APPOINTMENT
             ):
-                raise RetryLater(f"another reminder's call to {mask(claimed.to_phone_number)} is live")
+                raise RetryLater(f"another call to {mask(claimed.to_phone_number)} is live")
             placed = self._post(claimed, deadline)
         except CallRejected as error:
             detail = f"sipgate refused the call: HTTP {error.status}: {error.body[:200]}"
