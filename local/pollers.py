@@ -7,12 +7,18 @@
 - ``SchedulePoller``: EventBridge Scheduler. Moto stores one-time ``at(...)`` schedules but never fires
   them: this delivers each due schedule's input to its SQS target and deletes it when
   ``ActionAfterCompletion`` is ``DELETE``.
+- ``RuleTargetPoller``: an EventBridge rule's Lambda target. Moto matches the events put on a bus against
+  the rule and sends them to an SQS queue standing in for the target; this invokes the function with each
+  event, as an asynchronous invocation, tried up to ``attempts`` times.
+- ``RateSchedule``: an EventBridge Scheduler ``rate(...)`` schedule invoking a function with its input.
 - ``TtlSweeper``: DynamoDB's TTL, which neither moto nor DynamoDB Local carries out.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import threading
 import time
 from datetime import UTC, datetime
@@ -163,6 +169,54 @@ def _due_time(schedule: dict[str, Any]) -> datetime | None:
         return None  # rate() and cron() schedules are not emulated
     zone = ZoneInfo(schedule.get("ScheduleExpressionTimezone") or "UTC")
     return datetime.fromisoformat(expression[3:-1]).replace(tzinfo=zone)
+
+
+class RuleTargetPoller(_Loop):
+    def __init__(self, sqs: Any, *, queue_url: str, function: LocalFunction, attempts: int = 3) -> None:
+        super().__init__(f"rule-{queue_url.rsplit('/', 1)[-1]}", 0.2)
+        self._sqs = sqs
+        self._queue_url = queue_url
+        self._function = function
+        self._attempts = attempts
+        self.delivered = 0
+
+    def tick(self) -> None:
+        messages = self._sqs.receive_message(
+            QueueUrl=self._queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1, MessageSystemAttributeNames=["All"]
+        ).get("Messages", [])
+        for message in messages:
+            try:
+                self._function.invoke(json.loads(message["Body"]))
+                self.delivered += 1
+            except InvocationError:
+                if int(message["Attributes"]["ApproximateReceiveCount"]) < self._attempts:
+                    continue  # comes again after the queue's visibility timeout, as Lambda retries
+                logger.error("an event for %s failed %d times; dropped", self._function.spec.logical_id, self._attempts)
+            self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+
+_RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
+_UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
+
+
+def rate_seconds(expression: str) -> float:
+    """The period of ``rate(5 minutes)``; :class:`ValueError` for anything else (``cron()`` is not emulated)."""
+    match = _RATE.fullmatch(expression.strip())
+    if match is None:
+        raise ValueError(f"the local stack runs rate(...) schedules only, not {expression!r}")
+    return int(match.group(1)) * _UNIT_SECONDS[match.group(2).removesuffix("s")]
+
+
+class RateSchedule(_Loop):
+    def __init__(self, function: LocalFunction, *, interval: float, event: Any) -> None:
+        super().__init__(f"rate-{function.spec.logical_id}", interval)
+        self._function = function
+        self._event = event
+        self.invocations = 0
+
+    def tick(self) -> None:
+        self.invocations += 1
+        self._function.invoke(self._event)
 
 
 class TtlSweeper(_Loop):

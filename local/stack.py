@@ -4,11 +4,13 @@
 cannot run), DynamoDB Local when Java is there, the template's resources created from
 ``template.yaml``, the fake sipgate, every function in worker processes with its resolved environment,
 the gateway in front of the functions' HTTP routes, and the pollers that stand in for the SQS event
-source, Scheduler and TTL. ``stop()`` ends all of it. Nothing here is imported by the Lambda code.
+source, the EventBridge rules on the stack's bus, Scheduler (one-time and rate schedules) and TTL.
+``stop()`` ends all of it. Nothing here is imported by the Lambda code.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -22,7 +24,7 @@ import boto3
 from local import dynamodb_local
 from local.gateway import LocalGateway
 from local.lambda_runtime import LocalFunction
-from local.pollers import QueuePoller, SchedulePoller, TtlSweeper
+from local.pollers import QueuePoller, RateSchedule, RuleTargetPoller, SchedulePoller, TtlSweeper, rate_seconds
 from local.sipgate import FakeSipgate
 from local.template import REGION, LocalStackResources, resources_of_type
 from reminders.config import SchedulingConfig
@@ -59,7 +61,9 @@ class LocalStack:
         retry_visibility_seconds: int = 2,
         on_call_line: Callable[[str, str], None] | None = None,
         environment_overrides: Mapping[str, Mapping[str, str]] | None = None,
+        schedule_rate_seconds: float | None = None,
     ) -> None:
+        """``schedule_rate_seconds`` runs every ``rate(...)`` schedule this often instead (short local runs)."""
         self.work_dir = work_dir
         self.stack_name = stack_name
         self._dynamodb_choice = dynamodb
@@ -67,6 +71,9 @@ class LocalStack:
         self._concurrency = function_concurrency
         self._retry_visibility = retry_visibility_seconds
         self._on_call_line = on_call_line
+        self._schedule_rate_seconds = schedule_rate_seconds
+        self.rate_schedules: dict[str, RateSchedule] = {}
+        self.rule_pollers: dict[str, RuleTargetPoller] = {}
         # Per function, like `sam local invoke --env-vars`: local-only settings the template does not expose.
         self._environment_overrides = {name: dict(values) for name, values in (environment_overrides or {}).items()}
         self._stoppers: list[Any] = []
@@ -230,6 +237,8 @@ class LocalStack:
         scheduler = SchedulePoller(self.client("scheduler"), sqs)
         scheduler.start()
         self._stoppers.append(scheduler.stop)
+        self._start_rules(sqs)
+        self._start_rate_schedules()
         dynamodb = self.client("dynamodb")
         for logical_id, table in resources_of_type(self.resources.template, "AWS::DynamoDB::Table").items():
             ttl = table["Properties"].get("TimeToLiveSpecification")
@@ -237,6 +246,33 @@ class LocalStack:
                 sweeper = TtlSweeper(dynamodb, self.resources.reference(logical_id), ttl["AttributeName"])
                 sweeper.start()
                 self._stoppers.append(sweeper.stop)
+
+    def _start_rules(self, sqs: Any) -> None:
+        """Each function's EventBridge rules on its bus, delivering to the function through a stand-in queue."""
+        events = self.client("events")
+        for logical_id, function in self.functions.items():
+            for index, source in enumerate(self.resources.event_sources(logical_id, "EventBridgeRule")):
+                name = f"{self.stack_name}-{logical_id}-rule-{index}"
+                bus = str(source.get("EventBusName", "default"))
+                queue_url = sqs.create_queue(QueueName=name)["QueueUrl"]
+                queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]
+                events.put_rule(Name=name, EventBusName=bus, EventPattern=json.dumps(source["Pattern"]))
+                events.put_targets(
+                    Rule=name, EventBusName=bus, Targets=[{"Id": logical_id, "Arn": queue_arn["QueueArn"]}]
+                )
+                poller = RuleTargetPoller(sqs, queue_url=queue_url, function=function)
+                poller.start()
+                self._stoppers.append(poller.stop)
+                self.rule_pollers[name] = poller
+
+    def _start_rate_schedules(self) -> None:
+        for logical_id, function in self.functions.items():
+            for source in self.resources.event_sources(logical_id, "ScheduleV2"):
+                interval = self._schedule_rate_seconds or rate_seconds(str(source["ScheduleExpression"]))
+                schedule = RateSchedule(function, interval=interval, event=json.loads(source.get("Input", "{}")))
+                schedule.start()
+                self._stoppers.append(schedule.stop)
+                self.rate_schedules[logical_id] = schedule
 
     def _tool_environment(self) -> dict[str, str]:
         """The variables ``python -m reminders`` reads, taken from the functions' own environments."""

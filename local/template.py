@@ -1,10 +1,10 @@
 """Read ``template.yaml`` so that local resources are created from it, never described a second time.
 
 ``LocalStackResources`` creates what the template declares (DynamoDB tables, SQS queues with their
-redrive policies, Scheduler groups, the SSM SecureStrings its parameters name) on local endpoints and
+redrive policies, Scheduler groups, event buses, the SSM SecureStrings its parameters name) on local endpoints and
 resolves every function's environment (``!Ref``, ``!GetAtt``, ``!Sub``, ``!If``) to the local values, so
 the handlers run unchanged. Resources with no local meaning (the HTTP API, log groups, alarms, the
-layer) are skipped: the local gateway, the log files and the worker processes stand in for them.
+layer, a bus's policy) are skipped: the local gateway, the log files and the worker processes stand in.
 """
 
 from __future__ import annotations
@@ -117,6 +117,8 @@ class LocalStackResources:
             self._create_queue(logical_id)
         for logical_id, resource in resources_of_type(self.template, "AWS::Scheduler::ScheduleGroup").items():
             self._create_schedule_group(logical_id, resource.get("Properties", {}))
+        for logical_id, resource in resources_of_type(self.template, "AWS::Events::EventBus").items():
+            self._create_event_bus(logical_id, resource.get("Properties", {}))
         self._create_secrets()
         for logical_id in self.template["Resources"]:
             # Not emulated (the HTTP API, log groups, alarms, the layer): a name to refer to, nothing behind it.
@@ -159,6 +161,12 @@ class LocalStackResources:
         name = self.resolve(properties).get("Name") or f"{self.stack_name}-{logical_id}"
         response = self.client("scheduler").create_schedule_group(Name=name)
         self._references[logical_id] = {"Ref": name, "Arn": response["ScheduleGroupArn"]}
+
+    def _create_event_bus(self, logical_id: str, properties: dict[str, Any]) -> None:
+        """The bus, without its policy: moto does not enforce resource policies (the template's is for AWS)."""
+        name = self.resolve(properties.get("Name")) or f"{self.stack_name}-{logical_id}"
+        arn = self.client("events").create_event_bus(Name=name)["EventBusArn"]
+        self._references[logical_id] = {"Ref": name, "Arn": arn, "Name": name}
 
     def _create_secrets(self) -> None:
         """A SecureString for every template parameter that names one (``...ParameterName``)."""

@@ -1,13 +1,19 @@
 """The dialer Lambda: call-queue batches, and Scheduler or EventBridge invocations, handed to the dialer.
 
 - **SQS** (the call queue): the records of one batch are handled concurrently with Powertools' batch
-  utility; a record that must come again fails alone (``ReportBatchItemFailures``).
+  utility, on threads that live as long as the execution environment, each with its own sipgate client
+  (HTTP session); a record that must come again fails alone (``ReportBatchItemFailures``).
 - **EventBridge Scheduler** invoking the function directly: the event is the message itself.
 - **An EventBridge rule**: the message is the event's ``detail``.
 
 Both direct invocations raise when the message must come again, so that Lambda's asynchronous retries and
 its on-failure destination take over. The message format is documented in :mod:`reminders.scheduling`,
 what happens to a message in :mod:`reminders.dialer`.
+
+Every message's disposition is an EMF metric (namespace ``POWERTOOLS_METRICS_NAMESPACE``, dimension
+``service``): ``CallsPlaced``, ``CallsMaybePlaced``, ``CallsNotPlaced`` (given back, to come again),
+``CallsRefused`` (sipgate refused for good), ``CallsDeferred``, ``RetriesScheduled``, ``RemindersExpired``,
+``DialsRefusedWhileLive``.
 """
 
 from __future__ import annotations
@@ -19,23 +25,41 @@ from datetime import timedelta
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import AsyncBatchProcessor, EventType, async_process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from aiflow.outbound import OutboundClient
 from reminders.config import ConfigError, DialerConfig, read_secure_parameter
-from reminders.dialer import Dialer, RetryLater
+from reminders.dialer import Dialer, Disposition, RetryLater
 from reminders.repository import ReminderRepository
 from reminders.scheduling import CallDelivery, ScheduleTarget
 
+SERVICE = "aiflow-dialer"
 logger = Logger(service="dialer")
+metrics = Metrics(service=SERVICE)
 copy_config_to_registered_loggers(source_logger=logger, include={"reminders", "aiflow"})
 
 CONNECT_TIMEOUT = 3.05
 READ_TIMEOUT = 10.0
+BATCH_SIZE = 10  # the call queue event source's BatchSize in template.yaml: one thread per record
+# Kept across invocations, so that each thread's HTTP session (and its TLS connection to sipgate) is reused.
+_THREADS = ThreadPoolExecutor(max_workers=BATCH_SIZE, thread_name_prefix="dial")
+
+_NOT_PLACED = "not placed"  # RetryLater: given back, to come again
+_METRICS: dict[str, str] = {
+    _NOT_PLACED: "CallsNotPlaced",
+    Disposition.DIALLED: "CallsPlaced",
+    Disposition.MAYBE_DIALLED: "CallsMaybePlaced",
+    Disposition.FAILED: "CallsRefused",
+    Disposition.DEFERRED: "CallsDeferred",
+    Disposition.RETRY_SCHEDULED: "RetriesScheduled",
+    Disposition.EXPIRED: "RemindersExpired",
+    Disposition.ATTEMPT_LIVE: "DialsRefusedWhileLive",
+}
 
 
 @functools.cache
@@ -67,13 +91,16 @@ def _dialer(token: str) -> Dialer:
         scheduler=boto3.client("scheduler"),
         target=_schedule_target(config),
     )
-    outbound = OutboundClient(
-        token,
-        base_url=config.sipgate_base_url,
-        connect_timeout=CONNECT_TIMEOUT,
-        read_timeout=READ_TIMEOUT,
-        max_retries=0,  # the dialer tries again itself, each try within the calls-per-second cap
-    )
+
+    def outbound() -> OutboundClient:  # one per dialling thread
+        return OutboundClient(
+            token,
+            base_url=config.sipgate_base_url,
+            connect_timeout=CONNECT_TIMEOUT,
+            read_timeout=READ_TIMEOUT,
+            max_retries=0,  # the dialer tries again itself, each try within the calls-per-second cap
+        )
+
     return Dialer(
         config,
         repository=ReminderRepository(config.table_name, client=boto3.client("dynamodb")),
@@ -85,28 +112,42 @@ def _dialer(token: str) -> Dialer:
 
 
 @logger.inject_lambda_context
+@metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     dialer = _dialer(read_secure_parameter(_config().sipgate_token_parameter))
     records = event.get("Records")
     if isinstance(records, list) and records and records[0].get("eventSource") == "aws:sqs":
         return _handle_batch(dialer, event, context)
     message = event["detail"] if "detail-type" in event else event
-    return {"disposition": dialer.handle(message).value}
+    try:
+        disposition = dialer.handle(message)
+    except RetryLater:
+        _count(_NOT_PLACED)
+        raise
+    _count(disposition)
+    return {"disposition": disposition.value}
 
 
 def _handle_batch(dialer: Dialer, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """One thread per record, so that the batch's calls go out side by side (the cap still holds)."""
     processor = AsyncBatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    with ThreadPoolExecutor(max_workers=len(event["Records"]), thread_name_prefix="dial") as pool:
 
-        async def handle_record(record: SQSRecord) -> str:
-            try:
-                disposition = await asyncio.get_running_loop().run_in_executor(pool, dialer.handle, record.body)
-            except RetryLater:
-                raise  # expected, and logged with its reason by the dialer
-            except Exception:
-                logger.exception("message %s failed and will come again", record.message_id)
-                raise
-            return disposition.value
+    async def handle_record(record: SQSRecord) -> str:
+        try:
+            disposition = await asyncio.get_running_loop().run_in_executor(_THREADS, dialer.handle, record.body)
+        except RetryLater:
+            _count(_NOT_PLACED)  # on the event loop's thread, like every metric: Metrics is not thread-safe
+            raise  # expected, and logged with its reason by the dialer
+        except Exception:
+            logger.exception("message %s failed and will come again", record.message_id)
+            raise
+        _count(disposition)
+        return disposition.value
 
-        return dict(async_process_partial_response(event, handle_record, processor, context))
+    return dict(async_process_partial_response(event, handle_record, processor, context))
+
+
+def _count(disposition: str) -> None:
+    name = _METRICS.get(disposition)
+    if name is not None:
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)

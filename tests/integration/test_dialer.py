@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import socket
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import boto3
 import pytest
+import requests
 from test_dialer_harness import (
     BILLING_DEVICE,
     FLOW_ID,
@@ -36,15 +38,18 @@ from test_dialer_harness import (
     records_event,
     reminder_payload,
     repository,
+    rings_then,
     send,
     serve_sipgate,
 )
+from test_webhook import emitted_metrics
 
 from functions.dialer import app
+from reminders import cli
 from reminders.calling_window import CallingWindow
 from reminders.dialer import Dialer, Disposition, RetryLater
 from reminders.models import Outcome, Reminder, ReminderRecord, ReminderStatus, Via
-from reminders.scheduling import CallDelivery, ReminderScheduler
+from reminders.scheduling import CallDelivery, ReminderScheduler, SchedulingError
 
 EVENTS = Path(__file__).resolve().parents[2] / "events" / "dialer"
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -88,6 +93,8 @@ def handler(resources: Resources, sipgate: FakeSipgate, monkeypatch: pytest.Monk
     }
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
+    # The Globals' POWERTOOLS_METRICS_NAMESPACE, which Metrics read when the module was first imported.
+    monkeypatch.setattr(app.metrics, "namespace", "AiFlowRemindersTest")
     caches = (app._config, app._dialer)  # a test may replace app._dialer; the caches are cleared all the same
     for cache in caches:
         cache.cache_clear()
@@ -204,10 +211,10 @@ def test_429_asking_for_a_long_wait_fails_the_record_and_the_redelivery_dials(
     assert events_of(dialled)[-1] == "placed"
 
 
-def test_500_every_time_ends_in_the_dead_letter_queue_without_a_call(
+def test_503_every_time_ends_in_the_dead_letter_queue_without_a_call(
     handler: Handler, resources: Resources, sipgate: FakeSipgate, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sipgate.script(Reply(500))
+    sipgate.script(Reply(503))
     clock = Clock()
     use(monkeypatch, make_dialer(resources, sipgate, clock=clock, sleep=lambda seconds: time.sleep(min(seconds, 0.05))))
     send(resources.queue_url, dial("appt-1"))
@@ -285,6 +292,132 @@ def test_a_number_on_a_live_call_is_not_rung_for_another_reminder(resources: Res
 
     assert len(sipgate.received) == 1
     assert record(resources, "second").attempts == 0
+
+
+# No second ring while an attempt is live.
+
+
+def test_a_dial_for_the_next_attempt_while_one_is_live_does_not_ring(
+    resources: Resources, sipgate: FakeSipgate
+) -> None:
+    dialer = make_dialer(resources, sipgate)
+    assert dialer.handle(dial("appt-1")) == Disposition.DIALLED
+
+    # Sent by hand, or by a "call now" that did not look: attempt 1 may still be ringing.
+    next_attempt = json.dumps({"kind": "dial", "reminder_id": "appt-1", "attempt": 2})
+    disposition = dialer.handle(next_attempt)
+
+    assert sipgate.rings_per_callee() == {"4915790000687": 1}
+    assert disposition == Disposition.ATTEMPT_LIVE
+    live = record(resources, "appt-1")
+    assert (live.status, live.attempts) == (ReminderStatus.CALLING, 1)
+    assert live.history[-1].event == "refused"
+    assert "attempt 1 is live" in (live.history[-1].detail or "")
+
+
+def test_the_next_attempt_does_not_take_the_line_while_the_first_call_holds_it(
+    resources: Resources, sipgate: FakeSipgate
+) -> None:
+    # The attempt was given back to the reminder (scheduled again), but its call still holds the line.
+    dialer = make_dialer(resources, sipgate)
+    assert dialer.handle(dial("appt-1")) == Disposition.DIALLED
+    repository(resources).reschedule(
+        "appt-1", Clock()(), attempts=1, from_status=ReminderStatus.CALLING, schedule_name=None, reason="test"
+    )
+
+    with pytest.raises(RetryLater, match="is live"):
+        dialer.handle(json.dumps({"kind": "dial", "reminder_id": "appt-1", "attempt": 2}))
+
+    assert sipgate.rings_per_callee() == {"4915790000687": 1}
+    assert record(resources, "appt-1").attempts == 1, "the refused attempt is given back"
+
+
+def test_call_now_while_calling_is_refused_by_the_scheduler_and_the_cli(
+    resources: Resources, sipgate: FakeSipgate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert make_dialer(resources, sipgate).handle(dial("appt-1")) == Disposition.DIALLED
+    scheduler = ReminderScheduler(
+        repository(resources),
+        CallDelivery(boto3.client("sqs"), resources.queue_url),
+        window=CallingWindow.parse("08:00-20:00"),
+        lead_time=timedelta(hours=24),
+    )
+
+    with pytest.raises(SchedulingError, match="is being called"):
+        scheduler.call_now("appt-1")
+
+    for name, value in {
+        "TABLE_NAME": resources.table,
+        "CALL_QUEUE_URL": resources.queue_url,
+        "CALL_QUEUE_ARN": resources.queue_arn,
+        "SCHEDULER_GROUP": resources.group,
+        "SCHEDULER_ROLE_ARN": resources.role_arn,
+    }.items():
+        monkeypatch.setenv(name, value)
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.main(["call-now", "appt-1"], stdout=out, stderr=err) == 1
+    assert err.getvalue().startswith("error: reminder appt-1 is being called (attempt 1 of 3)")
+    assert [body["kind"] for body, _ in delayed_messages(resources.queue_url)] == ["check_answer"]
+    assert sipgate.rings_per_callee() == {"4915790000687": 1}
+
+
+def test_each_dialling_thread_has_its_own_http_session(
+    handler: Handler, sipgate: FakeSipgate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # requests' Session is not thread-safe: the batch's concurrent calls must not share one.
+    sipgate.script(Reply(201, delay=0.2))  # the calls overlap
+    users: dict[int, set[int]] = {}
+    send = requests.Session.send
+
+    def watched(session: requests.Session, request: Any, **options: Any) -> Any:
+        users.setdefault(id(session), set()).add(threading.get_ident())
+        return send(session, request, **options)
+
+    monkeypatch.setattr(requests.Session, "send", watched)
+    bodies = [dial(f"appt-{index}", f"+49157900001{index:02d}") for index in range(5)]
+
+    assert handler(records_event(bodies), FakeContext()) == {"batchItemFailures": []}
+
+    assert len(sipgate.received) == 5
+    assert sum(len(threads) for threads in users.values()) >= 2, "the calls went out on several threads"
+    assert all(len(threads) == 1 for threads in users.values()), f"a session used by several threads: {users}"
+
+
+def test_the_dispositions_are_emf_metrics(
+    handler: Handler, resources: Resources, sipgate: FakeSipgate, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sipgate.script(Reply(201), rings_then(502))  # one placed, one maybe placed (in either order)
+    soon = (datetime.now(ZoneInfo(midday_zone())) + timedelta(minutes=30)).isoformat()
+    bodies = [dial("appt-1", "+4915790000001"), dial("appt-2", "+4915790000002"), dial("appt-3", appointment_at=soon)]
+
+    assert handler(records_event(bodies), FakeContext()) == {"batchItemFailures": []}
+
+    metrics = emitted_metrics(capsys.readouterr().out)
+    assert {metric["service"] for metric in metrics} == {"aiflow-dialer"}
+    assert {metric["metric"] for metric in metrics} == {"CallsPlaced", "CallsMaybePlaced", "RemindersExpired"}
+
+
+# AWS calls per dial (a later issue targets at most 4): this one keeps them from growing.
+
+
+@pytest.mark.parametrize(("message", "expected"), [("stored", 6), ("carrying the reminder", 7)])
+def test_a_dial_makes_no_more_aws_calls_than_it_did(
+    resources: Resources, sipgate: FakeSipgate, message: str, expected: int
+) -> None:
+    if message == "stored":
+        store(resources, "appt-1", "+4915790000687")
+    sent: list[str] = []
+    events = boto3._get_default_session().events  # the dialer's clients are made from the default session
+    count = lambda event_name, **_: sent.append(event_name.split(".", 1)[1])  # noqa: E731
+    events.register("before-send", count)
+    try:
+        dialer = make_dialer(resources, sipgate)
+        body = dial("appt-1") if message != "stored" else json.dumps({"kind": "dial", "reminder_id": "appt-1"})
+        assert dialer.handle(body) == Disposition.DIALLED
+    finally:
+        events.unregister("before-send", count)
+
+    assert len(sent) == expected, sent
 
 
 # The cap.
@@ -390,6 +523,86 @@ def test_a_message_before_the_call_time_waits_for_it(resources: Resources, sipga
     assert sipgate.received == []
     [(_, delay)] = delayed_messages(resources.queue_url)
     assert delay == pytest.approx(300, abs=2)
+
+
+# Never late: MIN_NOTICE_MINUTES (60) before the appointment at the latest.
+
+
+def expired_without_a_call(resources: Resources, sipgate: FakeSipgate, reminder_id: str = "appt-1") -> ReminderRecord:
+    closed = record(resources, reminder_id)
+    assert sipgate.rings_per_callee() == {}
+    assert (closed.status, closed.outcome) == (ReminderStatus.EXPIRED, Outcome.EXPIRED)
+    assert "less than 60 minutes before the appointment" in (closed.last_error or "")
+    return closed
+
+
+@pytest.mark.parametrize("path", ["first", "stored", "next attempt", "direct"])
+def test_a_dial_too_close_to_the_appointment_closes_the_reminder_as_expired_without_a_call(
+    handler: Handler, resources: Resources, sipgate: FakeSipgate, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    # Whatever brought the message (the first delivery, a redelivery or a DLQ redrive of a stored reminder,
+    # the retry after no answer, a direct invocation), it came 50 minutes before the appointment.
+    clock = Clock()
+    use(monkeypatch, make_dialer(resources, sipgate, clock=clock))
+    soon = (clock() + timedelta(minutes=50)).isoformat()
+    message: dict[str, Any] = {"kind": "dial", "reminder": reminder_payload("appt-1", appointment_at=soon)}
+    if path in ("stored", "next attempt"):
+        store(resources, "appt-1", "+4915790000687", clock, appointment_at=soon)
+        message = {"kind": "dial", "reminder_id": "appt-1", "attempt": 1}
+    if path == "next attempt":
+        assert repository(resources, clock).start_attempt("appt-1", 1) is not None
+        assert repository(resources, clock).reschedule(
+            "appt-1",
+            clock(),
+            attempts=1,
+            from_status=ReminderStatus.CALLING,
+            schedule_name=None,
+            reason="attempt 1 was not answered",
+        )
+        message["attempt"] = 2
+
+    if path == "direct":
+        assert handler(message, FakeContext()) == {"disposition": "expired"}
+    else:
+        assert handler(records_event([json.dumps(message)]), FakeContext()) == {"batchItemFailures": []}
+
+    expired_without_a_call(resources, sipgate)
+    assert delayed_messages(resources.queue_url) == [], "nothing is left to come"
+
+
+def test_a_deferral_to_the_calling_window_that_would_come_too_late_expires_at_once(
+    resources: Resources, sipgate: FakeSipgate
+) -> None:
+    clock = Clock.at_local(21, 30, "Europe/Berlin")  # the window opens at 08:00 tomorrow
+    berlin_morning = (clock().astimezone(ZoneInfo("Europe/Berlin")) + timedelta(days=1)).replace(hour=8, minute=45)
+    dialer = make_dialer(resources, sipgate, clock=clock)
+
+    disposition = dialer.handle(dial("appt-1", time_zone="Europe/Berlin", appointment_at=berlin_morning.isoformat()))
+
+    assert disposition == Disposition.EXPIRED
+    closed = expired_without_a_call(resources, sipgate)
+    assert "08:00" in (closed.last_error or ""), "the reason names the call that would have come too late"
+    assert closed.schedule_name is None
+    assert boto3.client("scheduler").list_schedules(GroupName=resources.group)["Schedules"] == []
+
+
+def test_a_retry_after_no_answer_that_would_come_too_late_expires_at_once(
+    resources: Resources, sipgate: FakeSipgate
+) -> None:
+    clock = Clock()
+    dialer = make_dialer(resources, sipgate, clock=clock, retry_delay_minutes=60)
+    appointment = (clock() + timedelta(minutes=100)).isoformat()
+    assert dialer.handle(dial("appt-1", appointment_at=appointment)) == Disposition.DIALLED
+    [(check, delay)] = delayed_messages(resources.queue_url)
+
+    clock.advance(delay)
+    disposition = dialer.handle(check)
+
+    assert disposition == Disposition.EXPIRED, "the retry an hour later would come 37 minutes before"
+    closed = record(resources, "appt-1")
+    assert (closed.status, closed.attempts) == (ReminderStatus.EXPIRED, 1)
+    assert sipgate.rings_per_callee() == {"4915790000687": 1}
+    assert len(delayed_messages(resources.queue_url)) == 1, "only the check that was handled; no retry"
 
 
 # Cancelled before firing.
@@ -507,7 +720,7 @@ def test_an_answered_call_cut_short_by_our_failure_keeps_its_promise_to_call_bac
 
     after = record(resources, "appt-1")
     if expected is Disposition.RETRY_SCHEDULED:
-        assert after.status == ReminderStatus.CALLING
+        assert after.status == ReminderStatus.SCHEDULED, "the next attempt waits for its time"
         assert after.history[-1].event == "rescheduled"
         assert "ended before its outcome was recorded" in (after.history[-1].detail or "")
         assert after.schedule_name is not None  # attempt 2, an hour later: a one-time schedule

@@ -41,13 +41,33 @@ ACCOUNT = "123456789012"  # moto's default account
 
 
 DROPPED = 0  # a Reply status: sipgate takes the call, then the connection dies before any answer
+# A body no gzip decoder can read: with ``Content-Encoding: gzip`` the client cannot decode the answer.
+BROKEN_GZIP = b"\x1f\x8b\x08\x00this is not deflate data"
 
 
 @dataclass(frozen=True)
 class Reply:
+    """One scripted answer. ``rings``: sipgate placed the call before answering (a 5xx after the ringing)."""
+
     status: int = 201
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    rings: bool = False
+    body: bytes = b""
+
+    @property
+    def placed(self) -> bool:
+        return self.rings or self.status in (201, DROPPED)
+
+
+def rings_then(status: int) -> Reply:
+    """sipgate places the call, and then it (or a proxy in front of it) answers ``status``."""
+    return Reply(status, rings=True)
+
+
+def undecodable_201() -> Reply:
+    """The call is placed and confirmed, but the 201's body cannot be decoded (a broken gzip encoding)."""
+    return Reply(201, {"Content-Encoding": "gzip"}, body=BROKEN_GZIP)
 
 
 @dataclass(frozen=True)
@@ -61,8 +81,9 @@ class Received:
 class FakeSipgate(ThreadingHTTPServer):
     """sipgate's outbound-call endpoint on 127.0.0.1: scripted replies in order (the last repeats), all recorded.
 
-    sipgate took a call (the callee's phone rings) when it answered 201, however late, or when the
-    connection dropped after it had the request (``DROPPED``); a 429 or 5xx places no call.
+    sipgate took a call (the callee's phone rings) when it answered 201, however late, when the connection
+    dropped after it had the request (``DROPPED``), or when the reply ``rings`` before its 5xx; a 429 or a
+    plain 5xx places no call. :meth:`rings_per_callee` counts the rings by number.
     """
 
     daemon_threads = True
@@ -98,7 +119,10 @@ class FakeSipgate(ThreadingHTTPServer):
         """The numbers of the calls sipgate took, in order."""
         with self._lock:
             pairs = list(zip(self.received, self.answers, strict=True))
-        return [request.body["toPhoneNumber"] for request, reply in pairs if reply.status in (201, DROPPED)]
+        return [request.body["toPhoneNumber"] for request, reply in pairs if reply.placed]
+
+    def rings_per_callee(self) -> Counter[str]:
+        return Counter(self.rang())
 
     def calls_per_second(self) -> Counter[int]:
         return Counter(int(request.at) for request in self.received)
@@ -121,8 +145,9 @@ class _SipgateHandler(BaseHTTPRequestHandler):
             self.send_response(reply.status)
             for name, value in reply.headers.items():
                 self.send_header(name, value)
-            self.send_header("Content-Length", "0")
+            self.send_header("Content-Length", str(len(reply.body)))
             self.end_headers()
+            self.wfile.write(reply.body)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up waiting: what a read-timeout test wants
 
@@ -426,7 +451,10 @@ def make_dialer(
     **config: Any,
 ) -> Dialer:
     """A dialer as the Lambda builds it, on these resources and this fake sipgate (or ``base_url``)."""
-    outbound = OutboundClient(TOKEN, base_url=base_url or sipgate.url, read_timeout=read_timeout, max_retries=0)
+
+    def outbound() -> OutboundClient:
+        return OutboundClient(TOKEN, base_url=base_url or sipgate.url, read_timeout=read_timeout, max_retries=0)
+
     return Dialer(
         dialer_config(resources, sipgate, **config),
         repository=ReminderRepository(resources.table, client=boto3.client("dynamodb"), clock=clock),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,8 @@ import pytest
 from local.demo import DEMO_ENVIRONMENT, SCENARIOS, Scenario, schedule_scenarios, wait_for_outcomes
 from local.sipgate import confirms_by_voice
 from local.stack import LocalStack
-from reminders.models import ReminderStatus
+from reminders.models import Reminder, ReminderStatus, utc_now
+from reminders.repository import ReminderRepository
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -44,6 +46,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
         work_dir=Path(tmp_path_factory.mktemp("local-stack")),
         parameter_overrides=parameters,
         environment_overrides=DEMO_ENVIRONMENT,
+        schedule_rate_seconds=1,  # the reconciler's rate(5 minutes)
     ) as running:
         yield running
 
@@ -92,3 +95,52 @@ def test_the_demo_scenarios_and_an_outage_end_with_one_outcome_each(stack: Local
     outage = wait_for_outcomes(scheduler, [OUTAGE], deadline_seconds=60)["outage"]
     assert outage.status is ReminderStatus.CONFIRMED
     assert [call.status for call in stack.sipgate.calls if call.to_phone_number == "4915790000009"][-1] == 201
+
+
+def _rang(stack: LocalStack, digits: str, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(call.to_phone_number == digits and call.status == 201 for call in stack.sipgate.calls):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _reminder(reminder_id: str, number: str, **fields: object) -> dict[str, object]:
+    return {
+        "reminder_id": reminder_id,
+        "to_phone_number": number,
+        "appointment_at": (utc_now() + timedelta(days=2)).isoformat(),
+        "time_zone": "Europe/Berlin",
+        "name": "Bea Bus",
+        **fields,
+    }
+
+
+def test_a_reminder_call_event_on_the_stacks_bus_is_dialled_and_one_on_the_default_bus_is_not(
+    stack: LocalStack,
+) -> None:
+    events = stack.client("events")
+    for bus, reminder_id, number in (
+        ("default", "bus-default", "+4915790000021"),
+        (stack.resources.reference("ReminderEventBus"), "bus-own", "+4915790000022"),
+    ):
+        detail = {"kind": "dial", "reminder": _reminder(reminder_id, number)}
+        entry = {"Source": "aiflow.reminders", "DetailType": "Reminder call", "Detail": json.dumps(detail)}
+        assert events.put_events(Entries=[{**entry, "EventBusName": bus}])["FailedEntryCount"] == 0
+
+    assert _rang(stack, "4915790000022", timeout=30), "the stack's bus reaches the dialer"
+    assert not _rang(stack, "4915790000021", timeout=2), "the default bus does not"
+
+
+def test_the_reconcilers_schedule_runs_and_recovers_a_reminder_whose_message_was_lost(stack: LocalStack) -> None:
+    table = stack.info.environment["TABLE_NAME"]
+    forty_minutes_ago = utc_now() - timedelta(minutes=40)
+    stored = ReminderRepository(table, client=stack.client("dynamodb"), clock=lambda: forty_minutes_ago)
+    # Stored, due 40 minutes ago, and its message never came: only the reconciler can get it called.
+    assert stored.create(Reminder.model_validate(_reminder("lost", "+4915790000023")))
+
+    assert _rang(stack, "4915790000023", timeout=60)
+    assert stack.rate_schedules["ReconcilerFunction"].invocations >= 1
+    history = [entry.event for entry in ReminderRepository(table, client=stack.client("dynamodb")).get("lost").history]
+    assert history[:3] == ["scheduled", "reconciled", "dialling"]

@@ -102,7 +102,16 @@ def test_each_attempt_is_claimed_exactly_once_and_in_order(repo: ReminderReposit
     assert (first.status, first.attempts, first.attempt_started_at) == (ReminderStatus.CALLING, 1, START)
     assert repo.start_attempt("appt-1", 1) is None, "a second claim of the same attempt loses"
     assert repo.start_attempt("appt-1", 3) is None, "attempts cannot be skipped"
+    assert repo.start_attempt("appt-1", 2) is None, "not while attempt 1 is live (calling)"
     clock.advance(minutes=5)
+    assert repo.reschedule(
+        "appt-1",
+        START,
+        attempts=1,
+        from_status=ReminderStatus.CALLING,
+        schedule_name=None,
+        reason="attempt 1 was not answered",
+    )
     second = repo.start_attempt("appt-1", 2)
     assert second is not None
     assert second.attempt_started_at == START + timedelta(minutes=5)
@@ -205,16 +214,37 @@ def test_reschedule_moves_the_call_and_keeps_or_replaces_the_schedule_name(repo:
     repo.create(reminder(), schedule_name="first")
     later = datetime(2030, 3, 1, 18, 0, tzinfo=UTC)
 
-    assert repo.reschedule("appt-1", later, schedule_name=None, reason="call now")
+    assert repo.reschedule("appt-1", later, attempts=0, schedule_name=None, reason="call now")
     assert (_record(repo, "appt-1").call_at, _record(repo, "appt-1").schedule_name) == (later, "first")
-    assert repo.reschedule("appt-1", later + timedelta(hours=1), schedule_name="second", reason="outside the window")
+    assert repo.reschedule(
+        "appt-1", later + timedelta(hours=1), attempts=0, schedule_name="second", reason="outside the window"
+    )
+    assert not repo.reschedule("appt-1", later, attempts=1, schedule_name=None, reason="a late retry of attempt 1")
 
     moved = _record(repo, "appt-1")
     assert (moved.call_at, moved.schedule_name) == (later + timedelta(hours=1), "second")
     assert moved.history[-1].event == "rescheduled"
     assert moved.history[-1].detail == f"outside the window; call at {(later + timedelta(hours=1)).isoformat()}"
     repo.cancel("appt-1")
-    assert not repo.reschedule("appt-1", later, schedule_name=None, reason="too late")
+    assert not repo.reschedule("appt-1", later, attempts=0, schedule_name=None, reason="too late")
+
+
+def test_rescheduling_the_next_attempt_ends_the_live_one(repo: ReminderRepository) -> None:
+    repo.create(reminder())
+    repo.start_attempt("appt-1", 1)
+    later = datetime(2030, 3, 1, 18, 0, tzinfo=UTC)
+
+    assert repo.reschedule(
+        "appt-1",
+        later,
+        attempts=1,
+        from_status=ReminderStatus.CALLING,
+        schedule_name=None,
+        reason="attempt 1 was not answered",
+    )
+
+    moved = _record(repo, "appt-1")
+    assert (moved.status, moved.attempts, moved.call_at) == (ReminderStatus.SCHEDULED, 1, later)
 
 
 def test_note_appends_to_a_known_reminder_and_creates_nothing(repo: ReminderRepository, client: Any) -> None:
@@ -238,13 +268,49 @@ def test_a_line_is_held_for_one_reminder_until_its_claim_ends(repo: ReminderRepo
 
     assert repo.claim_line(_record(repo, "first"), 1, **hold)
     assert not repo.claim_line(_record(repo, "second"), 1, **hold), "the number is on a live call"
-    assert repo.claim_line(_record(repo, "first"), 2, **hold), "the same reminder's next attempt"
+    assert not repo.claim_line(_record(repo, "first"), 2, **hold), "not the same reminder's next attempt either"
+    assert repo.claim_line(_record(repo, "first"), 1, **hold), "the same attempt again (its message redelivered)"
 
     clock.advance(minutes=10, seconds=2)
     assert repo.claim_line(_record(repo, "second"), 1, **hold), "a lost call stops blocking the number"
     claim = repo.find_line("4915790000687")
     assert claim is not None
     assert (claim.reminder.reminder_id, claim.attempt) == ("second", 1)
+
+
+def test_an_unanswered_call_ends_its_claim_and_keeps_the_line(repo: ReminderRepository) -> None:
+    repo.create(reminder("first"))
+    hold = {"claim_for": timedelta(minutes=10), "keep_for": timedelta(days=1)}
+    assert repo.claim_line(_record(repo, "first"), 1, **hold)
+
+    repo.end_line_claim("4915790000687", "first", 2)  # not the claiming attempt: nothing changes
+    assert not repo.claim_line(_record(repo, "first"), 2, **hold)
+    repo.end_line_claim("4915790000687", "first", 1)
+
+    assert repo.claim_line(_record(repo, "first"), 2, **hold), "the next attempt may ring"
+    claim = repo.find_line("4915790000687")
+    assert claim is not None
+    assert (claim.reminder.reminder_id, claim.attempt) == ("first", 2)
+
+
+def test_find_line_reads_consistently(repo: ReminderRepository, client: Any) -> None:
+    repo.create(reminder("first"))
+    assert repo.claim_line(_record(repo, "first"), 1, claim_for=timedelta(minutes=10), keep_for=timedelta(days=1))
+    sent: list[dict[str, Any]] = []
+
+    def record_get_item(params: dict[str, Any], **_: Any) -> None:
+        sent.append(params)
+
+    client.meta.events.register("provide-client-params.dynamodb.GetItem", record_get_item)
+    try:
+        assert repo.find_line("+4915790000687") is not None
+    finally:
+        client.meta.events.unregister("provide-client-params.dynamodb.GetItem", record_get_item)
+
+    # The webhook reads the claim the dialer wrote just before the phone rang: an eventually consistent
+    # read may miss it, and the callee would be treated as unknown.
+    [request] = sent
+    assert request.get("ConsistentRead") is True
 
 
 def test_find_line_gives_the_reminder_until_the_line_expires(repo: ReminderRepository, clock: SettableClock) -> None:

@@ -38,6 +38,8 @@ from test_dialer_harness import (
     atomic_dynamodb_writes,
     make_dialer,
     repository,
+    rings_then,
+    undecodable_201,
 )
 from test_webhook import Webhook
 
@@ -109,7 +111,7 @@ class Fault:
 
 FAULTS = {
     "429 then 201": Fault((Reply(429, {"Retry-After": "0"}), Reply(201)), 2, ("dialling", "placed", "no_answer")),
-    "500, 503 then 201": Fault((Reply(500), Reply(503), Reply(201)), 3, ("dialling", "placed", "no_answer")),
+    "503 twice then 201": Fault((Reply(503), Reply(503), Reply(201)), 3, ("dialling", "placed", "no_answer")),
     "503 asking for an hour": Fault(
         (Reply(503, {"Retry-After": "3600"}), Reply(201)),
         2,
@@ -117,6 +119,14 @@ FAULTS = {
     ),
     "201 too late (read timeout)": Fault((Reply(201, delay=2.0),), 1, ("dialling", "maybe placed", "no_answer")),
     "connection dropped after the request": Fault((Reply(DROPPED),), 1, ("dialling", "maybe placed", "no_answer")),
+    # The call rang, then sipgate or a proxy answered 5xx: a retry would ring the callee a second time.
+    **{
+        f"rings, then {status}": Fault((rings_then(status), Reply(201)), 1, ("dialling", "maybe placed", "no_answer"))
+        for status in (500, 502, 504)
+    },
+    "201 with an undecodable body": Fault(
+        (undecodable_201(), Reply(201)), 1, ("dialling", "maybe placed", "no_answer")
+    ),
 }
 
 
@@ -129,7 +139,7 @@ def test_a_call_sipgate_refuses_for_now_or_may_have_taken_rings_the_callee_exact
 
     dialer.run()
 
-    assert dialer.sipgate.rang() == [DIGITS], "the callee's phone rang once"
+    assert dialer.sipgate.rings_per_callee() == {DIGITS: 1}, "the callee's phone rang once"
     assert len(dialer.sipgate.received) == fault.posts
     reminder = record(dialer.resources, "appt-1")
     assert tuple(events_of(reminder)[1:]) == fault.history

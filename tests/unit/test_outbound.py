@@ -296,12 +296,11 @@ def test_retry_after_beyond_the_limit_raises_at_once(
 @pytest.mark.parametrize(
     ("reply", "expected", "retry_after"),
     [
-        (Reply(500, "boom"), CallServerError, None),
-        (Reply(502, "bad gateway"), CallServerError, None),
-        (Reply(504, "gateway timeout"), CallServerError, None),
+        (Reply(503, "busy"), CallServerError, None),
+        (Reply(503, "busy", {"Retry-After": "0"}), CallServerError, 0.0),
         (Reply(429, "slow down", {"Retry-After": "0"}), CallRateLimited, 0.0),
     ],
-    ids=["500", "502", "504", "429"],
+    ids=["503", "503-retry-after", "429"],
 )
 def test_retryable_status_gives_up_after_max_retries(
     server: ScriptedServer,
@@ -323,6 +322,20 @@ def test_retryable_status_gives_up_after_max_retries(
     )
 
 
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_a_5xx_that_may_follow_a_placed_call_is_never_retried(
+    server: ScriptedServer, make_client: Callable[..., OutboundClient], status: int
+) -> None:
+    # A proxy in front of sipgate answers 502/504 when sipgate is slow, and sipgate may answer 500 after it
+    # placed the call: only 503 (and 429) say that nothing was done.
+    server.script(Reply(status, "upstream trouble"), Reply(201))
+
+    error = fail(make_client(max_retries=3), CallServerError)
+
+    assert (error.status, error.body, error.retryable) == (status, "upstream trouble", False)
+    assert len(server.received) == 1
+
+
 @pytest.mark.parametrize("reply", [Reply(201, delay=2.0), Reply(drop=True)], ids=["read-timeout", "dropped-connection"])
 def test_no_answer_after_sending_is_never_retried(
     server: ScriptedServer, make_client: Callable[..., OutboundClient], reply: Reply
@@ -331,7 +344,20 @@ def test_no_answer_after_sending_is_never_retried(
 
     error = fail(make_client(read_timeout=0.2, max_retries=3), CallTransportError)
 
-    assert (error.status, error.body, error.retryable) == (None, "", True)
+    assert (error.status, error.body, error.retryable) == (None, "", False), "the call may have been placed"
+    assert len(server.received) == 1
+
+
+def test_a_201_whose_body_cannot_be_decoded_is_a_typed_maybe_placed_error(
+    server: ScriptedServer, make_client: Callable[..., OutboundClient]
+) -> None:
+    # gzip's magic bytes, then garbage: requests raises ContentDecodingError while reading the body.
+    server.script(Reply(201, "\x1f\x8b\x08\x00 not deflate", {"Content-Encoding": "gzip"}), Reply(201))
+
+    error = fail(make_client(max_retries=3), CallTransportError)
+
+    assert (error.status, error.retryable) == (201, False)
+    assert "ContentDecodingError" in str(error)
     assert len(server.received) == 1
 
 

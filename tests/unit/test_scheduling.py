@@ -219,6 +219,19 @@ def test_a_reminder_without_calling_time_before_its_appointment_is_refused(
     assert problem.reason.startswith(reason)
 
 
+def test_a_call_that_would_come_less_than_the_minimum_notice_before_the_appointment_is_refused() -> None:
+    # The window opens at 08:00, half an hour before the appointment: the dialer would close it as expired.
+    with pytest.raises(InvalidReminder) as raised:
+        planner(datetime(2030, 3, 1, 21, 0, tzinfo=BERLIN)).plan(reminder(appointment_at="2030-03-02T08:30:00"))
+
+    [problem] = raised.value.problems
+    assert problem.field == "appointment_at"
+    assert problem.reason.endswith("2030-03-02 08:00, less than 60 minutes before it")
+    assert planner(datetime(2030, 3, 1, 21, 0, tzinfo=BERLIN)).plan(
+        reminder(appointment_at="2030-03-02T09:00:00")
+    ).call_at == datetime(2030, 3, 2, 8, 0, tzinfo=BERLIN), "60 minutes before is on time"
+
+
 def test_an_appointment_after_tonights_window_closed_has_no_calling_time() -> None:
     with pytest.raises(InvalidReminder) as raised:
         planner(datetime(2030, 3, 1, 20, 30, tzinfo=BERLIN)).plan(reminder(appointment_at="2030-03-01T21:00:00"))

@@ -5,9 +5,13 @@ asks sipgate to dial a number and connect it to an AI Flow; ``201 Created`` mean
 initiated. Every other answer becomes a typed :class:`OutboundCallError` that tells the caller (usually
 an SQS consumer) whether trying again later makes sense.
 
-Retries happen inside ``requests``/``urllib3`` and only where they cannot ring the callee twice:
-failed connects, ``429`` and ``5xx``. A request that may have reached sipgate and got no answer is
-never repeated.
+Every error says whether the call was certainly **not** placed (``retryable``): only then may it be
+placed again without risking a second ring. That is the case for a failed connect (nothing was sent),
+``429`` and ``503`` (sipgate refused to act on it, with or without ``Retry-After``). Everything after the
+request left is "maybe placed": a ``500``, ``502`` or ``504`` (from sipgate or a proxy in front of it,
+possibly after the call was placed), a read timeout, a dropped connection, a ``201`` whose body cannot be
+read (a broken ``Content-Encoding``), any other answer than ``201``. Retries inside ``requests``/``urllib3``
+happen only for the retryable cases.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ try:
     from requests.adapters import HTTPAdapter
     from urllib3 import BaseHTTPResponse
     from urllib3.connectionpool import ConnectionPool
-    from urllib3.exceptions import MaxRetryError, ResponseError
+    from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, ResponseError
     from urllib3.util.retry import Retry
 except ImportError as missing:  # the [outbound] extra is not installed
     raise MissingExtra("outbound", "placing outbound calls (aiflow.outbound)", missing) from missing
@@ -50,12 +54,18 @@ logger = logging.getLogger(__name__)
 DEFAULT_BASE_URL = "https://api.sipgate.com"
 _CREATED = 201
 _TOO_MANY_REQUESTS = 429
-_RETRY_STATUSES = frozenset({_TOO_MANY_REQUESTS, 500, 502, 503, 504})
+_SERVICE_UNAVAILABLE = 503
+# What sipgate answers without acting on the request; a 500, 502 or 504 may come after the call was placed.
+_RETRY_STATUSES = frozenset({_TOO_MANY_REQUESTS, _SERVICE_UNAVAILABLE})
 _BODY_IN_MESSAGE = 200  # characters of the response body shown in str(error)
 
 
 class OutboundCallError(Exception):
-    """sipgate did not confirm the call; ``retryable`` says whether placing it again later makes sense.
+    """sipgate did not confirm the call; ``retryable`` says whether it was certainly not placed.
+
+    ``retryable`` is ``True`` only when placing the call again cannot ring the callee twice; ``False`` either
+    because the same request gets the same refusal (:class:`CallRejected`) or because the call may have
+    been placed (the callee's phone may ring).
 
     ``status`` is the HTTP status (``None`` when no answer arrived), ``body`` the raw response body and
     ``retry_after`` the wait in seconds the server asked for, if it asked.
@@ -89,14 +99,17 @@ class CallRateLimited(OutboundCallError):
 
 
 class CallServerError(OutboundCallError):
-    """``5xx``: sipgate failed after the retries, or asked for a wait longer than allowed."""
+    """``5xx``. A ``503`` (after the retries, or asking for a wait longer than allowed) is retryable; a ``500``,
+    ``502`` or ``504`` may come after the call was placed, so it is not.
+    """
 
 
 class CallTransportError(OutboundCallError):
-    """No HTTP answer: connect failure, timeout or dropped connection.
+    """No complete HTTP answer: connect failure, timeout, dropped connection, or a body that cannot be read.
 
-    After a read timeout or a dropped connection the call may nevertheless have been placed; a caller
-    that retries risks ringing the callee twice.
+    Retryable only when the connection was never made (refused, unreachable, DNS, connect timeout). After a
+    read timeout, a dropped connection or an unreadable body the call may have been placed; ``status`` is
+    the status line's when one arrived.
     """
 
 
@@ -238,17 +251,17 @@ class OutboundClient:
                 headers={"Authorization": f"Bearer {self._token}", "Content-Type": "application/json"},
                 timeout=self._timeout,
                 allow_redirects=False,  # a redirected POST would turn into a GET and could leak the token
+                stream=True,  # the body is read below, so that a body that cannot be read keeps its status
             )
-        except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
-            logger.info("outbound call to %s failed: %s", mask(number), type(exc).__name__)
-            detail = self._redact(str(exc))[:_BODY_IN_MESSAGE]
-            raise CallTransportError(
-                f"no answer from {self._base_url}: {type(exc).__name__}: {detail}",
-                status=None,
-                body="",
-                retryable=True,
-            ) from exc
-        body = self._redact(response.text)
+        except requests.RequestException as exc:
+            raise self._transport_error(number, exc, status=None) from exc
+        try:
+            text = response.text
+        except requests.RequestException as exc:
+            raise self._transport_error(number, exc, status=response.status_code) from exc
+        finally:
+            response.close()
+        body = self._redact(text)
         logger.info("outbound call to %s: HTTP %d", mask(number), response.status_code)
         if response.status_code == _CREATED:
             logger.debug("outbound call response body: %s", body[:_BODY_IN_MESSAGE])
@@ -262,11 +275,26 @@ class OutboundClient:
         if status == _TOO_MANY_REQUESTS:
             return CallRateLimited(message, status=status, body=body, retryable=True, retry_after=retry_after)
         if status >= 500:
-            return CallServerError(message, status=status, body=body, retryable=True, retry_after=retry_after)
+            retryable = status == _SERVICE_UNAVAILABLE
+            return CallServerError(message, status=status, body=body, retryable=retryable, retry_after=retry_after)
         if status >= 400:
             return CallRejected(message, status=status, body=body, retryable=False)
         # 2xx other than 201 or 3xx: not the documented answer, and the call might have been placed.
         return OutboundCallError(message, status=status, body=body, retryable=False)
+
+    def _transport_error(
+        self, number: str, exc: requests.RequestException, *, status: int | None
+    ) -> CallTransportError:
+        """The typed exception for a request that got no complete answer (``status``: the status line's, if any)."""
+        logger.info("outbound call to %s failed: %s", mask(number), type(exc).__name__)
+        detail = self._redact(str(exc))[:_BODY_IN_MESSAGE]
+        answered = f"HTTP {status} with a body that could not be read" if status is not None else "no answer"
+        return CallTransportError(
+            f"{answered} from {self._base_url}: {type(exc).__name__}: {detail}",
+            status=status,
+            body="",
+            retryable=status is None and _never_sent(exc),
+        )
 
     def _redact(self, text: str) -> str:
         """``text`` with the API token blanked out, in case a server or proxy echoes it back."""
@@ -287,3 +315,17 @@ class OutboundClient:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _never_sent(error: requests.RequestException) -> bool:
+    """Whether the request certainly never left (no connection was made), so that sending it again is safe.
+
+    Only a failed connect is certain; a read timeout or a dropped connection may come after sipgate took the
+    call. urllib3's ``NewConnectionError`` (refused, unreachable) and ``NameResolutionError`` (DNS) are
+    ``ConnectTimeoutError`` subclasses.
+    """
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    if isinstance(error, requests.ConnectionError) and error.args and isinstance(error.args[0], MaxRetryError):
+        return isinstance(error.args[0].reason, ConnectTimeoutError)
+    return False

@@ -17,7 +17,14 @@ from aiflow import phone
 from reminders.calling_window import CallingWindow
 from reminders.models import InboundCallbacks, Language
 
-__all__ = ["ConfigError", "DialerConfig", "SchedulingConfig", "WebhookConfig", "read_secure_parameter"]
+__all__ = [
+    "ConfigError",
+    "DialerConfig",
+    "ReconcilerConfig",
+    "SchedulingConfig",
+    "WebhookConfig",
+    "read_secure_parameter",
+]
 
 SECRET_CACHE_SECONDS = 300
 
@@ -86,6 +93,8 @@ class DialerConfig(_EnvironmentConfig):
     lead_time_hours: Annotated[int, Field(ge=0, le=24 * 14)] = 24
     # An attempt that reached a mailbox is retried while attempts remain (reminders.voicemail.voicemail_is_final).
     retry_after_voicemail: bool = True
+    # No call comes later than this before the appointment: the reminder closes as expired instead.
+    min_notice_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 60
     call_queue_url: str = Field(min_length=1)
     call_queue_arn: str | None = None
     scheduler_group: str | None = None
@@ -99,6 +108,18 @@ class DialerConfig(_EnvironmentConfig):
         if match is None or match.group(1, 2) >= match.group(3, 4):
             raise ValueError("must look like 08:00-20:00, the start before the end")
         return value
+
+
+class ReconcilerConfig(_EnvironmentConfig):
+    """The reconciler's settings: the dialer's timings (the same variables), and the grace it gives a step."""
+
+    table_name: str = Field(min_length=1)
+    call_queue_url: str = Field(min_length=1)
+    answer_timeout_seconds: Annotated[int, Field(ge=5, le=900)] = 120
+    dial_budget_seconds: Annotated[int, Field(ge=15, le=300)] = 40
+    min_notice_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 60
+    # How late a step may be before it counts as lost: longer than a redelivery after a refused dial takes.
+    reconcile_grace_minutes: Annotated[float, Field(gt=0, le=24 * 60)] = 30
 
 
 class SchedulingConfig(_EnvironmentConfig):
@@ -115,6 +136,7 @@ class SchedulingConfig(_EnvironmentConfig):
     dead_letter_queue_arn: str | None = None
     call_window: str = "08:00-20:00"
     lead_time_hours: Annotated[int, Field(ge=0, le=24 * 14)] = 24
+    min_notice_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 60
 
     @field_validator("call_window")
     @classmethod

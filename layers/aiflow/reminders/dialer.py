@@ -3,61 +3,82 @@
 :meth:`Dialer.handle` takes one message (the format is documented in :mod:`reminders.scheduling`) and
 returns a :class:`Disposition`, or raises :class:`RetryLater` when the message must come again (the SQS
 record fails, SQS redelivers it after the visibility timeout and after the redrive limit it lands in the
-dead-letter queue). Nothing here knows of Lambda: the repository, the outbound client, the delivery of
-follow-up messages, the clock and the sleep are given.
+dead-letter queue, where the reconciler, :mod:`reminders.reconciler`, no longer lets it strand the
+reminder). Nothing here knows of Lambda: the repository, the outbound client (one per dialling thread:
+requests' sessions are not thread-safe), the delivery of follow-up messages, the clock and the sleep are
+given.
+
+A reminder's states (the webhook decides an answered call; the dialer and the reconciler do the rest)::
+
+                 +-- answer check: unanswered, attempts left (the retry RETRY_DELAY later) --+
+                 |   or the attempt given back (certainly not placed, to come again)          |
+                 v                                                                            |
+    (new) --> scheduled --dial: attempt claimed, POST--> calling ------------------------------+
+                 |                                         |--answered: outcome recorded--> decided
+                 |                                         |  (confirmed, cancelled, no_decision)
+                 |                                         |--check after the last attempt--> no_answer
+                 |                                         |--sipgate refuses (4xx)--> failed
+                 |                                         +--the retry would come too late--> expired
+                 |--no call MIN_NOTICE_MINUTES before the appointment (now, or deferred)--> expired
+                 +--an operator cancels--> cancelled
+    reconciler: a step overdue by the grace is sent again; once its steps went astray max_attempts
+    times --> failed (scheduled and overdue past the minimum notice --> expired)
+
+``scheduled`` means attempt ``attempts + 1`` waits for ``call_at``; ``calling`` means attempt ``attempts``
+is live and its answer check is due ``answer timeout + dial budget`` after ``attempt_started_at``.
 
 A dial message, step by step:
 
-1. Store the reminder if the message carries one the table does not know; re-read it. Closed (decided or
-   cancelled) or the attempt already claimed: skip. Before ``call_at`` or outside the calling window (in the
-   callee's time zone): reschedule and deliver the message again when calling is allowed.
+1. Store the reminder if the message carries one the table does not know; re-read it. Closed (decided,
+   cancelled, expired) or the attempt already claimed: skip. The previous attempt still live (``calling``):
+   refuse, never a second ring while a call may be ringing. Too late (the dial would start less than
+   ``MIN_NOTICE_MINUTES`` before the appointment): close as ``expired``. Before
+   ``call_at`` or outside the calling window (in the callee's time zone): deliver the message again when
+   calling is allowed, or close as ``expired`` at once if that is too late.
 2. Enqueue the answer check (delayed by the answer timeout plus the dial budget) **before** claiming the
    attempt, so that it fires whatever happens to this invocation afterwards.
-3. Claim the attempt (the exactly-once guard: a conditional write on ``attempts``), then the callee's line.
+3. Claim the attempt (the exactly-once guard: a conditional write on ``attempts`` and ``status``), then the
+   callee's line (refused while another reminder's call, or another attempt of this one, holds it).
 4. Take a slot of the calls-per-second cap (shared by every dialer through a DynamoDB counter per second)
-   and ``POST`` the call. 429, 5xx and refused connections are tried again within the dial budget, each
-   try with its own slot.
+   and ``POST`` the call. Only what certainly placed no call (429, 503, a failed connect) is tried again
+   within the dial budget, each try with its own slot.
 
 How each ending leaves the reminder:
 
 - **Placed**: the attempt stays claimed; the answer check decides whether it is retried.
-- **Certainly not placed** (429, 5xx or no connection after the tries, line busy, no slot, an AWS error
+- **Certainly not placed** (429, 503 or no connection after the tries, line busy, no slot, an AWS error
   before the POST): the attempt is released and :class:`RetryLater` raised, so the redelivered message can
   claim the same attempt again. The answer check of the released claim finds the attempt unclaimed (or
   claimed later, by the retry that enqueued its own check) and does nothing.
 - **Rejected** by sipgate (400/401/403/404): the reminder ends ``failed`` with the reason; not retried.
-- **Maybe placed** (read timeout, dropped connection, an unexpected answer): the callee's phone may ring,
-  so the message is not retried; the attempt stays claimed and the answer check retries it if unanswered.
+- **Maybe placed** (anything after the request left: 500/502/504, read timeout, dropped connection, a 201
+  whose body cannot be read, any other answer, an error nobody foresaw): the callee's phone may ring, so
+  the message is not retried; the attempt stays claimed and the answer check retries it if unanswered.
 - **The invocation dies** anywhere after step 2: the redelivered message finds the attempt claimed and
   skips it; the answer check then treats the attempt as unanswered. No reminder stays ``calling`` for ever
   and none is dialled twice.
+
+The answer check of attempt *n* acts only while the reminder is ``calling`` with *n* claimed: unanswered,
+it ends the line claim and schedules attempt *n + 1* (``scheduled`` again), closes the reminder as
+``no_answer`` after the last attempt, or as ``expired`` when the retry would come too late.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-import requests
-from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
-
-from aiflow.outbound import (
-    CallRateLimited,
-    CallRejected,
-    CallServerError,
-    CallTransportError,
-    OutboundCallError,
-    OutboundClient,
-    PlacedCall,
-)
+from aiflow.outbound import CallRejected, OutboundCallError, OutboundClient, PlacedCall
 from aiflow.phone import mask
 from reminders.calling_window import CallingWindow
 from reminders.config import DialerConfig
-from reminders.models import Outcome, ReminderRecord, utc_now
+from reminders.models import Outcome, ReminderRecord, ReminderStatus, utc_now
 from reminders.repository import ReminderRepository
 from reminders.scheduling import (
     CallDelivery,
@@ -67,7 +88,7 @@ from reminders.scheduling import (
     parse_call_message,
 )
 
-__all__ = ["Dialer", "Disposition", "RetryLater"]
+__all__ = ["CallTiming", "Dialer", "Disposition", "RetryLater"]
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +106,28 @@ POST_TRIES = 3
 FIRST_BACKOFF = 0.5  # seconds before the second try, doubled before each further one
 
 
+@dataclass(frozen=True)
+class CallTiming:
+    """When the steps of an attempt are due, and when a call is too late: the rules the reconciler shares."""
+
+    answer_timeout: timedelta
+    dial_budget: timedelta
+    min_notice: timedelta
+
+    def too_late(self, record: ReminderRecord, call_at: datetime) -> bool:
+        """Whether a dial starting at ``call_at`` breaks the minimum notice (its tries end within the dial budget)."""
+        return call_at > record.latest_call(self.min_notice)
+
+    def check_due(self, record: ReminderRecord) -> datetime | None:
+        """When the live attempt's answer check comes (for an answered call: once the call must be over)."""
+        if record.attempt_started_at is None:
+            return None
+        due = record.attempt_started_at + self.answer_timeout + self.dial_budget
+        if record.answered_attempt >= record.attempts:
+            due = max(due, record.attempt_started_at + LINE_HOLD)
+        return due
+
+
 class Disposition(StrEnum):
     """What became of one message."""
 
@@ -99,7 +142,9 @@ class Disposition(StrEnum):
     UNDECIDED = "undecided"  # the answered call ended with no outcome on the last attempt: no_decision
     RETRY_SCHEDULED = "retry scheduled"  # the check found it unanswered and scheduled the next attempt
     NO_ANSWER = "no answer"  # the check found the last attempt unanswered
-    STALE_CHECK = "stale check"  # the check belongs to a claim that was given back or superseded
+    STALE_CHECK = "stale check"  # the check belongs to a claim that was given back, superseded or checked
+    ATTEMPT_LIVE = "attempt live"  # a dial for the next attempt while the current one may still ring: dropped
+    EXPIRED = "expired"  # too close to the appointment for a call: the reminder is closed as expired
 
 
 class RetryLater(Exception):
@@ -118,14 +163,16 @@ class Dialer:
         config: DialerConfig,
         *,
         repository: ReminderRepository,
-        outbound: OutboundClient,
+        outbound: Callable[[], OutboundClient],
         delivery: CallDelivery,
         clock: Callable[[], datetime] = utc_now,
         sleep: Callable[[float], None] = time.sleep,
         dial_budget: timedelta = timedelta(seconds=40),
         request_timeout: timedelta = timedelta(seconds=14),
     ) -> None:
-        """``dial_budget`` bounds the time from claiming an attempt to the answer of its last POST.
+        """``outbound`` makes the sipgate client of one dialling thread (called once per thread).
+
+        ``dial_budget`` bounds the time from claiming an attempt to the answer of its last POST.
 
         ``request_timeout`` is the longest one POST can take (the outbound client's connect plus read
         timeout): no try starts later than that before the budget ends. The answer check comes the answer
@@ -133,14 +180,18 @@ class Dialer:
         """
         self._config = config
         self._window = CallingWindow.parse(config.call_window)
-        self._answer_timeout = timedelta(seconds=config.answer_timeout_seconds)
+        self._timing = CallTiming(
+            answer_timeout=timedelta(seconds=config.answer_timeout_seconds),
+            dial_budget=dial_budget,
+            min_notice=timedelta(minutes=config.min_notice_minutes),
+        )
         self._retry_delay = timedelta(minutes=config.retry_delay_minutes)
         self._repository = repository
-        self._outbound = outbound
+        self._new_outbound = outbound
+        self._threads = threading.local()
         self._delivery = delivery
         self._now = clock
         self._sleep = sleep
-        self._dial_budget = dial_budget
         self._request_timeout = request_timeout
 
     def handle(self, body: str | bytes | Mapping[str, Any]) -> Disposition:
@@ -168,33 +219,41 @@ class Dialer:
         if attempt <= record.attempts:
             logger.info("reminder %s attempt %d was claimed before: duplicate message", reminder_id, attempt)
             return Disposition.DUPLICATE
+        if record.status is ReminderStatus.CALLING:
+            return self._refuse_live(record, attempt)
         if attempt != record.attempts + 1 or attempt > record.max_attempts:
             reason = f"attempt {attempt} cannot follow attempt {record.attempts} of {record.max_attempts}"
             return self._reject(reminder_id, reason)
 
         now = self._now()
+        if self._timing.too_late(record, now):
+            return self._expire(record, now)
         if record.call_at is not None and record.call_at > now + EARLY_TOLERANCE:
             return self._defer(record, attempt, record.call_at, "the message came before the call time")
         if not self._window.contains(now, record.zone):
             opening = self._window.earliest_from(now, record.zone)
             return self._defer(record, attempt, opening, f"outside the calling window {self._window}")
+        return self._place(record, attempt, now)
 
+    def _place(self, record: ReminderRecord, attempt: int, now: datetime) -> Disposition:
+        """Steps 2 to 4: the answer check, the claims, the POST, and what its ending leaves on the reminder."""
+        reminder_id = record.reminder_id
         # The check first: if this invocation dies after the claim, the check still closes the attempt.
         self._delivery.deliver_at(
             CheckAnswerMessage(reminder_id=reminder_id, attempt=attempt),
-            now + self._answer_timeout + self._dial_budget,
+            now + self._timing.answer_timeout + self._timing.dial_budget,
             time_zone=record.time_zone,
         )
         claimed = self._repository.start_attempt(reminder_id, attempt)
         if claimed is None:
             logger.info("reminder %s attempt %d was claimed meanwhile: duplicate message", reminder_id, attempt)
             return Disposition.DUPLICATE
-        deadline = self._now() + self._dial_budget - self._request_timeout
+        deadline = self._now() + self._timing.dial_budget - self._request_timeout
         try:
             if not self._repository.claim_line(
                 claimed, attempt, claim_for=LINE_HOLD, keep_for=KEEP_LINE_AFTER_APPOINTMENT
             ):
-                raise RetryLater(f"another reminder's call to {mask(claimed.to_phone_number)} is live")
+                raise RetryLater(f"another call to {mask(claimed.to_phone_number)} is live")
             placed = self._post(claimed, deadline)
         except CallRejected as error:
             detail = f"sipgate refused the call: HTTP {error.status}: {error.body[:200]}"
@@ -207,7 +266,8 @@ class Dialer:
             logger.warning("reminder %s attempt %d may have been placed: %s", reminder_id, attempt, error)
             return Disposition.MAYBE_DIALLED
         except Exception as error:
-            # Nothing reached sipgate: give the attempt back so that the redelivered message can claim it.
+            # Before the POST (the line, a slot, DynamoDB) or certainly not placed (RetryLater from _post):
+            # nothing reached sipgate, so give the attempt back for the redelivered message to claim.
             reason = str(error) or type(error).__name__
             logger.warning("reminder %s attempt %d not placed, to be retried: %s", reminder_id, attempt, reason)
             self._release(reminder_id, attempt, reason)
@@ -223,29 +283,31 @@ class Dialer:
         return Disposition.DIALLED
 
     def _post(self, record: ReminderRecord, deadline: datetime) -> PlacedCall:
-        """The POST, tried again on 429, 5xx and refused connections; each try takes a slot of the cap.
+        """The POST, tried again while sipgate certainly did not place the call; each try takes a slot of the cap.
 
-        No try starts after ``deadline``; :class:`RetryLater` when every try failed.
+        No try starts after ``deadline``; :class:`RetryLater` when every try failed for certain,
+        :class:`_MaybePlaced` for any failure after the request may have left (the SDK's ``retryable`` is
+        ``False``, or an error it did not foresee).
         """
         try_number = 1
         while True:
             self._take_slot(deadline)
             try:
-                return self._outbound.call(
+                return self._outbound().call(
                     ai_flow_id=self._config.ai_flow_id,
                     billing_device=self._config.billing_device,
                     to_phone_number=record.to_phone_number,
                 )
             except CallRejected:
                 raise
-            except (CallRateLimited, CallServerError, CallTransportError) as error:
-                if isinstance(error, CallTransportError) and not _never_sent(error):
+            except OutboundCallError as error:
+                if not error.retryable:
                     raise _MaybePlaced(str(error)) from error
                 wait = error.retry_after if error.retry_after is not None else FIRST_BACKOFF * 2 ** (try_number - 1)
                 if try_number == POST_TRIES or self._now() + timedelta(seconds=wait) >= deadline:
                     raise RetryLater(f"sipgate did not take the call: {error}") from error
-            except OutboundCallError as error:  # an answer that is neither 201 nor an error: maybe placed
-                raise _MaybePlaced(str(error)) from error
+            except Exception as error:
+                raise _MaybePlaced(f"{type(error).__name__}: {error}") from error
             self._sleep(wait)
             try_number += 1
 
@@ -262,6 +324,31 @@ class Dialer:
                 continue  # the second ended while DynamoDB answered: the slot is spent, take the next one
             self._sleep(1 - self._now().timestamp() % 1)
 
+    def _outbound(self) -> OutboundClient:
+        """This thread's sipgate client: requests' Session, and with it the client, is not thread-safe."""
+        client: OutboundClient | None = getattr(self._threads, "outbound", None)
+        if client is None:
+            client = self._threads.outbound = self._new_outbound()
+        return client
+
+    def _refuse_live(self, record: ReminderRecord, attempt: int) -> Disposition:
+        reason = (
+            f"attempt {attempt} refused: attempt {record.attempts} is live (its answer check decides what comes next)"
+        )
+        logger.warning("reminder %s: %s", record.reminder_id, reason)
+        self._repository.note(record.reminder_id, "refused", reason)
+        return Disposition.ATTEMPT_LIVE
+
+    def _expire(self, record: ReminderRecord, call_at: datetime) -> Disposition:
+        reason = (
+            f"a call at {call_at.astimezone(record.zone):%Y-%m-%d %H:%M} would come less than "
+            f"{self._config.min_notice_minutes} minutes before the appointment at "
+            f"{record.local_appointment:%Y-%m-%d %H:%M} ({record.time_zone})"
+        )
+        self._repository.record_outcome(record.reminder_id, Outcome.EXPIRED, detail=reason)
+        logger.info("reminder %s expired: %s", record.reminder_id, reason)
+        return Disposition.EXPIRED
+
     def _release(self, reminder_id: str, attempt: int, reason: str) -> None:
         try:
             self._repository.release_attempt(reminder_id, attempt, reason)
@@ -270,10 +357,20 @@ class Dialer:
             logger.exception("could not release attempt %d of reminder %s", attempt, reminder_id)
 
     def _defer(self, record: ReminderRecord, attempt: int, at: datetime, reason: str) -> Disposition:
-        """Deliver the dial message again at ``at`` and note the new call time on the reminder."""
+        """Deliver the dial message again at ``at`` and note the new call time; expire now if ``at`` is too late.
+
+        Delivered first, so that the reminder never waits without its message: if it moved on meanwhile (the
+        attempt claimed by another message, or retried by another check), the message is a harmless duplicate.
+        """
+        if self._timing.too_late(record, at):
+            return self._expire(record, at)
         message = DialMessage(reminder_id=record.reminder_id, attempt=attempt)
         name = self._delivery.deliver_at(message, at, time_zone=record.time_zone)
-        self._repository.reschedule(record.reminder_id, at, schedule_name=name, reason=reason)
+        if not self._repository.reschedule(
+            record.reminder_id, at, attempts=attempt - 1, from_status=record.status, schedule_name=name, reason=reason
+        ):
+            logger.info("reminder %s moved on meanwhile: attempt %d not deferred", record.reminder_id, attempt)
+            return Disposition.STALE_CHECK if record.status is ReminderStatus.CALLING else Disposition.DUPLICATE
         logger.info("reminder %s attempt %d deferred to %s: %s", record.reminder_id, attempt, at.isoformat(), reason)
         return Disposition.DEFERRED
 
@@ -286,22 +383,30 @@ class Dialer:
             return self._reject(reminder_id, "unknown reminder")
         if record.is_decided:
             return Disposition.CLOSED
+        # A check for an attempt that is not the live one was given back, superseded or checked already.
+        if record.status is not ReminderStatus.CALLING or record.attempts != attempt:
+            return Disposition.STALE_CHECK
         if record.answered_attempt >= attempt:
             return self._follow_up_answered(record, attempt)
         now = self._now()
         claimed_at = record.attempt_started_at
         # Every claim enqueues its own check before it is made; a check that comes before its claim's answer
         # timeout is over belongs to an earlier claim of the attempt that was given back.
-        if record.attempts != attempt or claimed_at is None or now < claimed_at + self._answer_timeout:
+        if claimed_at is None or now < claimed_at + self._timing.answer_timeout:
             return Disposition.STALE_CHECK
+        self._repository.end_line_claim(record.to_phone_number, reminder_id, attempt)
         if attempt >= record.max_attempts:
             detail = f"none of {attempt} attempts was answered"
             self._repository.record_outcome(reminder_id, Outcome.NO_ANSWER, detail=detail)
             logger.info("reminder %s: %s", reminder_id, detail)
             return Disposition.NO_ANSWER
+        return self._retry(record, attempt, now, f"attempt {attempt} was not answered")
+
+    def _retry(self, record: ReminderRecord, attempt: int, now: datetime, reason: str) -> Disposition:
+        """Schedule the attempt after ``attempt`` after the retry delay, within the window; or expire."""
         retry_at = self._window.earliest_from(now + self._retry_delay, record.zone)
-        self._defer(record, attempt + 1, retry_at, f"attempt {attempt} was not answered")
-        return Disposition.RETRY_SCHEDULED
+        deferred = self._defer(record, attempt + 1, retry_at, reason)
+        return Disposition.RETRY_SCHEDULED if deferred is Disposition.DEFERRED else deferred
 
     def _follow_up_answered(self, record: ReminderRecord, attempt: int) -> Disposition:
         """An answered call closes its reminder itself, even when the callee just hangs up (``no_decision``).
@@ -321,27 +426,10 @@ class Dialer:
             self._repository.record_outcome(record.reminder_id, Outcome.NO_DECISION, detail=reason)
             logger.info("reminder %s: %s", record.reminder_id, reason)
             return Disposition.UNDECIDED
-        retry_at = self._window.earliest_from(now + self._retry_delay, record.zone)
-        self._defer(record, attempt + 1, retry_at, reason)
-        return Disposition.RETRY_SCHEDULED
+        return self._retry(record, attempt, now, reason)
 
     def _reject(self, reminder_id: str | None, reason: str) -> Disposition:
         logger.warning("rejected a message for reminder %s: %s", reminder_id or "(unknown)", reason)
         if reminder_id is not None:
             self._repository.note(reminder_id, "rejected", reason)  # no-op for a reminder the table lacks
         return Disposition.REJECTED
-
-
-def _never_sent(error: CallTransportError) -> bool:
-    """Whether the request certainly never reached sipgate (no connection), so that sending it again is safe.
-
-    The SDK wraps requests' exception; only a failed connect is certain. A read timeout or a dropped
-    connection may come after sipgate took the call.
-    """
-    cause = error.__cause__
-    if isinstance(cause, requests.ConnectTimeout):
-        return True
-    if isinstance(cause, requests.ConnectionError) and cause.args and isinstance(cause.args[0], MaxRetryError):
-        # urllib3's NewConnectionError (refused, unreachable, DNS) is a ConnectTimeoutError.
-        return isinstance(cause.args[0].reason, ConnectTimeoutError)
-    return False

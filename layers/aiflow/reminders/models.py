@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -46,7 +46,8 @@ class ReminderStatus(StrEnum):
     CANCELLED = "cancelled"  # by the callee in the call (outcome set) or by an operator (no outcome)
     NO_DECISION = "no_decision"  # answered, but never said yes or no
     NO_ANSWER = "no_answer"  # every attempt went unanswered
-    FAILED = "failed"  # sipgate refused the call (400/401/403/404); last_error says why
+    FAILED = "failed"  # sipgate refused the call (400/401/403/404), or its messages kept going astray
+    EXPIRED = "expired"  # no call could come MIN_NOTICE_MINUTES before the appointment any more
     RESCHEDULE_REQUESTED = "reschedule_requested"  # the callee wants another time; the practice gets in touch
     OPTED_OUT = "opted_out"  # the callee asked for no more calls; the number is on the do-not-call list
     VOICEMAIL = "voicemail"  # the last attempt reached a mailbox, which got the short message
@@ -58,6 +59,7 @@ class Outcome(StrEnum):
     NO_DECISION = "no_decision"
     NO_ANSWER = "no_answer"
     FAILED = "failed"
+    EXPIRED = "expired"
     RESCHEDULE_REQUESTED = "reschedule_requested"
     OPTED_OUT = "opted_out"
     VOICEMAIL = "voicemail"
@@ -78,6 +80,7 @@ DECIDED = frozenset(
         ReminderStatus.NO_DECISION,
         ReminderStatus.NO_ANSWER,
         ReminderStatus.FAILED,
+        ReminderStatus.EXPIRED,
         ReminderStatus.RESCHEDULE_REQUESTED,
         ReminderStatus.OPTED_OUT,
         ReminderStatus.VOICEMAIL,
@@ -154,6 +157,10 @@ class Reminder(BaseModel):
         """The appointment in the callee's own time zone, as it should be spoken."""
         return self.appointment_at.astimezone(self.zone)
 
+    def latest_call(self, min_notice: timedelta) -> datetime:
+        """The last moment a call about this reminder may start: ``min_notice`` before the appointment."""
+        return self.appointment_at - min_notice
+
 
 class HistoryEntry(BaseModel):
     at: datetime
@@ -175,6 +182,7 @@ class ReminderRecord(Reminder):
     answered_attempt: int = 0
     voicemail_attempt: int = 0  # the last attempt that reached a mailbox (it got the short message)
     attempt_started_at: datetime | None = None  # when the current attempt was claimed (the answer check needs it)
+    recoveries: int = 0  # how often the reconciler re-sent a step whose message went astray
     last_error: str | None = None
     schedule_name: str | None = None
     created_at: datetime = Field(default_factory=lambda: utc_now())

@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -40,6 +40,7 @@ from reminders.models import (
 __all__ = ["STATUS_INDEX", "LineClaim", "ReminderRepository"]
 
 STATUS_INDEX = "by-status"
+_LARGEST_UTC_OFFSET = timedelta(hours=14)  # Pacific/Kiritimati
 _OPEN = (ReminderStatus.SCHEDULED.value, ReminderStatus.CALLING.value)
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -113,8 +114,12 @@ class ReminderRepository:
         item = response.get("Item")
         return _record(item) if item else None
 
-    def list(self, status: ReminderStatus | None = None) -> Iterator[ReminderRecord]:
-        """Every reminder, or those with ``status`` ordered by call time."""
+    def list(self, status: ReminderStatus | None = None, *, due_by: datetime | None = None) -> Iterator[ReminderRecord]:
+        """Every reminder, or those with ``status`` (by the local call time); with ``due_by``, only those due by then.
+
+        ``call_at`` is kept with the callee's UTC offset, so the index orders by local wall-clock time: the
+        query reads up to ``due_by`` plus the largest offset there is (+14:00), and the exact cut follows.
+        """
         if status is None:
             pages = self.client.get_paginator("scan").paginate(
                 TableName=self.table_name,
@@ -122,29 +127,38 @@ class ReminderRepository:
                 ExpressionAttributeValues={":prefix": {"S": "REMINDER#"}},
             )
         else:
+            condition, values = "#status = :status", {":status": {"S": status.value}}
+            if due_by is not None:
+                local_bound = (due_by.astimezone(UTC) + _LARGEST_UTC_OFFSET).replace(tzinfo=None).isoformat()
+                condition += " AND call_at <= :bound"
+                values[":bound"] = {"S": local_bound + "~"}  # "~" sorts after any offset or fraction
             pages = self.client.get_paginator("query").paginate(
                 TableName=self.table_name,
                 IndexName=STATUS_INDEX,
-                KeyConditionExpression="#status = :status",
+                KeyConditionExpression=condition,
                 ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={":status": {"S": status.value}},
+                ExpressionAttributeValues=values,
             )
         for page in pages:
             for item in page.get("Items", []):
-                yield _record(item)
+                record = _record(item)
+                if due_by is None or (record.call_at is not None and record.call_at <= due_by):
+                    yield record
 
     def start_attempt(self, reminder_id: str, attempt: int) -> ReminderRecord | None:
-        """Claim dial attempt number ``attempt``; ``None`` if it was claimed already or the reminder is closed.
+        """Claim dial attempt number ``attempt``; ``None`` if it was claimed already, the previous attempt is still
+        live (``calling``) or the reminder is closed.
 
         This is the exactly-once guard of dialling: of two dialers (or a redelivered message) trying the
-        same attempt, one wins the condition ``attempts = attempt - 1`` and the other gets ``None``.
+        same attempt, one wins the condition ``attempts = attempt - 1`` and the other gets ``None``; and no
+        attempt starts before the previous one's answer check has made the reminder ``scheduled`` again.
         """
         now = self._now()
         return self._update(
             reminder_id,
             "SET attempts = :attempt, #status = :calling, attempt_started_at = :now, updated_at = :now,"
             " history = list_append(history, :entry)",
-            "attempts = :previous AND #status IN (:scheduled, :calling)",
+            "attempts = :previous AND #status = :scheduled",
             {
                 ":attempt": {"N": str(attempt)},
                 ":previous": {"N": str(attempt - 1)},
@@ -261,21 +275,71 @@ class ReminderRepository:
             is not None
         )
 
-    def reschedule(self, reminder_id: str, call_at: datetime, *, schedule_name: str | None, reason: str) -> bool:
-        """Move the next call to ``call_at`` (outside the calling window, or a retry after no answer)."""
+    def reschedule(
+        self,
+        reminder_id: str,
+        call_at: datetime,
+        *,
+        attempts: int,
+        from_status: ReminderStatus = ReminderStatus.SCHEDULED,
+        schedule_name: str | None,
+        reason: str,
+    ) -> bool:
+        """Move the next attempt to ``call_at`` and make the reminder ``scheduled``.
+
+        For a dial outside the calling window or before its time and "call now" (``from_status``
+        ``scheduled``), and the retry after the live attempt went unanswered (``calling``: the attempt is
+        over). ``attempts`` and ``from_status`` are what the move was decided on: ``False`` if the reminder
+        moved on meanwhile (another attempt claimed, the attempt checked by another check, closed), so that
+        a late move never turns a live attempt back into ``scheduled`` and one attempt is retried once.
+        """
         now = self._now()
         values: dict[str, Any] = {
             ":call_at": {"S": call_at.isoformat()},
+            ":attempts": {"N": str(attempts)},
             ":now": {"S": now.isoformat()},
             ":entry": _history("rescheduled", now, f"{reason}; call at {call_at.isoformat()}"),
             ":scheduled": {"S": _OPEN[0]},
-            ":calling": {"S": _OPEN[1]},
+            ":from": {"S": from_status.value},
         }
-        assignment = "SET call_at = :call_at, updated_at = :now, history = list_append(history, :entry)"
+        assignment = (
+            "SET call_at = :call_at, #status = :scheduled, updated_at = :now, history = list_append(history, :entry)"
+        )
         if schedule_name is not None:
             assignment += ", schedule_name = :schedule"
             values[":schedule"] = {"S": schedule_name}
-        return self._update(reminder_id, assignment, "#status IN (:scheduled, :calling)", values) is not None
+        condition = "attempts = :attempts AND #status = :from"
+        return self._update(reminder_id, assignment, condition, values) is not None
+
+    def note_recovery(self, seen: ReminderRecord, detail: str) -> bool:
+        """The reconciler re-sends the step of ``seen``: count it; ``False`` if the reminder moved on meanwhile.
+
+        The condition (same status, attempts and recoveries as seen) also keeps two reconcilers from both
+        re-sending one step.
+        """
+        now = self._now()
+        return (
+            self._update(
+                seen.reminder_id,
+                "SET recoveries = :recovered, updated_at = :now, history = list_append(history, :entry)",
+                "#status = :status AND attempts = :attempts AND "
+                # Reminders stored before the reconciler existed have no count yet.
+                + (
+                    "(recoveries = :seen OR attribute_not_exists(recoveries))"
+                    if seen.recoveries == 0
+                    else "recoveries = :seen"
+                ),
+                {
+                    ":status": {"S": seen.status.value},
+                    ":attempts": {"N": str(seen.attempts)},
+                    ":seen": {"N": str(seen.recoveries)},
+                    ":recovered": {"N": str(seen.recoveries + 1)},
+                    ":now": {"S": now.isoformat()},
+                    ":entry": _history("reconciled", now, detail),
+                },
+            )
+            is not None
+        )
 
     def note(self, reminder_id: str, event: str, detail: str | None = None) -> None:
         """Append to the reminder's history (and ``last_error`` when ``detail`` explains a failure)."""
@@ -290,10 +354,13 @@ class ReminderRepository:
     # Lines: one live call per number, and how the webhook finds the reminder of a call.
 
     def claim_line(self, reminder: ReminderRecord, attempt: int, *, claim_for: timedelta, keep_for: timedelta) -> bool:
-        """Claim the callee's number for this reminder's call; ``False`` while another reminder's call holds it.
+        """Claim the callee's number for this attempt's call; ``False`` while another call's claim holds it.
 
-        The claim ends by itself after ``claim_for`` (a lost call never blocks the number for long); the
-        item stays until ``keep_for`` after the appointment so that a callback still finds the reminder.
+        Another call is another reminder's or another attempt of this one: only the same attempt may claim
+        again (its message redelivered after the attempt was given back). The claim ends by itself after
+        ``claim_for`` (a lost call never blocks the number for long) or when the answer check finds the
+        call unanswered (:meth:`end_line_claim`); the item stays until ``keep_for`` after the appointment so
+        that a callback still finds the reminder.
         """
         now = self._now()
         claimed_until = now + claim_for
@@ -312,10 +379,12 @@ class ReminderRepository:
             self.client.put_item(
                 TableName=self.table_name,
                 Item=item,
-                ConditionExpression="attribute_not_exists(pk) OR claimed_until < :now OR reminder_id = :reminder",
+                ConditionExpression="attribute_not_exists(pk) OR claimed_until < :now"
+                " OR (reminder_id = :reminder AND attempt = :attempt)",
                 ExpressionAttributeValues={
                     ":now": {"N": str(int(now.timestamp()))},
                     ":reminder": {"S": reminder.reminder_id},
+                    ":attempt": {"N": str(attempt)},
                 },
             )
         except self.client.exceptions.ConditionalCheckFailedException:
@@ -324,7 +393,10 @@ class ReminderRepository:
 
     def find_line(self, number: str) -> LineClaim | None:
         """The reminder a number is about (live call or pending callback), or ``None``."""
-        response = self.client.get_item(TableName=self.table_name, Key={"pk": {"S": _line_key(number)}})
+        # Consistent: the webhook reads the claim the dialer wrote a second earlier, before the phone rang.
+        response = self.client.get_item(
+            TableName=self.table_name, Key={"pk": {"S": _line_key(number)}}, ConsistentRead=True
+        )
         item = response.get("Item")
         if item is None:
             return None
@@ -337,6 +409,21 @@ class ReminderRepository:
             attempt=int(values["attempt"]),
             claimed_until=datetime.fromtimestamp(int(values["claimed_until"]), tz=self._now().tzinfo),
         )
+
+    def end_line_claim(self, number: str, reminder_id: str, attempt: int) -> None:
+        """The attempt's call is over (unanswered): the number is free for the next call, the item stays."""
+        with contextlib.suppress(self.client.exceptions.ConditionalCheckFailedException):
+            self.client.update_item(
+                TableName=self.table_name,
+                Key={"pk": {"S": _line_key(number)}},
+                UpdateExpression="SET claimed_until = :ended",
+                ConditionExpression="reminder_id = :reminder AND attempt = :attempt",
+                ExpressionAttributeValues={
+                    ":ended": {"N": str(int(self._now().timestamp()) - 1)},
+                    ":reminder": {"S": reminder_id},
+                    ":attempt": {"N": str(attempt)},
+                },
+            )
 
     def release_line(self, number: str, reminder_id: str) -> None:
         """Forget the number's reminder once decided; a line since claimed by another reminder is kept."""

@@ -339,8 +339,8 @@ class ReminderScheduler:
     """Schedule, call, cancel and look up reminders: the API behind ``python -m reminders``.
 
     ``lead_time`` before the appointment is when a reminder is called unless it says ``call_at``; either is
-    moved into the calling window, and a reminder with no calling time left before its appointment is
-    refused.
+    moved into the calling window, and a reminder with no calling time left ``min_notice`` before its
+    appointment is refused (the dialer would close it as expired).
     """
 
     def __init__(
@@ -350,12 +350,14 @@ class ReminderScheduler:
         *,
         window: CallingWindow,
         lead_time: timedelta,
+        min_notice: timedelta = timedelta(minutes=60),
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._repository = repository
         self._delivery = delivery
         self._window = window
         self._lead_time = lead_time
+        self._min_notice = min_notice
         self._now = clock
         self._do_not_call = DoNotCallList(repository.table_name, client=repository.client)
 
@@ -378,6 +380,7 @@ class ReminderScheduler:
             delivery,
             window=CallingWindow.parse(config.call_window),
             lead_time=timedelta(hours=config.lead_time_hours),
+            min_notice=timedelta(minutes=config.min_notice_minutes),
             clock=clock,
         )
 
@@ -392,11 +395,13 @@ class ReminderScheduler:
             raise InvalidReminder([Problem("appointment_at", "the appointment is in the past")])
         wanted = reminder.call_at if reminder.call_at is not None else reminder.appointment_at - self._lead_time
         call_at = self._window.earliest_from(max(wanted, now), reminder.zone)
-        if call_at >= reminder.appointment_at:
+        if call_at > reminder.latest_call(self._min_notice):
             field = "call_at" if reminder.call_at is not None else "appointment_at"
+            notice = int(self._min_notice.total_seconds() // 60)
             reason = (
                 f"no calling time before the appointment: the calling window is {self._window} "
-                f"({reminder.time_zone}) and the earliest call would be {call_at:%Y-%m-%d %H:%M}"
+                f"({reminder.time_zone}) and the earliest call would be {call_at:%Y-%m-%d %H:%M}, "
+                f"less than {notice} minutes before it"
             )
             raise InvalidReminder([Problem(field, reason)])
         return reminder.model_copy(update={"call_at": call_at})
@@ -433,16 +438,27 @@ class ReminderScheduler:
         return Scheduled(self.status(planned.reminder_id), new=True)
 
     def call_now(self, reminder_id: str) -> ReminderRecord:
-        """Dial the reminder's next attempt as soon as the calling window allows, instead of at its call time."""
+        """Dial the reminder's next attempt as soon as the calling window allows, instead of at its call time.
+
+        Refused while an attempt is live (``calling``): the callee's phone may be ringing, and the attempt's
+        answer check decides whether and when to call again.
+        """
         record = self.status(reminder_id)
         if record.is_decided:
             raise SchedulingError(f"reminder {reminder_id} is {record.status.value}: there is nothing to call")
+        if record.status is ReminderStatus.CALLING:
+            raise SchedulingError(
+                f"reminder {reminder_id} is being called (attempt {record.attempts} of {record.max_attempts}): "
+                "not calling again while that call may ring; its answer check schedules the next attempt"
+            )
         attempt = record.attempts + 1
         if attempt > record.max_attempts:
             raise SchedulingError(f"reminder {reminder_id} has had all its {record.max_attempts} attempts")
         # The new call time first: the dialer defers a dial message that arrives before call_at.
-        if not self._repository.reschedule(reminder_id, self._now(), schedule_name=None, reason="call now"):
-            raise SchedulingError(f"reminder {reminder_id} was closed meanwhile")
+        if not self._repository.reschedule(
+            reminder_id, self._now(), attempts=record.attempts, schedule_name=None, reason="call now"
+        ):
+            raise SchedulingError(f"reminder {reminder_id} was closed or dialled meanwhile")
         self._delivery.send(DialMessage(reminder_id=reminder_id, attempt=attempt))
         if record.schedule_name:
             # The old schedule would only deliver a duplicate (the attempt is claimed once), but it is clutter.
