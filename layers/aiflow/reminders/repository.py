@@ -36,9 +36,10 @@ from reminders.models import (
     utc_now,
 )
 
-__all__ = ["STATUS_INDEX", "LineClaim", "ReminderRepository"]
+__all__ = ["REMINDER_KEY_PREFIX", "STATUS_INDEX", "LineClaim", "ReminderRepository", "record_from_item"]
 
 STATUS_INDEX = "by-status"
+REMINDER_KEY_PREFIX = "REMINDER#"
 _OPEN = (ReminderStatus.SCHEDULED.value, ReminderStatus.CALLING.value)
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -110,7 +111,7 @@ class ReminderRepository:
             TableName=self.table_name, Key={"pk": {"S": _reminder_key(reminder_id)}}, ConsistentRead=True
         )
         item = response.get("Item")
-        return _record(item) if item else None
+        return record_from_item(item) if item else None
 
     def list(self, status: ReminderStatus | None = None) -> Iterator[ReminderRecord]:
         """Every reminder, or those with ``status`` ordered by call time."""
@@ -130,7 +131,7 @@ class ReminderRepository:
             )
         for page in pages:
             for item in page.get("Items", []):
-                yield _record(item)
+                yield record_from_item(item)
 
     def start_attempt(self, reminder_id: str, attempt: int) -> ReminderRecord | None:
         """Claim dial attempt number ``attempt``; ``None`` if it was claimed already or the reminder is closed.
@@ -392,18 +393,19 @@ class ReminderRepository:
             response = self.client.update_item(**request)
         except self.client.exceptions.ConditionalCheckFailedException:
             return None
-        return _record(response["Attributes"])
+        return record_from_item(response["Attributes"])
 
 
 def _reminder_key(reminder_id: str) -> str:
-    return f"REMINDER#{reminder_id}"
+    return f"{REMINDER_KEY_PREFIX}{reminder_id}"
 
 
 def _line_key(number: str) -> str:
     return f"LINE#{phone.normalize(number)}"
 
 
-def _record(item: dict[str, Any]) -> ReminderRecord:
+def record_from_item(item: dict[str, Any]) -> ReminderRecord:
+    """A reminder from its DynamoDB item: a read's answer or an image of the table's change stream."""
     values = _from_attributes(item)
     values.pop("pk", None)
     return ReminderRecord.model_validate(json.loads(json.dumps(values, default=_number)))
