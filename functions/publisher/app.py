@@ -15,7 +15,7 @@ import os
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger, single_metric
 from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -27,7 +27,6 @@ from reminders.outcome_events import DETAIL_TYPE, SOURCE, outcome_event
 SERVICE = "outcome-publisher"
 
 logger = Logger(service=SERVICE)
-metrics = Metrics(service=SERVICE)
 copy_config_to_registered_loggers(source_logger=logger, include={"reminders"})
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
@@ -39,6 +38,14 @@ class BusRefused(Exception):
 @functools.cache
 def _events() -> Any:
     return boto3.client("events")
+
+
+def _count_closed(outcome: str) -> None:
+    """``RemindersClosed`` by outcome: every final outcome passes here, whoever decided it."""
+    with single_metric(
+        name="RemindersClosed", unit=MetricUnit.Count, value=1, default_dimensions={"service": SERVICE}
+    ) as metric:
+        metric.add_dimension(name="outcome", value=outcome)
 
 
 def publish(record: DynamoDBRecord) -> str | None:
@@ -59,12 +66,11 @@ def publish(record: DynamoDBRecord) -> str | None:
     if answer.get("FailedEntryCount"):
         entry = answer["Entries"][0]
         raise BusRefused(f"{detail.event_id}: {entry.get('ErrorCode')}: {entry.get('ErrorMessage')}")
-    metrics.add_metric(name="OutcomeEventsPublished", unit=MetricUnit.Count, value=1)
+    _count_closed(detail.outcome)
     logger.info("published %s", detail.event_id)
     return detail.event_id
 
 
-@metrics.log_metrics
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return dict(process_partial_response(event=event, record_handler=publish, processor=processor, context=context))
