@@ -25,7 +25,13 @@ TEMPLATE = Path(__file__).resolve().parents[1] / "template.yaml"
 ACCOUNT_ID = "123456789012"
 REGION = "eu-central-1"
 
-_TABLE_PROPERTIES = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "BillingMode")
+_TABLE_PROPERTIES = (
+    "AttributeDefinitions",
+    "KeySchema",
+    "GlobalSecondaryIndexes",
+    "BillingMode",
+    "StreamSpecification",
+)
 _QUEUE_ATTRIBUTES = {
     "DelaySeconds": "DelaySeconds",
     "MaximumMessageSize": "MaximumMessageSize",
@@ -75,11 +81,12 @@ def resources_of_type(template: dict[str, Any], resource_type: str) -> dict[str,
 def create_table(
     client: Any, table_name: str, logical_id: str = "Table", template: dict[str, Any] | None = None
 ) -> None:
-    """Create ``table_name`` exactly as the template's ``logical_id`` table: keys, indexes, billing, TTL."""
+    """Create ``table_name`` exactly as the template's ``logical_id`` table: keys, indexes, billing, stream, TTL."""
     properties = (template or load_template())["Resources"][logical_id]["Properties"]
-    client.create_table(
-        TableName=table_name, **{name: properties[name] for name in _TABLE_PROPERTIES if name in properties}
-    )
+    settings = {name: properties[name] for name in _TABLE_PROPERTIES if name in properties}
+    if "StreamSpecification" in settings:  # CloudFormation infers what the API wants said
+        settings["StreamSpecification"] = {"StreamEnabled": True, **settings["StreamSpecification"]}
+    client.create_table(TableName=table_name, **settings)
     client.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
     ttl = properties.get("TimeToLiveSpecification")
     if ttl:

@@ -37,9 +37,10 @@ from reminders.models import (
     utc_now,
 )
 
-__all__ = ["STATUS_INDEX", "LineClaim", "ReminderRepository"]
+__all__ = ["REMINDER_KEY_PREFIX", "STATUS_INDEX", "LineClaim", "ReminderRepository", "record_from_item"]
 
 STATUS_INDEX = "by-status"
+REMINDER_KEY_PREFIX = "REMINDER#"
 _LARGEST_UTC_OFFSET = timedelta(hours=14)  # Pacific/Kiritimati
 _OPEN = (ReminderStatus.SCHEDULED.value, ReminderStatus.CALLING.value)
 _serializer = TypeSerializer()
@@ -112,7 +113,7 @@ class ReminderRepository:
             TableName=self.table_name, Key={"pk": {"S": _reminder_key(reminder_id)}}, ConsistentRead=True
         )
         item = response.get("Item")
-        return _record(item) if item else None
+        return record_from_item(item) if item else None
 
     def list(self, status: ReminderStatus | None = None, *, due_by: datetime | None = None) -> Iterator[ReminderRecord]:
         """Every reminder, or those with ``status`` (by the local call time); with ``due_by``, only those due by then.
@@ -141,7 +142,7 @@ class ReminderRepository:
             )
         for page in pages:
             for item in page.get("Items", []):
-                record = _record(item)
+                record = record_from_item(item)
                 if due_by is None or (record.call_at is not None and record.call_at <= due_by):
                     yield record
 
@@ -480,7 +481,7 @@ class ReminderRepository:
             response = self.client.update_item(**request)
         except self.client.exceptions.ConditionalCheckFailedException:
             return None
-        return _record(response["Attributes"])
+        return record_from_item(response["Attributes"])
 
     # Mailboxes: an attempt that reached one and is not the last (reminders.voicemail decides).
 
@@ -510,14 +511,15 @@ class ReminderRepository:
 
 
 def _reminder_key(reminder_id: str) -> str:
-    return f"REMINDER#{reminder_id}"
+    return f"{REMINDER_KEY_PREFIX}{reminder_id}"
 
 
 def _line_key(number: str) -> str:
     return f"LINE#{phone.normalize(number)}"
 
 
-def _record(item: dict[str, Any]) -> ReminderRecord:
+def record_from_item(item: dict[str, Any]) -> ReminderRecord:
+    """A reminder from its DynamoDB item: a read's answer or an image of the table's change stream."""
     values = _from_attributes(item)
     values.pop("pk", None)
     return ReminderRecord.model_validate(json.loads(json.dumps(values, default=_number)))

@@ -1,0 +1,88 @@
+"""Reminder outcome events: what the business hears when a reminder is closed.
+
+The table's change stream is the source (not the webhook turn, so a caller waits for nothing extra, and
+an outcome written is an outcome published however long the bus fails: the stream keeps the record and
+the publisher tries again). :func:`outcome_event` looks at one stream record and returns the event for it,
+or ``None`` when the record is not a reminder reaching a final status:
+
+- a reminder item (``REMINDER#...``) whose new image has a final status (:data:`reminders.models.DECIDED`)
+  and whose old image did not have one: the moment it was decided, expired, failed or cancelled;
+- everything else (sessions, line claims, rate counters, history notes on a closed reminder) is not.
+
+Each event goes on the stack's bus with source :data:`SOURCE` and detail-type :data:`DETAIL_TYPE`; the
+detail is :class:`OutcomeDetail` (JSON Schema: ``schemas/reminder-outcome.schema.json``). Delivery is at
+least once: a stream record can be read twice, and the publisher repeats a batch that the bus refused in
+part. ``event_id`` (the reminder id and the outcome) is the same each time, so a consumer drops the
+duplicates by it. The detail carries no phone number and no transcript.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reminders.models import DECIDED, ReminderStatus, Via
+from reminders.repository import REMINDER_KEY_PREFIX, record_from_item
+
+__all__ = ["DETAIL_TYPE", "OPERATOR", "SOURCE", "OutcomeDetail", "outcome_event"]
+
+SOURCE = "aiflow.reminders"
+DETAIL_TYPE = "Reminder outcome"
+# ``via`` of a reminder an operator withdrew (the CLI's ``cancel``): it has a status but no outcome.
+OPERATOR = "operator"
+
+
+class OutcomeDetail(BaseModel):
+    """The ``detail`` of a ``Reminder outcome`` event."""
+
+    model_config = ConfigDict(extra="forbid", title="Reminder outcome")
+
+    event_id: str = Field(description="reminder_id and outcome: the same for every delivery of this outcome")
+    reminder_id: str
+    outcome: str = Field(
+        description="the reminder's final status",
+        json_schema_extra={"enum": [*sorted(final.value for final in DECIDED)]},
+    )
+    via: str | None = Field(
+        description="how it was decided: speech or key (the callee), operator (cancelled by an operator), "
+        "null when the dialer closed it (no_answer, failed, ...)",
+        json_schema_extra={"enum": [*sorted(via.value for via in Via), OPERATOR, None]},
+    )
+    attempts: int = Field(ge=0, description="calls placed for this reminder")
+    decided_at: datetime
+    appointment_at: datetime
+    time_zone: str = Field(description="the callee's IANA time zone, in which the appointment is spoken")
+    session_id: str | None = Field(description="the AI Flow session of the call that decided it, if any")
+
+
+def outcome_event(record: dict[str, Any]) -> OutcomeDetail | None:
+    """The event for one DynamoDB stream record (Lambda's format), or ``None`` if it closes no reminder."""
+    change = record.get("dynamodb") or {}
+    new_image = change.get("NewImage")
+    key = (change.get("Keys") or {}).get("pk", {}).get("S", "")
+    if not new_image or not key.startswith(REMINDER_KEY_PREFIX):
+        return None
+    if not _is_final(new_image) or _is_final(change.get("OldImage") or {}):
+        return None
+    reminder = record_from_item(new_image)
+    outcome = reminder.outcome.value if reminder.outcome is not None else reminder.status.value
+    operator_closed = reminder.outcome is None and reminder.status is ReminderStatus.CANCELLED
+    via = OPERATOR if operator_closed else (reminder.outcome_via.value if reminder.outcome_via else None)
+    return OutcomeDetail(
+        event_id=f"{reminder.reminder_id}#{outcome}",
+        reminder_id=reminder.reminder_id,
+        outcome=outcome,
+        via=via,
+        attempts=reminder.attempts,
+        decided_at=reminder.decided_at or reminder.updated_at,
+        appointment_at=reminder.appointment_at,
+        time_zone=reminder.time_zone,
+        session_id=reminder.outcome_session_id,
+    )
+
+
+def _is_final(image: dict[str, Any]) -> bool:
+    status = image.get("status", {}).get("S")
+    return status is not None and status in {final.value for final in DECIDED}

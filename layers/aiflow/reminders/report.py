@@ -1,0 +1,88 @@
+"""How the reminder calls went: the figures of ``reminders report``, computed from the stored reminders.
+
+A reminder counts in a period when its appointment falls in it (``since`` inclusive, ``until`` exclusive),
+so a report answers "how did the reminders for last week's appointments go". The figures:
+
+- per outcome (the final status, or ``open`` while a reminder is scheduled or calling): count and share;
+- the answer rate: of the reminders that were called at least once, the share that someone answered;
+- attempts per reminder: the mean number of calls placed, over the reminders called at least once;
+- the median time from the first call to the decision, over the decided reminders that were called.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel
+
+from reminders.models import ReminderRecord
+
+__all__ = ["OPEN", "OutcomeCount", "OutcomeReport", "summarize"]
+
+OPEN = "open"
+# The history events that mark a call leaving for sipgate (see reminders.repository.start_attempt).
+_CALL_STARTED = "dialling"
+
+
+class OutcomeCount(BaseModel):
+    outcome: str
+    count: int
+    share: float
+
+
+class OutcomeReport(BaseModel):
+    since: datetime | None
+    until: datetime | None
+    reminders: int
+    outcomes: list[OutcomeCount]
+    called: int
+    answer_rate: float | None
+    attempts_per_reminder: float | None
+    median_first_call_to_decision: timedelta | None
+
+
+def summarize(
+    records: Iterable[ReminderRecord], *, since: datetime | None = None, until: datetime | None = None
+) -> OutcomeReport:
+    chosen = [
+        record
+        for record in records
+        if (since is None or record.appointment_at >= since) and (until is None or record.appointment_at < until)
+    ]
+    outcomes = Counter(_outcome(record) for record in chosen)
+    called = [record for record in chosen if record.attempts > 0]
+    decision_seconds = [
+        (record.decided_at - first_call).total_seconds()
+        for record in called
+        if record.decided_at is not None and (first_call := _first_call(record)) is not None
+    ]
+    return OutcomeReport(
+        since=since,
+        until=until,
+        reminders=len(chosen),
+        outcomes=[
+            OutcomeCount(outcome=outcome, count=count, share=count / len(chosen))
+            for outcome, count in sorted(outcomes.items(), key=lambda item: (-item[1], item[0]))
+        ],
+        called=len(called),
+        answer_rate=_share(sum(record.answered_attempt > 0 for record in called), len(called)),
+        attempts_per_reminder=_share(sum(record.attempts for record in called), len(called)),
+        median_first_call_to_decision=timedelta(seconds=statistics.median(decision_seconds))
+        if decision_seconds
+        else None,
+    )
+
+
+def _outcome(record: ReminderRecord) -> str:
+    return record.status.value if record.is_decided else OPEN
+
+
+def _first_call(record: ReminderRecord) -> datetime | None:
+    return next((entry.at for entry in record.history if entry.event == _CALL_STARTED), None)
+
+
+def _share(part: float, whole: int) -> float | None:
+    return part / whole if whole else None

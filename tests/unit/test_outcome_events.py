@@ -1,0 +1,107 @@
+"""Which stream records are outcome events, and what their details say (reminders.outcome_events)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from boto3.dynamodb.types import TypeSerializer
+
+from reminders.models import DECIDED, Outcome, ReminderRecord, ReminderStatus, Via
+from reminders.outcome_events import OPERATOR, outcome_event
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA = json.loads((ROOT / "schemas" / "reminder-outcome.schema.json").read_text(encoding="utf-8"))
+NUMBER = "+4915712345678"
+
+
+def _image(**changes: Any) -> dict[str, Any]:
+    record = ReminderRecord(
+        reminder_id="appt-7",
+        to_phone_number=NUMBER,
+        appointment_at=datetime(2026, 12, 3, 10, 30, tzinfo=UTC),
+        time_zone="Europe/Berlin",
+        name="Erika Mustermann",
+        location="Praxis Weber, Hauptstr. 1",
+        **changes,
+    )
+    values = {"pk": "REMINDER#appt-7", **record.model_dump(mode="json", exclude_none=True)}
+    return {name: TypeSerializer().serialize(value) for name, value in values.items()}
+
+
+def _record(new: dict[str, Any] | None, old: dict[str, Any] | None, key: str = "REMINDER#appt-7") -> dict[str, Any]:
+    change: dict[str, Any] = {"Keys": {"pk": {"S": key}}, "SequenceNumber": "1"}
+    if new is not None:
+        change["NewImage"] = new
+    if old is not None:
+        change["OldImage"] = old
+    return {"eventName": "MODIFY", "eventSource": "aws:dynamodb", "dynamodb": change}
+
+
+def _decided(outcome: Outcome, via: Via | None = None) -> dict[str, Any]:
+    return _image(
+        status=ReminderStatus(outcome.value),
+        outcome=outcome,
+        outcome_via=via,
+        outcome_session_id="session-1" if via else None,
+        attempts=2,
+        decided_at=datetime(2026, 12, 2, 9, 1, tzinfo=UTC),
+    )
+
+
+@pytest.mark.parametrize("outcome", list(Outcome))
+def test_a_reminder_reaching_its_outcome_is_one_event_that_matches_the_schema(outcome: Outcome) -> None:
+    via = Via.SPEECH if outcome in {Outcome.CONFIRMED, Outcome.CANCELLED} else None
+    detail = outcome_event(_record(_decided(outcome, via), _image(status=ReminderStatus.CALLING, attempts=2)))
+
+    assert detail is not None
+    assert detail.event_id == f"appt-7#{outcome.value}"
+    assert (detail.outcome, detail.via, detail.attempts) == (outcome.value, via.value if via else None, 2)
+    payload = json.loads(detail.model_dump_json())
+    jsonschema.validate(payload, SCHEMA)
+    assert NUMBER[1:] not in json.dumps(payload)
+    assert "Mustermann" not in json.dumps(payload)
+
+
+def test_an_operators_cancellation_is_an_event_via_operator() -> None:
+    cancelled = _image(status=ReminderStatus.CANCELLED, updated_at=datetime(2026, 12, 1, 8, 0, tzinfo=UTC))
+
+    detail = outcome_event(_record(cancelled, _image()))
+
+    assert detail is not None
+    assert (detail.outcome, detail.via, detail.event_id) == ("cancelled", OPERATOR, "appt-7#cancelled")
+    assert detail.decided_at == datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+    jsonschema.validate(json.loads(detail.model_dump_json()), SCHEMA)
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        pytest.param(_record(_image(), None), id="a new scheduled reminder"),
+        pytest.param(_record(_image(status=ReminderStatus.CALLING), _image()), id="dialled"),
+        pytest.param(_record(_decided(Outcome.CONFIRMED), _decided(Outcome.CONFIRMED)), id="a note on a closed one"),
+        pytest.param(_record(None, _decided(Outcome.CONFIRMED)), id="deleted"),
+        pytest.param(
+            _record({"pk": {"S": "SESSION#s"}, "status": {"S": "confirmed"}}, None, "SESSION#s"), id="session"
+        ),
+    ],
+)
+def test_records_that_close_no_reminder_are_no_event(record: dict[str, Any]) -> None:
+    assert outcome_event(record) is None
+
+
+def test_the_schema_lists_every_final_status_as_an_outcome() -> None:
+    assert set(SCHEMA["properties"]["outcome"]["enum"]) == {status.value for status in DECIDED}
+
+
+def test_the_committed_schemas_are_generated_from_the_models() -> None:
+    check = subprocess.run(  # noqa: S603 - our own script
+        [sys.executable, str(ROOT / "scripts" / "write-schemas"), "--check"], capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stderr

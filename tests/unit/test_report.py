@@ -1,0 +1,96 @@
+"""The figures of `reminders report` (reminders.report)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from reminders.models import HistoryEntry, Outcome, ReminderRecord, ReminderStatus
+from reminders.report import OPEN, summarize
+
+MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+def _record(
+    reminder_id: str,
+    *,
+    day: int = 0,
+    status: ReminderStatus = ReminderStatus.SCHEDULED,
+    attempts: int = 0,
+    answered: int = 0,
+    first_call: datetime | None = None,
+    decided_after: timedelta | None = None,
+) -> ReminderRecord:
+    history = [HistoryEntry(at=first_call, event="dialling", detail="attempt 1")] if first_call else []
+    return ReminderRecord(
+        reminder_id=reminder_id,
+        to_phone_number="+4915712345678",
+        appointment_at=MONDAY + timedelta(days=day),
+        time_zone="Europe/Berlin",
+        name="Erika",
+        status=status,
+        outcome=Outcome(status.value) if status not in {ReminderStatus.SCHEDULED, ReminderStatus.CALLING} else None,
+        attempts=attempts,
+        answered_attempt=answered,
+        decided_at=first_call + decided_after if first_call and decided_after else None,
+        history=history,
+    )
+
+
+def test_outcomes_answer_rate_attempts_and_time_to_decision() -> None:
+    called = MONDAY - timedelta(days=1)
+    records = [
+        _record(
+            "a",
+            status=ReminderStatus.CONFIRMED,
+            attempts=1,
+            answered=1,
+            first_call=called,
+            decided_after=timedelta(minutes=1),
+        ),
+        _record(
+            "b",
+            status=ReminderStatus.CONFIRMED,
+            attempts=2,
+            answered=2,
+            first_call=called,
+            decided_after=timedelta(hours=1, minutes=1),
+        ),
+        _record(
+            "c",
+            status=ReminderStatus.CANCELLED,
+            attempts=1,
+            answered=1,
+            first_call=called,
+            decided_after=timedelta(minutes=3),
+        ),
+        _record("d", status=ReminderStatus.NO_ANSWER, attempts=3, first_call=called, decided_after=timedelta(hours=2)),
+        _record("e"),
+    ]
+
+    report = summarize(records)
+
+    assert [(row.outcome, row.count, row.share) for row in report.outcomes] == [
+        ("confirmed", 2, 0.4),
+        ("cancelled", 1, 0.2),
+        ("no_answer", 1, 0.2),
+        (OPEN, 1, 0.2),
+    ]
+    assert (report.reminders, report.called) == (5, 4)
+    assert report.answer_rate == 0.75
+    assert report.attempts_per_reminder == 7 / 4
+    assert report.median_first_call_to_decision == timedelta(minutes=32)  # between 3 min and 1 h 1 min
+
+
+def test_the_period_takes_appointments_from_since_until_before_until() -> None:
+    records = [_record(f"day-{day}", day=day) for day in range(5)]
+
+    report = summarize(records, since=MONDAY + timedelta(days=1), until=MONDAY + timedelta(days=3))
+
+    assert report.reminders == 2
+
+
+def test_an_empty_period_has_no_rates() -> None:
+    report = summarize([])
+
+    assert (report.reminders, report.outcomes, report.answer_rate, report.attempts_per_reminder) == (0, [], None, None)
+    assert report.median_first_call_to_decision is None
