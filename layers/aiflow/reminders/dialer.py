@@ -79,7 +79,7 @@ from aiflow.phone import mask
 from reminders.calling_window import CallingWindow
 from reminders.config import DialerConfig
 from reminders.models import Outcome, ReminderRecord, ReminderStatus, utc_now
-from reminders.repository import ReminderRepository
+from reminders.repository import NumberOptedOut, ReminderRepository
 from reminders.scheduling import (
     CallDelivery,
     CheckAnswerMessage,
@@ -87,6 +87,7 @@ from reminders.scheduling import (
     InvalidCallMessage,
     parse_call_message,
 )
+from reminders.voicemail import voicemail_is_final
 
 __all__ = ["CallTiming", "Dialer", "Disposition", "RetryLater"]
 
@@ -145,6 +146,8 @@ class Disposition(StrEnum):
     STALE_CHECK = "stale check"  # the check belongs to a claim that was given back, superseded or checked
     ATTEMPT_LIVE = "attempt live"  # a dial for the next attempt while the current one may still ring: dropped
     EXPIRED = "expired"  # too close to the appointment for a call: the reminder is closed as expired
+    OPTED_OUT = "opted out"  # the number is on the do-not-call list: never rung, the reminder closed opted_out
+    VOICEMAIL = "voicemail"  # the check found the last attempt reached a mailbox: the reminder closed voicemail
 
 
 class RetryLater(Exception):
@@ -221,18 +224,23 @@ class Dialer:
             return Disposition.DUPLICATE
         if record.status is ReminderStatus.CALLING:
             return self._refuse_live(record, attempt)
-        if attempt != record.attempts + 1 or attempt > record.max_attempts:
+        # A callback is one call more than the reminder's attempts: the callee asked for it.
+        last_attempt = record.max_attempts + 1 if message.callback else record.max_attempts
+        if attempt != record.attempts + 1 or attempt > last_attempt:
             reason = f"attempt {attempt} cannot follow attempt {record.attempts} of {record.max_attempts}"
             return self._reject(reminder_id, reason)
 
         now = self._now()
         if self._timing.too_late(record, now):
             return self._expire(record, now)
-        if record.call_at is not None and record.call_at > now + EARLY_TOLERANCE:
+        # A callback is due now, not at the next retry's time; the window and the minimum notice still hold.
+        if not message.callback and record.call_at is not None and record.call_at > now + EARLY_TOLERANCE:
             return self._defer(record, attempt, record.call_at, "the message came before the call time")
         if not self._window.contains(now, record.zone):
             opening = self._window.earliest_from(now, record.zone)
-            return self._defer(record, attempt, opening, f"outside the calling window {self._window}")
+            return self._defer(
+                record, attempt, opening, f"outside the calling window {self._window}", callback=message.callback
+            )
         return self._place(record, attempt, now)
 
     def _place(self, record: ReminderRecord, attempt: int, now: datetime) -> Disposition:
@@ -255,6 +263,11 @@ class Dialer:
             ):
                 raise RetryLater(f"another call to {mask(claimed.to_phone_number)} is live")
             placed = self._post(claimed, deadline)
+        except NumberOptedOut:
+            detail = "number on the do-not-call list"
+            self._repository.record_outcome(reminder_id, Outcome.OPTED_OUT, detail=detail)
+            logger.info("reminder %s not dialled: %s", reminder_id, detail)
+            return Disposition.OPTED_OUT
         except CallRejected as error:
             detail = f"sipgate refused the call: HTTP {error.status}: {error.body[:200]}"
             self._repository.record_outcome(reminder_id, Outcome.FAILED, detail=detail)
@@ -356,7 +369,9 @@ class Dialer:
             # The attempt stays claimed: its answer check treats it as unanswered, which is safe.
             logger.exception("could not release attempt %d of reminder %s", attempt, reminder_id)
 
-    def _defer(self, record: ReminderRecord, attempt: int, at: datetime, reason: str) -> Disposition:
+    def _defer(
+        self, record: ReminderRecord, attempt: int, at: datetime, reason: str, *, callback: bool | None = None
+    ) -> Disposition:
         """Deliver the dial message again at ``at`` and note the new call time; expire now if ``at`` is too late.
 
         Delivered first, so that the reminder never waits without its message: if it moved on meanwhile (the
@@ -364,7 +379,7 @@ class Dialer:
         """
         if self._timing.too_late(record, at):
             return self._expire(record, at)
-        message = DialMessage(reminder_id=record.reminder_id, attempt=attempt)
+        message = DialMessage(reminder_id=record.reminder_id, attempt=attempt, callback=True if callback else None)
         name = self._delivery.deliver_at(message, at, time_zone=record.time_zone)
         if not self._repository.reschedule(
             record.reminder_id, at, attempts=attempt - 1, from_status=record.status, schedule_name=name, reason=reason
@@ -411,11 +426,15 @@ class Dialer:
     def _follow_up_answered(self, record: ReminderRecord, attempt: int) -> Disposition:
         """An answered call closes its reminder itself, even when the callee just hangs up (``no_decision``).
 
-        One that is over with no outcome was cut short by a failure of ours (DynamoDB unreachable mid-call),
-        and its caller heard the promise to be called back: keep it with the next attempt, or close the
-        reminder as ``no_decision`` after the last. A call is over at the latest when its line claim ends.
+        A mailbox that got the message is over (the webhook noted ``voicemail_attempt``): the next attempt is
+        scheduled at once, or the reminder closed as ``voicemail`` if the webhook could not write that.
+        Any other call that is over with no outcome was cut short by a failure of ours (DynamoDB unreachable
+        mid-call), and its caller heard the promise to be called back: keep it with the next attempt, or close
+        the reminder as ``no_decision`` after the last. A call is over at the latest when its line claim ends.
         """
         now = self._now()
+        if record.voicemail_attempt >= attempt:
+            return self._follow_up_voicemail(record, attempt, now)
         call_over_at = (record.attempt_started_at or now) + LINE_HOLD
         if now < call_over_at:
             check = CheckAnswerMessage(reminder_id=record.reminder_id, attempt=attempt)
@@ -427,6 +446,15 @@ class Dialer:
             logger.info("reminder %s: %s", record.reminder_id, reason)
             return Disposition.UNDECIDED
         return self._retry(record, attempt, now, reason)
+
+    def _follow_up_voicemail(self, record: ReminderRecord, attempt: int, now: datetime) -> Disposition:
+        self._repository.end_line_claim(record.to_phone_number, record.reminder_id, attempt)
+        if voicemail_is_final(attempt, record.max_attempts, retry_after_voicemail=self._config.retry_after_voicemail):
+            detail = f"attempt {attempt} reached a mailbox, which got the message"
+            self._repository.record_outcome(record.reminder_id, Outcome.VOICEMAIL, detail=detail)
+            logger.info("reminder %s: %s", record.reminder_id, detail)
+            return Disposition.VOICEMAIL
+        return self._retry(record, attempt, now, f"attempt {attempt} reached a mailbox")
 
     def _reject(self, reminder_id: str | None, reason: str) -> Disposition:
         logger.warning("rejected a message for reminder %s: %s", reminder_id or "(unknown)", reason)
