@@ -10,13 +10,15 @@ given.
 
 A reminder's states (the webhook decides an answered call; the dialer and the reconciler do the rest)::
 
-                 +-- answer check: unanswered, attempts left (the retry RETRY_DELAY later) --+
+                 +-- answer check: unanswered or a mailbox, attempts left (RETRY_DELAY later) +
                  |   or the attempt given back (certainly not placed, to come again)          |
                  v                                                                            |
     (new) --> scheduled --dial: attempt claimed, POST--> calling ------------------------------+
                  |                                         |--answered: outcome recorded--> decided
-                 |                                         |  (confirmed, cancelled, no_decision)
+                 |                                         |  (confirmed, cancelled, no_decision, ...)
                  |                                         |--check after the last attempt--> no_answer
+                 |                                         |  (voicemail if a mailbox took it)
+                 |                                         |--number on the do-not-call list--> opted_out
                  |                                         |--sipgate refuses (4xx)--> failed
                  |                                         +--the retry would come too late--> expired
                  |--no call MIN_NOTICE_MINUTES before the appointment (now, or deferred)--> expired
@@ -34,11 +36,15 @@ A dial message, step by step:
    refuse, never a second ring while a call may be ringing. Too late (the dial would start less than
    ``MIN_NOTICE_MINUTES`` before the appointment): close as ``expired``. Before
    ``call_at`` or outside the calling window (in the callee's time zone): deliver the message again when
-   calling is allowed, or close as ``expired`` at once if that is too late.
+   calling is allowed, or close as ``expired`` at once if that is too late. A callback (the callee called
+   in; ``callback`` in the message) skips ``call_at``, not the window or the notice, and may be attempt
+   ``max_attempts + 1``.
 2. Enqueue the answer check (delayed by the answer timeout plus the dial budget) **before** claiming the
    attempt, so that it fires whatever happens to this invocation afterwards.
 3. Claim the attempt (the exactly-once guard: a conditional write on ``attempts`` and ``status``), then the
-   callee's line (refused while another reminder's call, or another attempt of this one, holds it).
+   callee's line (refused while another reminder's call, or another attempt of this one, holds it). The
+   line claim and the check that the number is not on the do-not-call list are one transaction, so the
+   list costs no request of its own; a listed number closes the reminder ``opted_out`` and rings nothing.
 4. Take a slot of the calls-per-second cap (shared by every dialer through a DynamoDB counter per second)
    and ``POST`` the call. Only what certainly placed no call (429, 503, a failed connect) is tried again
    within the dial budget, each try with its own slot.
@@ -60,7 +66,9 @@ How each ending leaves the reminder:
 
 The answer check of attempt *n* acts only while the reminder is ``calling`` with *n* claimed: unanswered,
 it ends the line claim and schedules attempt *n + 1* (``scheduled`` again), closes the reminder as
-``no_answer`` after the last attempt, or as ``expired`` when the retry would come too late.
+``no_answer`` after the last attempt, or as ``expired`` when the retry would come too late. A mailbox that
+got the message (the webhook set ``voicemail_attempt``) is over: the same, at once, with ``voicemail``
+instead of ``no_answer`` when :func:`reminders.voicemail.voicemail_is_final` says so.
 """
 
 from __future__ import annotations
