@@ -17,7 +17,8 @@ A reminder's states (the webhook decides an answered call; the dialer and the re
                  |                                         |--answered: outcome recorded--> decided
                  |                                         |  (confirmed, cancelled, no_decision, ...)
                  |                                         |--check after the last attempt--> no_answer
-                 |                                         |  (voicemail if a mailbox took it)
+                 |                                         |  (voicemail if a mailbox took it; the callee's
+                 |                                         |  callback reopens it for one more call)
                  |                                         |--number on the do-not-call list--> opted_out
                  |                                         |--sipgate refuses (4xx)--> failed
                  |                                         +--the retry would come too late--> expired
@@ -95,7 +96,7 @@ from reminders.scheduling import (
     InvalidCallMessage,
     parse_call_message,
 )
-from reminders.voicemail import voicemail_is_final
+from reminders.voicemail import calls_back_after_voicemail, voicemail_is_final
 
 __all__ = ["CallTiming", "Dialer", "Disposition", "RetryLater"]
 
@@ -224,6 +225,8 @@ class Dialer:
         record = self._repository.get(reminder_id)
         if record is None:
             return self._reject(reminder_id, "unknown reminder: the message carries only its id")
+        if message.callback and record.status is ReminderStatus.VOICEMAIL:
+            record = self._reopen_for_callback(record)
         if record.is_decided:
             logger.info("reminder %s is %s: not dialling", reminder_id, record.status.value)
             return Disposition.CLOSED
@@ -351,6 +354,20 @@ class Dialer:
         if client is None:
             client = self._threads.outbound = self._new_outbound()
         return client
+
+    def _reopen_for_callback(self, record: ReminderRecord) -> ReminderRecord:
+        """The callee called back as the mailbox message asked: reopen the reminder for the callback, if in time.
+
+        Not when the call would break the minimum notice: the reminder then stays closed as ``voicemail``.
+        """
+        now = self._now()
+        if not calls_back_after_voicemail(record, now) or self._timing.too_late(record, now):
+            return record
+        reopened = self._repository.reopen_for_callback(record.reminder_id, record.attempts)
+        if reopened is None:
+            return self._repository.get(record.reminder_id) or record  # reopened by a concurrent message
+        logger.info("reminder %s reopened for a callback after the mailbox message", record.reminder_id)
+        return reopened
 
     def _refuse_live(self, record: ReminderRecord, attempt: int) -> Disposition:
         reason = (

@@ -510,7 +510,30 @@ class ReminderRepository:
             return None
         return record_from_item(response["Attributes"])
 
-    # Mailboxes: an attempt that reached one and is not the last (reminders.voicemail decides).
+    # Mailboxes: an attempt that reached one and is not the last (reminders.voicemail decides), and the
+    # callee who calls back after the last one's message.
+
+    def reopen_for_callback(self, reminder_id: str, attempts: int) -> ReminderRecord | None:
+        """Reopen a reminder closed as ``voicemail`` for the callback its callee asked for by calling in.
+
+        The outcome goes (the callback call writes the new one); ``attempts`` is what the reopening was
+        decided on. ``None`` if the reminder is no longer closed as ``voicemail`` with that many attempts
+        (reopened by a concurrent callback message, or never closed so).
+        """
+        now = self._now()
+        return self._update(
+            reminder_id,
+            "SET #status = :scheduled, call_at = :now, updated_at = :now, history = list_append(history, :entry)"
+            " REMOVE outcome, outcome_via, outcome_session_id, decided_at",
+            "#status = :voicemail AND attempts = :attempts",
+            {
+                ":scheduled": {"S": ReminderStatus.SCHEDULED.value},
+                ":voicemail": {"S": ReminderStatus.VOICEMAIL.value},
+                ":attempts": {"N": str(attempts)},
+                ":now": {"S": now.isoformat()},
+                ":entry": _history("reopened", now, "the callee called back after the mailbox message"),
+            },
+        )
 
     def record_voicemail(self, reminder_id: str, attempt: int, session_id: str) -> bool:
         """Note that ``attempt`` reached a mailbox and left the message; the reminder stays open for a retry.
