@@ -14,9 +14,17 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import jsonschema
 import pytest
 
-from local.demo import DEMO_ENVIRONMENT, SCENARIOS, Scenario, schedule_scenarios, wait_for_outcomes
+from local.demo import (
+    DEMO_ENVIRONMENT,
+    SCENARIOS,
+    Scenario,
+    schedule_scenarios,
+    wait_for_outcome_events,
+    wait_for_outcomes,
+)
 from local.sipgate import confirms_by_voice
 from local.stack import LocalStack
 from reminders.models import Reminder, ReminderStatus, utc_now
@@ -32,6 +40,9 @@ OUTAGE = Scenario(
     "confirmed",
 )
 PLAYED = [SCENARIOS["confirm"], SCENARIOS["cancel"], SCENARIOS["no-answer"]]
+OUTCOME_SCHEMA = json.loads(
+    (Path(__file__).resolve().parents[2] / "schemas" / "reminder-outcome.schema.json").read_text(encoding="utf-8")
+)
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +85,11 @@ def test_the_demo_scenarios_and_an_outage_end_with_one_outcome_each(stack: Local
     assert records["demo-confirm"].outcome_via == "speech"
     assert records["demo-cancel"].outcome_via == "key"
     assert records["demo-no-answer"].attempts == 2
+    # Each decided reminder published exactly one outcome event on the stack's bus, as the schema says.
+    published = wait_for_outcome_events(stack, list(records), timeout=20)
+    assert published == dict.fromkeys(records, 1)
+    for event in stack.outcome_events:
+        jsonschema.validate(event["detail"], OUTCOME_SCHEMA)
     placed = [call.to_phone_number for call in stack.sipgate.calls if call.status == 201]
     assert sorted(placed) == ["4915790000001", "4915790000002", "4915790000003", "4915790000003"]
 
@@ -94,6 +110,7 @@ def test_the_demo_scenarios_and_an_outage_end_with_one_outcome_each(stack: Local
     stack.client("sqs").send_message(QueueUrl=stack.info.environment["CALL_QUEUE_URL"], MessageBody=json.dumps(dead[0]))
     outage = wait_for_outcomes(scheduler, [OUTAGE], deadline_seconds=60)["outage"]
     assert outage.status is ReminderStatus.CONFIRMED
+    assert wait_for_outcome_events(stack, ["outage"], timeout=20) == {"outage": 1}
     assert [call.status for call in stack.sipgate.calls if call.to_phone_number == "4915790000009"][-1] == 201
 
 
