@@ -91,9 +91,15 @@ from reminders.models import Outcome, ReminderRecord, ReminderStatus, utc_now
 from reminders.repository import NumberOptedOut, ReminderRepository
 from reminders.scheduling import (
     CallDelivery,
+    CancelMessage,
     CheckAnswerMessage,
     DialMessage,
     InvalidCallMessage,
+    InvalidReminder,
+    Received,
+    ReminderScheduler,
+    ScheduleMessage,
+    SchedulingError,
     parse_call_message,
 )
 from reminders.voicemail import calls_back_after_voicemail, voicemail_is_final
@@ -157,6 +163,19 @@ class Disposition(StrEnum):
     EXPIRED = "expired"  # too close to the appointment for a call: the reminder is closed as expired
     OPTED_OUT = "opted out"  # the number is on the do-not-call list: never rung, the reminder closed opted_out
     VOICEMAIL = "voicemail"  # the check found the last attempt reached a mailbox: the reminder closed voicemail
+    CREATED = "created"  # a schedule message stored a new reminder
+    UPDATED = "updated"  # a schedule message moved or changed a waiting reminder
+    UNCHANGED = "unchanged"  # a schedule message repeated what is stored
+    KEPT = "kept"  # a schedule message for a reminder being called or decided: not disturbed
+    WITHDRAWN = "withdrawn"  # a cancel message cancelled the reminder
+
+
+_RECEIVED = {
+    Received.CREATED: Disposition.CREATED,
+    Received.UPDATED: Disposition.UPDATED,
+    Received.UNCHANGED: Disposition.UNCHANGED,
+    Received.KEPT: Disposition.KEPT,
+}
 
 
 class RetryLater(Exception):
@@ -205,6 +224,14 @@ class Dialer:
         self._now = clock
         self._sleep = sleep
         self._request_timeout = request_timeout
+        self._scheduler = ReminderScheduler(
+            repository,
+            delivery,
+            window=self._window,
+            lead_time=timedelta(hours=config.lead_time_hours),
+            min_notice=self._timing.min_notice,
+            clock=clock,
+        )
 
     def handle(self, body: str | bytes | Mapping[str, Any]) -> Disposition:
         """Handle one message; raises :class:`RetryLater` (or an AWS error) when it must be delivered again."""
@@ -214,7 +241,9 @@ class Dialer:
             return self._reject(error.reminder_id, error.reason)
         if isinstance(message, DialMessage):
             return self._dial(message)
-        return self._check_answer(message)
+        if isinstance(message, CheckAnswerMessage):
+            return self._check_answer(message)
+        return self._apply_request(message)
 
     # Dialling.
 
@@ -480,6 +509,26 @@ class Dialer:
             logger.info("reminder %s: %s", record.reminder_id, detail)
             return Disposition.VOICEMAIL
         return self._retry(record, attempt, now, f"attempt {attempt} reached a mailbox")
+
+    # Requests of other systems: schedule (create or move) and cancel.
+
+    def _apply_request(self, message: ScheduleMessage | CancelMessage) -> Disposition:
+        try:
+            if isinstance(message, ScheduleMessage):
+                received, record = self._scheduler.receive(message.reminder)
+                logger.info("reminder %s: %s (%s)", record.reminder_id, received.value, record.status.value)
+                return _RECEIVED[received]
+            self._scheduler.cancel(message.reminder_id, by="a cancel message")
+        except InvalidReminder as error:
+            return self._reject(message.reminder_id, str(error))
+        except SchedulingError as error:  # unknown, or decided already
+            known = self._repository.get(message.reminder_id) is not None
+            if not known:
+                return self._reject(message.reminder_id, str(error))
+            self._repository.note(message.reminder_id, "cancel message not applied", str(error))
+            return Disposition.CLOSED
+        logger.info("reminder %s cancelled by a cancel message", message.reminder_id)
+        return Disposition.WITHDRAWN
 
     def _reject(self, reminder_id: str | None, reason: str) -> Disposition:
         logger.warning("rejected a message for reminder %s: %s", reminder_id or "(unknown)", reason)

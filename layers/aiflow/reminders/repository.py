@@ -269,8 +269,9 @@ class ReminderRepository:
             is not None
         )
 
-    def cancel(self, reminder_id: str) -> bool:
-        """An operator withdraws the reminder before it is decided; ``False`` if it is decided already."""
+    def cancel(self, reminder_id: str, *, by: str = "operator") -> bool:
+        """An operator (or a ``cancel`` message) withdraws the reminder before it is decided; ``False`` if it is
+        decided already."""
         now = self._now()
         return (
             self._update(
@@ -282,7 +283,7 @@ class ReminderRepository:
                     ":scheduled": {"S": _OPEN[0]},
                     ":calling": {"S": _OPEN[1]},
                     ":now": {"S": now.isoformat()},
-                    ":entry": _history("cancelled by operator", now),
+                    ":entry": _history(f"cancelled by {by}", now),
                 },
             )
             is not None
@@ -323,6 +324,39 @@ class ReminderRepository:
             values[":schedule"] = {"S": schedule_name}
         condition = "attempts = :attempts AND #status = :from"
         return self._update(reminder_id, assignment, condition, values) is not None
+
+    def replace_waiting(
+        self, reminder: Reminder, *, attempts: int, schedule_name: str | None, reason: str
+    ) -> ReminderRecord | None:
+        """Replace what a ``scheduled`` reminder says (a moved appointment, another name...) and its call time.
+
+        ``attempts`` is what the change was decided on: ``None`` if the reminder was dialled, decided or
+        cancelled meanwhile, so that a call in progress or a decision is never disturbed.
+        """
+        now = self._now()
+        fields = reminder.model_dump(mode="json", exclude={"reminder_id"})
+        names = {f"#f{index}": name for index, name in enumerate(fields)}
+        values: dict[str, Any] = {
+            ":attempts": {"N": str(attempts)},
+            ":scheduled": {"S": _OPEN[0]},
+            ":now": {"S": now.isoformat()},
+            ":entry": _history("updated", now, reason),
+        }
+        assignments = ["updated_at = :now", "history = list_append(history, :entry)"]
+        removals = []
+        for alias, name in names.items():
+            if fields[name] is None:
+                removals.append(alias)
+            else:
+                values[f":v{alias[2:]}"] = _serializer.serialize(fields[name])
+                assignments.append(f"{alias} = :v{alias[2:]}")
+        if schedule_name is not None:
+            assignments.append("schedule_name = :schedule")
+            values[":schedule"] = {"S": schedule_name}
+        update = "SET " + ", ".join(assignments) + (" REMOVE " + ", ".join(removals) if removals else "")
+        return self._update(
+            reminder.reminder_id, update, "#status = :scheduled AND attempts = :attempts", values, names=names
+        )
 
     def note_recovery(self, seen: ReminderRecord, detail: str) -> bool:
         """The reconciler re-sends the step of ``seen``: count it; ``False`` if the reminder moved on meanwhile.
@@ -492,6 +526,8 @@ class ReminderRepository:
         update: str,
         condition: str,
         values: dict[str, Any],
+        *,
+        names: dict[str, str] | None = None,
     ) -> ReminderRecord | None:
         """One conditional UpdateItem on a reminder; the new record, or ``None`` if the condition failed."""
         request: dict[str, Any] = {
@@ -502,8 +538,11 @@ class ReminderRepository:
             "ExpressionAttributeValues": values,
             "ReturnValues": "ALL_NEW",
         }
+        names = dict(names or {})
         if "#status" in update or "#status" in condition:
-            request["ExpressionAttributeNames"] = {"#status": "status"}  # "status" is a reserved word
+            names["#status"] = "status"  # "status" is a reserved word
+        if names:
+            request["ExpressionAttributeNames"] = names
         try:
             response = self.client.update_item(**request)
         except self.client.exceptions.ConditionalCheckFailedException:
