@@ -7,45 +7,29 @@ what is asserted is what the table and Scheduler hold afterwards, and the reason
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import boto3
 import pytest
 from test_dialer import Handler
-from test_dialer import handler as handler  # the Lambda handler fixture
+from test_dialer import _atomic_writes as _atomic_writes  # the dialer tests' fixtures, shared
+from test_dialer import handler as handler
+from test_dialer import resources as resources
+from test_dialer import sipgate as sipgate
 from test_dialer_harness import (
     FakeContext,
     FakeSipgate,
     Resources,
-    atomic_dynamodb_writes,
-    create_resources,
     make_dialer,
     records_event,
     reminder_payload,
     repository,
-    serve_sipgate,
 )
 from test_webhook import emitted_metrics
 
 from reminders.dialer import Dialer, Disposition
 from reminders.models import Outcome, ReminderStatus, Via, utc_now
-
-
-@pytest.fixture(autouse=True)
-def _atomic_writes(monkeypatch: pytest.MonkeyPatch) -> None:
-    atomic_dynamodb_writes(monkeypatch)
-
-
-@pytest.fixture
-def sipgate() -> Iterator[FakeSipgate]:
-    yield from serve_sipgate()
-
-
-@pytest.fixture
-def resources(dynamodb_table: str) -> Resources:
-    return create_resources(dynamodb_table)
 
 
 @pytest.fixture

@@ -265,6 +265,9 @@ def test_confirm_by_voice(webhook: Webhook, capsys: pytest.CaptureFixture[str]) 
     assert webhook.session_state(call.session_id) == StoredState(), "session_end finalises the call"
     metrics = emitted_metrics(capsys.readouterr().out)
     assert {"service": "aiflow-webhook", "outcome": "confirmed", "metric": "Outcomes"} in metrics
+    assert [metric for metric in metrics if metric["metric"] == "CallsAnswered"] == [
+        {"service": "aiflow-webhook", "metric": "CallsAnswered"}
+    ]
     assert {"service": "aiflow-webhook", "event_type": "user_speak", "metric": "Events"} in metrics
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 from local.template import load_template
 from reminders.models import DECIDED
 
+ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = load_template()
 RESOURCES = TEMPLATE["Resources"]
 
@@ -18,3 +21,28 @@ def test_the_publishers_stream_filter_lets_every_final_status_through_and_no_oth
 
     assert set(pattern["dynamodb"]["NewImage"]["status"]["S"]) == {status.value for status in DECIDED}
     assert pattern["dynamodb"]["Keys"]["pk"]["S"] == [{"prefix": "REMINDER#"}]
+
+
+def test_every_alarm_notifies_the_alarm_topic() -> None:
+    alarms = {name: resource for name, resource in RESOURCES.items() if resource["Type"] == "AWS::CloudWatch::Alarm"}
+
+    assert alarms
+    for name, alarm in alarms.items():
+        assert alarm["Properties"].get("AlarmActions") == [{"Ref": "AlarmTopic"}], name
+
+
+def test_the_dashboard_is_json_and_shows_only_metrics_the_functions_emit() -> None:
+    body, variables = RESOURCES["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    dashboard = json.loads(re.sub(r"\$\{[^}]+\}", "x", body))
+    emitted = "\n".join(path.read_text(encoding="utf-8") for path in (ROOT / "functions").rglob("*.py"))
+
+    custom = [
+        line[1]
+        for widget in dashboard["widgets"]
+        for line in widget["properties"]["metrics"]
+        if line[0] == "x"  # ${Namespace}: the functions' own metrics
+    ]
+    assert variables["Namespace"] == "AiFlowReminders"
+    assert custom
+    for metric in custom:
+        assert f'"{metric}"' in emitted, f"no function emits {metric}"

@@ -147,7 +147,8 @@ class ReminderConversation:
     unless a reminder names its own. ``transfer_number``, when set, is the person a caller is put through
     to on request. ``retry_after_voicemail``: an attempt that reached a mailbox is not the last while
     attempts remain. ``inbound_callbacks`` with ``callback_delivery`` (made on first use: most calls never
-    need the queue) requests the private callback. ``on_outcome`` hears every outcome this conversation wrote.
+    need the queue) requests the private callback. ``on_outcome`` hears every outcome this conversation wrote,
+    ``on_answered`` every outbound call picked up (by a person or a mailbox).
     """
 
     def __init__(
@@ -162,6 +163,7 @@ class ReminderConversation:
         callback_delivery: Callable[[], CallDelivery] | None = None,
         do_not_call: DoNotCallList | None = None,
         on_outcome: Callable[[Outcome], None] | None = None,
+        on_answered: Callable[[], None] | None = None,
     ) -> None:
         if inbound_callbacks is InboundCallbacks.CALL_BACK and callback_delivery is None:
             raise ValueError("inbound callbacks need a callback_delivery (the call queue)")
@@ -174,6 +176,7 @@ class ReminderConversation:
         self._callback_delivery = callback_delivery
         self._do_not_call = do_not_call or DoNotCallList(repository.table_name, client=repository.client)
         self._on_outcome = on_outcome
+        self._on_answered = on_answered
         # The fallback cannot read the state (the store may be what failed): it finds the call's language
         # here if this process served the call before, else speaks the default language.
         self._languages: OrderedDict[str, Language] = OrderedDict()
@@ -351,7 +354,8 @@ class ReminderConversation:
         if not session.is_outbound:
             return self._inbound(event.session_id, claim)
         reminder = claim.reminder
-        self._repository.record_answer(reminder.reminder_id, claim.attempt, event.session_id)
+        if self._repository.record_answer(reminder.reminder_id, claim.attempt, event.session_id) and self._on_answered:
+            self._on_answered()
         logger.info(
             "call about a reminder",
             extra={
