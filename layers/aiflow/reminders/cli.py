@@ -36,9 +36,10 @@ from rich.console import Console, RenderableType
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from aiflow.phone import mask
+from aiflow.phone import InvalidPhoneNumber, mask, normalize
 from reminders.config import ConfigError, SchedulingConfig
 from reminders.csv_import import CsvFormatError, ImportReport, import_rows, read_rows
+from reminders.do_not_call import DoNotCallEntry
 from reminders.models import Language, ReminderRecord, ReminderStatus
 from reminders.report import OutcomeReport, summarize
 from reminders.scheduling import InvalidReminder, ReminderScheduler, SchedulingError, parse_reminder
@@ -76,6 +77,7 @@ REMINDER_FLAGS = {
     "location": "--location",
     "call_at": "--call-at",
     "max_attempts": "--max-attempts",
+    "caller_name": "--caller-name",
 }
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -175,6 +177,7 @@ def cli(terminal: Terminal, stack_name: str | None) -> None:
 @click.option("--location")
 @click.option("--call-at", help="When to call (default: the lead time before the appointment).")
 @click.option("--max-attempts", help="Calls before giving up when nobody answers (default 3).")
+@click.option("--caller-name", help="Who calls, as the greeting says it (default: the stack's CallerName).")
 @pass_terminal
 def schedule(terminal: Terminal, /, **flags: str | None) -> int:
     """Schedule one reminder call."""
@@ -195,7 +198,7 @@ def import_(terminal: Terminal, file: Path) -> int:
     """Schedule every appointment of a CSV file (safe to run twice).
 
     The header row names the columns: reminder_id, to_phone_number, appointment_at, time_zone, name,
-    and optionally language, location, call_at, max_attempts.
+    and optionally language, location, call_at, max_attempts, caller_name.
     """
     try:
         with file.open(encoding="utf-8-sig", newline="") as stream:  # -sig: spreadsheets write a BOM
@@ -277,6 +280,54 @@ def report(terminal: Terminal, since: datetime | None, until: datetime | None, f
         _write(terminal, "csv", rows, _ReportRow)
     else:
         terminal.show(_report_table(figures))
+    return EXIT_OK
+
+
+@cli.group()
+def optout() -> None:
+    """The do-not-call list: numbers that are never called (numbers are shown masked)."""
+
+
+def _number(context: click.Context, parameter: click.Parameter, value: str) -> str:
+    try:
+        return normalize(value)
+    except InvalidPhoneNumber as error:
+        raise click.BadParameter(str(error)) from None
+
+
+@optout.command("add")
+@click.argument("number", callback=_number)
+@pass_terminal
+def optout_add(terminal: Terminal, number: str) -> int:
+    """Put a number on the do-not-call list: its reminders are never called, new ones are refused."""
+    if terminal.scheduler().do_not_call.add(number, source="operator"):
+        terminal.out.print(f"{mask(number)} is on the do-not-call list")
+    else:
+        terminal.out.print(f"{mask(number)} was on the do-not-call list already: nothing changed")
+    return EXIT_OK
+
+
+@optout.command("remove")
+@click.argument("number", callback=_number)
+@pass_terminal
+def optout_remove(terminal: Terminal, number: str) -> int:
+    """Take a number off the do-not-call list (only with its owner's consent)."""
+    if not terminal.scheduler().do_not_call.remove(number):
+        raise SchedulingError(f"{mask(number)} is not on the do-not-call list")
+    terminal.out.print(f"{mask(number)} is off the do-not-call list")
+    return EXIT_OK
+
+
+@optout.command("list")
+@pass_terminal
+def optout_list(terminal: Terminal) -> int:
+    """List the do-not-call list: masked number, when and how each was added."""
+    entries = sorted(terminal.scheduler().do_not_call.list(), key=lambda entry: entry.added_at)
+    if not entries:
+        terminal.out.print("the do-not-call list is empty")
+        return EXIT_OK
+    terminal.show(_optout_table(entries))
+    terminal.out.print(f"{len(entries)} number(s)")
     return EXIT_OK
 
 
@@ -484,3 +535,17 @@ def _duration(span: timedelta) -> str:
     minutes, seconds = divmod(round(span.total_seconds()), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min {seconds:02d} s"
+
+
+def _optout_table(entries: list[DoNotCallEntry]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+    for header in ("NUMBER", "ADDED (UTC)", "BY", "REMINDER"):
+        table.add_column(header, no_wrap=True)
+    for entry in entries:
+        table.add_row(
+            mask(entry.number),
+            f"{entry.added_at.astimezone(UTC):%Y-%m-%d %H:%M}",
+            "the callee in a call" if entry.source == "call" else "an operator",
+            entry.reminder_id or "-",
+        )
+    return table

@@ -61,10 +61,15 @@ from aiflow import (
 from aiflow.phone import mask
 from reminders.do_not_call import DoNotCallList
 from reminders.intents import Intent, intent_of_key, read_answer
-from reminders.models import InboundCallbacks, Language, Outcome, ReminderRecord, ReminderStatus, Via
+from reminders.models import InboundCallbacks, Language, Outcome, ReminderRecord, ReminderStatus, Via, utc_now
 from reminders.repository import LineClaim, ReminderRepository
 from reminders.speech import Phrasebook, phrasebook
-from reminders.voicemail import GREETING_FRAGMENTS, is_mailbox_greeting, voicemail_is_final
+from reminders.voicemail import (
+    GREETING_FRAGMENTS,
+    calls_back_after_voicemail,
+    is_mailbox_greeting,
+    voicemail_is_final,
+)
 
 if TYPE_CHECKING:
     from reminders.scheduling import CallDelivery
@@ -388,7 +393,13 @@ class ReminderConversation:
         caller = reminder.caller_name or self._caller_name
         record = self._repository.get(reminder.reminder_id)
         context = {"session_id": session_id, "reminder_id": reminder.reminder_id}
-        if record is None or record.is_decided:
+        # The mailbox message asked them to call back: a reminder it closed still gets the callback.
+        reopenable = (
+            record is not None
+            and self._inbound_callbacks is InboundCallbacks.CALL_BACK
+            and calls_back_after_voicemail(record, utc_now())
+        )
+        if record is None or (record.is_decided and not reopenable):
             logger.info("inbound call about a closed reminder", extra=context)
             return self._unknown_caller(session_id, reminder.language, caller)
         call = CallState(language=reminder.language, caller=caller)
@@ -502,7 +513,8 @@ class ReminderConversation:
         assert call.reminder_id is not None, "only an outbound call about a reminder reaches a mailbox"
         if voicemail_is_final(call.attempt, call.max_attempts, retry_after_voicemail=self._retry_after_voicemail):
             # A mailbox hears the same message whatever was recorded meanwhile: the goodbye is not needed.
-            self._decide(session_id, call, Outcome.VOICEMAIL, "", detail=f"attempt {call.attempt}: mailbox, {detail}")
+            detail = f"attempt {call.attempt}: mailbox, {detail}"
+            self._decide(session_id, call, Outcome.VOICEMAIL, "", detail=detail, keep_line=True)
             return
         self._repository.record_voicemail(call.reminder_id, call.attempt, session_id)
         call.voicemail_left = True  # the line stays claimed: a callback still finds the reminder
@@ -539,13 +551,20 @@ class ReminderConversation:
         *,
         via: Via | None = None,
         detail: str | None = None,
+        keep_line: bool = False,
     ) -> tuple[Outcome, str]:
-        """Write the outcome and free the callee's line; the outcome recorded and the goodbye that says it."""
+        """Write the outcome and free the callee's line; the outcome recorded and the goodbye that says it.
+
+        ``keep_line``: the number is free, but its item stays, so that a call back still finds the reminder.
+        """
         assert call.reminder_id is not None, "only a call about a reminder asks for a decision"
         assert call.number is not None, "a call about a reminder knows the callee's number"
         if not self._record(session_id, call.reminder_id, outcome, via=via, detail=detail):
             outcome, goodbye = self._already_recorded(call, outcome, goodbye)
-        self._repository.release_line(call.number, call.reminder_id)
+        if keep_line:
+            self._repository.end_line_claim(call.number, call.reminder_id, call.attempt)
+        else:
+            self._repository.release_line(call.number, call.reminder_id)
         call.outcome = outcome
         return outcome, goodbye
 

@@ -28,6 +28,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from pydantic import BaseModel
 
 from aiflow import phone
+from reminders.do_not_call import OPTOUT_PREFIX
 from reminders.models import (
     Outcome,
     Reminder,
@@ -37,7 +38,14 @@ from reminders.models import (
     utc_now,
 )
 
-__all__ = ["REMINDER_KEY_PREFIX", "STATUS_INDEX", "LineClaim", "ReminderRepository", "record_from_item"]
+__all__ = [
+    "REMINDER_KEY_PREFIX",
+    "STATUS_INDEX",
+    "LineClaim",
+    "NumberOptedOut",
+    "ReminderRepository",
+    "record_from_item",
+]
 
 STATUS_INDEX = "by-status"
 REMINDER_KEY_PREFIX = "REMINDER#"
@@ -45,6 +53,10 @@ _LARGEST_UTC_OFFSET = timedelta(hours=14)  # Pacific/Kiritimati
 _OPEN = (ReminderStatus.SCHEDULED.value, ReminderStatus.CALLING.value)
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
+
+
+class NumberOptedOut(Exception):
+    """The callee's number is on the do-not-call list: the reminder's call must never ring."""
 
 
 class LineClaim(BaseModel):
@@ -396,6 +408,10 @@ class ReminderRepository:
         ``claim_for`` (a lost call never blocks the number for long) or when the answer check finds the
         call unanswered (:meth:`end_line_claim`); the item stays until ``keep_for`` after the appointment so
         that a callback still finds the reminder.
+
+        A number on the do-not-call list is never claimed: the claim and the check that the number's
+        ``OPTOUT#`` item is absent are one transaction (no extra request per dial), and a listed number
+        raises :class:`NumberOptedOut`.
         """
         now = self._now()
         claimed_until = now + claim_for
@@ -410,20 +426,31 @@ class ReminderRepository:
                 "expires_at": int(expires_at.timestamp()),
             }
         )
+        claim = {
+            "TableName": self.table_name,
+            "Item": item,
+            "ConditionExpression": "attribute_not_exists(pk) OR claimed_until < :now"
+            " OR (reminder_id = :reminder AND attempt = :attempt)",
+            "ExpressionAttributeValues": {
+                ":now": {"N": str(int(now.timestamp()))},
+                ":reminder": {"S": reminder.reminder_id},
+                ":attempt": {"N": str(attempt)},
+            },
+        }
+        not_listed = {
+            "TableName": self.table_name,
+            "Key": {"pk": {"S": OPTOUT_PREFIX + phone.normalize(reminder.to_phone_number)}},
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
         try:
-            self.client.put_item(
-                TableName=self.table_name,
-                Item=item,
-                ConditionExpression="attribute_not_exists(pk) OR claimed_until < :now"
-                " OR (reminder_id = :reminder AND attempt = :attempt)",
-                ExpressionAttributeValues={
-                    ":now": {"N": str(int(now.timestamp()))},
-                    ":reminder": {"S": reminder.reminder_id},
-                    ":attempt": {"N": str(attempt)},
-                },
-            )
-        except self.client.exceptions.ConditionalCheckFailedException:
-            return False
+            self.client.transact_write_items(TransactItems=[{"Put": claim}, {"ConditionCheck": not_listed}])
+        except self.client.exceptions.TransactionCanceledException as error:
+            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if reasons[1:2] == ["ConditionalCheckFailed"]:
+                raise NumberOptedOut(reminder.reminder_id) from None
+            if reasons[:1] == ["ConditionalCheckFailed"]:
+                return False
+            raise
         return True
 
     def find_line(self, number: str) -> LineClaim | None:
@@ -522,7 +549,30 @@ class ReminderRepository:
             return None
         return record_from_item(response["Attributes"])
 
-    # Mailboxes: an attempt that reached one and is not the last (reminders.voicemail decides).
+    # Mailboxes: an attempt that reached one and is not the last (reminders.voicemail decides), and the
+    # callee who calls back after the last one's message.
+
+    def reopen_for_callback(self, reminder_id: str, attempts: int) -> ReminderRecord | None:
+        """Reopen a reminder closed as ``voicemail`` for the callback its callee asked for by calling in.
+
+        The outcome goes (the callback call writes the new one); ``attempts`` is what the reopening was
+        decided on. ``None`` if the reminder is no longer closed as ``voicemail`` with that many attempts
+        (reopened by a concurrent callback message, or never closed so).
+        """
+        now = self._now()
+        return self._update(
+            reminder_id,
+            "SET #status = :scheduled, call_at = :now, updated_at = :now, history = list_append(history, :entry)"
+            " REMOVE outcome, outcome_via, outcome_session_id, decided_at",
+            "#status = :voicemail AND attempts = :attempts",
+            {
+                ":scheduled": {"S": ReminderStatus.SCHEDULED.value},
+                ":voicemail": {"S": ReminderStatus.VOICEMAIL.value},
+                ":attempts": {"N": str(attempts)},
+                ":now": {"S": now.isoformat()},
+                ":entry": _history("reopened", now, "the callee called back after the mailbox message"),
+            },
+        )
 
     def record_voicemail(self, reminder_id: str, attempt: int, session_id: str) -> bool:
         """Note that ``attempt`` reached a mailbox and left the message; the reminder stays open for a retry.

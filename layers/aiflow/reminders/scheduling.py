@@ -458,6 +458,11 @@ class ReminderScheduler:
     def window(self) -> CallingWindow:
         return self._window
 
+    @property
+    def do_not_call(self) -> DoNotCallList:
+        """The do-not-call list that :meth:`schedule` checks (``reminders optout`` manages it)."""
+        return self._do_not_call
+
     def plan(self, reminder: Reminder) -> Reminder:
         """``reminder`` with the ``call_at`` it will be called at; :class:`InvalidReminder` if there is none."""
         now = self._now()
