@@ -170,9 +170,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         published = wait_for_outcome_events(stack, [_id(scenario) for scenario in chosen], timeout=15)
         stack.sipgate.wait_for_callees(timeout=10)
 
+    ok = print_results(chosen, records, published)
+    print(f"\n{'All' if ok else 'Not all'} reminders ended as expected ({time.monotonic() - started:.0f} s).")
+    return 0 if ok else 1
+
+
+def print_results(scenarios: Sequence[Scenario], records: dict[str, ReminderRecord], published: dict[str, int]) -> bool:
+    """The reminders' final table; whether each ended as expected and published exactly one outcome event."""
     print("\nreminder          name              status                outcome               via     attempts")
     ok = True
-    for scenario in chosen:
+    for scenario in scenarios:
         record = records[_id(scenario)]
         expected = record.status.value == scenario.expected_status
         ok &= expected
@@ -183,11 +190,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{'' if expected else f'   <- expected {scenario.expected_status}'}"
         )
     missing = [reminder_id for reminder_id, count in published.items() if count != 1]
-    ok &= not missing
     if missing:
         print(f"\nNot exactly one outcome event on the bus for: {', '.join(missing)}")
-    print(f"\n{'All' if ok else 'Not all'} reminders ended as expected ({time.monotonic() - started:.0f} s).")
-    return 0 if ok else 1
+    return ok and not missing
 
 
 def schedule_scenarios(stack: LocalStack, scenarios: Sequence[Scenario]) -> ReminderScheduler:
