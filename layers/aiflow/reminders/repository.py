@@ -212,6 +212,28 @@ class ReminderRepository:
             is not None
         )
 
+    def answer_note(self, reminder_id: str, attempt: int, session_id: str) -> dict[str, Any]:
+        """:meth:`record_answer` as a transaction entry, for the call's first state save (``aiflow.write_with_state``).
+
+        The session's own condition (it must be new) keeps a repeated ``session_start`` from noting it
+        twice; the line names the latest attempt, so no later one can have been noted already.
+        """
+        now = self._now()
+        return {
+            "Update": {
+                "TableName": self.table_name,
+                "Key": {"pk": {"S": _reminder_key(reminder_id)}},
+                "UpdateExpression": "SET answered_attempt = :attempt, updated_at = :now,"
+                " history = list_append(history, :entry)",
+                "ConditionExpression": "attribute_exists(pk)",
+                "ExpressionAttributeValues": {
+                    ":attempt": {"N": str(attempt)},
+                    ":now": {"S": now.isoformat()},
+                    ":entry": _history("answered", now, f"attempt {attempt}, session {session_id}"),
+                },
+            }
+        }
+
     def record_outcome(
         self,
         reminder_id: str,
@@ -220,8 +242,13 @@ class ReminderRepository:
         via: Via | None = None,
         session_id: str | None = None,
         detail: str | None = None,
+        release_line: str | None = None,
     ) -> bool:
-        """Write the outcome once: ``False`` if the reminder already has one or was closed meanwhile."""
+        """Write the outcome once: ``False`` if the reminder already has one or was closed meanwhile.
+
+        With ``release_line`` (the callee's number) the line is released in the same transaction (one
+        request, twice the write capacity); a line another reminder holds by then is left alone.
+        """
         now = self._now()
         values: dict[str, Any] = {
             ":outcome": {"S": outcome.value},
@@ -247,15 +274,49 @@ class ReminderRepository:
         if detail is not None:
             assignments.append("last_error = :detail")
             values[":detail"] = {"S": detail}
-        return (
-            self._update(
-                reminder_id,
-                "SET " + ", ".join(assignments),
-                "attribute_not_exists(outcome) AND #status IN (:scheduled, :calling)",
-                values,
+        update = "SET " + ", ".join(assignments)
+        condition = "attribute_not_exists(outcome) AND #status IN (:scheduled, :calling)"
+        if release_line is not None:
+            released = self._decide_releasing_line(reminder_id, update, condition, values, release_line)
+            if released is not None:
+                return released
+        return self._update(reminder_id, update, condition, values) is not None
+
+    def _decide_releasing_line(
+        self, reminder_id: str, update: str, condition: str, values: dict[str, Any], number: str
+    ) -> bool | None:
+        """The outcome and the line's release in one transaction; ``None`` if only the line's condition failed."""
+        try:
+            self.client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Update": {
+                            "TableName": self.table_name,
+                            "Key": {"pk": {"S": _reminder_key(reminder_id)}},
+                            "UpdateExpression": update,
+                            "ConditionExpression": f"attribute_exists(pk) AND ({condition})",
+                            "ExpressionAttributeNames": {"#status": "status"},
+                            "ExpressionAttributeValues": values,
+                        }
+                    },
+                    {
+                        "Delete": {
+                            "TableName": self.table_name,
+                            "Key": {"pk": {"S": _line_key(number)}},
+                            "ConditionExpression": "attribute_not_exists(pk) OR reminder_id = :reminder",
+                            "ExpressionAttributeValues": {":reminder": {"S": reminder_id}},
+                        }
+                    },
+                ]
             )
-            is not None
-        )
+        except self.client.exceptions.TransactionCanceledException as error:
+            codes = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if codes[:1] == ["ConditionalCheckFailed"]:
+                return False  # decided before: the line is the caller's to release
+            if codes[1:2] == ["ConditionalCheckFailed"]:
+                return None  # the number is another reminder's by now: the outcome alone
+            raise
+        return True
 
     def cancel(self, reminder_id: str) -> bool:
         """An operator withdraws the reminder before it is decided; ``False`` if it is decided already."""
