@@ -53,6 +53,7 @@ from reminders.config import SECRET_CACHE_SECONDS, WebhookConfig
 from reminders.conversation import ReminderConversation
 from reminders.models import Outcome
 from reminders.repository import ReminderRepository
+from reminders.ssm import SecureParameters
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -65,8 +66,6 @@ SERVICE = "aiflow-webhook"
 DYNAMODB_CONFIG = Config(connect_timeout=0.2, read_timeout=0.5, retries={"mode": "standard", "total_max_attempts": 2})
 # A callback's dial is put on the call queue while the caller waits for our goodbye: the same short leash.
 SQS_CONFIG = Config(connect_timeout=0.2, read_timeout=0.5, retries={"mode": "standard", "total_max_attempts": 2})
-# SSM's own timeouts (botocore's default is 60 s each, with 5 legacy attempts).
-SSM_CONFIG = Config(connect_timeout=0.2, read_timeout=0.5, retries={"mode": "standard", "total_max_attempts": 2})
 # How often a request with an unknown token may make us re-read the token from SSM (rotation), and how
 # long we wait after SSM failed before asking it again.
 TOKEN_RECHECK_SECONDS = 30.0
@@ -99,7 +98,9 @@ class WebhookToken:
     in use and SSM is asked again only after ``TOKEN_RECHECK_SECONDS``. ``clock`` is ``time.monotonic``.
     """
 
-    def __init__(self, ssm: Any, parameter_name: str, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, ssm: SecureParameters, parameter_name: str, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.ssm = ssm
         self.parameter_name = parameter_name
         self.clock = clock
@@ -146,11 +147,7 @@ class WebhookToken:
         if leash is not None and turn is not None:
             deadline = Deadline(min(turn.at, time.monotonic() + leash + turn.reserve), turn.reserve)
         with deadline_scope(deadline):
-            response = self.ssm.get_parameter(Name=self.parameter_name, WithDecryption=True)
-        value = response["Parameter"]["Value"]
-        if not value:
-            raise ValueError(f"SSM parameter {self.parameter_name} is empty")
-        self._value = value
+            self._value = self.ssm.get(self.parameter_name)
         self._fresh_until = self.clock() + SECRET_CACHE_SECONDS
 
 
@@ -160,13 +157,15 @@ def _callback_delivery() -> CallDelivery:
     from reminders.scheduling import CallDelivery  # deferred: ~40 ms of model building no other turn needs
 
     assert config.call_queue_url is not None, "WebhookConfig requires it while callbacks are on"
-    return CallDelivery(bind_to_deadline(boto3.client("sqs", config=SQS_CONFIG)), config.call_queue_url)
+    return CallDelivery(bind_to_deadline(session.client("sqs", config=SQS_CONFIG)), config.call_queue_url)
 
 
 config = WebhookConfig.from_environ()
+session = boto3.Session()
 # One client for the session store and the repository: a second would double its share of the cold start.
-dynamodb = bind_to_deadline(boto3.client("dynamodb", config=DYNAMODB_CONFIG))
-ssm = bind_to_deadline(boto3.client("ssm", config=SSM_CONFIG))
+dynamodb = bind_to_deadline(session.client("dynamodb", config=DYNAMODB_CONFIG))
+# The token's one SSM call, without SSM's client (its model alone costs ~130 ms); timeouts of its own.
+ssm = SecureParameters(session, connect_timeout=0.2, read_timeout=0.5)
 conversation = ReminderConversation(
     ReminderRepository(config.table_name, client=dynamodb),
     default_language=config.default_language,
@@ -221,8 +220,8 @@ def _after_restore() -> None:
     import random
 
     random.seed()
-    for client in (dynamodb, ssm):
-        client._endpoint.http_session.close()  # pooled sockets were the snapshot's: reconnect
+    dynamodb._endpoint.http_session.close()  # pooled sockets would be the snapshot's: reconnect
+    ssm.close()
     webhook_token.forget()
 
 

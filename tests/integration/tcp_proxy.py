@@ -78,6 +78,8 @@ class FaultyProxy:
         except OSError:
             client.close()
             return
+        for end in (client, server):  # pass each chunk on at once, as without the proxy
+            end.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._held.extend([client, server])
         asked = threading.Event()
         threading.Thread(target=_pipe, args=(client, server, asked), daemon=True).start()

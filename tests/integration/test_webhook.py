@@ -131,6 +131,9 @@ def start_webhook(
     monkeypatch.setenv("CALLER_NAME", CALLER_NAME)
     monkeypatch.setenv("CALL_QUEUE_URL", call_queue)
     monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "AiFlowRemindersTest")
+    # These tests are about what a call says and stores: a busy test machine must not turn an answer into
+    # the apology. The deadline itself is tested at its default in test_webhook_deadline.py.
+    monkeypatch.setenv("TURN_DEADLINE_MS", "2500")
     for optional in ("TRANSFER_NUMBER", "RETRY_AFTER_VOICEMAIL", "INBOUND_CALLBACKS"):
         monkeypatch.delenv(optional, raising=False)
 

@@ -66,7 +66,8 @@ def world(
         dynamodb = FaultyProxy(int(dynamodb_endpoint.rsplit(":", 1)[1])).__enter__()
         ssm = FaultyProxy(int(moto_server.rsplit(":", 1)[1])).__enter__()
         proxies.extend([dynamodb, ssm])
-        webhook = start_webhook(AWS_ENDPOINT_URL_DYNAMODB=dynamodb.url, AWS_ENDPOINT_URL_SSM=ssm.url, **environment)
+        endpoints = {"AWS_ENDPOINT_URL_DYNAMODB": dynamodb.url, "AWS_ENDPOINT_URL_SSM": ssm.url}
+        webhook = start_webhook(**{"TURN_DEADLINE_MS": "", **endpoints, **environment})  # "": the default
         # Our own view of the table never goes through the proxy.
         webhook.repository = ReminderRepository(
             webhook.table, client=boto3.client("dynamodb", endpoint_url=dynamodb_endpoint)

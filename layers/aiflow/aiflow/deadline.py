@@ -55,10 +55,10 @@ class Deadline:
     """A point in ``time.monotonic()`` time by which the answer must be sent; ``reserve`` is kept for sending it."""
 
     at: float
-    reserve: float = 0.05
+    reserve: float = 0.1
 
     @classmethod
-    def after(cls, seconds: float, *, start: float | None = None, reserve: float = 0.05) -> Deadline:
+    def after(cls, seconds: float, *, start: float | None = None, reserve: float = 0.1) -> Deadline:
         """``seconds`` after ``start`` (a ``time.monotonic()`` value; default: now)."""
         return cls((time.monotonic() if start is None else start) + seconds, reserve)
 
