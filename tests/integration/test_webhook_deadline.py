@@ -173,3 +173,16 @@ def test_a_deadline_in_the_environment_is_kept(world: Callable[..., SlowWorld]) 
 
     assert took < 0.4, f"answered after {took:.3f} s"
     assert said(reply).startswith(APOLOGY)
+
+
+def test_after_a_snapstart_restore_the_token_and_connections_are_fresh(world: Callable[..., SlowWorld]) -> None:
+    slow = world()
+    slow.turn("session_start")
+    connections = (slow.dynamodb.connections["forward"], slow.ssm.connections["forward"])
+
+    slow.webhook.app._after_restore()  # what the runtime hook runs in an environment restored from the snapshot
+    reply, _ = slow.turn("user_speak", text="Wie bitte?")
+
+    assert QUESTION in said(reply)
+    assert slow.ssm.connections["forward"] == connections[1] + 1, "the token is read again, not the snapshot's"
+    assert slow.dynamodb.connections["forward"] == connections[0] + 1, "a new connection, not the snapshot's"
