@@ -145,6 +145,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         with printing:
             print(f"  [{scenario.name if scenario else number:>9}] {line}", flush=True)
 
+    def show_event(detail: dict[str, object]) -> None:
+        via = f" via {detail['via']}" if detail.get("via") else ""
+        with printing:
+            print(f"  [bus event] Reminder outcome {detail['event_id']}{via}", flush=True)
+
     started = time.monotonic()
     print("Starting the local stack ...", flush=True)
     with LocalStack(
@@ -153,6 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parameter_overrides=DEMO_PARAMETERS,
         environment_overrides=DEMO_ENVIRONMENT,
         on_call_line=show,
+        on_outcome_event=lambda event: show_event(event["detail"]),
     ) as stack:
         print(f"  DynamoDB: {stack.info.dynamodb}; webhook: {stack.info.webhook_url}")
         print(f"  function logs: {args.work_dir}/  (ready in {time.monotonic() - started:.1f} s)\n", flush=True)
@@ -161,11 +167,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"scheduled {_id(scenario)}: {scenario.title}", flush=True)
         print()
         records = wait_for_outcomes(scheduler, chosen, DEADLINE_SECONDS)
+        published = wait_for_outcome_events(stack, [_id(scenario) for scenario in chosen], timeout=15)
         stack.sipgate.wait_for_callees(timeout=10)
 
+    ok = print_results(chosen, records, published)
+    print(f"\n{'All' if ok else 'Not all'} reminders ended as expected ({time.monotonic() - started:.0f} s).")
+    return 0 if ok else 1
+
+
+def print_results(scenarios: Sequence[Scenario], records: dict[str, ReminderRecord], published: dict[str, int]) -> bool:
+    """The reminders' final table; whether each ended as expected and published exactly one outcome event."""
     print("\nreminder          name              status                outcome               via     attempts")
     ok = True
-    for scenario in chosen:
+    for scenario in scenarios:
         record = records[_id(scenario)]
         expected = record.status.value == scenario.expected_status
         ok &= expected
@@ -175,8 +189,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{(record.outcome_via.value if record.outcome_via else '-'):<7} {record.attempts}"
             f"{'' if expected else f'   <- expected {scenario.expected_status}'}"
         )
-    print(f"\n{'All' if ok else 'Not all'} reminders ended as expected ({time.monotonic() - started:.0f} s).")
-    return 0 if ok else 1
+    missing = [reminder_id for reminder_id, count in published.items() if count != 1]
+    if missing:
+        print(f"\nNot exactly one outcome event on the bus for: {', '.join(missing)}")
+    return ok and not missing
 
 
 def schedule_scenarios(stack: LocalStack, scenarios: Sequence[Scenario]) -> ReminderScheduler:
@@ -213,6 +229,17 @@ def wait_for_outcomes(
         if all(record.is_decided for record in records.values()) or time.monotonic() > deadline:
             return records
         time.sleep(0.5)
+
+
+def wait_for_outcome_events(stack: LocalStack, reminder_ids: Sequence[str], timeout: float) -> dict[str, int]:
+    """How many outcome events each reminder published, once each has one or ``timeout`` seconds passed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        details = [event["detail"] for event in stack.outcome_events]
+        counts = {reminder_id: sum(d["reminder_id"] == reminder_id for d in details) for reminder_id in reminder_ids}
+        if all(counts.values()) or time.monotonic() > deadline:
+            return counts
+        time.sleep(0.2)
 
 
 def _id(scenario: Scenario) -> str:

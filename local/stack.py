@@ -4,8 +4,9 @@
 cannot run), DynamoDB Local when Java is there, the template's resources created from
 ``template.yaml``, the fake sipgate, every function in worker processes with its resolved environment,
 the gateway in front of the functions' HTTP routes, and the pollers that stand in for the SQS event
-source, the EventBridge rules on the stack's bus, Scheduler (one-time and rate schedules) and TTL.
-``stop()`` ends all of it. Nothing here is imported by the Lambda code.
+source, the EventBridge rules on the stack's bus, Scheduler (one-time and rate schedules), the table's
+stream and TTL, and a tap on the bus that collects the outcome events the stack publishes
+(``outcome_events``). ``stop()`` ends all of it. Nothing here is imported by the Lambda code.
 """
 
 from __future__ import annotations
@@ -24,10 +25,20 @@ import boto3
 from local import dynamodb_local
 from local.gateway import LocalGateway
 from local.lambda_runtime import LocalFunction
-from local.pollers import QueuePoller, RateSchedule, RuleTargetPoller, SchedulePoller, TtlSweeper, rate_seconds
+from local.pollers import (
+    BusTap,
+    QueuePoller,
+    RateSchedule,
+    RuleTargetPoller,
+    SchedulePoller,
+    StreamPoller,
+    TtlSweeper,
+    rate_seconds,
+)
 from local.sipgate import FakeSipgate
 from local.template import REGION, LocalStackResources, resources_of_type
 from reminders.config import SchedulingConfig
+from reminders.outcome_events import DETAIL_TYPE, SOURCE
 
 LOCAL_CALLER_NAME = "Praxis Dr. Weber"
 LOCAL_AI_FLOW_ID = "local-flow-0001"
@@ -62,8 +73,10 @@ class LocalStack:
         on_call_line: Callable[[str, str], None] | None = None,
         environment_overrides: Mapping[str, Mapping[str, str]] | None = None,
         schedule_rate_seconds: float | None = None,
+        on_outcome_event: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
-        """``schedule_rate_seconds`` runs every ``rate(...)`` schedule this often instead (short local runs)."""
+        """``schedule_rate_seconds`` runs every ``rate(...)`` schedule this often instead (short local runs);
+        ``on_outcome_event`` is called with each outcome event as it arrives on the stack's bus."""
         self.work_dir = work_dir
         self.stack_name = stack_name
         self._dynamodb_choice = dynamodb
@@ -74,6 +87,8 @@ class LocalStack:
         self._schedule_rate_seconds = schedule_rate_seconds
         self.rate_schedules: dict[str, RateSchedule] = {}
         self.rule_pollers: dict[str, RuleTargetPoller] = {}
+        self._on_outcome_event = on_outcome_event
+        self._outcome_tap: BusTap | None = None
         # Per function, like `sam local invoke --env-vars`: local-only settings the template does not expose.
         self._environment_overrides = {name: dict(values) for name, values in (environment_overrides or {}).items()}
         self._stoppers: list[Any] = []
@@ -106,7 +121,7 @@ class LocalStack:
             "AWS_ACCESS_KEY_ID": "local",
             "AWS_SECRET_ACCESS_KEY": "local",
         }
-        self._endpoints = {"default": moto_url, "dynamodb": dynamodb_url}
+        self._endpoints = {"default": moto_url, "dynamodb": dynamodb_url, "dynamodbstreams": dynamodb_url}
 
         self.sipgate = FakeSipgate(
             token="", ai_flow_id=LOCAL_AI_FLOW_ID, flow_number=LOCAL_FLOW_NUMBER, on_line=self._on_call_line
@@ -239,6 +254,8 @@ class LocalStack:
         self._stoppers.append(scheduler.stop)
         self._start_rules(sqs)
         self._start_rate_schedules()
+        self._start_streams()
+        self._tap_outcome_events(sqs)
         dynamodb = self.client("dynamodb")
         for logical_id, table in resources_of_type(self.resources.template, "AWS::DynamoDB::Table").items():
             ttl = table["Properties"].get("TimeToLiveSpecification")
@@ -273,6 +290,40 @@ class LocalStack:
                 schedule.start()
                 self._stoppers.append(schedule.stop)
                 self.rate_schedules[logical_id] = schedule
+
+    def _start_streams(self) -> None:
+        """Each function's DynamoDB stream event sources (the outcome publisher on the table's stream)."""
+        for logical_id, function in self.functions.items():
+            for source in self.resources.event_sources(logical_id, "DynamoDB"):
+                poller = StreamPoller(
+                    self.client("dynamodbstreams"),
+                    stream_arn=str(source["Stream"]),
+                    function=function,
+                    batch_size=int(source.get("BatchSize", 100)),
+                    starting_position=str(source.get("StartingPosition", "TRIM_HORIZON")),
+                )
+                poller.start()
+                self._stoppers.append(poller.stop)
+
+    def _tap_outcome_events(self, sqs: Any) -> None:
+        buses = resources_of_type(self.resources.template, "AWS::Events::EventBus")
+        if not buses:
+            return
+        self._outcome_tap = BusTap(
+            self.client("events"),
+            sqs,
+            bus=self.resources.reference(next(iter(buses))),
+            pattern={"source": [SOURCE], "detail-type": [DETAIL_TYPE]},
+            name=f"{self.stack_name}-outcome-tap",
+            on_event=self._on_outcome_event,
+        )
+        self._outcome_tap.start()
+        self._stoppers.append(self._outcome_tap.stop)
+
+    @property
+    def outcome_events(self) -> list[dict[str, Any]]:
+        """The ``Reminder outcome`` events published on the stack's bus so far."""
+        return list(self._outcome_tap.events) if self._outcome_tap else []
 
     def _tool_environment(self) -> dict[str, str]:
         """The variables ``python -m reminders`` reads, taken from the functions' own environments."""

@@ -138,9 +138,11 @@ class LocalStackResources:
         client = self.client("dynamodb")
         table_name = f"{self.stack_name}-{logical_id}"
         create_table(client, table_name, logical_id, self.template)
+        description = client.describe_table(TableName=table_name)["Table"]
         self._references[logical_id] = {
             "Ref": table_name,
             "Arn": f"arn:aws:dynamodb:{REGION}:{ACCOUNT_ID}:table/{table_name}",
+            "StreamArn": description.get("LatestStreamArn", ""),
         }
 
     def _queues_in_dependency_order(self) -> list[str]:

@@ -13,7 +13,8 @@ what happens to a message in :mod:`reminders.dialer`.
 Every message's disposition is an EMF metric (namespace ``POWERTOOLS_METRICS_NAMESPACE``, dimension
 ``service``): ``CallsPlaced``, ``CallsMaybePlaced``, ``CallsNotPlaced`` (given back, to come again),
 ``CallsRefused`` (sipgate refused for good), ``CallsDeferred``, ``RetriesScheduled``, ``RemindersExpired``,
-``DialsRefusedWhileLive``.
+``DialsRefusedWhileLive``; for the messages of other systems ``RemindersScheduled``, ``RemindersMoved``,
+``RemindersWithdrawn`` and ``MessagesRejected`` (the reason is logged and noted on the reminder).
 """
 
 from __future__ import annotations
@@ -59,6 +60,10 @@ _METRICS: dict[str, str] = {
     Disposition.RETRY_SCHEDULED: "RetriesScheduled",
     Disposition.EXPIRED: "RemindersExpired",
     Disposition.ATTEMPT_LIVE: "DialsRefusedWhileLive",
+    Disposition.REJECTED: "MessagesRejected",
+    Disposition.CREATED: "RemindersScheduled",
+    Disposition.UPDATED: "RemindersMoved",
+    Disposition.WITHDRAWN: "RemindersWithdrawn",
 }
 
 

@@ -175,6 +175,7 @@ conversation = ReminderConversation(
     inbound_callbacks=config.inbound_callbacks,
     callback_delivery=_callback_delivery,
     on_outcome=_count_outcome,
+    on_answered=lambda: _count("CallsAnswered"),
 )
 assistant = conversation.assistant(
     session_store=DynamoDBSessionStore(config.table_name, client=dynamodb),

@@ -439,3 +439,67 @@ def _stack(resources: Resources, *, call_window: str = "08:00-20:00", outputs: b
         ],
     )
     return name
+
+
+# optout: the do-not-call list
+
+
+def test_optout_add_list_remove_with_the_numbers_masked(run: Run, resources: Resources) -> None:
+    added = run("optout", "add", "+49 157 9000 0687")
+    again = run("optout", "add", "004915790000687")
+    other = run("optout", "add", "+4930123456789")
+    listed = run("optout", "list")
+
+    assert (added.code, added.out) == (0, "49157******87 is on the do-not-call list\n")
+    assert (again.code, again.out) == (0, "49157******87 was on the do-not-call list already: nothing changed\n")
+    assert other.code == 0
+    assert listed.code == 0
+    header, rule, first, second, count = listed.out.splitlines()
+    assert header.split() == ["NUMBER", "ADDED", "(UTC)", "BY", "REMINDER"]
+    assert set(rule) == {"─"}
+    assert first.split()[0] == "49157******87"
+    assert "an operator" in first
+    assert second.split()[0] == "49301******89"
+    assert count == "2 number(s)"
+    everything = added.out + again.out + other.out + listed.out
+    assert "4915790000687" not in everything
+    assert "4930123456789" not in everything
+
+    removed = run("optout", "remove", "+4915790000687")
+    assert (removed.code, removed.out) == (0, "49157******87 is off the do-not-call list\n")
+    assert [line.split()[0] for line in run("optout", "list").out.splitlines()[2:-1]] == ["49301******89"]
+
+
+def test_a_listed_number_cannot_be_scheduled_until_it_is_removed(run: Run, resources: Resources) -> None:
+    assert run("optout", "add", NUMBER).code == 0
+
+    refused = run(*schedule_args())
+    assert refused.code == 1
+    assert "do-not-call list" in refused.err
+    assert NUMBER.lstrip("+") not in refused.err
+    assert all_reminders(resources) == []
+
+    assert run("optout", "remove", NUMBER).code == 0
+    assert run(*schedule_args()).code == 0
+
+
+def test_optout_refusals_and_bad_numbers(run: Run) -> None:
+    missing = run("optout", "remove", NUMBER)
+    assert (missing.code, missing.err) == (1, "error: 49157******87 is not on the do-not-call list\n")
+    assert run("optout", "list").out == "the do-not-call list is empty\n"
+
+    bad = run("optout", "add", "0157 9000 0687")
+    assert bad.code == 2
+    assert "national number" in bad.err
+    assert "015790000687" not in bad.err.replace(" ", "")
+    assert run("optout", "add").code == 2
+    assert run("optout", "list").out == "the do-not-call list is empty\n"
+
+
+def test_schedule_takes_the_caller_name(run: Run, resources: Resources) -> None:
+    result = run(*schedule_args(caller_name="Praxis Dr. Weber"))
+    assert result.code == 0, result.err
+    assert stored(resources, "appt-1").caller_name == "Praxis Dr. Weber"
+    too_long = run(*schedule_args("appt-2", caller_name="x" * 101))
+    assert too_long.code == 1
+    assert "--caller-name" in too_long.err

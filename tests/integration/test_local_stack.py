@@ -8,18 +8,29 @@ from where a redrive after the outage gets the call through. Nothing is lost, no
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import jsonschema
 import pytest
 
-from local.demo import DEMO_ENVIRONMENT, SCENARIOS, Scenario, schedule_scenarios, wait_for_outcomes
+from local.demo import (
+    DEMO_ENVIRONMENT,
+    SCENARIOS,
+    Scenario,
+    schedule_scenarios,
+    wait_for_outcome_events,
+    wait_for_outcomes,
+)
 from local.sipgate import confirms_by_voice
 from local.stack import LocalStack
-from reminders.models import Reminder, ReminderStatus, utc_now
+from reminders import cli
+from reminders.models import Outcome, Reminder, ReminderStatus, Via, utc_now
 from reminders.repository import ReminderRepository
 
 pytestmark = pytest.mark.timeout(240)
@@ -32,6 +43,9 @@ OUTAGE = Scenario(
     "confirmed",
 )
 PLAYED = [SCENARIOS["confirm"], SCENARIOS["cancel"], SCENARIOS["no-answer"]]
+OUTCOME_SCHEMA = json.loads(
+    (Path(__file__).resolve().parents[2] / "schemas" / "reminder-outcome.schema.json").read_text(encoding="utf-8")
+)
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +88,11 @@ def test_the_demo_scenarios_and_an_outage_end_with_one_outcome_each(stack: Local
     assert records["demo-confirm"].outcome_via == "speech"
     assert records["demo-cancel"].outcome_via == "key"
     assert records["demo-no-answer"].attempts == 2
+    # Each decided reminder published exactly one outcome event on the stack's bus, as the schema says.
+    published = wait_for_outcome_events(stack, list(records), timeout=20)
+    assert published == dict.fromkeys(records, 1)
+    for event in stack.outcome_events:
+        jsonschema.validate(event["detail"], OUTCOME_SCHEMA)
     placed = [call.to_phone_number for call in stack.sipgate.calls if call.status == 201]
     assert sorted(placed) == ["4915790000001", "4915790000002", "4915790000003", "4915790000003"]
 
@@ -94,6 +113,7 @@ def test_the_demo_scenarios_and_an_outage_end_with_one_outcome_each(stack: Local
     stack.client("sqs").send_message(QueueUrl=stack.info.environment["CALL_QUEUE_URL"], MessageBody=json.dumps(dead[0]))
     outage = wait_for_outcomes(scheduler, [OUTAGE], deadline_seconds=60)["outage"]
     assert outage.status is ReminderStatus.CONFIRMED
+    assert wait_for_outcome_events(stack, ["outage"], timeout=20) == {"outage": 1}
     assert [call.status for call in stack.sipgate.calls if call.to_phone_number == "4915790000009"][-1] == 201
 
 
@@ -144,3 +164,61 @@ def test_the_reconcilers_schedule_runs_and_recovers_a_reminder_whose_message_was
     assert stack.rate_schedules["ReconcilerFunction"].invocations >= 1
     history = [entry.event for entry in ReminderRepository(table, client=stack.client("dynamodb")).get("lost").history]
     assert history[:3] == ["scheduled", "reconciled", "dialling"]
+
+
+def test_report_and_list_formats_read_the_stacks_table(stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in stack.info.environment.items():
+        monkeypatch.setenv(name, value)
+    table = stack.info.environment["TABLE_NAME"]
+    called_at = utc_now() - timedelta(hours=1)
+    repository = ReminderRepository(table, client=stack.client("dynamodb"), clock=lambda: called_at)
+    week = (utc_now() + timedelta(days=60)).replace(hour=0, minute=0, second=0, microsecond=0)
+    for index, outcome in enumerate([Outcome.CONFIRMED, Outcome.CONFIRMED, Outcome.CANCELLED, Outcome.NO_ANSWER]):
+        reminder_id = f"report-{index}"
+        fields = {"appointment_at": (week + timedelta(days=1)).isoformat()}
+        assert repository.create(Reminder.model_validate(_reminder(reminder_id, f"+491579000010{index}", **fields)))
+        assert repository.start_attempt(reminder_id, 1) is not None
+        if outcome is not Outcome.NO_ANSWER:
+            assert repository.record_answer(reminder_id, 1, f"session-{index}")
+        assert repository.record_outcome(
+            reminder_id, outcome, via=Via.KEY if outcome is not Outcome.NO_ANSWER else None
+        )
+
+    report = _cli(
+        "report",
+        "--since",
+        week.date().isoformat(),
+        "--until",
+        (week + timedelta(days=7)).isoformat(),
+        "--format",
+        "json",
+    )
+    figures = json.loads(report)
+    assert figures["reminders"] == 4
+    assert {row["outcome"]: row["count"] for row in figures["outcomes"]} == {
+        "confirmed": 2,
+        "cancelled": 1,
+        "no_answer": 1,
+    }
+    assert figures["answer_rate"] == 0.75
+    csv_report = _cli(
+        "report", "--since", week.isoformat(), "--until", (week + timedelta(days=7)).isoformat(), "--format", "csv"
+    )
+    assert csv_report.splitlines()[:2] == ["figure,value", "reminders,4"]
+
+    listed = {row["reminder_id"]: row for row in json.loads(_cli("list", "--status", "confirmed", "--format", "json"))}
+    assert listed["report-0"]["outcome"] == "confirmed"
+    assert listed["report-0"]["number"] != "4915790000100"  # masked
+    rows = list(csv.DictReader(io.StringIO(_cli("list", "--format", "csv"))))
+    assert {row["reminder_id"]: row["status"] for row in rows if row["reminder_id"].startswith("report-")} == {
+        "report-0": "confirmed",
+        "report-1": "confirmed",
+        "report-2": "cancelled",
+        "report-3": "no_answer",
+    }
+
+
+def _cli(*argv: str) -> str:
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.main(list(argv), stdout=out, stderr=err) == 0, err.getvalue()
+    return out.getvalue()

@@ -21,7 +21,7 @@ import pytest
 from tcp_proxy import FaultyProxy
 
 from local.lambda_runtime import FunctionSpec, LocalFunction
-from local.streams import StreamPoller
+from local.pollers import StreamPoller
 from reminders.models import Outcome, Reminder, Via
 from reminders.outcome_events import DETAIL_TYPE, SOURCE
 from reminders.repository import ReminderRepository

@@ -218,7 +218,13 @@ def assert_decided(webhook: Webhook, call: SimulatedCall, outcome: Outcome, via:
     assert record.outcome_session_id == call.session_id
     assert record.decided_at is not None
     assert [entry.event for entry in record.history].count(outcome.value) == 1
-    assert webhook.repository.find_line(CALLEE) is None, "the line is released once decided"
+    line = webhook.repository.find_line(CALLEE)
+    if outcome is Outcome.VOICEMAIL:
+        # The message asked for a call back: the reminder stays findable by the number, which is free again.
+        assert line is not None, "a call back still finds the reminder"
+        assert line.claimed_until < datetime.now(UTC), "the number is free for other calls"
+    else:
+        assert line is None, "the line is released once decided"
     return record
 
 
@@ -262,6 +268,9 @@ def test_confirm_by_voice(webhook: Webhook, capsys: pytest.CaptureFixture[str]) 
     assert webhook.session_state(call.session_id) == StoredState(), "session_end finalises the call"
     metrics = emitted_metrics(capsys.readouterr().out)
     assert {"service": "aiflow-webhook", "outcome": "confirmed", "metric": "Outcomes"} in metrics
+    assert [metric for metric in metrics if metric["metric"] == "CallsAnswered"] == [
+        {"service": "aiflow-webhook", "metric": "CallsAnswered"}
+    ]
     assert {"service": "aiflow-webhook", "event_type": "user_speak", "metric": "Events"} in metrics
 
 

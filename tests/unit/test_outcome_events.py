@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ import pytest
 from boto3.dynamodb.types import TypeSerializer
 
 from reminders.models import DECIDED, Outcome, ReminderRecord, ReminderStatus, Via
-from reminders.outcome_events import OPERATOR, outcome_event
+from reminders.outcome_events import DETAIL_TYPE, OPERATOR, SOURCE, outcome_event
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "schemas" / "reminder-outcome.schema.json").read_text(encoding="utf-8"))
@@ -105,3 +106,11 @@ def test_the_committed_schemas_are_generated_from_the_models() -> None:
         [sys.executable, str(ROOT / "scripts" / "write-schemas"), "--check"], capture_output=True, text=True
     )
     assert check.returncode == 0, check.stderr
+
+
+def test_the_readmes_example_event_fits_the_schema() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (example,) = [json.loads(block) for block in re.findall(r"```json\n(.*?)```", readme, flags=re.DOTALL)]
+
+    assert (example["source"], example["detail-type"]) == (SOURCE, DETAIL_TYPE)
+    jsonschema.validate(example["detail"], SCHEMA)

@@ -17,26 +17,31 @@ distribution as the console script ``reminders`` (``python -m reminders`` runs t
 
 from __future__ import annotations
 
+import csv
+import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
 import click
 from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import BaseModel
 from rich import box
 from rich.console import Console, RenderableType
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from aiflow.phone import mask
+from aiflow.phone import InvalidPhoneNumber, mask, normalize
 from reminders.config import ConfigError, SchedulingConfig
 from reminders.csv_import import CsvFormatError, ImportReport, import_rows, read_rows
+from reminders.do_not_call import DoNotCallEntry
 from reminders.models import Language, ReminderRecord, ReminderStatus
+from reminders.report import OutcomeReport, summarize
 from reminders.scheduling import InvalidReminder, ReminderScheduler, SchedulingError, parse_reminder
 
 __all__ = [
@@ -72,11 +77,30 @@ REMINDER_FLAGS = {
     "location": "--location",
     "call_at": "--call-at",
     "max_attempts": "--max-attempts",
+    "caller_name": "--caller-name",
 }
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 # Piped output is for scripts and grep: one line per row however wide, never wrapped at 80 columns.
 _PIPE_WIDTH = 1_000
+
+
+class _Moment(click.ParamType[datetime, str | datetime]):
+    """An ISO 8601 date or date-time; one without an offset is UTC."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not an ISO 8601 date such as 2026-12-01 or 2026-12-01T08:00", param, ctx)
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+_MOMENT = _Moment()
 
 
 def load_config(stack_name: str | None, environ: Mapping[str, str] | None = None) -> SchedulingConfig:
@@ -153,6 +177,7 @@ def cli(terminal: Terminal, stack_name: str | None) -> None:
 @click.option("--location")
 @click.option("--call-at", help="When to call (default: the lead time before the appointment).")
 @click.option("--max-attempts", help="Calls before giving up when nobody answers (default 3).")
+@click.option("--caller-name", help="Who calls, as the greeting says it (default: the stack's CallerName).")
 @pass_terminal
 def schedule(terminal: Terminal, /, **flags: str | None) -> int:
     """Schedule one reminder call."""
@@ -173,7 +198,7 @@ def import_(terminal: Terminal, file: Path) -> int:
     """Schedule every appointment of a CSV file (safe to run twice).
 
     The header row names the columns: reminder_id, to_phone_number, appointment_at, time_zone, name,
-    and optionally language, location, call_at, max_attempts.
+    and optionally language, location, call_at, max_attempts, caller_name.
     """
     try:
         with file.open(encoding="utf-8-sig", newline="") as stream:  # -sig: spreadsheets write a BOM
@@ -223,15 +248,86 @@ def status(terminal: Terminal, reminder_id: str) -> int:
 
 @cli.command("list")
 @click.option("--status", "status_", type=click.Choice([status.value for status in ReminderStatus]))
+@click.option("--format", "format_", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @pass_terminal
-def list_(terminal: Terminal, status_: str | None) -> int:
-    """List reminders with outcome and attempts."""
+def list_(terminal: Terminal, status_: str | None, format_: str) -> int:
+    """List reminders with outcome and attempts (numbers masked in every format)."""
     records = terminal.scheduler().list(ReminderStatus(status_) if status_ else None)
-    if not records:
+    if format_ != "table":
+        _write(
+            terminal, format_, [ListedReminder.of(record).model_dump(mode="json") for record in records], ListedReminder
+        )
+    elif not records:
         terminal.out.print("no reminders")
+    else:
+        terminal.show(_table(records))
+        terminal.out.print(f"{len(records)} reminder(s)")
+    return EXIT_OK
+
+
+@cli.command()
+@click.option("--since", type=_MOMENT, help="Appointments from this date or time on (ISO 8601; UTC unless it says).")
+@click.option("--until", type=_MOMENT, help="Appointments before this date or time.")
+@click.option("--format", "format_", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@pass_terminal
+def report(terminal: Terminal, since: datetime | None, until: datetime | None, format_: str) -> int:
+    """How the calls went: outcomes with their shares, answer rate, attempts, time to decision."""
+    figures = summarize(terminal.scheduler().list(), since=since, until=until)
+    if format_ == "json":
+        terminal.out.file.write(figures.model_dump_json(indent=2) + "\n")
+    elif format_ == "csv":
+        rows = [{"figure": name, "value": value} for name, value in _report_rows(figures)]
+        _write(terminal, "csv", rows, _ReportRow)
+    else:
+        terminal.show(_report_table(figures))
+    return EXIT_OK
+
+
+@cli.group()
+def optout() -> None:
+    """The do-not-call list: numbers that are never called (numbers are shown masked)."""
+
+
+def _number(context: click.Context, parameter: click.Parameter, value: str) -> str:
+    try:
+        return normalize(value)
+    except InvalidPhoneNumber as error:
+        raise click.BadParameter(str(error)) from None
+
+
+@optout.command("add")
+@click.argument("number", callback=_number)
+@pass_terminal
+def optout_add(terminal: Terminal, number: str) -> int:
+    """Put a number on the do-not-call list: its reminders are never called, new ones are refused."""
+    if terminal.scheduler().do_not_call.add(number, source="operator"):
+        terminal.out.print(f"{mask(number)} is on the do-not-call list")
+    else:
+        terminal.out.print(f"{mask(number)} was on the do-not-call list already: nothing changed")
+    return EXIT_OK
+
+
+@optout.command("remove")
+@click.argument("number", callback=_number)
+@pass_terminal
+def optout_remove(terminal: Terminal, number: str) -> int:
+    """Take a number off the do-not-call list (only with its owner's consent)."""
+    if not terminal.scheduler().do_not_call.remove(number):
+        raise SchedulingError(f"{mask(number)} is not on the do-not-call list")
+    terminal.out.print(f"{mask(number)} is off the do-not-call list")
+    return EXIT_OK
+
+
+@optout.command("list")
+@pass_terminal
+def optout_list(terminal: Terminal) -> int:
+    """List the do-not-call list: masked number, when and how each was added."""
+    entries = sorted(terminal.scheduler().do_not_call.list(), key=lambda entry: entry.added_at)
+    if not entries:
+        terminal.out.print("the do-not-call list is empty")
         return EXIT_OK
-    terminal.show(_table(records))
-    terminal.out.print(f"{len(records)} reminder(s)")
+    terminal.show(_optout_table(entries))
+    terminal.out.print(f"{len(entries)} number(s)")
     return EXIT_OK
 
 
@@ -349,5 +445,107 @@ def _table(records: list[ReminderRecord]) -> Table:
             _local(record.call_at, record),
             _local(record.appointment_at, record),
             mask(record.to_phone_number),
+        )
+    return table
+
+
+class ListedReminder(BaseModel):
+    """A reminder as one flat row of ``list --format csv|json``: no full number, no history."""
+
+    reminder_id: str
+    status: str
+    outcome: str | None
+    via: str | None
+    attempts: int
+    max_attempts: int
+    call_at: datetime | None
+    appointment_at: datetime
+    time_zone: str
+    decided_at: datetime | None
+    number: str
+
+    @classmethod
+    def of(cls, record: ReminderRecord) -> ListedReminder:
+        return cls(
+            reminder_id=record.reminder_id,
+            status=record.status.value,
+            outcome=record.outcome.value if record.outcome else None,
+            via=record.outcome_via.value if record.outcome_via else None,
+            attempts=record.attempts,
+            max_attempts=record.max_attempts,
+            call_at=record.call_at,
+            appointment_at=record.appointment_at,
+            time_zone=record.time_zone,
+            decided_at=record.decided_at,
+            number=mask(record.to_phone_number),
+        )
+
+
+class _ReportRow(BaseModel):
+    figure: str
+    value: float | None
+
+
+def _write(terminal: Terminal, format_: str, rows: list[dict[str, Any]], shape: type[BaseModel]) -> None:
+    """``rows`` (of ``shape``) as CSV, a header row and one line each, or as one JSON array: for a spreadsheet
+    or another program."""
+    stream = terminal.out.file
+    if format_ == "json":
+        stream.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        return
+    writer = csv.DictWriter(stream, fieldnames=list(shape.model_fields), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def _report_rows(figures: OutcomeReport) -> list[tuple[str, Any]]:
+    """The report's figures by name, as the CSV and the table show them."""
+    median = figures.median_first_call_to_decision
+    rows: list[tuple[str, Any]] = [("reminders", figures.reminders), ("called", figures.called)]
+    for outcome in figures.outcomes:
+        rows += [(f"{outcome.outcome}", outcome.count), (f"{outcome.outcome} share", round(outcome.share, 4))]
+    rows += [
+        ("answer rate", None if figures.answer_rate is None else round(figures.answer_rate, 4)),
+        (
+            "attempts per reminder",
+            None if figures.attempts_per_reminder is None else round(figures.attempts_per_reminder, 2),
+        ),
+        ("median first call to decision (s)", None if median is None else round(median.total_seconds())),
+    ]
+    return rows
+
+
+def _report_table(figures: OutcomeReport) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+    for header in ("OUTCOME", "COUNT", "SHARE"):
+        table.add_column(header, no_wrap=True, justify="left" if header == "OUTCOME" else "right")
+    for outcome in figures.outcomes:
+        table.add_row(outcome.outcome, str(outcome.count), f"{outcome.share:.0%}")
+    table.add_section()
+    table.add_row("reminders", str(figures.reminders), "")
+    table.add_row("answer rate", "", "-" if figures.answer_rate is None else f"{figures.answer_rate:.0%}")
+    per_reminder = figures.attempts_per_reminder
+    table.add_row("attempts per reminder", "-" if per_reminder is None else f"{per_reminder:.2f}", "")
+    median = figures.median_first_call_to_decision
+    table.add_row("median first call to decision", "-" if median is None else _duration(median), "")
+    return table
+
+
+def _duration(span: timedelta) -> str:
+    minutes, seconds = divmod(round(span.total_seconds()), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min {seconds:02d} s"
+
+
+def _optout_table(entries: list[DoNotCallEntry]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+    for header in ("NUMBER", "ADDED (UTC)", "BY", "REMINDER"):
+        table.add_column(header, no_wrap=True)
+    for entry in entries:
+        table.add_row(
+            mask(entry.number),
+            f"{entry.added_at.astimezone(UTC):%Y-%m-%d %H:%M}",
+            "the callee in a call" if entry.source == "call" else "an operator",
+            entry.reminder_id or "-",
         )
     return table

@@ -67,10 +67,15 @@ from aiflow import (
 from aiflow.phone import mask
 from reminders.do_not_call import DoNotCallList
 from reminders.intents import Intent, intent_of_key, read_answer
-from reminders.models import InboundCallbacks, Language, Outcome, ReminderRecord, ReminderStatus, Via
-from reminders.repository import LineClaim, ReminderRepository
+from reminders.models import InboundCallbacks, Language, Outcome, ReminderRecord, ReminderStatus, Via, utc_now
+from reminders.repository import LineClaim, LineRelease, ReminderRepository
 from reminders.speech import Phrasebook, phrasebook
-from reminders.voicemail import GREETING_FRAGMENTS, is_mailbox_greeting, voicemail_is_final
+from reminders.voicemail import (
+    GREETING_FRAGMENTS,
+    calls_back_after_voicemail,
+    is_mailbox_greeting,
+    voicemail_is_final,
+)
 
 if TYPE_CHECKING:
     from reminders.scheduling import CallDelivery
@@ -148,7 +153,8 @@ class ReminderConversation:
     unless a reminder names its own. ``transfer_number``, when set, is the person a caller is put through
     to on request. ``retry_after_voicemail``: an attempt that reached a mailbox is not the last while
     attempts remain. ``inbound_callbacks`` with ``callback_delivery`` (made on first use: most calls never
-    need the queue) requests the private callback. ``on_outcome`` hears every outcome this conversation wrote.
+    need the queue) requests the private callback. ``on_outcome`` hears every outcome this conversation wrote,
+    ``on_answered`` every outbound call picked up (by a person or a mailbox).
     """
 
     def __init__(
@@ -163,6 +169,7 @@ class ReminderConversation:
         callback_delivery: Callable[[], CallDelivery] | None = None,
         do_not_call: DoNotCallList | None = None,
         on_outcome: Callable[[Outcome], None] | None = None,
+        on_answered: Callable[[], None] | None = None,
     ) -> None:
         if inbound_callbacks is InboundCallbacks.CALL_BACK and callback_delivery is None:
             raise ValueError("inbound callbacks need a callback_delivery (the call queue)")
@@ -175,6 +182,7 @@ class ReminderConversation:
         self._callback_delivery = callback_delivery
         self._do_not_call = do_not_call or DoNotCallList(repository.table_name, client=repository.client)
         self._on_outcome = on_outcome
+        self._on_answered = on_answered
         # The fallback cannot read the state (the store may be what failed): it finds the call's language
         # here if this process served the call before, else speaks the default language.
         self._languages: OrderedDict[str, Language] = OrderedDict()
@@ -354,8 +362,11 @@ class ReminderConversation:
         if not session.is_outbound:
             return self._inbound(event.session_id, claim)
         reminder = claim.reminder
-        # Noted with the call's first state save, in one transaction: the turn's only write.
+        # Noted with the call's first state save, in one transaction: the turn's only write. A repeated
+        # session_start loses that save's race and runs on the stored state, so it is counted once.
         write_with_state(self._repository.answer_note(reminder.reminder_id, claim.attempt, event.session_id))
+        if self._on_answered:
+            self._on_answered()
         logger.info(
             "call about a reminder",
             extra={
@@ -393,7 +404,13 @@ class ReminderConversation:
         caller = reminder.caller_name or self._caller_name
         record = self._repository.get(reminder.reminder_id)
         context = {"session_id": session_id, "reminder_id": reminder.reminder_id}
-        if record is None or record.is_decided:
+        # The mailbox message asked them to call back: a reminder it closed still gets the callback.
+        reopenable = (
+            record is not None
+            and self._inbound_callbacks is InboundCallbacks.CALL_BACK
+            and calls_back_after_voicemail(record, utc_now())
+        )
+        if record is None or (record.is_decided and not reopenable):
             logger.info("inbound call about a closed reminder", extra=context)
             return self._unknown_caller(session_id, reminder.language, caller)
         call = CallState(language=reminder.language, caller=caller)
@@ -507,7 +524,8 @@ class ReminderConversation:
         assert call.reminder_id is not None, "only an outbound call about a reminder reaches a mailbox"
         if voicemail_is_final(call.attempt, call.max_attempts, retry_after_voicemail=self._retry_after_voicemail):
             # A mailbox hears the same message whatever was recorded meanwhile: the goodbye is not needed.
-            self._decide(session_id, call, Outcome.VOICEMAIL, "", detail=f"attempt {call.attempt}: mailbox, {detail}")
+            detail = f"attempt {call.attempt}: mailbox, {detail}"
+            self._decide(session_id, call, Outcome.VOICEMAIL, "", detail=detail, keep_line=True)
             return
         self._repository.record_voicemail(call.reminder_id, call.attempt, session_id)
         call.voicemail_left = True  # the line stays claimed: a callback still finds the reminder
@@ -544,26 +562,46 @@ class ReminderConversation:
         *,
         via: Via | None = None,
         detail: str | None = None,
+        keep_line: bool = False,
     ) -> tuple[Outcome, str]:
-        """Write the outcome and free the callee's line; the outcome recorded and the goodbye that says it."""
+        """Write the outcome and free the callee's line; the outcome recorded and the goodbye that says it.
+
+        ``keep_line``: the number is free, but its item stays, so that a call back still finds the reminder.
+        """
         assert call.reminder_id is not None, "only a call about a reminder asks for a decision"
         assert call.number is not None, "a call about a reminder knows the callee's number"
-        if not self._record(session_id, call, outcome, via=via, detail=detail):
+        if not self._record(session_id, call, outcome, via=via, detail=detail, keep_line=keep_line):
             outcome, goodbye = self._already_recorded(call, outcome, goodbye)
-            self._repository.release_line(call.number, call.reminder_id)
+            if keep_line:
+                self._repository.end_line_claim(call.number, call.reminder_id, call.attempt)
+            else:
+                self._repository.release_line(call.number, call.reminder_id)
         call.outcome = outcome
         return outcome, goodbye
 
     def _record(
-        self, session_id: str, call: CallState, outcome: Outcome, *, via: Via | None = None, detail: str | None = None
+        self,
+        session_id: str,
+        call: CallState,
+        outcome: Outcome,
+        *,
+        via: Via | None = None,
+        detail: str | None = None,
+        keep_line: bool = False,
     ) -> bool:
-        """Write the outcome and, in the same request, release the callee's line; ``False`` if decided before."""
+        """Write the outcome and, in the same request, free the callee's line; ``False`` if decided before.
+
+        ``keep_line``: the number is free, but its item stays (a call back still finds the reminder).
+        """
         assert call.reminder_id is not None, "only a call about a reminder records an outcome"
         reminder_id = call.reminder_id
         context = {"session_id": session_id, "reminder_id": reminder_id, "outcome": outcome.value}
+        line = None
+        if call.number is not None:
+            line = LineRelease(call.number, keep_item_of_attempt=call.attempt if keep_line else None)
         # Written once: a repeated event, or a reminder closed meanwhile, keeps what is there.
         if self._repository.record_outcome(
-            reminder_id, outcome, via=via, session_id=session_id, detail=detail, release_line=call.number
+            reminder_id, outcome, via=via, session_id=session_id, detail=detail, release_line=line
         ):
             logger.info("outcome recorded", extra=context)
             if self._on_outcome is not None:

@@ -10,13 +10,16 @@ given.
 
 A reminder's states (the webhook decides an answered call; the dialer and the reconciler do the rest)::
 
-                 +-- answer check: unanswered, attempts left (the retry RETRY_DELAY later) --+
+                 +-- answer check: unanswered or a mailbox, attempts left (RETRY_DELAY later) +
                  |   or the attempt given back (certainly not placed, to come again)          |
                  v                                                                            |
     (new) --> scheduled --dial: attempt claimed, POST--> calling ------------------------------+
                  |                                         |--answered: outcome recorded--> decided
-                 |                                         |  (confirmed, cancelled, no_decision)
+                 |                                         |  (confirmed, cancelled, no_decision, ...)
                  |                                         |--check after the last attempt--> no_answer
+                 |                                         |  (voicemail if a mailbox took it; the callee's
+                 |                                         |  callback reopens it for one more call)
+                 |                                         |--number on the do-not-call list--> opted_out
                  |                                         |--sipgate refuses (4xx)--> failed
                  |                                         +--the retry would come too late--> expired
                  |--no call MIN_NOTICE_MINUTES before the appointment (now, or deferred)--> expired
@@ -34,11 +37,15 @@ A dial message, step by step:
    refuse, never a second ring while a call may be ringing. Too late (the dial would start less than
    ``MIN_NOTICE_MINUTES`` before the appointment): close as ``expired``. Before
    ``call_at`` or outside the calling window (in the callee's time zone): deliver the message again when
-   calling is allowed, or close as ``expired`` at once if that is too late.
+   calling is allowed, or close as ``expired`` at once if that is too late. A callback (the callee called
+   in; ``callback`` in the message) skips ``call_at``, not the window or the notice, and may be attempt
+   ``max_attempts + 1``.
 2. Enqueue the answer check (delayed by the answer timeout plus the dial budget) **before** claiming the
    attempt, so that it fires whatever happens to this invocation afterwards.
 3. Claim the attempt (the exactly-once guard: a conditional write on ``attempts`` and ``status``), then the
-   callee's line (refused while another reminder's call, or another attempt of this one, holds it).
+   callee's line (refused while another reminder's call, or another attempt of this one, holds it). The
+   line claim and the check that the number is not on the do-not-call list are one transaction, so the
+   list costs no request of its own; a listed number closes the reminder ``opted_out`` and rings nothing.
 4. Take a slot of the calls-per-second cap (shared by every dialer through a DynamoDB counter per second)
    and ``POST`` the call. Only what certainly placed no call (429, 503, a failed connect) is tried again
    within the dial budget, each try with its own slot.
@@ -60,7 +67,9 @@ How each ending leaves the reminder:
 
 The answer check of attempt *n* acts only while the reminder is ``calling`` with *n* claimed: unanswered,
 it ends the line claim and schedules attempt *n + 1* (``scheduled`` again), closes the reminder as
-``no_answer`` after the last attempt, or as ``expired`` when the retry would come too late.
+``no_answer`` after the last attempt, or as ``expired`` when the retry would come too late. A mailbox that
+got the message (the webhook set ``voicemail_attempt``) is over: the same, at once, with ``voicemail``
+instead of ``no_answer`` when :func:`reminders.voicemail.voicemail_is_final` says so.
 """
 
 from __future__ import annotations
@@ -79,14 +88,21 @@ from aiflow.phone import mask
 from reminders.calling_window import CallingWindow
 from reminders.config import DialerConfig
 from reminders.models import Outcome, ReminderRecord, ReminderStatus, utc_now
-from reminders.repository import ReminderRepository
+from reminders.repository import NumberOptedOut, ReminderRepository
 from reminders.scheduling import (
     CallDelivery,
+    CancelMessage,
     CheckAnswerMessage,
     DialMessage,
     InvalidCallMessage,
+    InvalidReminder,
+    Received,
+    ReminderScheduler,
+    ScheduleMessage,
+    SchedulingError,
     parse_call_message,
 )
+from reminders.voicemail import calls_back_after_voicemail, voicemail_is_final
 
 __all__ = ["CallTiming", "Dialer", "Disposition", "RetryLater"]
 
@@ -145,6 +161,21 @@ class Disposition(StrEnum):
     STALE_CHECK = "stale check"  # the check belongs to a claim that was given back, superseded or checked
     ATTEMPT_LIVE = "attempt live"  # a dial for the next attempt while the current one may still ring: dropped
     EXPIRED = "expired"  # too close to the appointment for a call: the reminder is closed as expired
+    OPTED_OUT = "opted out"  # the number is on the do-not-call list: never rung, the reminder closed opted_out
+    VOICEMAIL = "voicemail"  # the check found the last attempt reached a mailbox: the reminder closed voicemail
+    CREATED = "created"  # a schedule message stored a new reminder
+    UPDATED = "updated"  # a schedule message moved or changed a waiting reminder
+    UNCHANGED = "unchanged"  # a schedule message repeated what is stored
+    KEPT = "kept"  # a schedule message for a reminder being called or decided: not disturbed
+    WITHDRAWN = "withdrawn"  # a cancel message cancelled the reminder
+
+
+_RECEIVED = {
+    Received.CREATED: Disposition.CREATED,
+    Received.UPDATED: Disposition.UPDATED,
+    Received.UNCHANGED: Disposition.UNCHANGED,
+    Received.KEPT: Disposition.KEPT,
+}
 
 
 class RetryLater(Exception):
@@ -193,6 +224,14 @@ class Dialer:
         self._now = clock
         self._sleep = sleep
         self._request_timeout = request_timeout
+        self._scheduler = ReminderScheduler(
+            repository,
+            delivery,
+            window=self._window,
+            lead_time=timedelta(hours=config.lead_time_hours),
+            min_notice=self._timing.min_notice,
+            clock=clock,
+        )
 
     def handle(self, body: str | bytes | Mapping[str, Any]) -> Disposition:
         """Handle one message; raises :class:`RetryLater` (or an AWS error) when it must be delivered again."""
@@ -202,7 +241,9 @@ class Dialer:
             return self._reject(error.reminder_id, error.reason)
         if isinstance(message, DialMessage):
             return self._dial(message)
-        return self._check_answer(message)
+        if isinstance(message, CheckAnswerMessage):
+            return self._check_answer(message)
+        return self._apply_request(message)
 
     # Dialling.
 
@@ -213,6 +254,8 @@ class Dialer:
         record = self._repository.get(reminder_id)
         if record is None:
             return self._reject(reminder_id, "unknown reminder: the message carries only its id")
+        if message.callback and record.status is ReminderStatus.VOICEMAIL:
+            record = self._reopen_for_callback(record)
         if record.is_decided:
             logger.info("reminder %s is %s: not dialling", reminder_id, record.status.value)
             return Disposition.CLOSED
@@ -221,18 +264,23 @@ class Dialer:
             return Disposition.DUPLICATE
         if record.status is ReminderStatus.CALLING:
             return self._refuse_live(record, attempt)
-        if attempt != record.attempts + 1 or attempt > record.max_attempts:
+        # A callback is one call more than the reminder's attempts: the callee asked for it.
+        last_attempt = record.max_attempts + 1 if message.callback else record.max_attempts
+        if attempt != record.attempts + 1 or attempt > last_attempt:
             reason = f"attempt {attempt} cannot follow attempt {record.attempts} of {record.max_attempts}"
             return self._reject(reminder_id, reason)
 
         now = self._now()
         if self._timing.too_late(record, now):
             return self._expire(record, now)
-        if record.call_at is not None and record.call_at > now + EARLY_TOLERANCE:
+        # A callback is due now, not at the next retry's time; the window and the minimum notice still hold.
+        if not message.callback and record.call_at is not None and record.call_at > now + EARLY_TOLERANCE:
             return self._defer(record, attempt, record.call_at, "the message came before the call time")
         if not self._window.contains(now, record.zone):
             opening = self._window.earliest_from(now, record.zone)
-            return self._defer(record, attempt, opening, f"outside the calling window {self._window}")
+            return self._defer(
+                record, attempt, opening, f"outside the calling window {self._window}", callback=message.callback
+            )
         return self._place(record, attempt, now)
 
     def _place(self, record: ReminderRecord, attempt: int, now: datetime) -> Disposition:
@@ -255,6 +303,11 @@ class Dialer:
             ):
                 raise RetryLater(f"another call to {mask(claimed.to_phone_number)} is live")
             placed = self._post(claimed, deadline)
+        except NumberOptedOut:
+            detail = "number on the do-not-call list"
+            self._repository.record_outcome(reminder_id, Outcome.OPTED_OUT, detail=detail)
+            logger.info("reminder %s not dialled: %s", reminder_id, detail)
+            return Disposition.OPTED_OUT
         except CallRejected as error:
             detail = f"sipgate refused the call: HTTP {error.status}: {error.body[:200]}"
             self._repository.record_outcome(reminder_id, Outcome.FAILED, detail=detail)
@@ -331,6 +384,20 @@ class Dialer:
             client = self._threads.outbound = self._new_outbound()
         return client
 
+    def _reopen_for_callback(self, record: ReminderRecord) -> ReminderRecord:
+        """The callee called back as the mailbox message asked: reopen the reminder for the callback, if in time.
+
+        Not when the call would break the minimum notice: the reminder then stays closed as ``voicemail``.
+        """
+        now = self._now()
+        if not calls_back_after_voicemail(record, now) or self._timing.too_late(record, now):
+            return record
+        reopened = self._repository.reopen_for_callback(record.reminder_id, record.attempts)
+        if reopened is None:
+            return self._repository.get(record.reminder_id) or record  # reopened by a concurrent message
+        logger.info("reminder %s reopened for a callback after the mailbox message", record.reminder_id)
+        return reopened
+
     def _refuse_live(self, record: ReminderRecord, attempt: int) -> Disposition:
         reason = (
             f"attempt {attempt} refused: attempt {record.attempts} is live (its answer check decides what comes next)"
@@ -356,7 +423,9 @@ class Dialer:
             # The attempt stays claimed: its answer check treats it as unanswered, which is safe.
             logger.exception("could not release attempt %d of reminder %s", attempt, reminder_id)
 
-    def _defer(self, record: ReminderRecord, attempt: int, at: datetime, reason: str) -> Disposition:
+    def _defer(
+        self, record: ReminderRecord, attempt: int, at: datetime, reason: str, *, callback: bool | None = None
+    ) -> Disposition:
         """Deliver the dial message again at ``at`` and note the new call time; expire now if ``at`` is too late.
 
         Delivered first, so that the reminder never waits without its message: if it moved on meanwhile (the
@@ -364,7 +433,7 @@ class Dialer:
         """
         if self._timing.too_late(record, at):
             return self._expire(record, at)
-        message = DialMessage(reminder_id=record.reminder_id, attempt=attempt)
+        message = DialMessage(reminder_id=record.reminder_id, attempt=attempt, callback=True if callback else None)
         name = self._delivery.deliver_at(message, at, time_zone=record.time_zone)
         if not self._repository.reschedule(
             record.reminder_id, at, attempts=attempt - 1, from_status=record.status, schedule_name=name, reason=reason
@@ -411,11 +480,15 @@ class Dialer:
     def _follow_up_answered(self, record: ReminderRecord, attempt: int) -> Disposition:
         """An answered call closes its reminder itself, even when the callee just hangs up (``no_decision``).
 
-        One that is over with no outcome was cut short by a failure of ours (DynamoDB unreachable mid-call),
-        and its caller heard the promise to be called back: keep it with the next attempt, or close the
-        reminder as ``no_decision`` after the last. A call is over at the latest when its line claim ends.
+        A mailbox that got the message is over (the webhook noted ``voicemail_attempt``): the next attempt is
+        scheduled at once, or the reminder closed as ``voicemail`` if the webhook could not write that.
+        Any other call that is over with no outcome was cut short by a failure of ours (DynamoDB unreachable
+        mid-call), and its caller heard the promise to be called back: keep it with the next attempt, or close
+        the reminder as ``no_decision`` after the last. A call is over at the latest when its line claim ends.
         """
         now = self._now()
+        if record.voicemail_attempt >= attempt:
+            return self._follow_up_voicemail(record, attempt, now)
         call_over_at = (record.attempt_started_at or now) + LINE_HOLD
         if now < call_over_at:
             check = CheckAnswerMessage(reminder_id=record.reminder_id, attempt=attempt)
@@ -427,6 +500,35 @@ class Dialer:
             logger.info("reminder %s: %s", record.reminder_id, reason)
             return Disposition.UNDECIDED
         return self._retry(record, attempt, now, reason)
+
+    def _follow_up_voicemail(self, record: ReminderRecord, attempt: int, now: datetime) -> Disposition:
+        self._repository.end_line_claim(record.to_phone_number, record.reminder_id, attempt)
+        if voicemail_is_final(attempt, record.max_attempts, retry_after_voicemail=self._config.retry_after_voicemail):
+            detail = f"attempt {attempt} reached a mailbox, which got the message"
+            self._repository.record_outcome(record.reminder_id, Outcome.VOICEMAIL, detail=detail)
+            logger.info("reminder %s: %s", record.reminder_id, detail)
+            return Disposition.VOICEMAIL
+        return self._retry(record, attempt, now, f"attempt {attempt} reached a mailbox")
+
+    # Requests of other systems: schedule (create or move) and cancel.
+
+    def _apply_request(self, message: ScheduleMessage | CancelMessage) -> Disposition:
+        try:
+            if isinstance(message, ScheduleMessage):
+                received, record = self._scheduler.receive(message.reminder)
+                logger.info("reminder %s: %s (%s)", record.reminder_id, received.value, record.status.value)
+                return _RECEIVED[received]
+            self._scheduler.cancel(message.reminder_id, by="a cancel message")
+        except InvalidReminder as error:
+            return self._reject(message.reminder_id, str(error))
+        except SchedulingError as error:  # unknown, or decided already
+            known = self._repository.get(message.reminder_id) is not None
+            if not known:
+                return self._reject(message.reminder_id, str(error))
+            self._repository.note(message.reminder_id, "cancel message not applied", str(error))
+            return Disposition.CLOSED
+        logger.info("reminder %s cancelled by a cancel message", message.reminder_id)
+        return Disposition.WITHDRAWN
 
     def _reject(self, reminder_id: str | None, reason: str) -> Disposition:
         logger.warning("rejected a message for reminder %s: %s", reminder_id or "(unknown)", reason)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,6 +29,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from pydantic import BaseModel
 
 from aiflow import phone
+from reminders.do_not_call import OPTOUT_PREFIX
 from reminders.models import (
     Outcome,
     Reminder,
@@ -37,7 +39,15 @@ from reminders.models import (
     utc_now,
 )
 
-__all__ = ["REMINDER_KEY_PREFIX", "STATUS_INDEX", "LineClaim", "ReminderRepository", "record_from_item"]
+__all__ = [
+    "REMINDER_KEY_PREFIX",
+    "STATUS_INDEX",
+    "LineClaim",
+    "LineRelease",
+    "NumberOptedOut",
+    "ReminderRepository",
+    "record_from_item",
+]
 
 STATUS_INDEX = "by-status"
 REMINDER_KEY_PREFIX = "REMINDER#"
@@ -45,6 +55,19 @@ _LARGEST_UTC_OFFSET = timedelta(hours=14)  # Pacific/Kiritimati
 _OPEN = (ReminderStatus.SCHEDULED.value, ReminderStatus.CALLING.value)
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
+
+
+class NumberOptedOut(Exception):
+    """The callee's number is on the do-not-call list: the reminder's call must never ring."""
+
+
+@dataclass(frozen=True)
+class LineRelease:
+    """What a decision does to the callee's line: delete its item, or only end its claim and keep the item
+    (``keep_item_of_attempt``: the attempt whose claim ends), so that a call back still finds the reminder."""
+
+    number: str
+    keep_item_of_attempt: int | None = None
 
 
 class LineClaim(BaseModel):
@@ -242,12 +265,12 @@ class ReminderRepository:
         via: Via | None = None,
         session_id: str | None = None,
         detail: str | None = None,
-        release_line: str | None = None,
+        release_line: LineRelease | None = None,
     ) -> bool:
         """Write the outcome once: ``False`` if the reminder already has one or was closed meanwhile.
 
-        With ``release_line`` (the callee's number) the line is released in the same transaction (one
-        request, twice the write capacity); a line another reminder holds by then is left alone.
+        With ``release_line`` the callee's line is freed in the same transaction (one request, twice the
+        write capacity); a line another reminder (or attempt) holds by then is left alone.
         """
         now = self._now()
         values: dict[str, Any] = {
@@ -283,7 +306,7 @@ class ReminderRepository:
         return self._update(reminder_id, update, condition, values) is not None
 
     def _decide_releasing_line(
-        self, reminder_id: str, update: str, condition: str, values: dict[str, Any], number: str
+        self, reminder_id: str, update: str, condition: str, values: dict[str, Any], line: LineRelease
     ) -> bool | None:
         """The outcome and the line's release in one transaction; ``None`` if only the line's condition failed."""
         try:
@@ -299,14 +322,7 @@ class ReminderRepository:
                             "ExpressionAttributeValues": values,
                         }
                     },
-                    {
-                        "Delete": {
-                            "TableName": self.table_name,
-                            "Key": {"pk": {"S": _line_key(number)}},
-                            "ConditionExpression": "attribute_not_exists(pk) OR reminder_id = :reminder",
-                            "ExpressionAttributeValues": {":reminder": {"S": reminder_id}},
-                        }
-                    },
+                    self._line_release(reminder_id, line),
                 ]
             )
         except self.client.exceptions.TransactionCanceledException as error:
@@ -318,8 +334,36 @@ class ReminderRepository:
             raise
         return True
 
-    def cancel(self, reminder_id: str) -> bool:
-        """An operator withdraws the reminder before it is decided; ``False`` if it is decided already."""
+    def _line_release(self, reminder_id: str, line: LineRelease) -> dict[str, Any]:
+        """The line's part of a decision's transaction (see :meth:`release_line` and :meth:`end_line_claim`)."""
+        key = {"pk": {"S": _line_key(line.number)}}
+        if line.keep_item_of_attempt is None:
+            return {
+                "Delete": {
+                    "TableName": self.table_name,
+                    "Key": key,
+                    "ConditionExpression": "attribute_not_exists(pk) OR reminder_id = :reminder",
+                    "ExpressionAttributeValues": {":reminder": {"S": reminder_id}},
+                }
+            }
+        return {
+            "Update": {
+                "TableName": self.table_name,
+                "Key": key,
+                "UpdateExpression": "SET claimed_until = :ended",
+                # Not attribute_not_exists: an update would create a stub line item. A missing line is left so.
+                "ConditionExpression": "reminder_id = :reminder AND attempt = :attempt",
+                "ExpressionAttributeValues": {
+                    ":ended": {"N": str(int(self._now().timestamp()) - 1)},
+                    ":reminder": {"S": reminder_id},
+                    ":attempt": {"N": str(line.keep_item_of_attempt)},
+                },
+            }
+        }
+
+    def cancel(self, reminder_id: str, *, by: str = "operator") -> bool:
+        """An operator (or a ``cancel`` message) withdraws the reminder before it is decided; ``False`` if it is
+        decided already."""
         now = self._now()
         return (
             self._update(
@@ -331,7 +375,7 @@ class ReminderRepository:
                     ":scheduled": {"S": _OPEN[0]},
                     ":calling": {"S": _OPEN[1]},
                     ":now": {"S": now.isoformat()},
-                    ":entry": _history("cancelled by operator", now),
+                    ":entry": _history(f"cancelled by {by}", now),
                 },
             )
             is not None
@@ -372,6 +416,39 @@ class ReminderRepository:
             values[":schedule"] = {"S": schedule_name}
         condition = "attempts = :attempts AND #status = :from"
         return self._update(reminder_id, assignment, condition, values) is not None
+
+    def replace_waiting(
+        self, reminder: Reminder, *, attempts: int, schedule_name: str | None, reason: str
+    ) -> ReminderRecord | None:
+        """Replace what a ``scheduled`` reminder says (a moved appointment, another name...) and its call time.
+
+        ``attempts`` is what the change was decided on: ``None`` if the reminder was dialled, decided or
+        cancelled meanwhile, so that a call in progress or a decision is never disturbed.
+        """
+        now = self._now()
+        fields = reminder.model_dump(mode="json", exclude={"reminder_id"})
+        names = {f"#f{index}": name for index, name in enumerate(fields)}
+        values: dict[str, Any] = {
+            ":attempts": {"N": str(attempts)},
+            ":scheduled": {"S": _OPEN[0]},
+            ":now": {"S": now.isoformat()},
+            ":entry": _history("updated", now, reason),
+        }
+        assignments = ["updated_at = :now", "history = list_append(history, :entry)"]
+        removals = []
+        for alias, name in names.items():
+            if fields[name] is None:
+                removals.append(alias)
+            else:
+                values[f":v{alias[2:]}"] = _serializer.serialize(fields[name])
+                assignments.append(f"{alias} = :v{alias[2:]}")
+        if schedule_name is not None:
+            assignments.append("schedule_name = :schedule")
+            values[":schedule"] = {"S": schedule_name}
+        update = "SET " + ", ".join(assignments) + (" REMOVE " + ", ".join(removals) if removals else "")
+        return self._update(
+            reminder.reminder_id, update, "#status = :scheduled AND attempts = :attempts", values, names=names
+        )
 
     def note_recovery(self, seen: ReminderRecord, detail: str) -> bool:
         """The reconciler re-sends the step of ``seen``: count it; ``False`` if the reminder moved on meanwhile.
@@ -423,6 +500,10 @@ class ReminderRepository:
         ``claim_for`` (a lost call never blocks the number for long) or when the answer check finds the
         call unanswered (:meth:`end_line_claim`); the item stays until ``keep_for`` after the appointment so
         that a callback still finds the reminder.
+
+        A number on the do-not-call list is never claimed: the claim and the check that the number's
+        ``OPTOUT#`` item is absent are one transaction (no extra request per dial), and a listed number
+        raises :class:`NumberOptedOut`.
         """
         now = self._now()
         claimed_until = now + claim_for
@@ -437,20 +518,31 @@ class ReminderRepository:
                 "expires_at": int(expires_at.timestamp()),
             }
         )
+        claim = {
+            "TableName": self.table_name,
+            "Item": item,
+            "ConditionExpression": "attribute_not_exists(pk) OR claimed_until < :now"
+            " OR (reminder_id = :reminder AND attempt = :attempt)",
+            "ExpressionAttributeValues": {
+                ":now": {"N": str(int(now.timestamp()))},
+                ":reminder": {"S": reminder.reminder_id},
+                ":attempt": {"N": str(attempt)},
+            },
+        }
+        not_listed = {
+            "TableName": self.table_name,
+            "Key": {"pk": {"S": OPTOUT_PREFIX + phone.normalize(reminder.to_phone_number)}},
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
         try:
-            self.client.put_item(
-                TableName=self.table_name,
-                Item=item,
-                ConditionExpression="attribute_not_exists(pk) OR claimed_until < :now"
-                " OR (reminder_id = :reminder AND attempt = :attempt)",
-                ExpressionAttributeValues={
-                    ":now": {"N": str(int(now.timestamp()))},
-                    ":reminder": {"S": reminder.reminder_id},
-                    ":attempt": {"N": str(attempt)},
-                },
-            )
-        except self.client.exceptions.ConditionalCheckFailedException:
-            return False
+            self.client.transact_write_items(TransactItems=[{"Put": claim}, {"ConditionCheck": not_listed}])
+        except self.client.exceptions.TransactionCanceledException as error:
+            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if reasons[1:2] == ["ConditionalCheckFailed"]:
+                raise NumberOptedOut(reminder.reminder_id) from None
+            if reasons[:1] == ["ConditionalCheckFailed"]:
+                return False
+            raise
         return True
 
     def find_line(self, number: str) -> LineClaim | None:
@@ -526,6 +618,8 @@ class ReminderRepository:
         update: str,
         condition: str,
         values: dict[str, Any],
+        *,
+        names: dict[str, str] | None = None,
     ) -> ReminderRecord | None:
         """One conditional UpdateItem on a reminder; the new record, or ``None`` if the condition failed."""
         request: dict[str, Any] = {
@@ -536,15 +630,41 @@ class ReminderRepository:
             "ExpressionAttributeValues": values,
             "ReturnValues": "ALL_NEW",
         }
+        names = dict(names or {})
         if "#status" in update or "#status" in condition:
-            request["ExpressionAttributeNames"] = {"#status": "status"}  # "status" is a reserved word
+            names["#status"] = "status"  # "status" is a reserved word
+        if names:
+            request["ExpressionAttributeNames"] = names
         try:
             response = self.client.update_item(**request)
         except self.client.exceptions.ConditionalCheckFailedException:
             return None
         return record_from_item(response["Attributes"])
 
-    # Mailboxes: an attempt that reached one and is not the last (reminders.voicemail decides).
+    # Mailboxes: an attempt that reached one and is not the last (reminders.voicemail decides), and the
+    # callee who calls back after the last one's message.
+
+    def reopen_for_callback(self, reminder_id: str, attempts: int) -> ReminderRecord | None:
+        """Reopen a reminder closed as ``voicemail`` for the callback its callee asked for by calling in.
+
+        The outcome goes (the callback call writes the new one); ``attempts`` is what the reopening was
+        decided on. ``None`` if the reminder is no longer closed as ``voicemail`` with that many attempts
+        (reopened by a concurrent callback message, or never closed so).
+        """
+        now = self._now()
+        return self._update(
+            reminder_id,
+            "SET #status = :scheduled, call_at = :now, updated_at = :now, history = list_append(history, :entry)"
+            " REMOVE outcome, outcome_via, outcome_session_id, decided_at",
+            "#status = :voicemail AND attempts = :attempts",
+            {
+                ":scheduled": {"S": ReminderStatus.SCHEDULED.value},
+                ":voicemail": {"S": ReminderStatus.VOICEMAIL.value},
+                ":attempts": {"N": str(attempts)},
+                ":now": {"S": now.isoformat()},
+                ":entry": _history("reopened", now, "the callee called back after the mailbox message"),
+            },
+        )
 
     def record_voicemail(self, reminder_id: str, attempt: int, session_id: str) -> bool:
         """Note that ``attempt`` reached a mailbox and left the message; the reminder stays open for a retry.

@@ -4,8 +4,15 @@ The call queue's messages
 =========================
 
 Every message on the call queue, in a one-time schedule's input and in a direct Scheduler or EventBridge
-invocation of the dialer is one JSON object; ``kind`` says which:
+invocation of the dialer (the ``detail`` of a ``Reminder call`` event on the stack's bus) is one JSON
+object; ``kind`` says which. Other systems send the first three (their JSON Schemas are in ``schemas/``):
 
+``{"kind": "schedule", "reminder": {...}}``, or the bare reminder ``{...}`` (no ``kind``)
+    Create the reminder, or update the one with that ``reminder_id`` while it waits for its call: a moved
+    appointment moves its call (:meth:`ReminderScheduler.receive`). A reminder whose call is in progress or
+    that is decided is not disturbed; its history says that the message came.
+``{"kind": "cancel", "reminder_id": "appt-1001"}``
+    Cancel the reminder (scheduled, or being called) and delete its pending schedule.
 ``{"kind": "dial", "reminder": {...}, "attempt": 1}``
     Place attempt ``attempt`` (default 1) of the reminder. ``reminder`` is a whole reminder
     (:class:`reminders.models.Reminder`: ``reminder_id``, ``to_phone_number``, ``appointment_at``,
@@ -52,6 +59,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfo
 
@@ -73,14 +81,18 @@ from reminders.repository import ReminderRepository
 
 __all__ = [
     "SQS_MAX_DELAY",
+    "AnyCallMessage",
     "CallDelivery",
     "CallMessage",
+    "CancelMessage",
     "CheckAnswerMessage",
     "DialMessage",
     "InvalidCallMessage",
     "InvalidReminder",
     "Problem",
+    "Received",
     "ReminderScheduler",
+    "ScheduleMessage",
     "ScheduleTarget",
     "Scheduled",
     "SchedulingError",
@@ -126,6 +138,28 @@ class DialMessage(BaseModel):
         return self
 
 
+class ScheduleMessage(BaseModel):
+    """Create a reminder, or update a waiting one (another system's appointment was made or moved)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="schedule message")
+
+    kind: Literal["schedule"] = "schedule"
+    reminder: Reminder
+
+    @property
+    def reminder_id(self) -> str:
+        return self.reminder.reminder_id
+
+
+class CancelMessage(BaseModel):
+    """Cancel a reminder and delete its schedule (another system's appointment was cancelled)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="cancel message")
+
+    kind: Literal["cancel"] = "cancel"
+    reminder_id: ReminderId
+
+
 class CheckAnswerMessage(BaseModel):
     """Did the callee answer attempt ``attempt``? Sent delayed by the dialer before it dials."""
 
@@ -136,8 +170,10 @@ class CheckAnswerMessage(BaseModel):
     attempt: Attempt
 
 
-CallMessage = Annotated[DialMessage | CheckAnswerMessage, Field(discriminator="kind")]
-_CALL_MESSAGE: TypeAdapter[DialMessage | CheckAnswerMessage] = TypeAdapter(CallMessage)
+AnyCallMessage = ScheduleMessage | CancelMessage | DialMessage | CheckAnswerMessage
+CallMessage = Annotated[AnyCallMessage, Field(discriminator="kind")]
+_CALL_MESSAGE: TypeAdapter[AnyCallMessage] = TypeAdapter(CallMessage)
+_KINDS = ("schedule", "cancel", "dial", "check_answer")
 
 
 class InvalidCallMessage(ValueError):
@@ -149,8 +185,12 @@ class InvalidCallMessage(ValueError):
         self.reminder_id = reminder_id
 
 
-def parse_call_message(body: str | bytes | Mapping[str, Any]) -> DialMessage | CheckAnswerMessage:
-    """The message in ``body`` (JSON text or an already decoded object); :class:`InvalidCallMessage` says why not."""
+def parse_call_message(body: str | bytes | Mapping[str, Any]) -> AnyCallMessage:
+    """The message in ``body`` (JSON text or an already decoded object); :class:`InvalidCallMessage` says why not.
+
+    An object without ``kind`` that has a ``reminder_id`` and a ``to_phone_number`` is a bare reminder: a
+    ``schedule`` message.
+    """
     if isinstance(body, Mapping):
         data: Any = dict(body)
     else:
@@ -158,6 +198,17 @@ def parse_call_message(body: str | bytes | Mapping[str, Any]) -> DialMessage | C
             data = json.loads(body)
         except (ValueError, UnicodeDecodeError) as error:
             raise InvalidCallMessage(f"not JSON: {error}", None) from None
+    if not isinstance(data, dict):
+        raise InvalidCallMessage("the message must be a JSON object", None)
+    kinds = ", ".join(_KINDS[:3])  # check_answer is the dialer's own
+    if "kind" not in data:
+        if not {"reminder_id", "to_phone_number"} <= data.keys():
+            raise InvalidCallMessage(
+                f"kind: missing, one of {kinds} (a bare reminder is scheduled)", _readable_id(data)
+            )
+        data = {"kind": "schedule", "reminder": data}
+    elif data["kind"] not in _KINDS:
+        raise InvalidCallMessage(f"kind: {data['kind']!r} is not one of {kinds}", _readable_id(data))
     try:
         return _CALL_MESSAGE.validate_python(data)
     except ValidationError as error:
@@ -189,11 +240,21 @@ class Problem:
     reason: str
 
 
+# Pydantic's words where they name its own machinery rather than what is wrong.
+_PLAIN_REASONS = {
+    "missing": "is required",
+    "extra_forbidden": "is not a field of this message",
+    "string_pattern_mismatch": "has characters that are not allowed here",
+    "model_type": "must be a JSON object",
+    "model_attributes_type": "must be a JSON object",
+}
+
+
 def _problems(error: ValidationError) -> list[Problem]:
     problems = []
     for detail in error.errors(include_url=False, include_input=False, include_context=False):
-        location = [str(part) for part in detail["loc"] if part not in ("dial", "check_answer")]
-        reason = detail["msg"].removeprefix("Value error, ")
+        location = [str(part) for part in detail["loc"] if part not in _KINDS]
+        reason = _PLAIN_REASONS.get(detail["type"]) or detail["msg"].removeprefix("Value error, ")
         problems.append(Problem(".".join(location) or "message", reason))
     return problems
 
@@ -327,6 +388,15 @@ class CallDelivery:
         return self._scheduler, self._target
 
 
+class Received(StrEnum):
+    """What :meth:`ReminderScheduler.receive` did with a reminder another system sent."""
+
+    CREATED = "created"
+    UPDATED = "updated"  # it waited for its call: its data and call time are the new ones
+    UNCHANGED = "unchanged"  # it was stored with the same data already
+    KEPT = "kept"  # its call is in progress or it is decided: not disturbed (its history says so)
+
+
 @dataclass(frozen=True)
 class Scheduled:
     """What :meth:`ReminderScheduler.schedule` did: ``new`` is ``False`` when the reminder was there already."""
@@ -388,6 +458,11 @@ class ReminderScheduler:
     def window(self) -> CallingWindow:
         return self._window
 
+    @property
+    def do_not_call(self) -> DoNotCallList:
+        """The do-not-call list that :meth:`schedule` checks (``reminders optout`` manages it)."""
+        return self._do_not_call
+
     def plan(self, reminder: Reminder) -> Reminder:
         """``reminder`` with the ``call_at`` it will be called at; :class:`InvalidReminder` if there is none."""
         now = self._now()
@@ -414,10 +489,7 @@ class ReminderScheduler:
         delivery in place (its name is deterministic). A known reminder with different data is refused
         (cancel it first), so that nothing changes silently.
         """
-        planned = self.plan(reminder)
-        if self._do_not_call.contains(planned.to_phone_number):
-            reason = "the number is on the do-not-call list (its owner asked for no more calls): not scheduled"
-            raise InvalidReminder([Problem("to_phone_number", reason)])
+        planned = self._planned_for(reminder)
         existing = self._repository.get(planned.reminder_id)
         if existing is not None:
             stored = existing.reminder().model_dump(exclude={"call_at"})
@@ -436,6 +508,53 @@ class ReminderScheduler:
         )
         self._repository.create(planned, schedule_name=name)
         return Scheduled(self.status(planned.reminder_id), new=True)
+
+    def receive(self, reminder: Reminder) -> tuple[Received, ReminderRecord]:
+        """A reminder another system sent (a ``schedule`` message): create it, or update it while it waits.
+
+        A waiting (``scheduled``) reminder takes the new data and call time: its next attempt is delivered
+        at the new time and the old schedule deleted (a message already on its way for the old time is
+        deferred by the dialer, since the call time moved). One whose call is in progress or that is
+        decided is kept as it is; its history notes the message. :class:`InvalidReminder` as for
+        :meth:`schedule` (a past appointment, no calling time left, a do-not-call number).
+        """
+        existing = self._repository.get(reminder.reminder_id)
+        if existing is None:
+            return Received.CREATED, self.schedule(reminder).record
+        if existing.status is not ReminderStatus.SCHEDULED:
+            self._keep(existing, f"the reminder is {existing.status.value}")
+            return Received.KEPT, existing
+        planned = self._planned_for(reminder)
+        if planned.max_attempts <= existing.attempts:
+            problem = f"{existing.attempts} attempt(s) were made already; max_attempts must be more"
+            raise InvalidReminder([Problem("max_attempts", problem)])
+        if planned == existing.reminder():
+            return Received.UNCHANGED, existing
+        assert planned.call_at is not None  # set by plan()
+        next_dial = DialMessage(reminder_id=planned.reminder_id, attempt=existing.attempts + 1)
+        name = self._delivery.deliver_at(next_dial, planned.call_at, time_zone=planned.time_zone)
+        reason = "by a schedule message; call at " + planned.call_at.isoformat()
+        updated = self._repository.replace_waiting(
+            planned, attempts=existing.attempts, schedule_name=name, reason=reason
+        )
+        if updated is None:  # dialled, decided or cancelled meanwhile
+            current = self.status(planned.reminder_id)
+            self._keep(current, f"the reminder became {current.status.value} meanwhile")
+            return Received.KEPT, current
+        if existing.schedule_name and existing.schedule_name != name:
+            self._delivery.delete_schedule(existing.schedule_name)
+        return Received.UPDATED, updated
+
+    def _planned_for(self, reminder: Reminder) -> Reminder:
+        """``reminder`` planned, refused when its number is on the do-not-call list."""
+        planned = self.plan(reminder)
+        if self._do_not_call.contains(planned.to_phone_number):
+            reason = "the number is on the do-not-call list (its owner asked for no more calls): not scheduled"
+            raise InvalidReminder([Problem("to_phone_number", reason)])
+        return planned
+
+    def _keep(self, record: ReminderRecord, why: str) -> None:
+        self._repository.note(record.reminder_id, "schedule message not applied", why)
 
     def call_now(self, reminder_id: str) -> ReminderRecord:
         """Dial the reminder's next attempt as soon as the calling window allows, instead of at its call time.
@@ -465,10 +584,10 @@ class ReminderScheduler:
             self._delivery.delete_schedule(record.schedule_name)
         return self.status(reminder_id)
 
-    def cancel(self, reminder_id: str) -> ReminderRecord:
+    def cancel(self, reminder_id: str, *, by: str = "operator") -> ReminderRecord:
         """Mark the reminder cancelled and delete its pending schedule; a decided reminder stays as it is."""
         record = self.status(reminder_id)
-        if not self._repository.cancel(reminder_id):
+        if not self._repository.cancel(reminder_id, by=by):
             raise SchedulingError(f"reminder {reminder_id} is {self.status(reminder_id).status.value} already")
         # A message already on its way is harmless: the dialer re-reads the reminder and skips a cancelled one.
         if record.schedule_name:
