@@ -31,6 +31,7 @@ from pydantic import BaseModel
 from aiflow import phone
 from reminders.do_not_call import OPTOUT_PREFIX
 from reminders.models import (
+    HistoryEntry,
     Outcome,
     Reminder,
     ReminderRecord,
@@ -114,6 +115,46 @@ class ReminderRepository:
 
     def create(self, reminder: Reminder, *, schedule_name: str | None = None) -> bool:
         """Store a new reminder as ``scheduled``; ``False`` (and nothing written) if the id exists."""
+        _, item = self._new_item(reminder, schedule_name)
+        try:
+            self.client.put_item(TableName=self.table_name, Item=item, ConditionExpression="attribute_not_exists(pk)")
+        except self.client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def create_unless_listed(
+        self, reminder: Reminder, *, schedule_name: str | None = None
+    ) -> tuple[ReminderRecord, bool]:
+        """Store a new reminder unless its number is on the do-not-call list: one request (a transaction).
+
+        Returns the record and ``True`` if it was stored, or the stored record and ``False`` if the id
+        exists (read from the refused write, no second request); :class:`NumberOptedOut` if the number is
+        listed (nothing written).
+        """
+        record, item = self._new_item(reminder, schedule_name)
+        put = {
+            "TableName": self.table_name,
+            "Item": item,
+            "ConditionExpression": "attribute_not_exists(pk)",
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+        not_listed = {
+            "TableName": self.table_name,
+            "Key": {"pk": {"S": OPTOUT_PREFIX + phone.normalize(reminder.to_phone_number)}},
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
+        try:
+            self.client.transact_write_items(TransactItems=[{"Put": put}, {"ConditionCheck": not_listed}])
+        except self.client.exceptions.TransactionCanceledException as error:
+            reasons = error.response.get("CancellationReasons", [])
+            if reasons[1:2] and reasons[1].get("Code") == "ConditionalCheckFailed":
+                raise NumberOptedOut(reminder.reminder_id) from None
+            if reasons[:1] and reasons[0].get("Code") == "ConditionalCheckFailed" and reasons[0].get("Item"):
+                return record_from_item(reasons[0]["Item"]), False
+            raise
+        return record, True
+
+    def _new_item(self, reminder: Reminder, schedule_name: str | None) -> tuple[ReminderRecord, dict[str, Any]]:
         now = self._now()
         record = ReminderRecord(
             **reminder.model_dump(),
@@ -124,12 +165,10 @@ class ReminderRepository:
         if record.call_at is None:
             record.call_at = now
         item = _to_attributes({"pk": _reminder_key(reminder.reminder_id), **record.model_dump(mode="json")})
-        item["history"] = _history("scheduled", now, f"call at {record.call_at.isoformat()}")
-        try:
-            self.client.put_item(TableName=self.table_name, Item=item, ConditionExpression="attribute_not_exists(pk)")
-        except self.client.exceptions.ConditionalCheckFailedException:
-            return False
-        return True
+        detail = f"call at {record.call_at.isoformat()}"
+        item["history"] = _history("scheduled", now, detail)
+        record.history = [HistoryEntry(at=now, event="scheduled", detail=detail)]
+        return record, item
 
     def get(self, reminder_id: str) -> ReminderRecord | None:
         response = self.client.get_item(
