@@ -80,9 +80,10 @@ def main() -> None:
                     endpoint, *((1, 1, 0.2, (1, 5, 20), 2) if quick else (5, 3, 0.2, (1, 5, 20), 3))
                 )
             elif part == "scale":
-                results[part] = scale.run(
-                    endpoint, *(((100, 200), 1000, 5.0) if quick else ((1000, 2000), 10_000, 90.0))
-                )
+                with dynamodb_local() as local_endpoint:
+                    results[part] = scale.run(
+                        endpoint, local_endpoint, *(((100,), 200, 100) if quick else ((1000, 5000), 10_000, 1000))
+                    )
             else:
                 results[part] = package.run()
             durations[part] = time.perf_counter() - began

@@ -168,7 +168,7 @@ def _dialer(dialer: dict[str, Any]) -> list[str]:
 
 def _scale(scale: dict[str, Any]) -> list[str]:
     lines = [
-        "### Scale: `python -m reminders import` of a CSV file (moto server)",
+        f"### Scale: `python -m reminders import` of a CSV file ({scale.get('backend', 'moto server')})",
         "",
         "| rows imported | time | per reminder | reminders/s | AWS calls per reminder |",
         "|---:|---:|---:|---:|---|",
@@ -186,6 +186,15 @@ def _scale(scale: dict[str, Any]) -> list[str]:
         )
     if not scale["measured_target"]:
         lines += ["", f"Not measured at {scale['target_rows']:,} rows: {scale['reason']}."]
+    baseline = scale.get("baseline")
+    if baseline:
+        lines += [
+            "",
+            f"Side by side, the import before this change (commit {baseline['commit']}, one row after another, "
+            f"{baseline['calls_per_reminder_then']} per reminder) on the same backends: {baseline['rows']:,} rows "
+            f"in {baseline['seconds']:.1f} s, {baseline['reminders_per_second']:.0f} reminders/s. "
+            f"Speed-up: **{scale['speedup']:.1f}x** (target: 10x).",
+        ]
     return [*lines, ""]
 
 
