@@ -80,8 +80,10 @@ class _Floor:
 
     def __init__(self, app: ModuleType, table: str) -> None:
         import boto3
+        from botocore.config import Config
 
-        self.client = boto3.client("dynamodb", config=app.DYNAMODB_CONFIG)
+        # Configured like the webhook's client, but patient: a stall of the server must not end the bench.
+        self.client = boto3.client("dynamodb", config=app.DYNAMODB_CONFIG.merge(Config(read_timeout=10)))
         self.table = table
         self.key = {"pk": {"S": f"SESSION#floor-{uuid.uuid4()}"}}
         # An item like a session's: its state as JSON text, a version and an expiry.
