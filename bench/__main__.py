@@ -74,14 +74,16 @@ def main() -> None:
             elif part == "turns":
                 with dynamodb_local() as local_endpoint:
                     results[part] = turns.run(endpoint, local_endpoint, *((20, 20, 3) if quick else (250, 150, 20)))
+                    results["deadline"] = turns.run_deadline(endpoint, local_endpoint, calls=2 if quick else 10)
             elif part == "dialer":
                 results[part] = dialer.run(
                     endpoint, *((1, 1, 0.2, (1, 5, 20), 2) if quick else (5, 3, 0.2, (1, 5, 20), 3))
                 )
             elif part == "scale":
-                results[part] = scale.run(
-                    endpoint, *(((100, 200), 1000, 5.0) if quick else ((1000, 2000), 10_000, 90.0))
-                )
+                with dynamodb_local() as local_endpoint:
+                    results[part] = scale.run(
+                        endpoint, local_endpoint, *(((100,), 200, 100) if quick else ((1000, 5000), 10_000, 1000))
+                    )
             else:
                 results[part] = package.run()
             durations[part] = time.perf_counter() - began
@@ -91,7 +93,8 @@ def main() -> None:
     if previous:
         # Some parts again: the rest, and the run's own record, stay as the last full run left them.
         rerun = {"parts": parts, "finished_at": finished, "durations_s": durations, "load_average_1min": load}
-        results = {**previous, **{part: results[part] for part in parts}}
+        rerun_parts = [*parts, "deadline"] if "turns" in parts else parts
+        results = {**previous, **{part: results[part] for part in rerun_parts}}
         results["reruns"] = [*previous.get("reruns", []), rerun]
     else:
         results["duration_s"] = time.perf_counter() - started

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-_WRITES = threading.Lock()
+_WRITES = threading.RLock()  # re-entrant: a transaction applies its items through put_item and the like
 
 
 def _serialised(write: Callable[..., Any]) -> Callable[..., Any]:
@@ -30,7 +30,7 @@ def main() -> None:
     from moto.dynamodb.models import DynamoDBBackend
     from moto.server import main as serve
 
-    for name in ("put_item", "update_item", "delete_item"):
+    for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
         setattr(DynamoDBBackend, name, _serialised(getattr(DynamoDBBackend, name)))
     serve(["-H", "127.0.0.1", "-p", sys.argv[1]])
 

@@ -9,6 +9,7 @@ from bench.turns import KINDS, LABELS
 
 MIB = 1024 * 1024
 CLOSE_TO_FLOOR = 1.25  # what the budget's "close to the floor" is taken to mean
+WRITES_ALLOWED = {"user_speak_decision": 2}  # the deciding turn writes the outcome and the state
 
 
 def _ms(value: float | None) -> str:
@@ -167,7 +168,7 @@ def _dialer(dialer: dict[str, Any]) -> list[str]:
 
 def _scale(scale: dict[str, Any]) -> list[str]:
     lines = [
-        "### Scale: `python -m reminders import` of a CSV file (moto server)",
+        f"### Scale: `python -m reminders import` of a CSV file ({scale.get('backend', 'moto server')})",
         "",
         "| rows imported | time | per reminder | reminders/s | AWS calls per reminder |",
         "|---:|---:|---:|---:|---|",
@@ -185,6 +186,15 @@ def _scale(scale: dict[str, Any]) -> list[str]:
         )
     if not scale["measured_target"]:
         lines += ["", f"Not measured at {scale['target_rows']:,} rows: {scale['reason']}."]
+    baseline = scale.get("baseline")
+    if baseline:
+        lines += [
+            "",
+            f"Side by side, the import before this change (commit {baseline['commit']}, one row after another, "
+            f"{baseline['calls_per_reminder_then']} per reminder) on the same backends: {baseline['rows']:,} rows "
+            f"in {baseline['seconds']:.1f} s, {baseline['reminders_per_second']:.0f} reminders/s. "
+            f"Speed-up: **{scale['speedup']:.1f}x** (target: 10x).",
+        ]
     return [*lines, ""]
 
 
@@ -219,6 +229,30 @@ def _package(package: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
+def _deadline(deadline: dict[str, Any]) -> list[str]:
+    lines = [
+        f"### Turns on a bad day (DynamoDB behind a faulty proxy, {deadline['backend']}, ms from the event's stamp)",
+        "",
+        "| DynamoDB | turns | p50 | p99 | max | deadline | answered by the fallback |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, condition in deadline["conditions"].items():
+        ms = condition["ms"]
+        lines.append(
+            f"| {name} | {condition['turns']} | {_ms(ms['p50'])} | {_ms(ms['p99'])} | {_ms(ms['max'])} "
+            f"| {condition['deadline_ms']} | {condition['fallbacks']} |"
+        )
+    lines += [
+        "",
+        f"{deadline['calls']} calls of three turns (outbound session_start, user_speak that asks again, the "
+        "decision) per condition. Slow: each answer held back 300 ms; the common turns still answer (2 calls), "
+        "the decision (3 calls) answers with the apology, its outcome kept. Hung: every turn answers with the "
+        "apology just before the deadline.",
+        "",
+    ]
+    return lines
+
+
 def _budget(results: dict[str, Any]) -> list[str]:
     """ARCHITECTURE.md's performance budget, line by line, against this run's figures."""
     rows = []
@@ -228,8 +262,18 @@ def _budget(results: dict[str, Any]) -> list[str]:
         shapes = "; ".join(
             f"{turn['label']} {turn['dynamodb_reads']:g}R + {turn['dynamodb_writes']:g}W" for turn in first.values()
         )
-        over = [turn["label"] for turn in first.values() if turn["dynamodb_reads"] > 1 or turn["dynamodb_writes"] > 1]
-        rows.append(("a turn: at most one read and one write", shapes, f"over on {', '.join(over)}" if over else "met"))
+        over = [
+            turn["label"]
+            for kind, turn in first.items()
+            if turn["dynamodb_reads"] > 1 or turn["dynamodb_writes"] > WRITES_ALLOWED.get(kind, 1)
+        ]
+        rows.append(
+            (
+                "a turn: 1 read + 1 write (outbound session_start too); the deciding turn 1 read + 2 writes",
+                shapes,
+                f"over on {', '.join(over)}" if over else "met",
+            )
+        )
         work = [turn["handler_work_ms"] for result in turns.values() for turn in result["turns"].values()]
         worst_p50, worst_p99 = max(w["p50"] for w in work), max(w["p99"] for w in work)
         rows.append(
@@ -250,6 +294,17 @@ def _budget(results: dict[str, Any]) -> list[str]:
                 if not others
                 else ", ".join(f"{name} x{count}" for name, count in others.items()),
                 "met" if not others else "over",
+            )
+        )
+    deadline = results.get("deadline")
+    if deadline:
+        worst = {name: condition["ms"]["max"] for name, condition in deadline["conditions"].items()}
+        limit = next(iter(deadline["conditions"].values()))["deadline_ms"]
+        rows.append(
+            (
+                f"every turn answered within {limit} ms of arrival, whatever DynamoDB does",
+                "slowest turn: " + ", ".join(f"{_ms(ms)} ms {name}" for name, ms in worst.items()),
+                "met" if all(c["all_within_deadline"] for c in deadline["conditions"].values()) else "over",
             )
         )
     cold = results.get("coldstart")
@@ -319,6 +374,8 @@ def summary(results: dict[str, Any]) -> str:
         lines += _coldstart(results["coldstart"])
     if "turns" in results:
         lines += _turns(results["turns"])
+    if "deadline" in results:
+        lines += _deadline(results["deadline"])
     if "dialer" in results:
         lines += _dialer(results["dialer"])
     if "scale" in results:

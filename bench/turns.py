@@ -7,6 +7,10 @@ line claimed; not timed) with three timed turns, each an API Gateway HTTP API ev
 - ``user_speak`` "Wie bitte?": the common turn, the question again (the session item only);
 - ``user_speak`` "Ja": the decision, written on the reminder, the line released, the goodbye.
 
+On a bad day (``measure_deadline``): the same three turns with DynamoDB behind ``tests/integration/
+tcp_proxy.py``'s proxy, healthy, answering each call 300 ms late, and hung; each turn timed from its
+event's stamp (where the deadline counts from) to the answer, against ``TURN_DEADLINE_MS``.
+
 Right after each turn its floor runs: as many raw ``GetItem`` (for each read) and ``PutItem`` (for each
 write) calls as the turn made, counted through botocore's ``before-call`` events on the webhook's own
 client, on the same server with a client configured like the webhook's. SSM is the moto server.
@@ -76,8 +80,10 @@ class _Floor:
 
     def __init__(self, app: ModuleType, table: str) -> None:
         import boto3
+        from botocore.config import Config
 
-        self.client = boto3.client("dynamodb", config=app.DYNAMODB_CONFIG)
+        # Configured like the webhook's client, but patient: a stall of the server must not end the bench.
+        self.client = boto3.client("dynamodb", config=app.DYNAMODB_CONFIG.merge(Config(read_timeout=10)))
         self.table = table
         self.key = {"pk": {"S": f"SESSION#floor-{uuid.uuid4()}"}}
         # An item like a session's: its state as JSON text, a version and an expiry.
@@ -230,10 +236,94 @@ def run(
     use_aws_environment(endpoint)
     token_parameter = f"/bench/{uuid.uuid4().hex[:8]}/webhook-token"
     boto3.client("ssm").put_parameter(Name=token_parameter, Value=TOKEN, Type="SecureString")
-    results = {"moto": measure("moto server", samples, warmup, token_parameter)}
-    if dynamodb_local is not None:
+    # DynamoDB Local when it is there: the moto server's transactions stall under this load (a moto limit).
+    if dynamodb_local is None:
+        results = {"moto": measure("moto server", samples, warmup, token_parameter)}
+    else:
         use_aws_environment(endpoint, dynamodb_local)
-        results["dynamodb_local"] = measure("DynamoDB Local", local_samples, warmup, token_parameter)
+        results = {"dynamodb_local": measure("DynamoDB Local", local_samples, warmup, token_parameter)}
         use_aws_environment(endpoint)
     sys.modules.pop(APP_MODULE, None)
     return results
+
+
+# Turns on a bad day: DynamoDB slow or hung, behind a proxy that puts the fault on the wire.
+
+CONDITIONS = {"healthy": ("forward", 0.0), "slow (300 ms per call)": ("latency", 0.3), "hung": ("hang", 0.0)}
+
+
+def _faulty_proxy(port: int) -> Any:
+    """``tests/integration/tcp_proxy.py``'s proxy (one definition of the faults, shared with the tests)."""
+    import importlib.util
+
+    from bench import ROOT
+
+    spec = importlib.util.spec_from_file_location("tcp_proxy", ROOT / "tests" / "integration" / "tcp_proxy.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("tcp_proxy", module)
+    spec.loader.exec_module(module)
+    return module.FaultyProxy(port)
+
+
+def measure_deadline(backend: str, dynamodb_endpoint: str, calls: int, token_parameter: str) -> dict[str, Any]:
+    """Each condition: ``calls`` calls of three turns, timed from the event's stamp to the answer."""
+    import boto3
+
+    from aiflow.testing import FakeLambdaContext, http_api_event
+    from local.template import create_table
+    from reminders.repository import ReminderRepository
+
+    table = f"deadline-{uuid.uuid4().hex[:8]}"
+    create_table(boto3.client("dynamodb", endpoint_url=dynamodb_endpoint), table)
+    repository = ReminderRepository(table, client=boto3.client("dynamodb", endpoint_url=dynamodb_endpoint))
+    results: dict[str, Any] = {"backend": backend, "calls": calls, "conditions": {}}
+    with _faulty_proxy(int(dynamodb_endpoint.rsplit(":", 1)[1])) as proxy:
+        os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = proxy.url
+        try:
+            app = _webhook(table, token_parameter)
+        finally:
+            os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = dynamodb_endpoint
+        deadline_ms = app.config.turn_deadline_ms
+        sink = NullStream()
+        for condition, (mode, delay) in CONDITIONS.items():
+            times: list[float] = []
+            fallbacks = 0
+            for index in range(calls):
+                number = f"+4915793{len(results['conditions'])}{index:05d}"
+                dialled_reminder(repository, f"deadline-{mode}-{index}", number)
+                proxy.mode, proxy.delay = mode, delay
+                session_id = str(uuid.uuid4())
+                for kind in KINDS:
+                    started = time.monotonic()
+                    event = http_api_event(_body(kind, session_id, number), HEADERS)
+                    with contextlib.redirect_stdout(sink):
+                        response = app.lambda_handler(event, FakeLambdaContext())
+                    times.append(time.monotonic() - started)
+                    fallbacks += "Entschuldigung" in str(response.get("body"))
+                proxy.mode = "forward"
+            spread = percentiles(times)
+            results.setdefault("raw_ms", {})[condition] = [round(t * 1000, 1) for t in times]
+            results["conditions"][condition] = {
+                "ms": {name: value * 1000 if name != "n" else value for name, value in spread.items()},
+                "fallbacks": fallbacks,
+                "turns": len(times),
+                "deadline_ms": deadline_ms,
+                "all_within_deadline": max(times) * 1000 < deadline_ms,
+            }
+    sys.modules.pop(APP_MODULE, None)
+    return results
+
+
+def run_deadline(endpoint: str, dynamodb_local: str | None, calls: int = 10) -> dict[str, Any]:
+    """Turns with DynamoDB healthy, slow and hung (DynamoDB Local when it is there, else the moto server)."""
+    import boto3
+
+    from bench.common import use_aws_environment
+
+    use_aws_environment(endpoint)
+    token_parameter = f"/bench/{uuid.uuid4().hex[:8]}/webhook-token"
+    boto3.client("ssm").put_parameter(Name=token_parameter, Value=TOKEN, Type="SecureString")
+    backend, dynamodb_endpoint = ("DynamoDB Local", dynamodb_local) if dynamodb_local else ("moto server", endpoint)
+    return measure_deadline(backend, dynamodb_endpoint, calls, token_parameter)

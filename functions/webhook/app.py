@@ -1,12 +1,21 @@
 """The webhook Lambda: sipgate AI Flow events in, the reminder conversation's answers out.
 
 API Gateway HTTP API (payload 2.0) routes ``POST /webhook`` (AI Flow's events) and ``GET /health`` here.
-What a call says is decided in ``reminders.conversation``; this module only wires it to API Gateway
-(Powertools' resolver), the ``X-API-TOKEN`` secret in SSM, DynamoDB, structured logs and EMF metrics.
+What a call says is decided in ``reminders.conversation``; this module only wires it to API Gateway, the
+``X-API-TOKEN`` secret in SSM, DynamoDB, structured logs and EMF metrics.
 
-Cold start matters (a caller waits for the first answer): module level holds only what every turn needs.
-There is no Powertools ``Tracer``, which costs about 400 ms of init; X-Ray traces come from the function's
-``Tracing: Active``. SSM (Powertools parameters) is imported on the first request, once per environment.
+Every turn has a deadline (``TURN_DEADLINE_MS``, 800 ms from API Gateway's ``timeEpoch``, so a cold
+start's init counts too): the SSM and DynamoDB clients are bound to it (``aiflow.deadline``: each request
+gets the time left, a retry only if it fits), and a turn that cannot finish in time answers with the
+conversation's fallback. The token comes from SSM once per ``SECRET_CACHE_SECONDS``; a refresh gets a short
+leash of its own (``TOKEN_REFRESH_SECONDS``) and, while SSM fails, the last token stays in use. Without
+any token (SSM down at a cold start) the caller still hears the apology: it says nothing of any reminder.
+
+Cold start matters (a caller waits for the first answer): module level holds only what every turn needs,
+and builds it there, so that the first turn does no more than any other (and SnapStart's snapshot holds
+it). There is no Powertools ``Tracer`` (about 400 ms of init; X-Ray traces come from ``Tracing: Active``)
+and no Powertools HTTP resolver: two routes are matched here. With SnapStart, :func:`_after_restore`
+makes what must differ per environment fresh (random state, connections, the cached token).
 
 ``events/webhook/`` holds one API Gateway event per AI Flow event type, for
 ``sam local invoke WebhookFunction -e events/webhook/session_start.json``; they carry the token
@@ -18,34 +27,50 @@ from __future__ import annotations
 import functools
 import json
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import boto3
 from aws_lambda_powertools import Logger, Metrics, single_metric
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
 
-from aiflow import DynamoDBSessionStore, Event, EventType, InvalidEvent, UnknownEvent, UserInputTimeout, WebhookResponse
-from aiflow.apigateway import request_from_proxy_event
-from reminders.config import WebhookConfig, read_secure_parameter
+from aiflow import (
+    Deadline,
+    DynamoDBSessionStore,
+    Event,
+    EventType,
+    InvalidEvent,
+    UnknownEvent,
+    UserInputTimeout,
+    WebhookResponse,
+    bind_to_deadline,
+)
+from aiflow.apigateway import arrival_of_proxy_event, request_from_proxy_event
+from aiflow.deadline import current_deadline, deadline_scope
+from reminders.config import SECRET_CACHE_SECONDS, WebhookConfig
 from reminders.conversation import ReminderConversation
 from reminders.models import Outcome
 from reminders.repository import ReminderRepository
+from reminders.ssm import SecureParameters
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
     from reminders.scheduling import CallDelivery
 
 SERVICE = "aiflow-webhook"
-# A caller waits about a second for each answer: give up on a slow DynamoDB call early and let the
-# fallback apologise, instead of outwaiting sipgate. "standard" mode retries once, with backoff.
-DYNAMODB_CONFIG = Config(connect_timeout=0.5, read_timeout=0.5, retries={"mode": "standard", "total_max_attempts": 2})
+# Short connects (a hung one is not shortened by the deadline); reads get the turn's time left. "standard"
+# mode retries once, with backoff, when that fits in the time left (aiflow.deadline).
+DYNAMODB_CONFIG = Config(connect_timeout=0.2, read_timeout=0.5, retries={"mode": "standard", "total_max_attempts": 2})
 # A callback's dial is put on the call queue while the caller waits for our goodbye: the same short leash.
-SQS_CONFIG = Config(connect_timeout=0.5, read_timeout=0.5, retries={"mode": "standard", "total_max_attempts": 2})
-# How often a request with an unknown token may make us re-read the token from SSM (rotation).
+SQS_CONFIG = Config(connect_timeout=0.2, read_timeout=0.5, retries={"mode": "standard", "total_max_attempts": 2})
+# How often a request with an unknown token may make us re-read the token from SSM (rotation), and how
+# long we wait after SSM failed before asking it again.
 TOKEN_RECHECK_SECONDS = 30.0
+# A refresh while a token is cached may take this long; the rest of the turn is the conversation's.
+TOKEN_REFRESH_SECONDS = 0.15
 
 logger = Logger(service=SERVICE)
 metrics = Metrics(service=SERVICE)
@@ -65,41 +90,65 @@ def _count_outcome(outcome: Outcome) -> None:
 
 
 class WebhookToken:
-    """The ``X-API-TOKEN`` secret from SSM, read per request through Powertools' cache.
+    """The ``X-API-TOKEN`` secret from SSM, cached for ``SECRET_CACHE_SECONDS``.
 
-    SSM is asked at most once per cache period, except for rotation: a request whose token does not match
-    makes us re-read SSM at once (at most every ``TOKEN_RECHECK_SECONDS``, so wrong tokens cannot flood
-    SSM), so a new secret set in SSM and then in the AI Flow works without waiting for the cache. While
-    SSM cannot be reached, the last value read stays in use.
+    Rotation: a request whose token does not match makes us re-read SSM at once (at most every
+    ``TOKEN_RECHECK_SECONDS``, so wrong tokens cannot flood SSM), so a new secret set in SSM and then in
+    the AI Flow works without waiting for the cache. While SSM cannot be reached, the last value read stays
+    in use and SSM is asked again only after ``TOKEN_RECHECK_SECONDS``. ``clock`` is ``time.monotonic``.
     """
 
-    def __init__(self, parameter_name: str) -> None:
+    def __init__(
+        self, ssm: SecureParameters, parameter_name: str, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.ssm = ssm
         self.parameter_name = parameter_name
+        self.clock = clock
         self._value: str | None = None
+        self._fresh_until = float("-inf")
         self._rechecked_at = float("-inf")
 
     def current(self) -> str:
+        """The token; SSM is asked when the cache has expired (with a short leash if a token is cached)."""
+        if self._value is not None and self.clock() < self._fresh_until:
+            return self._value
         try:
-            self._value = read_secure_parameter(self.parameter_name)
+            self._read(leash=TOKEN_REFRESH_SECONDS if self._value is not None else None)
         except Exception:
             if self._value is None:
                 raise
+            self._fresh_until = self.clock() + TOKEN_RECHECK_SECONDS  # SSM is unwell: not again at once
             logger.warning("could not re-read the webhook token; keeping the last one", exc_info=True)
+        assert self._value is not None, "read, or the last one kept"
         return self._value
 
     def recheck(self) -> bool:
         """Re-read the token bypassing the cache; ``True`` if it changed."""
-        now = time.monotonic()
+        now = self.clock()
         if now - self._rechecked_at < TOKEN_RECHECK_SECONDS:
             return False
         self._rechecked_at = now
         previous = self._value
         try:
-            self._value = read_secure_parameter(self.parameter_name, force_fetch=True)
+            self._read(leash=TOKEN_REFRESH_SECONDS)
         except Exception:
             logger.warning("could not re-read the webhook token", exc_info=True)
             return False
         return self._value != previous
+
+    def forget(self) -> None:
+        """Drop the cached token (a restored snapshot must not use the one it was taken with)."""
+        self._value = None
+        self._fresh_until = self._rechecked_at = float("-inf")
+
+    def _read(self, *, leash: float | None) -> None:
+        """Read the token from SSM within the turn's deadline, and within ``leash`` seconds if given."""
+        deadline = turn = current_deadline()
+        if leash is not None and turn is not None:
+            deadline = Deadline(min(turn.at, time.monotonic() + leash + turn.reserve), turn.reserve)
+        with deadline_scope(deadline):
+            self._value = self.ssm.get(self.parameter_name)
+        self._fresh_until = self.clock() + SECRET_CACHE_SECONDS
 
 
 @functools.cache
@@ -108,12 +157,15 @@ def _callback_delivery() -> CallDelivery:
     from reminders.scheduling import CallDelivery  # deferred: ~40 ms of model building no other turn needs
 
     assert config.call_queue_url is not None, "WebhookConfig requires it while callbacks are on"
-    return CallDelivery(boto3.client("sqs", config=SQS_CONFIG), config.call_queue_url)
+    return CallDelivery(bind_to_deadline(session.client("sqs", config=SQS_CONFIG)), config.call_queue_url)
 
 
 config = WebhookConfig.from_environ()
+session = boto3.Session()
 # One client for the session store and the repository: a second would double its share of the cold start.
-dynamodb = boto3.client("dynamodb", config=DYNAMODB_CONFIG)
+dynamodb = bind_to_deadline(session.client("dynamodb", config=DYNAMODB_CONFIG))
+# The token's one SSM call, without SSM's client (its model alone costs ~130 ms); timeouts of its own.
+ssm = SecureParameters(session, connect_timeout=0.2, read_timeout=0.5)
 conversation = ReminderConversation(
     ReminderRepository(config.table_name, client=dynamodb),
     default_language=config.default_language,
@@ -125,46 +177,69 @@ conversation = ReminderConversation(
     on_outcome=_count_outcome,
     on_answered=lambda: _count("CallsAnswered"),
 )
-assistant = conversation.assistant(session_store=DynamoDBSessionStore(config.table_name, client=dynamodb))
-webhook_token = WebhookToken(config.webhook_token_parameter)
-app = APIGatewayHttpResolver()
+assistant = conversation.assistant(
+    session_store=DynamoDBSessionStore(config.table_name, client=dynamodb),
+    deadline_seconds=config.turn_deadline_ms / 1000,
+)
+webhook_token = WebhookToken(ssm, config.webhook_token_parameter)
 
 
-@app.post("/webhook")
-def webhook() -> Response[str]:
+def webhook(event: dict[str, Any]) -> WebhookResponse:
+    """One AI Flow event: the token checked, the conversation's answer (or its fallback) within the deadline."""
     try:
-        body, headers = request_from_proxy_event(app.current_event.raw_event)
+        body, headers = request_from_proxy_event(event)
     except InvalidEvent as error:
-        return _answer(_rejection(400, error.reason))
-    try:
-        assistant.webhook_token = webhook_token.current()
-    except Exception:
-        logger.exception("webhook token unavailable")
-        return _answer(_rejection(503, "webhook token unavailable"))
-    reply = assistant.handle(body, headers)
-    if reply.status_code == 401 and webhook_token.recheck():
-        assistant.webhook_token = webhook_token.current()
-        reply = assistant.handle(body, headers)
-    return _answer(reply)
-
-
-@app.get("/health")
-def health() -> dict[str, str]:
-    return {"status": "ok"}
+        return _rejection(400, error.reason)
+    arrival = arrival_of_proxy_event(event)
+    with deadline_scope(Deadline.after(config.turn_deadline_ms / 1000, start=arrival)):
+        try:
+            assistant.webhook_token = webhook_token.current()
+        except Exception:
+            logger.exception("webhook token unavailable; answering with the apology")
+            return assistant.fallback_response(body)
+        reply = assistant.handle(body, headers, received_at=arrival)
+        if reply.status_code == 401 and webhook_token.recheck():
+            assistant.webhook_token = webhook_token.current()
+            reply = assistant.handle(body, headers, received_at=arrival)
+    return reply
 
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    http = (event.get("requestContext") or {}).get("http") or {}
+    route = (http.get("method") or event.get("httpMethod"), event.get("rawPath") or event.get("path"))
+    if route == ("GET", "/health"):
+        return WebhookResponse(200, {"Content-Type": "application/json"}, '{"status":"ok"}').to_api_gateway()
+    reply = webhook(event) if route == ("POST", "/webhook") else _rejection(404, "not found")
+    _log_and_count(reply)
+    return reply.to_api_gateway()
+
+
+def _after_restore() -> None:
+    """SnapStart: an environment restored from the snapshot gets its own random state, connections and token."""
+    import random
+
+    random.seed()
+    dynamodb._endpoint.http_session.close()  # pooled sockets would be the snapshot's: reconnect
+    ssm.close()
+    webhook_token.forget()
+
+
+try:  # SnapStart's runtime hooks (Lambda's Python runtime has the module; elsewhere there is no snapshot)
+    from snapshot_restore_py import register_after_restore  # type: ignore[import-not-found]
+except ImportError:
+    pass
+else:
+    register_after_restore(_after_restore)
 
 
 def _rejection(status_code: int, reason: str) -> WebhookResponse:
     return WebhookResponse(status_code, {"Content-Type": "application/json"}, json.dumps({"error": reason}))
 
 
-def _answer(reply: WebhookResponse) -> Response[str]:
-    """Log and count the reply, then hand it to API Gateway."""
+def _log_and_count(reply: WebhookResponse) -> None:
+    """Log and count the reply."""
     event = reply.event
     if event is None:
         metrics.add_dimension(name="status", value=str(reply.status_code))
@@ -178,6 +253,8 @@ def _answer(reply: WebhookResponse) -> Response[str]:
         metrics.add_metric(name="Events", unit=MetricUnit.Count, value=1)
         if reply.used_fallback:
             _count("FallbacksUsed")
+        if reply.out_of_time:
+            _count("TurnsOutOfTime")
         logger.info(
             "event answered",
             extra={
@@ -185,9 +262,9 @@ def _answer(reply: WebhookResponse) -> Response[str]:
                 "status": reply.status_code,
                 "actions": [action["type"] for action in reply.actions],
                 "used_fallback": reply.used_fallback,
+                "out_of_time": reply.out_of_time,
             },
         )
-    return Response(status_code=reply.status_code, body=reply.body, headers=reply.headers)
 
 
 def _metric_event_type(event: Event) -> str:

@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -213,19 +214,26 @@ def test_import_schedules_the_good_rows_and_names_each_bad_row_field_and_reason(
 def test_the_import_bar_moves_as_each_row_is_done(
     run: Run, resources: Resources, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What the bar shows while row n is being written is the count of rows finished before it."""
+    """The bar counts a row when it is finished: written (rows run at once on a pool) or rejected before any write."""
     shown: list[float] = []
-    shown_while_writing: list[float] = []
+    written_when_shown: list[int] = []
+    written = [0]
+    lock = threading.Lock()
     update = Progress.update
     schedule = ReminderScheduler.schedule
 
     def record_update(progress: Progress, task: TaskID, **fields: Any) -> None:
         update(progress, task, **fields)
         shown.append(progress.tasks[0].completed)
+        with lock:
+            written_when_shown.append(written[0])
 
     def record_schedule(scheduler: ReminderScheduler, reminder: Reminder) -> Scheduled:
-        shown_while_writing.append(shown[-1] if shown else 0)
-        return schedule(scheduler, reminder)
+        try:
+            return schedule(scheduler, reminder)
+        finally:  # written, or refused by the scheduler: done either way
+            with lock:
+                written[0] += 1
 
     monkeypatch.setattr(Progress, "update", record_update)
     monkeypatch.setattr(ReminderScheduler, "schedule", record_schedule)
@@ -233,8 +241,10 @@ def test_the_import_bar_moves_as_each_row_is_done(
     run("import", str(appointments_csv(tmp_path / "appointments.csv")))
 
     assert shown == [1, 2, 3, 4, 5, 6, 7]
-    # Rows rejected before any write (rows 3-6 of the file) do not reach the scheduler.
-    assert shown_while_writing == [0, 5, 6]
+    rejected_before_writing = 4  # rows 3-6 of the file never reach the scheduler, the other 3 do
+    for count, writes in zip(shown, written_when_shown, strict=True):
+        assert writes <= count <= writes + rejected_before_writing, "never a row counted before it is done"
+    assert written == [3]
 
 
 def test_a_second_import_of_the_same_file_schedules_nothing_new(run: Run, resources: Resources, tmp_path: Path) -> None:
@@ -503,3 +513,58 @@ def test_schedule_takes_the_caller_name(run: Run, resources: Resources) -> None:
     too_long = run(*schedule_args("appt-2", caller_name="x" * 101))
     assert too_long.code == 1
     assert "--caller-name" in too_long.err
+
+
+def many_appointments(path: Path, rows: int) -> Path:
+    """``rows`` appointments, each on its own number, days ahead: every one gets a Scheduler schedule."""
+    lines = ["reminder_id,to_phone_number,appointment_at,time_zone,name"]
+    lines += [
+        f"bulk-{index},+49157955{index:05d},{appointment(days=3 + index % 5).isoformat()},Europe/Berlin,P {index}"
+        for index in range(rows)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_import_makes_at_most_two_aws_calls_per_reminder_also_the_second_time(
+    run: Run, resources: Resources, tmp_path: Path
+) -> None:
+    calls: list[str] = []
+    boto3.DEFAULT_SESSION = None  # a session of our own, whose clients the CLI makes from now on
+    boto3.setup_default_session()
+    boto3._get_default_session().events.register(
+        "before-call", lambda event_name, **_: calls.append(event_name.split(".", 1)[1])
+    )
+    path = many_appointments(tmp_path / "many.csv", 40)
+
+    first = run("import", str(path))
+    first_calls, calls[:] = list(calls), []
+    second = run("import", str(path))
+    second_calls = list(calls)
+
+    assert first.code == 0, first.out
+    assert "40 scheduled" in first.out
+    assert "40 already scheduled" in second.out
+    assert len(schedules(resources)) == 40
+    assert len(first_calls) <= 2 * 40, sorted(set(first_calls))
+    assert len(second_calls) <= 2 * 40, sorted(set(second_calls))
+
+
+def test_a_delivery_that_failed_is_made_by_running_the_import_again(
+    run: Run, resources: Resources, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = many_appointments(tmp_path / "many.csv", 12)
+    monkeypatch.setenv("SCHEDULER_GROUP", "no-such-group")  # Scheduler refuses every schedule
+
+    failed = run("import", str(path))
+
+    assert failed.code != 0
+    assert "Stopped at row" in failed.out
+    assert schedules(resources) == []
+    monkeypatch.setenv("SCHEDULER_GROUP", resources.group)
+    again = run("import", str(path))
+    assert again.code == 0, again.out
+    assert sorted(schedule["Name"] for schedule in schedules(resources)) == sorted(
+        record.schedule_name or "" for record in all_reminders(resources)
+    )
+    assert len(schedules(resources)) == 12, "every stored reminder is delivered, none twice"

@@ -100,15 +100,25 @@ class ThrottledTable:
         return AWSResponse(request.url, 400, headers, _Body(json.dumps(error).encode()))
 
 
+def _items(operation: str, request: dict[str, Any]) -> list[tuple[str, str]]:
+    """What a request reads or writes: (operation, key) for each item, a transaction's included."""
+    if operation == "TransactWriteItems":
+        entries = [(kind, body) for entry in request["TransactItems"] for kind, body in entry.items()]
+    else:
+        entries = [(operation, request)]
+    return [
+        (kind, str((body.get("Item") or body.get("Key") or {}).get("pk", {}).get("S", ""))) for kind, body in entries
+    ]
+
+
 def session_item(operation: str, request: dict[str, Any]) -> bool:
-    """A read or write of a call's state (``SESSION#...``)."""
-    key = request.get("Item") or request.get("Key") or {}
-    return str(key.get("pk", {}).get("S", "")).startswith("SESSION#")
+    """A read or write of a call's state (``SESSION#...``), alone or in a transaction."""
+    return any(key.startswith("SESSION#") for _, key in _items(operation, request))
 
 
 def line_release(operation: str, request: dict[str, Any]) -> bool:
-    """Freeing the callee's line once the reminder is decided."""
-    return operation == "DeleteItem" and str(request["Key"]["pk"]["S"]).startswith("LINE#")
+    """Freeing the callee's line once the reminder is decided (with the outcome, in one transaction)."""
+    return any(kind in ("DeleteItem", "Delete") and key.startswith("LINE#") for kind, key in _items(operation, request))
 
 
 # SSM.

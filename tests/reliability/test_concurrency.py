@@ -131,13 +131,18 @@ class PinnedRace:
         self._confirm_recorded = threading.Event()
         self._cancel_saved = threading.Event()
         self._loaded = threading.local()
-        webhook.app.dynamodb.meta.events.register("before-parameter-build.dynamodb", self._before_call)
+        events = webhook.app.dynamodb.meta.events
+        events.register("before-parameter-build.dynamodb.TransactWriteItems", self._before_write)
+        events.register("after-call.dynamodb.TransactWriteItems", self._after_write)
 
-    def _before_call(self, model: Any, params: dict[str, Any], **_: Any) -> None:
-        turn = threading.current_thread().name
-        if turn == "cancel" and model.name == "UpdateItem" and "outcome = :outcome" in params["UpdateExpression"]:
+    def _before_write(self, params: dict[str, Any], **_: Any) -> None:
+        """The outcome is written with the line's release, in one transaction: "cancel" waits for "confirm"'s."""
+        updates = [entry["Update"]["UpdateExpression"] for entry in params["TransactItems"] if "Update" in entry]
+        if threading.current_thread().name == "cancel" and any("outcome = :outcome" in text for text in updates):
             assert self._confirm_recorded.wait(timeout=10)
-        if turn == "confirm" and model.name == "DeleteItem":  # freeing the line: the outcome is written
+
+    def _after_write(self, **_: Any) -> None:
+        if threading.current_thread().name == "confirm":
             self._confirm_recorded.set()
 
     def load(self, session_id: str) -> Any:

@@ -23,6 +23,22 @@ def test_the_publishers_stream_filter_lets_every_final_status_through_and_no_oth
     assert pattern["dynamodb"]["Keys"]["pk"]["S"] == [{"prefix": "REMINDER#"}]
 
 
+def test_the_webhook_offers_snapstart_on_its_published_versions_and_keeps_the_deadline_the_code_allows() -> None:
+    from reminders.config import WebhookConfig
+
+    webhook = RESOURCES["WebhookFunction"]["Properties"]
+    assert webhook["AutoPublishAlias"] == "live"
+    assert webhook["SnapStart"] == {
+        "Fn::If": ["UseWebhookSnapStart", {"ApplyOn": "PublishedVersions"}, {"Ref": "AWS::NoValue"}]
+    }
+    assert TEMPLATE["Conditions"]["UseWebhookSnapStart"] == {"Fn::Equals": [{"Ref": "WebhookSnapStart"}, "true"]}
+    assert webhook["Environment"]["Variables"]["TURN_DEADLINE_MS"] == {"Ref": "TurnDeadlineMs"}
+    parameter = TEMPLATE["Parameters"]["TurnDeadlineMs"]
+    limits = {bound.__class__.__name__: bound for bound in WebhookConfig.model_fields["turn_deadline_ms"].metadata}
+    assert limits["Ge"].ge <= parameter["MinValue"] <= parameter["Default"] <= parameter["MaxValue"] <= limits["Le"].le
+    assert parameter["MaxValue"] < webhook["Timeout"] * 1000, "the deadline comes before Lambda's timeout"
+
+
 def test_every_alarm_notifies_the_alarm_topic() -> None:
     alarms = {name: resource for name, resource in RESOURCES.items() if resource["Type"] == "AWS::CloudWatch::Alarm"}
 

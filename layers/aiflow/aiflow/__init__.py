@@ -47,6 +47,7 @@ from aiflow.actions import (
 )
 from aiflow.assistant import AiFlowAssistant, HandlerResult, WebhookResponse
 from aiflow.auth import is_authorized
+from aiflow.deadline import Deadline, DeadlineExceeded, bind_to_deadline
 from aiflow.errors import AiFlowError, InvalidAction, InvalidEvent, StateConflict
 from aiflow.events import (
     AssistantSpeak,
@@ -66,7 +67,7 @@ from aiflow.events import (
     parse_event,
 )
 from aiflow.phone import InvalidPhoneNumber
-from aiflow.state import DynamoDBSessionStore, InMemorySessionStore, SessionStore, StoredState
+from aiflow.state import DynamoDBSessionStore, InMemorySessionStore, SessionStore, StoredState, write_with_state
 
 __version__ = "0.1.0"
 
@@ -120,6 +121,8 @@ __all__ = [
     "CallTransportError",
     "ConfigureTranscriptionAction",
     "ConfigureVoiceToVoiceAction",
+    "Deadline",
+    "DeadlineExceeded",
     "DtmfReceived",
     "DynamoDBSessionStore",
     "ElevenLabsTts",
@@ -159,6 +162,7 @@ __all__ = [
     "__version__",
     "audio",
     "barge_in",
+    "bind_to_deadline",
     "configure_transcription",
     "configure_voice_to_voice",
     "dump_action",
@@ -170,4 +174,5 @@ __all__ = [
     "send_sms",
     "speak",
     "transfer",
+    "write_with_state",
 ]

@@ -6,6 +6,12 @@ and returns a string (said with ``speak``), an action, a mapping, a list of thes
 ``handle(body, headers)`` answers one webhook request exactly as the protocol asks: ``200`` with one
 action or an array, ``204`` for nothing, ``400`` for a malformed event, ``401`` for a bad token; a
 handler that fails is logged and answered with the fallback, never with a ``5xx``.
+
+``deadline_seconds`` bounds each turn (see :mod:`aiflow.deadline`): counted from the request's arrival,
+the answer goes out before it, the fallback if the turn cannot finish in time. A ``session_start`` is
+taken as the first event of its session: its state is not read (it is empty) and it is always saved, on
+the condition that the session is new; a repeated one (sipgate brings a caller back from a transfer that
+nobody took with the same session) loses that race and runs again on the stored state.
 """
 
 from __future__ import annotations
@@ -23,8 +29,9 @@ from pydantic import BaseModel
 from aiflow import actions as _actions
 from aiflow import events as _events
 from aiflow.auth import is_authorized
+from aiflow.deadline import MIN_ATTEMPT_SECONDS, Deadline, DeadlineExceeded, deadline_scope
 from aiflow.errors import InvalidAction, InvalidEvent, StateConflict
-from aiflow.state import InMemorySessionStore, SessionStore, StoredState
+from aiflow.state import InMemorySessionStore, SessionStore, StoredState, writes_with_state
 
 if TYPE_CHECKING:
     from aiflow.outbound import OutboundClient, PlacedCall
@@ -52,6 +59,7 @@ class WebhookResponse:
     body: str = ""
     event: _events.Event | None = None
     used_fallback: bool = False
+    out_of_time: bool = False  # the fallback answered because the turn's deadline came first
 
     @property
     def actions(self) -> list[dict[str, Any]]:
@@ -128,7 +136,10 @@ class AiFlowAssistant:
         fallback: str | Callable[[_events.Event], HandlerResult] = DEFAULT_FALLBACK_TEXT,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         max_conflict_retries: int = 3,
+        deadline_seconds: float | None = None,
     ) -> None:
+        if deadline_seconds is not None and deadline_seconds <= 0:
+            raise ValueError("deadline_seconds must be positive")
         self.webhook_token = webhook_token
         self.token = token
         self.base_url = base_url
@@ -136,6 +147,7 @@ class AiFlowAssistant:
         self.fallback = fallback
         self.max_body_bytes = max_body_bytes
         self.max_conflict_retries = max_conflict_retries
+        self.deadline_seconds = deadline_seconds
         self._handlers: dict[type[BaseModel], _Registration] = {}
         self._outbound: OutboundClient | None = None
         given: dict[type[BaseModel], Handler | None] = {
@@ -196,28 +208,61 @@ class AiFlowAssistant:
     # function: ``handle`` drives it without an event loop (every await in it completes at once), and
     # ``handle_async`` awaits it on the caller's loop, so async handlers run there.
 
-    def handle(self, body: bytes | str, headers: Mapping[str, str] | None = None) -> WebhookResponse:
+    def handle(
+        self, body: bytes | str, headers: Mapping[str, str] | None = None, *, received_at: float | None = None
+    ) -> WebhookResponse:
         """Answer one webhook request: authenticate, parse, run the handler, build the response.
 
-        An async handler runs to its end on an event loop of its own: inside a running loop (an ASGI
-        app, say) use :meth:`handle_async` instead.
+        ``received_at`` is the request's arrival in ``time.monotonic()`` time (default: now), from which
+        the deadline counts. An async handler runs to its end on an event loop of its own: inside a
+        running loop (an ASGI app, say) use :meth:`handle_async` instead.
         """
-        return _completed(self._handle(body, headers, _call_blocking))
+        deadline = self._deadline(received_at)
+        with deadline_scope(deadline):
+            return _completed(self._handle(body, headers, _call_blocking, deadline))
 
-    async def handle_async(self, body: bytes | str, headers: Mapping[str, str] | None = None) -> WebhookResponse:
+    async def handle_async(
+        self, body: bytes | str, headers: Mapping[str, str] | None = None, *, received_at: float | None = None
+    ) -> WebhookResponse:
         """:meth:`handle` for event-loop hosts: async handlers are awaited on the running loop.
 
         Synchronous handlers and the session store still run inline, so keep them quick.
         """
-        return await self._handle(body, headers, _call_awaiting)
+        deadline = self._deadline(received_at)
+        with deadline_scope(deadline):
+            return await self._handle(body, headers, _call_awaiting, deadline)
 
-    def respond(self, event: _events.Event) -> WebhookResponse:
+    def respond(self, event: _events.Event, *, received_at: float | None = None) -> WebhookResponse:
         """Run the handler for an already parsed and authenticated event and build the response."""
-        return _completed(self._respond(event, _call_blocking))
+        deadline = self._deadline(received_at)
+        with deadline_scope(deadline):
+            return _completed(self._respond(event, _call_blocking, deadline))
 
-    async def respond_async(self, event: _events.Event) -> WebhookResponse:
+    async def respond_async(self, event: _events.Event, *, received_at: float | None = None) -> WebhookResponse:
         """:meth:`respond` with async handlers awaited on the running event loop."""
-        return await self._respond(event, _call_awaiting)
+        deadline = self._deadline(received_at)
+        with deadline_scope(deadline):
+            return await self._respond(event, _call_awaiting, deadline)
+
+    def fallback_response(self, body: bytes | str) -> WebhookResponse:
+        """The fallback for the event in ``body``, without running a handler or touching the state.
+
+        For a host that cannot run the turn at all (its token store is down, say): the caller hears the
+        apology rather than silence. Unauthenticated, so the fallback must say nothing about the call.
+        """
+        try:
+            event = _events.parse_event(body)
+        except InvalidEvent as error:
+            return _error(400, error.reason)
+        if isinstance(event, _NO_REPLY):
+            return WebhookResponse(204, event=event, used_fallback=True)
+        actions = _completed(self._fallback_actions(event, _call_blocking))
+        return _actions_response(event, actions, used_fallback=True, out_of_time=False)
+
+    def _deadline(self, received_at: float | None) -> Deadline | None:
+        if self.deadline_seconds is None:
+            return None
+        return Deadline.after(self.deadline_seconds, start=received_at)
 
     @cached_property
     def asgi(self) -> AsgiWebhook:
@@ -241,7 +286,9 @@ class AiFlowAssistant:
 
         return WsgiWebhook(self)
 
-    async def _handle(self, body: bytes | str, headers: Mapping[str, str] | None, invoke: _Invoke) -> WebhookResponse:
+    async def _handle(
+        self, body: bytes | str, headers: Mapping[str, str] | None, invoke: _Invoke, deadline: Deadline | None
+    ) -> WebhookResponse:
         if _size_in_bytes(body, self.max_body_bytes) > self.max_body_bytes:
             return _error(413, f"body larger than {self.max_body_bytes} bytes")
         if not is_authorized(headers, self.webhook_token):
@@ -251,34 +298,34 @@ class AiFlowAssistant:
         except InvalidEvent as error:
             logger.warning("rejected webhook body: %s", error.reason)
             return _error(400, error.reason)
-        return await self._respond(event, invoke)
+        return await self._respond(event, invoke, deadline)
 
-    async def _respond(self, event: _events.Event, invoke: _Invoke) -> WebhookResponse:
+    async def _respond(self, event: _events.Event, invoke: _Invoke, deadline: Deadline | None) -> WebhookResponse:
         if isinstance(event, _NO_REPLY):
             await self._run_ignoring_reply(event, invoke)
             return WebhookResponse(204, event=event)
+        used_fallback = out_of_time = False
         try:
-            actions = await self._run_turn(event, invoke)
-            used_fallback = False
-        except Exception:
-            logger.exception("handler for %s failed; answering with the fallback", event.type)
+            actions = await self._run_turn(event, invoke, deadline)
+        except Exception as error:
+            out_of_time = _ran_out_of_time(error, deadline)
+            if out_of_time:
+                logger.warning("%s ran out of time (%s); answering with the fallback", event.type, error)
+            else:
+                logger.exception("handler for %s failed; answering with the fallback", event.type)
             actions = await self._fallback_actions(event, invoke)
             used_fallback = True
-        if not actions:
-            return WebhookResponse(204, event=event, used_fallback=used_fallback)
-        wire = [_actions.dump_action(action) for action in actions]
-        body = json.dumps(wire[0] if len(wire) == 1 else wire, ensure_ascii=False, separators=(",", ":"))
-        return WebhookResponse(200, dict(_JSON_HEADERS), body, event, used_fallback)
+        return _actions_response(event, actions, used_fallback=used_fallback, out_of_time=out_of_time)
 
     def lambda_handler(self, event: Mapping[str, Any], context: object = None) -> dict[str, Any]:
         """A complete Lambda handler for API Gateway (HTTP API 2.0 or REST 1.0) and function URLs."""
-        from aiflow.apigateway import request_from_proxy_event  # deferred: only Lambda users need it
+        from aiflow.apigateway import arrival_of_proxy_event, request_from_proxy_event  # only Lambda users need it
 
         try:
             body, headers = request_from_proxy_event(event)
         except InvalidEvent as error:
             return _error(400, error.reason).to_api_gateway()
-        return self.handle(body, headers).to_api_gateway()
+        return self.handle(body, headers, received_at=arrival_of_proxy_event(event)).to_api_gateway()
 
     # Outbound calls.
 
@@ -308,26 +355,41 @@ class AiFlowAssistant:
             return self._handlers.get(_events.UserSpeak), as_speech
         return registration, event
 
-    async def _run_turn(self, event: _events.Event, invoke: _Invoke) -> list[_actions.ActionModel]:
+    async def _run_turn(
+        self, event: _events.Event, invoke: _Invoke, deadline: Deadline | None
+    ) -> list[_actions.ActionModel]:
         registration, event = self._registration_for(event)
         if registration is None:
             return []
         if not registration.wants_state:
+            _check(deadline, "the handler")
             return _normalize(await invoke(registration.handler, event), event.session_id)
-        for _attempt in range(self.max_conflict_retries + 1):
-            stored = self.session_store.load(event.session_id)
+        for attempt in range(self.max_conflict_retries + 1):
+            _check(deadline, "loading the state")
+            # A session_start begins its session: nothing is stored yet, unless it is a repeat (then the save fails).
+            new_session = attempt == 0 and isinstance(event, _events.SessionStart)
+            stored = StoredState() if new_session else self.session_store.load(event.session_id)
             state = json.loads(json.dumps(stored.data))
-            actions = _normalize(await invoke(registration.handler, event, state), event.session_id)
-            try:
-                self._save_if_changed(event.session_id, stored, state)
-            except StateConflict:
-                logger.info("state of session %s changed under this turn; running it again", event.session_id)
-                continue
+            with writes_with_state() as writes:
+                _check(deadline, "the handler")
+                actions = _normalize(await invoke(registration.handler, event, state), event.session_id)
+                _check(deadline, "saving the state")
+                try:
+                    self._save(event.session_id, stored, state, writes, always=new_session)
+                except StateConflict:
+                    logger.info("state of session %s changed under this turn; running it again", event.session_id)
+                    continue
             return actions
         raise StateConflict(f"session {event.session_id}: gave up after {self.max_conflict_retries} conflicts")
 
-    def _save_if_changed(self, session_id: str, stored: StoredState, state: dict[str, Any]) -> None:
-        if state != stored.data:
+    def _save(
+        self, session_id: str, stored: StoredState, state: dict[str, Any], writes: list[Any], *, always: bool
+    ) -> None:
+        """Save the state if it changed (or ``always``), with the writes the handler asked for (one transaction)."""
+        if writes:
+            # Only a store that takes them (DynamoDBSessionStore) has the keyword: others fail loudly.
+            self.session_store.save(session_id, state, expected_version=stored.version, with_writes=writes)  # type: ignore[call-arg]
+        elif always or state != stored.data:
             self.session_store.save(session_id, state, expected_version=stored.version)
 
     async def _run_ignoring_reply(self, event: _events.Event, invoke: _Invoke) -> None:
@@ -353,6 +415,26 @@ class AiFlowAssistant:
         except Exception:
             logger.exception("fallback failed; answering with the default apology")
             return [_actions.speak(DEFAULT_FALLBACK_TEXT, session_id=event.session_id)]
+
+
+def _actions_response(
+    event: _events.Event, actions: list[_actions.ActionModel], *, used_fallback: bool, out_of_time: bool
+) -> WebhookResponse:
+    if not actions:
+        return WebhookResponse(204, event=event, used_fallback=used_fallback, out_of_time=out_of_time)
+    wire = [_actions.dump_action(action) for action in actions]
+    body = json.dumps(wire[0] if len(wire) == 1 else wire, ensure_ascii=False, separators=(",", ":"))
+    return WebhookResponse(200, dict(_JSON_HEADERS), body, event, used_fallback, out_of_time)
+
+
+def _check(deadline: Deadline | None, step: str) -> None:
+    if deadline is not None:
+        deadline.check(step)
+
+
+def _ran_out_of_time(error: BaseException, deadline: Deadline | None) -> bool:
+    """Whether a failed turn failed for want of time: the deadline, or a request that timed out under it."""
+    return deadline is not None and (isinstance(error, DeadlineExceeded) or deadline.remaining() < MIN_ATTEMPT_SECONDS)
 
 
 def _size_in_bytes(body: bytes | str, limit: int) -> int:

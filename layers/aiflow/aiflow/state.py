@@ -4,22 +4,62 @@ A turn loads the call's state with its version, runs the handler on a copy, and 
 changed, on the condition that nobody saved a newer version meanwhile (optimistic locking). A lost race
 raises :class:`~aiflow.errors.StateConflict`; the assistant then re-runs the turn on fresh state.
 State must be JSON-serialisable: it is stored as JSON text.
+
+A handler on a :class:`DynamoDBSessionStore` may ask for a write of its own to be committed with the
+turn's state (:func:`write_with_state`): both go in one ``TransactWriteItems``, so the turn costs one
+write request instead of two, at twice the write capacity of each item (DynamoDB's price of a
+transaction), and the write happens exactly when the state is saved (a repeated event that loses the
+state's race writes nothing).
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from aiflow._extras import MissingExtra
 from aiflow.errors import StateConflict
 
-__all__ = ["DynamoDBSessionStore", "InMemorySessionStore", "SessionStore", "StoredState"]
+__all__ = [
+    "DynamoDBSessionStore",
+    "InMemorySessionStore",
+    "SessionStore",
+    "StoredState",
+    "write_with_state",
+    "writes_with_state",
+]
+
+_pending_writes: ContextVar[list[dict[str, Any]] | None] = ContextVar("aiflow_writes_with_state", default=None)
+
+
+def write_with_state(item: Mapping[str, Any]) -> None:
+    """Commit ``item`` (a ``TransactWriteItems`` entry, ``{"Update": {...}}`` say) with this turn's state.
+
+    Only inside a handler of an assistant whose store is a :class:`DynamoDBSessionStore`; elsewhere it raises.
+    """
+    pending = _pending_writes.get()
+    if pending is None:
+        raise RuntimeError("write_with_state() is for a handler that takes the call's state, during its turn")
+    pending.append(dict(item))
+
+
+@contextlib.contextmanager
+def writes_with_state() -> Iterator[list[dict[str, Any]]]:
+    """The writes handlers ask for during the block (the assistant saves them with the state)."""
+    token = _pending_writes.set([])
+    try:
+        pending = _pending_writes.get()
+        assert pending is not None
+        yield pending
+    finally:
+        _pending_writes.reset(token)
 
 
 @dataclass(frozen=True)
@@ -111,7 +151,15 @@ class DynamoDBSessionStore:
             return StoredState()
         return StoredState(json.loads(item["state"]["S"]), int(item["version"]["N"]))
 
-    def save(self, session_id: str, data: Mapping[str, Any], *, expected_version: int) -> int:
+    def save(
+        self,
+        session_id: str,
+        data: Mapping[str, Any],
+        *,
+        expected_version: int,
+        with_writes: Sequence[Mapping[str, Any]] = (),
+    ) -> int:
+        """Store ``data`` if the stored version is ``expected_version``; ``with_writes`` in the same transaction."""
         new_version = expected_version + 1
         item = {
             **self._key(session_id),
@@ -132,11 +180,23 @@ class DynamoDBSessionStore:
             request["ExpressionAttributeNames"] = {"#key": self._key_attribute}
         else:
             request["ExpressionAttributeValues"] = values
+        if with_writes:
+            self._save_in_transaction(session_id, request, with_writes)
+            return new_version
         try:
             self.client.put_item(**request)
         except self.client.exceptions.ConditionalCheckFailedException:
             raise StateConflict(f"session {session_id}: saved by another turn first") from None
         return new_version
+
+    def _save_in_transaction(self, session_id: str, put: dict[str, Any], writes: Sequence[Mapping[str, Any]]) -> None:
+        try:
+            self.client.transact_write_items(TransactItems=[{"Put": put}, *writes])
+        except self.client.exceptions.TransactionCanceledException as error:
+            reasons = error.response.get("CancellationReasons") or [{}]
+            if reasons[0].get("Code") == "ConditionalCheckFailed":
+                raise StateConflict(f"session {session_id}: saved by another turn first") from None
+            raise
 
     def delete(self, session_id: str) -> None:
         self.client.delete_item(TableName=self.table_name, Key=self._key(session_id))

@@ -59,6 +59,8 @@ class WebhookConfig(_EnvironmentConfig):
     retry_after_voicemail: bool = True
     inbound_callbacks: InboundCallbacks = InboundCallbacks.CALL_BACK
     call_queue_url: str | None = None  # where a callback's dial goes
+    # Each turn is answered within this many milliseconds of its arrival (sipgate waits about a second).
+    turn_deadline_ms: Annotated[int, Field(ge=100, le=10_000)] = 800
 
     @field_validator("transfer_number")
     @classmethod

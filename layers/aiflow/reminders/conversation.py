@@ -22,7 +22,12 @@ Lambda: the webhook function wires it to API Gateway, Powertools and SSM.
   the first question with no more than answer words is no answer yet; the appointment and question follow.
 - Everything later turns need is copied into the call's state (:class:`CallState`) at ``session_start``,
   so on the common path (``user_speak``, ``dtmf_received``) a turn reads and writes only its session item.
-- The outcome is written on the reminder once (a conditional write), then the line is released. A
+- Budget: the outbound ``session_start`` reads the line and writes the state with the answered attempt in
+  one transaction (1 read, 1 write; the SDK skips the always-empty state load); a deciding turn reads the
+  state, writes the outcome and the line's release in one transaction, and saves the state (1 read, 2
+  writes). A transaction costs twice the write capacity of its items: on these small items that is 2 WCU
+  more per call, against a request less on the caller's clock.
+- The outcome is written on the reminder once (a conditional write), the line released with it. A
   goodbye is always followed by ``hangup`` on ``assistant_speech_ended``, never in the same answer, so it
   is heard to its end.
 """
@@ -57,12 +62,13 @@ from aiflow import (
     hangup,
     speak,
     transfer,
+    write_with_state,
 )
 from aiflow.phone import mask
 from reminders.do_not_call import DoNotCallList
 from reminders.intents import Intent, intent_of_key, read_answer
 from reminders.models import InboundCallbacks, Language, Outcome, ReminderRecord, ReminderStatus, Via, utc_now
-from reminders.repository import LineClaim, ReminderRepository
+from reminders.repository import LineClaim, LineRelease, ReminderRepository
 from reminders.speech import Phrasebook, phrasebook
 from reminders.voicemail import (
     GREETING_FRAGMENTS,
@@ -182,10 +188,11 @@ class ReminderConversation:
         self._languages: OrderedDict[str, Language] = OrderedDict()
         self._languages_lock = threading.Lock()
 
-    def assistant(self, *, session_store: SessionStore) -> AiFlowAssistant:
+    def assistant(self, *, session_store: SessionStore, deadline_seconds: float | None = None) -> AiFlowAssistant:
         """An assistant that holds reminder conversations, with its per-call state in ``session_store``.
 
         Its ``webhook_token`` is left for the caller to set: the webhook reads it from SSM per request.
+        ``deadline_seconds`` bounds each turn (``aiflow.deadline``).
         """
         return AiFlowAssistant(
             on_session_start=self.on_session_start,
@@ -196,6 +203,7 @@ class ReminderConversation:
             on_session_end=self.on_session_end,
             session_store=session_store,
             fallback=self.fallback,
+            deadline_seconds=deadline_seconds,
         )
 
     # Handlers: each reads the call's state, takes one step and writes the state back.
@@ -316,8 +324,8 @@ class ReminderConversation:
             self._record_voicemail(event.session_id, call, "the mailbox hung up before the message")
             return
         reason = "transferred to a person" if call.stage is Stage.TRANSFERRING else "callee hung up before deciding"
-        self._record(event.session_id, call.reminder_id, Outcome.NO_DECISION, detail=reason)
-        self._repository.release_line(call.number, call.reminder_id)
+        if not self._record(event.session_id, call, Outcome.NO_DECISION, detail=reason):
+            self._repository.release_line(call.number, call.reminder_id)
 
     def fallback(self, event: Event) -> HandlerResult:
         """What the caller hears when a turn failed (the table unreachable, say): never silence, never a loop.
@@ -354,7 +362,10 @@ class ReminderConversation:
         if not session.is_outbound:
             return self._inbound(event.session_id, claim)
         reminder = claim.reminder
-        if self._repository.record_answer(reminder.reminder_id, claim.attempt, event.session_id) and self._on_answered:
+        # Noted with the call's first state save, in one transaction: the turn's only write. A repeated
+        # session_start loses that save's race and runs on the stored state, so it is counted once.
+        write_with_state(self._repository.answer_note(reminder.reminder_id, claim.attempt, event.session_id))
+        if self._on_answered:
             self._on_answered()
         logger.info(
             "call about a reminder",
@@ -559,21 +570,39 @@ class ReminderConversation:
         """
         assert call.reminder_id is not None, "only a call about a reminder asks for a decision"
         assert call.number is not None, "a call about a reminder knows the callee's number"
-        if not self._record(session_id, call.reminder_id, outcome, via=via, detail=detail):
+        if not self._record(session_id, call, outcome, via=via, detail=detail, keep_line=keep_line):
             outcome, goodbye = self._already_recorded(call, outcome, goodbye)
-        if keep_line:
-            self._repository.end_line_claim(call.number, call.reminder_id, call.attempt)
-        else:
-            self._repository.release_line(call.number, call.reminder_id)
+            if keep_line:
+                self._repository.end_line_claim(call.number, call.reminder_id, call.attempt)
+            else:
+                self._repository.release_line(call.number, call.reminder_id)
         call.outcome = outcome
         return outcome, goodbye
 
     def _record(
-        self, session_id: str, reminder_id: str, outcome: Outcome, *, via: Via | None = None, detail: str | None = None
+        self,
+        session_id: str,
+        call: CallState,
+        outcome: Outcome,
+        *,
+        via: Via | None = None,
+        detail: str | None = None,
+        keep_line: bool = False,
     ) -> bool:
+        """Write the outcome and, in the same request, free the callee's line; ``False`` if decided before.
+
+        ``keep_line``: the number is free, but its item stays (a call back still finds the reminder).
+        """
+        assert call.reminder_id is not None, "only a call about a reminder records an outcome"
+        reminder_id = call.reminder_id
         context = {"session_id": session_id, "reminder_id": reminder_id, "outcome": outcome.value}
+        line = None
+        if call.number is not None:
+            line = LineRelease(call.number, keep_item_of_attempt=call.attempt if keep_line else None)
         # Written once: a repeated event, or a reminder closed meanwhile, keeps what is there.
-        if self._repository.record_outcome(reminder_id, outcome, via=via, session_id=session_id, detail=detail):
+        if self._repository.record_outcome(
+            reminder_id, outcome, via=via, session_id=session_id, detail=detail, release_line=line
+        ):
             logger.info("outcome recorded", extra=context)
             if self._on_outcome is not None:
                 self._on_outcome(outcome)

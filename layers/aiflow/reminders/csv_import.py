@@ -5,19 +5,26 @@ The columns are the reminder's fields (:data:`COLUMNS`): ``reminder_id``, ``to_p
 ``max_attempts`` optional (an empty cell takes the default). Each row is checked completely before
 anything of it is written, and a bad row never stops the others. Importing the same file again schedules
 nothing twice: rows whose reminder exists already are counted as such.
+
+Rows are read and checked in file order in the calling thread (so a repeated id is always the later
+row's problem); their AWS work (:meth:`ReminderScheduler.schedule`: one conditional write, one delivery)
+runs on a bounded pool of ``workers`` threads, at most twice that many rows in flight. The progress
+callback hears the count of rows finished, as they finish; the report lists rows in file order. An AWS
+error stops the import: no row after it is started, the rows in flight finish and are reported.
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TextIO
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from reminders.models import Reminder
-from reminders.scheduling import InvalidReminder, Problem, ReminderScheduler, parse_reminder
+from reminders.scheduling import InvalidReminder, Problem, ReminderScheduler, Scheduled, parse_reminder
 
 __all__ = [
     "COLUMNS",
@@ -33,6 +40,8 @@ __all__ = [
 COLUMNS = tuple(Reminder.model_fields)
 REQUIRED_COLUMNS = tuple(name for name, info in Reminder.model_fields.items() if info.is_required())
 HEADER_ROW = 1
+# Rows whose AWS calls run at once: each waits on two round trips, so threads, not the CPU, are the limit.
+DEFAULT_WORKERS = 16
 
 
 class CsvFormatError(ValueError):
@@ -99,26 +108,70 @@ def import_rows(
     scheduler: ReminderScheduler,
     *,
     progress: Callable[[int], None] | None = None,
+    workers: int = DEFAULT_WORKERS,
 ) -> ImportReport:
-    """Schedule each row's reminder; ``progress`` is called with the number of rows done after each row."""
-    report = ImportReport()
+    """Schedule each row's reminder, ``workers`` at a time; ``progress`` hears the number of rows done."""
+    importing = _Import(progress)
     first_row_of: dict[str, int] = {}
-    for done, row in enumerate(rows, start=1):
-        report.rows = done
-        try:
-            outcome = scheduler.schedule(_reminder(row, first_row_of))
-        except InvalidReminder as invalid:
-            report.problems.extend(
-                RowProblem(row.number, problem.field, problem.reason) for problem in invalid.problems
-            )
-        except (BotoCoreError, ClientError) as error:
-            report.stopped = RowProblem(row.number, "-", f"AWS refused the write: {error}")
-            break
-        else:
-            (report.scheduled if outcome.new else report.already_scheduled).append(outcome.record.reminder_id)
-        if progress is not None:
-            progress(done)
-    return report
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="import") as pool:
+        in_flight: dict[Future[Scheduled], Row] = {}
+        for row in rows:
+            if importing.stopped:
+                break
+            try:
+                reminder = _reminder(row, first_row_of)
+            except InvalidReminder as invalid:
+                importing.finished(row, invalid)
+                continue
+            in_flight[pool.submit(scheduler.schedule, reminder)] = row
+            if len(in_flight) >= 2 * workers:
+                importing.collect(in_flight, wait(in_flight, return_when=FIRST_COMPLETED).done)
+        importing.collect(in_flight, wait(in_flight).done)
+    return importing.report()
+
+
+@dataclass
+class _Import:
+    """The outcome of each row as it finishes, by row number, and the count for the progress bar."""
+
+    progress: Callable[[int], None] | None
+    done: int = 0
+    outcomes: dict[int, Scheduled | InvalidReminder] = field(default_factory=dict)
+    failures: dict[int, Exception] = field(default_factory=dict)
+
+    @property
+    def stopped(self) -> bool:
+        return bool(self.failures)
+
+    def collect(self, in_flight: dict[Future[Scheduled], Row], finished: set[Future[Scheduled]]) -> None:
+        for future in finished:
+            row = in_flight.pop(future)
+            try:
+                self.finished(row, future.result())
+            except InvalidReminder as invalid:
+                self.finished(row, invalid)
+            except (BotoCoreError, ClientError) as error:
+                self.failures[row.number] = error
+
+    def finished(self, row: Row, outcome: Scheduled | InvalidReminder) -> None:
+        self.outcomes[row.number] = outcome
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done)
+
+    def report(self) -> ImportReport:
+        report = ImportReport(rows=self.done + len(self.failures))
+        for number, outcome in sorted(self.outcomes.items()):
+            if isinstance(outcome, InvalidReminder):
+                report.problems.extend(
+                    RowProblem(number, problem.field, problem.reason) for problem in outcome.problems
+                )
+            else:
+                (report.scheduled if outcome.new else report.already_scheduled).append(outcome.record.reminder_id)
+        if self.failures:
+            number = min(self.failures)
+            report.stopped = RowProblem(number, "-", f"AWS refused the write: {self.failures[number]}")
+        return report
 
 
 def _reminder(row: Row, first_row_of: dict[str, int]) -> Reminder:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,6 +31,7 @@ from pydantic import BaseModel
 from aiflow import phone
 from reminders.do_not_call import OPTOUT_PREFIX
 from reminders.models import (
+    HistoryEntry,
     Outcome,
     Reminder,
     ReminderRecord,
@@ -42,6 +44,7 @@ __all__ = [
     "REMINDER_KEY_PREFIX",
     "STATUS_INDEX",
     "LineClaim",
+    "LineRelease",
     "NumberOptedOut",
     "ReminderRepository",
     "record_from_item",
@@ -57,6 +60,15 @@ _deserializer = TypeDeserializer()
 
 class NumberOptedOut(Exception):
     """The callee's number is on the do-not-call list: the reminder's call must never ring."""
+
+
+@dataclass(frozen=True)
+class LineRelease:
+    """What a decision does to the callee's line: delete its item, or only end its claim and keep the item
+    (``keep_item_of_attempt``: the attempt whose claim ends), so that a call back still finds the reminder."""
+
+    number: str
+    keep_item_of_attempt: int | None = None
 
 
 class LineClaim(BaseModel):
@@ -103,6 +115,46 @@ class ReminderRepository:
 
     def create(self, reminder: Reminder, *, schedule_name: str | None = None) -> bool:
         """Store a new reminder as ``scheduled``; ``False`` (and nothing written) if the id exists."""
+        _, item = self._new_item(reminder, schedule_name)
+        try:
+            self.client.put_item(TableName=self.table_name, Item=item, ConditionExpression="attribute_not_exists(pk)")
+        except self.client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def create_unless_listed(
+        self, reminder: Reminder, *, schedule_name: str | None = None
+    ) -> tuple[ReminderRecord, bool]:
+        """Store a new reminder unless its number is on the do-not-call list: one request (a transaction).
+
+        Returns the record and ``True`` if it was stored, or the stored record and ``False`` if the id
+        exists (read from the refused write, no second request); :class:`NumberOptedOut` if the number is
+        listed (nothing written).
+        """
+        record, item = self._new_item(reminder, schedule_name)
+        put = {
+            "TableName": self.table_name,
+            "Item": item,
+            "ConditionExpression": "attribute_not_exists(pk)",
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+        not_listed = {
+            "TableName": self.table_name,
+            "Key": {"pk": {"S": OPTOUT_PREFIX + phone.normalize(reminder.to_phone_number)}},
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
+        try:
+            self.client.transact_write_items(TransactItems=[{"Put": put}, {"ConditionCheck": not_listed}])
+        except self.client.exceptions.TransactionCanceledException as error:
+            reasons = error.response.get("CancellationReasons", [])
+            if reasons[1:2] and reasons[1].get("Code") == "ConditionalCheckFailed":
+                raise NumberOptedOut(reminder.reminder_id) from None
+            if reasons[:1] and reasons[0].get("Code") == "ConditionalCheckFailed" and reasons[0].get("Item"):
+                return record_from_item(reasons[0]["Item"]), False
+            raise
+        return record, True
+
+    def _new_item(self, reminder: Reminder, schedule_name: str | None) -> tuple[ReminderRecord, dict[str, Any]]:
         now = self._now()
         record = ReminderRecord(
             **reminder.model_dump(),
@@ -113,12 +165,10 @@ class ReminderRepository:
         if record.call_at is None:
             record.call_at = now
         item = _to_attributes({"pk": _reminder_key(reminder.reminder_id), **record.model_dump(mode="json")})
-        item["history"] = _history("scheduled", now, f"call at {record.call_at.isoformat()}")
-        try:
-            self.client.put_item(TableName=self.table_name, Item=item, ConditionExpression="attribute_not_exists(pk)")
-        except self.client.exceptions.ConditionalCheckFailedException:
-            return False
-        return True
+        detail = f"call at {record.call_at.isoformat()}"
+        item["history"] = _history("scheduled", now, detail)
+        record.history = [HistoryEntry(at=now, event="scheduled", detail=detail)]
+        return record, item
 
     def get(self, reminder_id: str) -> ReminderRecord | None:
         response = self.client.get_item(
@@ -224,6 +274,28 @@ class ReminderRepository:
             is not None
         )
 
+    def answer_note(self, reminder_id: str, attempt: int, session_id: str) -> dict[str, Any]:
+        """:meth:`record_answer` as a transaction entry, for the call's first state save (``aiflow.write_with_state``).
+
+        The session's own condition (it must be new) keeps a repeated ``session_start`` from noting it
+        twice; the line names the latest attempt, so no later one can have been noted already.
+        """
+        now = self._now()
+        return {
+            "Update": {
+                "TableName": self.table_name,
+                "Key": {"pk": {"S": _reminder_key(reminder_id)}},
+                "UpdateExpression": "SET answered_attempt = :attempt, updated_at = :now,"
+                " history = list_append(history, :entry)",
+                "ConditionExpression": "attribute_exists(pk)",
+                "ExpressionAttributeValues": {
+                    ":attempt": {"N": str(attempt)},
+                    ":now": {"S": now.isoformat()},
+                    ":entry": _history("answered", now, f"attempt {attempt}, session {session_id}"),
+                },
+            }
+        }
+
     def record_outcome(
         self,
         reminder_id: str,
@@ -232,8 +304,13 @@ class ReminderRepository:
         via: Via | None = None,
         session_id: str | None = None,
         detail: str | None = None,
+        release_line: LineRelease | None = None,
     ) -> bool:
-        """Write the outcome once: ``False`` if the reminder already has one or was closed meanwhile."""
+        """Write the outcome once: ``False`` if the reminder already has one or was closed meanwhile.
+
+        With ``release_line`` the callee's line is freed in the same transaction (one request, twice the
+        write capacity); a line another reminder (or attempt) holds by then is left alone.
+        """
         now = self._now()
         values: dict[str, Any] = {
             ":outcome": {"S": outcome.value},
@@ -259,15 +336,69 @@ class ReminderRepository:
         if detail is not None:
             assignments.append("last_error = :detail")
             values[":detail"] = {"S": detail}
-        return (
-            self._update(
-                reminder_id,
-                "SET " + ", ".join(assignments),
-                "attribute_not_exists(outcome) AND #status IN (:scheduled, :calling)",
-                values,
+        update = "SET " + ", ".join(assignments)
+        condition = "attribute_not_exists(outcome) AND #status IN (:scheduled, :calling)"
+        if release_line is not None:
+            released = self._decide_releasing_line(reminder_id, update, condition, values, release_line)
+            if released is not None:
+                return released
+        return self._update(reminder_id, update, condition, values) is not None
+
+    def _decide_releasing_line(
+        self, reminder_id: str, update: str, condition: str, values: dict[str, Any], line: LineRelease
+    ) -> bool | None:
+        """The outcome and the line's release in one transaction; ``None`` if only the line's condition failed."""
+        try:
+            self.client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Update": {
+                            "TableName": self.table_name,
+                            "Key": {"pk": {"S": _reminder_key(reminder_id)}},
+                            "UpdateExpression": update,
+                            "ConditionExpression": f"attribute_exists(pk) AND ({condition})",
+                            "ExpressionAttributeNames": {"#status": "status"},
+                            "ExpressionAttributeValues": values,
+                        }
+                    },
+                    self._line_release(reminder_id, line),
+                ]
             )
-            is not None
-        )
+        except self.client.exceptions.TransactionCanceledException as error:
+            codes = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if codes[:1] == ["ConditionalCheckFailed"]:
+                return False  # decided before: the line is the caller's to release
+            if codes[1:2] == ["ConditionalCheckFailed"]:
+                return None  # the number is another reminder's by now: the outcome alone
+            raise
+        return True
+
+    def _line_release(self, reminder_id: str, line: LineRelease) -> dict[str, Any]:
+        """The line's part of a decision's transaction (see :meth:`release_line` and :meth:`end_line_claim`)."""
+        key = {"pk": {"S": _line_key(line.number)}}
+        if line.keep_item_of_attempt is None:
+            return {
+                "Delete": {
+                    "TableName": self.table_name,
+                    "Key": key,
+                    "ConditionExpression": "attribute_not_exists(pk) OR reminder_id = :reminder",
+                    "ExpressionAttributeValues": {":reminder": {"S": reminder_id}},
+                }
+            }
+        return {
+            "Update": {
+                "TableName": self.table_name,
+                "Key": key,
+                "UpdateExpression": "SET claimed_until = :ended",
+                # Not attribute_not_exists: an update would create a stub line item. A missing line is left so.
+                "ConditionExpression": "reminder_id = :reminder AND attempt = :attempt",
+                "ExpressionAttributeValues": {
+                    ":ended": {"N": str(int(self._now().timestamp()) - 1)},
+                    ":reminder": {"S": reminder_id},
+                    ":attempt": {"N": str(line.keep_item_of_attempt)},
+                },
+            }
+        }
 
     def cancel(self, reminder_id: str, *, by: str = "operator") -> bool:
         """An operator (or a ``cancel`` message) withdraws the reminder before it is decided; ``False`` if it is

@@ -77,7 +77,7 @@ from reminders.calling_window import CallingWindow
 from reminders.config import ConfigError, SchedulingConfig
 from reminders.do_not_call import DoNotCallList
 from reminders.models import REMINDER_ID_PATTERN, Reminder, ReminderRecord, ReminderStatus, utc_now
-from reminders.repository import ReminderRepository
+from reminders.repository import NumberOptedOut, ReminderRepository
 
 __all__ = [
     "SQS_MAX_DELAY",
@@ -291,6 +291,11 @@ def schedule_name(message: DialMessage | CheckAnswerMessage, at: datetime) -> st
     return f"{readable}-{digest}-{kind}{message.attempt}-{at.astimezone(UTC):%Y%m%dT%H%M%S}"
 
 
+def _whole_second(at: datetime) -> datetime:
+    """at() has whole seconds; rounding up means a schedule never fires before the moment asked for."""
+    return at.replace(microsecond=0) + timedelta(seconds=1) if at.microsecond else at
+
+
 @dataclass(frozen=True)
 class ScheduleTarget:
     """Where one-time schedules deliver: the call queue, the role the Scheduler assumes, and the schedules' DLQ."""
@@ -329,6 +334,12 @@ class CallDelivery:
             DelaySeconds=math.ceil(delay.total_seconds()),
         )
 
+    def name_for(self, message: DialMessage | CheckAnswerMessage, at: datetime) -> str | None:
+        """The name of the schedule :meth:`deliver_at` would create now, or ``None`` if it would use SQS."""
+        if at - self._now() <= SQS_MAX_DELAY:
+            return None
+        return schedule_name(message, _whole_second(at))
+
     def deliver_at(self, message: DialMessage | CheckAnswerMessage, at: datetime, *, time_zone: str) -> str | None:
         """Have ``message`` arrive at ``at``; the schedule's name if that took a schedule, else ``None``."""
         wait = at - self._now()
@@ -348,8 +359,7 @@ class CallDelivery:
 
     def _schedule(self, message: DialMessage | CheckAnswerMessage, at: datetime, time_zone: str) -> str:
         scheduler, target = self._scheduling()
-        # at() has whole seconds; rounding up means a schedule never fires before the moment asked for.
-        at = at.replace(microsecond=0) + timedelta(seconds=1) if at.microsecond else at
+        at = _whole_second(at)
         name = schedule_name(message, at)
         destination: dict[str, Any] = {
             "Arn": target.queue_arn,
@@ -386,6 +396,22 @@ class CallDelivery:
                 "SCHEDULER_GROUP and SCHEDULER_ROLE_ARN"
             )
         return self._scheduler, self._target
+
+
+_LISTED = "the number is on the do-not-call list (its owner asked for no more calls): not scheduled"
+
+
+def _refuse_changes(stored: ReminderRecord, planned: Reminder) -> None:
+    """:class:`InvalidReminder` naming each field in which ``planned`` differs from the stored reminder."""
+    kept = stored.reminder().model_dump(exclude={"call_at"})
+    changed = [name for name, value in planned.model_dump(exclude={"call_at"}).items() if kept[name] != value]
+    if changed:
+        raise InvalidReminder(
+            [
+                Problem(name, f"reminder {planned.reminder_id} is already scheduled with another {name}")
+                for name in changed
+            ]
+        )
 
 
 class Received(StrEnum):
@@ -435,6 +461,10 @@ class ReminderScheduler:
     def from_config(cls, config: SchedulingConfig, *, clock: Callable[[], datetime] = utc_now) -> Self:
         """A scheduler on the table, queue and Scheduler group that ``config`` names (boto3's default session)."""
         import boto3  # deferred: importing this module for its message models must not need boto3
+        from botocore.config import Config
+
+        # The import runs rows on a pool of threads: a connection for each, and throttling retried with backoff.
+        shared = Config(max_pool_connections=32, retries={"mode": "standard"})
 
         target = ScheduleTarget(
             group=config.scheduler_group,
@@ -443,10 +473,14 @@ class ReminderScheduler:
             dead_letter_arn=config.dead_letter_queue_arn,
         )
         delivery = CallDelivery(
-            boto3.client("sqs"), config.call_queue_url, scheduler=boto3.client("scheduler"), target=target, clock=clock
+            boto3.client("sqs", config=shared),
+            config.call_queue_url,
+            scheduler=boto3.client("scheduler", config=shared),
+            target=target,
+            clock=clock,
         )
         return cls(
-            ReminderRepository(config.table_name, client=boto3.client("dynamodb"), clock=clock),
+            ReminderRepository(config.table_name, client=boto3.client("dynamodb", config=shared), clock=clock),
             delivery,
             window=CallingWindow.parse(config.call_window),
             lead_time=timedelta(hours=config.lead_time_hours),
@@ -484,30 +518,32 @@ class ReminderScheduler:
     def schedule(self, reminder: Reminder) -> Scheduled:
         """Store the reminder and have it called at its planned time; a known reminder is left as it is.
 
-        The delivery is created first and carries the whole reminder: should storing it fail afterwards,
-        the dialer stores it when the message arrives, and running the same request again finds the
-        delivery in place (its name is deterministic). A known reminder with different data is refused
-        (cancel it first), so that nothing changes silently.
+        Two requests: one transaction stores the reminder unless its id exists or its number is on the
+        do-not-call list (a refused write returns the stored reminder, so no read comes first), then one
+        delivery (a schedule, or an SQS message when it is due within 15 minutes). Safe to run again: a
+        known reminder with the same data is delivered again while it still waits for its first call, at
+        its stored time, which finds the first run's schedule in place (its name is deterministic) or
+        repairs a delivery that failed; one with different data is refused (cancel it first), so that
+        nothing changes silently. Should the delivery fail after the write, that second run (or the
+        reconciler, once the call is overdue) delivers it.
         """
-        planned = self._planned_for(reminder)
-        existing = self._repository.get(planned.reminder_id)
-        if existing is not None:
-            stored = existing.reminder().model_dump(exclude={"call_at"})
-            changed = [name for name, value in planned.model_dump(exclude={"call_at"}).items() if stored[name] != value]
-            if changed:
-                raise InvalidReminder(
-                    [
-                        Problem(name, f"reminder {planned.reminder_id} is already scheduled with another {name}")
-                        for name in changed
-                    ]
-                )
-            return Scheduled(existing, new=False)
+        planned = self.plan(reminder)
         assert planned.call_at is not None  # set by plan()
-        name = self._delivery.deliver_at(
-            DialMessage(reminder_id=planned.reminder_id, reminder=planned), planned.call_at, time_zone=planned.time_zone
-        )
-        self._repository.create(planned, schedule_name=name)
-        return Scheduled(self.status(planned.reminder_id), new=True)
+        first_dial = DialMessage(reminder_id=planned.reminder_id, reminder=planned)
+        try:
+            record, new = self._repository.create_unless_listed(
+                planned, schedule_name=self._delivery.name_for(first_dial, planned.call_at)
+            )
+        except NumberOptedOut:
+            raise InvalidReminder([Problem("to_phone_number", _LISTED)]) from None
+        if not new:
+            _refuse_changes(record, planned)
+            if record.status is not ReminderStatus.SCHEDULED or record.attempts or record.call_at is None:
+                return Scheduled(record, new=False)
+            first_dial = DialMessage(reminder_id=record.reminder_id, reminder=record.reminder())
+        assert record.call_at is not None  # stored with its planned call time
+        self._delivery.deliver_at(first_dial, record.call_at, time_zone=record.time_zone)
+        return Scheduled(record, new=new)
 
     def receive(self, reminder: Reminder) -> tuple[Received, ReminderRecord]:
         """A reminder another system sent (a ``schedule`` message): create it, or update it while it waits.
@@ -549,8 +585,7 @@ class ReminderScheduler:
         """``reminder`` planned, refused when its number is on the do-not-call list."""
         planned = self.plan(reminder)
         if self._do_not_call.contains(planned.to_phone_number):
-            reason = "the number is on the do-not-call list (its owner asked for no more calls): not scheduled"
-            raise InvalidReminder([Problem("to_phone_number", reason)])
+            raise InvalidReminder([Problem("to_phone_number", _LISTED)])
         return planned
 
     def _keep(self, record: ReminderRecord, why: str) -> None:
