@@ -7,22 +7,21 @@ records every call it was asked to place: a ring is a request it received for th
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 
 import boto3
 import pytest
+from test_dialer import _atomic_writes as _atomic_writes  # the dialer tests' fixtures, shared
+from test_dialer import resources as resources
+from test_dialer import sipgate as sipgate
 from test_dialer_harness import (
     Clock,
     FakeSipgate,
     Resources,
-    atomic_dynamodb_writes,
-    create_resources,
     delayed_messages,
     make_dialer,
     reminder_payload,
     repository,
-    serve_sipgate,
 )
 
 from aiflow import phone
@@ -31,21 +30,6 @@ from reminders.do_not_call import DoNotCallList
 from reminders.models import Outcome, Reminder, ReminderRecord, ReminderStatus
 
 NUMBER = "+4915790000687"
-
-
-@pytest.fixture(autouse=True)
-def _atomic_writes(monkeypatch: pytest.MonkeyPatch) -> None:
-    atomic_dynamodb_writes(monkeypatch)
-
-
-@pytest.fixture
-def sipgate() -> Iterator[FakeSipgate]:
-    yield from serve_sipgate()
-
-
-@pytest.fixture
-def resources(dynamodb_table: str) -> Resources:
-    return create_resources(dynamodb_table, max_receive_count=3)
 
 
 def rings(sipgate: FakeSipgate, number: str = NUMBER) -> int:
