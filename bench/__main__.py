@@ -76,9 +76,10 @@ def main() -> None:
                     results[part] = turns.run(endpoint, local_endpoint, *((20, 20, 3) if quick else (250, 150, 20)))
                     results["deadline"] = turns.run_deadline(endpoint, local_endpoint, calls=2 if quick else 10)
             elif part == "dialer":
-                results[part] = dialer.run(
-                    endpoint, *((1, 1, 0.2, (1, 5, 20), 2) if quick else (5, 3, 0.2, (1, 5, 20), 3))
-                )
+                with dynamodb_local() as local_endpoint:
+                    results[part] = dialer.run(
+                        endpoint, local_endpoint, *((1, 1, 0.2, (1, 5, 20), 2) if quick else (5, 3, 0.2, (1, 5, 20), 3))
+                    )
             elif part == "scale":
                 with dynamodb_local() as local_endpoint:
                     results[part] = scale.run(

@@ -207,7 +207,5 @@ def dialled_reminder(repository: ReminderRepository, reminder_id: str, number: s
         time_zone="Europe/Berlin",
         name="Erika Mustermann",
     )
-    repository.create(reminder)
-    record = repository.start_attempt(reminder_id, 1)
-    assert record is not None
-    repository.claim_line(record, 1, claim_for=timedelta(minutes=10), keep_for=timedelta(days=1))
+    record, _ = repository.create_or_read(reminder)
+    repository.claim_attempt(record, 1, claim_line_for=timedelta(minutes=10), keep_line_for=timedelta(days=1))

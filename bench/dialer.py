@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench.dialer [--runs 5] [--sequential-runs 3] [--latency 0.2]
 
-Everything runs on this machine: a moto server for DynamoDB, SQS, Scheduler and SSM, and a fake sipgate
+Everything runs on this machine: DynamoDB Local (the moto server when java is missing), a moto server for
+SQS, Scheduler and SSM, and a fake sipgate
 that answers each ``POST /v3/ai-flows/{id}/call`` with 201 after ``latency`` seconds and records when each
 arrived. The batch figure is ``functions.dialer.app.lambda_handler`` on an SQS event of 10 records, against
 the ideal (one round trip to sipgate, when the cap allows all of them in one second) and against the same
@@ -39,6 +40,7 @@ class FakeSipgate(ThreadingHTTPServer):
     """sipgate's outbound-call endpoint on 127.0.0.1: 201 after ``latency`` seconds; arrival times recorded."""
 
     daemon_threads = True
+    request_queue_size = 128  # socketserver's 5 drops connections when 20 dialling threads connect at once
 
     def __init__(self, latency: float) -> None:
         super().__init__(("127.0.0.1", 0), _SipgateHandler)
@@ -131,7 +133,7 @@ def _record(body: str, queue_arn: str) -> dict[str, Any]:
 
 
 class DialerBench:
-    """The dialer module on fresh resources on the moto server, its AWS calls counted."""
+    """The dialer module on fresh resources on loopback, its AWS calls counted."""
 
     def __init__(self, sipgate: FakeSipgate) -> None:
         import boto3
@@ -162,6 +164,7 @@ class DialerBench:
                 "CALL_QUEUE_ARN": self.queue_arn,
                 "SCHEDULER_GROUP": group,
                 "SCHEDULER_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/bench",
+                "POWERTOOLS_METRICS_NAMESPACE": "AiFlowRemindersBench",
             }
         )
         self.counter = CallCounter()
@@ -272,6 +275,7 @@ def cap_figures(bench: DialerBench, calls_per_second: int, calls: int, workers: 
 
 def run(
     endpoint: str,
+    dynamodb_endpoint: str | None,
     runs: int = 5,
     sequential_runs: int = 3,
     latency: float = 0.2,
@@ -280,11 +284,12 @@ def run(
 ) -> dict[str, Any]:
     from bench.common import use_aws_environment
 
-    use_aws_environment(endpoint)
+    use_aws_environment(endpoint, dynamodb_endpoint)
     with fake_sipgate(latency) as sipgate:
         bench = DialerBench(sipgate)
         # The batch with the cap out of the way (the template allows up to 100), then at the cap of 20.
         result: dict[str, Any] = {"batch": batch_figures(bench, runs, sequential_runs, latency, 100)}
+        result["batch"]["dynamodb"] = "DynamoDB Local" if dynamodb_endpoint else "moto server"
         result["cap"] = [
             cap_figures(bench, cap, calls=max(6, cap * cap_seconds), workers=min(2 * BATCH, max(6, cap * cap_seconds)))
             for cap in caps
@@ -298,10 +303,10 @@ def main() -> None:
     parser.add_argument("--sequential-runs", type=int, default=3)
     parser.add_argument("--latency", type=float, default=0.2, help="sipgate's answer time in seconds")
     args = parser.parse_args()
-    from bench.common import moto_server
+    from bench.common import dynamodb_local, moto_server
 
-    with moto_server() as endpoint:
-        result = run(endpoint, args.runs, args.sequential_runs, args.latency)
+    with moto_server() as endpoint, dynamodb_local() as dynamodb_endpoint:
+        result = run(endpoint, dynamodb_endpoint, args.runs, args.sequential_runs, args.latency)
     batch = result["batch"]
     print(f"batch of {BATCH}, sipgate answering in {args.latency * 1000:.0f} ms:")
     print(f"  concurrent (the Lambda's batch): median {batch['concurrent_median_s']:.2f} s")

@@ -26,7 +26,7 @@ import pytest
 from aiflow.outbound import OutboundClient
 from reminders.config import DialerConfig
 from reminders.dialer import Dialer
-from reminders.models import utc_now
+from reminders.models import ReminderRecord, utc_now
 from reminders.repository import ReminderRepository
 from reminders.scheduling import CallDelivery, ScheduleTarget
 
@@ -474,3 +474,12 @@ def make_dialer(
 
 def repository(resources: Resources, clock: Callable[[], datetime] = utc_now) -> ReminderRepository:
     return ReminderRepository(resources.table, client=boto3.client("dynamodb"), clock=clock)
+
+
+def start_attempt(
+    repository: ReminderRepository, reminder_id: str, attempt: int = 1, *, line_for: timedelta = timedelta(minutes=5)
+) -> ReminderRecord:
+    """Claim ``attempt`` of the stored reminder as the dialer does: the attempt and the callee's line at once."""
+    seen = repository.get(reminder_id)
+    assert seen is not None, f"{reminder_id} is not in the table"
+    return repository.claim_attempt(seen, attempt, claim_line_for=line_for, keep_line_for=timedelta(days=2))

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from test_dialer_harness import start_attempt
 
 from local.demo import (
     DEMO_ENVIRONMENT,
@@ -177,7 +178,7 @@ def test_report_and_list_formats_read_the_stacks_table(stack: LocalStack, monkey
         reminder_id = f"report-{index}"
         fields = {"appointment_at": (week + timedelta(days=1)).isoformat()}
         assert repository.create(Reminder.model_validate(_reminder(reminder_id, f"+491579000010{index}", **fields)))
-        assert repository.start_attempt(reminder_id, 1) is not None
+        start_attempt(repository, reminder_id)
         if outcome is not Outcome.NO_ANSWER:
             assert repository.record_answer(reminder_id, 1, f"session-{index}")
         assert repository.record_outcome(

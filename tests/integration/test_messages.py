@@ -25,6 +25,7 @@ from test_dialer_harness import (
     records_event,
     reminder_payload,
     repository,
+    start_attempt,
 )
 from test_webhook import emitted_metrics
 
@@ -112,7 +113,7 @@ def test_a_moved_appointment_moves_its_call(dialer: Dialer, resources: Resources
 def test_a_reminder_being_called_is_not_disturbed(dialer: Dialer, resources: Resources) -> None:
     payload = reminder_payload("ringing", appointment_at=_in_days(3))
     dialer.handle(json.dumps(payload))
-    assert repository(resources).start_attempt("ringing", 1) is not None
+    start_attempt(repository(resources), "ringing")
 
     moved = {**payload, "appointment_at": _in_days(4)}
     assert dialer.handle(json.dumps(moved)) is Disposition.KEPT
@@ -127,7 +128,7 @@ def test_a_reminder_being_called_is_not_disturbed(dialer: Dialer, resources: Res
 def test_a_decided_reminder_is_not_disturbed(dialer: Dialer, resources: Resources) -> None:
     payload = reminder_payload("decided", appointment_at=_in_days(3))
     dialer.handle(json.dumps(payload))
-    repository(resources).start_attempt("decided", 1)
+    start_attempt(repository(resources), "decided")
     repository(resources).record_outcome("decided", Outcome.CONFIRMED, via=Via.KEY)
 
     assert dialer.handle(json.dumps({**payload, "name": "Someone Else"})) is Disposition.KEPT
@@ -163,7 +164,7 @@ def test_cancel_a_scheduled_reminder_deletes_its_schedule(dialer: Dialer, resour
 
 def test_cancel_a_reminder_being_called(dialer: Dialer, resources: Resources) -> None:
     dialer.handle(json.dumps(reminder_payload("mid-call", appointment_at=_in_days(3))))
-    repository(resources).start_attempt("mid-call", 1)
+    start_attempt(repository(resources), "mid-call")
 
     assert dialer.handle(json.dumps({"kind": "cancel", "reminder_id": "mid-call"})) is Disposition.WITHDRAWN
 
@@ -182,7 +183,7 @@ def test_cancel_an_unknown_reminder_is_rejected(dialer: Dialer, resources: Resou
 
 def test_cancel_a_decided_reminder_leaves_it_and_says_so(dialer: Dialer, resources: Resources) -> None:
     dialer.handle(json.dumps(reminder_payload("done", appointment_at=_in_days(3))))
-    repository(resources).start_attempt("done", 1)
+    start_attempt(repository(resources), "done")
     repository(resources).record_outcome("done", Outcome.CANCELLED, via=Via.SPEECH)
 
     assert dialer.handle(json.dumps({"kind": "cancel", "reminder_id": "done"})) is Disposition.CLOSED

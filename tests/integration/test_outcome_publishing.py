@@ -19,6 +19,7 @@ import boto3
 import jsonschema
 import pytest
 from tcp_proxy import FaultyProxy
+from test_dialer_harness import start_attempt
 
 from local.lambda_runtime import FunctionSpec, LocalFunction
 from local.pollers import StreamPoller
@@ -92,10 +93,10 @@ def stream(dynamodb_table: str) -> tuple[ReminderRepository, str]:
     return ReminderRepository(dynamodb_table, client=client), arn
 
 
-def _reminder(reminder_id: str) -> Reminder:
+def _reminder(reminder_id: str, number: str = "+4915712345678") -> Reminder:
     return Reminder(
         reminder_id=reminder_id,
-        to_phone_number="+4915712345678",
+        to_phone_number=number,
         appointment_at=datetime.now(UTC) + timedelta(days=2),
         time_zone="Europe/Berlin",
         name="Erika Mustermann",
@@ -124,9 +125,9 @@ def test_every_outcome_is_one_event_with_a_valid_detail(
         "no-answer": (Outcome.NO_ANSWER, None),
         "failed": (Outcome.FAILED, None),
     }
-    for reminder_id, (outcome, via) in decisions.items():
-        repository.create(_reminder(reminder_id))
-        repository.start_attempt(reminder_id, 1)
+    for index, (reminder_id, (outcome, via)) in enumerate(decisions.items()):
+        repository.create(_reminder(reminder_id, f"+491571234567{index}"))  # each called on a line of its own
+        start_attempt(repository, reminder_id)
         assert repository.record_outcome(reminder_id, outcome, via=via, session_id="s-1" if via else None)
         repository.note(reminder_id, "a later note", "changes the item, decides nothing")
     repository.create(_reminder("withdrawn"))

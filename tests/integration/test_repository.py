@@ -10,8 +10,9 @@ import boto3
 import pytest
 from test_dialer_harness import atomic_dynamodb_writes
 
-from reminders.models import Outcome, Reminder, ReminderStatus, Via
-from reminders.repository import ReminderRepository
+from reminders.do_not_call import DoNotCallList
+from reminders.models import Outcome, Reminder, ReminderRecord, ReminderStatus, Via
+from reminders.repository import LineBusy, NumberOptedOut, ReminderMovedOn, ReminderRepository
 
 START = datetime(2030, 3, 1, 9, 0, 0, 500_000, tzinfo=UTC)
 NUMBER = "+4915790000687"
@@ -60,6 +61,27 @@ def reminder(reminder_id: str = "appt-1", number: str = NUMBER, **fields: Any) -
     return Reminder.model_validate(values)
 
 
+def claim(
+    repo: ReminderRepository,
+    reminder_id: str,
+    attempt: int = 1,
+    *,
+    line_for: timedelta = timedelta(minutes=10),
+    keep_for: timedelta = timedelta(days=1),
+) -> ReminderRecord:
+    """The dialer's claim of ``attempt`` on the reminder as it is stored now."""
+    return repo.claim_attempt(_record(repo, reminder_id), attempt, claim_line_for=line_for, keep_line_for=keep_for)
+
+
+def refusal(repo: ReminderRepository, reminder_id: str, attempt: int = 1, **hold: timedelta) -> str:
+    """What refuses that claim (the exception's name), or ``claimed``."""
+    try:
+        claim(repo, reminder_id, attempt, **hold)
+    except (ReminderMovedOn, NumberOptedOut, LineBusy) as refused:
+        return type(refused).__name__
+    return "claimed"
+
+
 # Reminders.
 
 
@@ -84,8 +106,7 @@ def test_get_of_an_unknown_reminder_is_none(repo: ReminderRepository) -> None:
 def test_list_gives_every_reminder_or_those_of_one_status_by_call_time(repo: ReminderRepository) -> None:
     for index, hour in enumerate((12, 10, 11)):
         repo.create(reminder(f"appt-{index}", call_at=f"2030-03-01T{hour}:00:00"))
-    repo.claim_line(_record(repo, "appt-0"), 1, claim_for=timedelta(minutes=5), keep_for=timedelta(days=1))
-    assert repo.start_attempt("appt-2", 1) is not None
+    claim(repo, "appt-2")
 
     assert sorted(record.reminder_id for record in repo.list()) == ["appt-0", "appt-1", "appt-2"]
     assert [record.reminder_id for record in repo.list(ReminderStatus.SCHEDULED)] == ["appt-1", "appt-0"]
@@ -95,15 +116,20 @@ def test_list_gives_every_reminder_or_those_of_one_status_by_call_time(repo: Rem
 
 def test_each_attempt_is_claimed_exactly_once_and_in_order(repo: ReminderRepository, clock: SettableClock) -> None:
     repo.create(reminder())
+    read_before = _record(repo, "appt-1")
 
-    first = repo.start_attempt("appt-1", 1)
+    first = claim(repo, "appt-1")
 
-    assert first is not None
     assert (first.status, first.attempts, first.attempt_started_at) == (ReminderStatus.CALLING, 1, START)
-    assert repo.start_attempt("appt-1", 1) is None, "a second claim of the same attempt loses"
-    assert repo.start_attempt("appt-1", 3) is None, "attempts cannot be skipped"
-    assert repo.start_attempt("appt-1", 2) is None, "not while attempt 1 is live (calling)"
+    assert first == _record(repo, "appt-1"), "the claimed record is the stored one"
+    assert refusal(repo, "appt-1", 1) == "ReminderMovedOn", "a second claim of the same attempt loses"
+    with pytest.raises(ReminderMovedOn) as moved:
+        repo.claim_attempt(read_before, 1, claim_line_for=timedelta(minutes=10), keep_line_for=timedelta(days=1))
+    assert moved.value.current == first, "the refusal carries the reminder as it is now"
+    assert refusal(repo, "appt-1", 3) == "ReminderMovedOn", "attempts cannot be skipped"
+    assert refusal(repo, "appt-1", 2) == "ReminderMovedOn", "not while attempt 1 is live (calling)"
     clock.advance(minutes=5)
+    repo.end_line_claim(NUMBER, "appt-1", 1)
     assert repo.reschedule(
         "appt-1",
         START,
@@ -112,26 +138,47 @@ def test_each_attempt_is_claimed_exactly_once_and_in_order(repo: ReminderReposit
         schedule_name=None,
         reason="attempt 1 was not answered",
     )
-    second = repo.start_attempt("appt-1", 2)
-    assert second is not None
+    second = claim(repo, "appt-1", 2)
     assert second.attempt_started_at == START + timedelta(minutes=5)
-    assert repo.start_attempt("unknown", 1) is None
+    assert [entry.event for entry in second.history] == ["scheduled", "dialling", "rescheduled", "dialling"]
 
 
-def test_of_many_concurrent_claims_of_one_attempt_one_wins(dynamodb_table: str, repo: ReminderRepository) -> None:
+def test_a_reminder_changed_since_it_was_read_is_not_claimed(repo: ReminderRepository) -> None:
     repo.create(reminder())
-    contenders = [ReminderRepository(dynamodb_table, client=boto3.client("dynamodb")) for _ in range(8)]
+    read = _record(repo, "appt-1")
+    moved = reminder(number="+4915790000999", call_at="2030-03-01T18:00:00")
+    assert repo.replace_waiting(moved, attempts=0, schedule_name=None, reason="the appointment moved")
 
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda contender: contender.start_attempt("appt-1", 1), contenders))
+    with pytest.raises(ReminderMovedOn) as refused:
+        repo.claim_attempt(read, 1, claim_line_for=timedelta(minutes=10), keep_line_for=timedelta(days=1))
 
-    assert sum(result is not None for result in results) == 1
-    assert _record(repo, "appt-1").attempts == 1
+    assert refused.value.current == _record(repo, "appt-1")
+    assert refused.value.current is not None
+    assert refused.value.current.to_phone_number == "4915790000999"
+    assert (_record(repo, "appt-1").status, _record(repo, "appt-1").attempts) == (ReminderStatus.SCHEDULED, 0)
+    assert repo.find_line(NUMBER) is None, "nothing of a refused claim is written"
+
+
+def test_a_refused_claim_writes_nothing(repo: ReminderRepository, dynamodb_table: str, client: Any) -> None:
+    repo.create(reminder("first"))
+    repo.create(reminder("second"))
+    repo.create(reminder("listed", number="+4915790000555"))
+    DoNotCallList(dynamodb_table, client=client).add("+4915790000555", source="operator")
+    claim(repo, "first")
+
+    assert refusal(repo, "second") == "LineBusy"
+    assert refusal(repo, "listed") == "NumberOptedOut"
+
+    for untouched in ("second", "listed"):
+        record = _record(repo, untouched)
+        assert (record.status, record.attempts, len(record.history)) == (ReminderStatus.SCHEDULED, 0, 1)
+    assert _line_owner(repo) == "first"
+    assert repo.find_line("+4915790000555") is None
 
 
 def test_a_released_attempt_can_be_claimed_again(repo: ReminderRepository) -> None:
     repo.create(reminder())
-    repo.start_attempt("appt-1", 1)
+    claim(repo, "appt-1")
 
     assert repo.release_attempt("appt-1", 1, "HTTP 503")
     assert not repo.release_attempt("appt-1", 1, "HTTP 503"), "released already"
@@ -140,15 +187,15 @@ def test_a_released_attempt_can_be_claimed_again(repo: ReminderRepository) -> No
     assert (released.status, released.attempts) == (ReminderStatus.SCHEDULED, 0)
     assert released.history[-1].event == "not placed"
     assert released.history[-1].detail == "attempt 1: HTTP 503"
-    assert repo.start_attempt("appt-1", 1) is not None
+    assert refusal(repo, "appt-1") == "claimed", "the same attempt again, its line too"
 
 
 def test_an_answered_or_decided_attempt_is_not_released(repo: ReminderRepository) -> None:
     repo.create(reminder("answered"))
-    repo.start_attempt("answered", 1)
+    claim(repo, "answered")
     repo.record_answer("answered", 1, "session-1")
     repo.create(reminder("decided", number="+4915790000688"))
-    repo.start_attempt("decided", 1)
+    claim(repo, "decided")
     repo.record_outcome("decided", Outcome.CONFIRMED, via=Via.KEY)
 
     assert not repo.release_attempt("answered", 1, "late")
@@ -158,7 +205,7 @@ def test_an_answered_or_decided_attempt_is_not_released(repo: ReminderRepository
 
 def test_an_answer_is_recorded_once_per_attempt(repo: ReminderRepository) -> None:
     repo.create(reminder())
-    repo.start_attempt("appt-1", 1)
+    claim(repo, "appt-1")
 
     assert repo.record_answer("appt-1", 1, "session-1")
     assert not repo.record_answer("appt-1", 1, "session-1"), "the same session_start twice"
@@ -168,7 +215,7 @@ def test_an_answer_is_recorded_once_per_attempt(repo: ReminderRepository) -> Non
 
 def test_the_first_outcome_wins(repo: ReminderRepository, clock: SettableClock) -> None:
     repo.create(reminder())
-    repo.start_attempt("appt-1", 1)
+    claim(repo, "appt-1")
     clock.advance(minutes=1)
 
     assert repo.record_outcome("appt-1", Outcome.CONFIRMED, via=Via.SPEECH, session_id="session-1")
@@ -206,7 +253,7 @@ def test_cancel_closes_an_open_reminder_only(repo: ReminderRepository) -> None:
     assert not repo.cancel("unknown")
     assert _record(repo, "open").status == ReminderStatus.CANCELLED
     assert _record(repo, "decided").status == ReminderStatus.NO_DECISION
-    assert repo.start_attempt("open", 1) is None, "a cancelled reminder is never dialled"
+    assert refusal(repo, "open") == "ReminderMovedOn", "a cancelled reminder is never dialled"
     assert not repo.record_outcome("open", Outcome.CONFIRMED)
 
 
@@ -231,7 +278,7 @@ def test_reschedule_moves_the_call_and_keeps_or_replaces_the_schedule_name(repo:
 
 def test_rescheduling_the_next_attempt_ends_the_live_one(repo: ReminderRepository) -> None:
     repo.create(reminder())
-    repo.start_attempt("appt-1", 1)
+    claim(repo, "appt-1")
     later = datetime(2030, 3, 1, 18, 0, tzinfo=UTC)
 
     assert repo.reschedule(
@@ -264,38 +311,40 @@ def test_note_appends_to_a_known_reminder_and_creates_nothing(repo: ReminderRepo
 def test_a_line_is_held_for_one_reminder_until_its_claim_ends(repo: ReminderRepository, clock: SettableClock) -> None:
     repo.create(reminder("first"))
     repo.create(reminder("second", number="0049 1579 0000687"))
-    hold = {"claim_for": timedelta(minutes=10), "keep_for": timedelta(days=1)}
 
-    assert repo.claim_line(_record(repo, "first"), 1, **hold)
-    assert not repo.claim_line(_record(repo, "second"), 1, **hold), "the number is on a live call"
-    assert not repo.claim_line(_record(repo, "first"), 2, **hold), "not the same reminder's next attempt either"
-    assert repo.claim_line(_record(repo, "first"), 1, **hold), "the same attempt again (its message redelivered)"
+    claim(repo, "first")
+    assert refusal(repo, "second") == "LineBusy", "the number is on a live call"
+    _unanswered(repo, "first", 1)
+    assert refusal(repo, "first", 2) == "LineBusy", "not the same reminder's next attempt either"
 
     clock.advance(minutes=10, seconds=2)
-    assert repo.claim_line(_record(repo, "second"), 1, **hold), "a lost call stops blocking the number"
-    claim = repo.find_line("4915790000687")
-    assert claim is not None
-    assert (claim.reminder.reminder_id, claim.attempt) == ("second", 1)
+    assert refusal(repo, "first", 2) == "claimed", "a lost call stops blocking the number"
+    assert repo.release_attempt("first", 2, "HTTP 503")
+    assert refusal(repo, "first", 2) == "claimed", "the same attempt again (its message redelivered)"
+    assert refusal(repo, "second") == "LineBusy"
+    line = repo.find_line("4915790000687")
+    assert line is not None
+    assert (line.reminder.reminder_id, line.attempt) == ("first", 2)
 
 
 def test_an_unanswered_call_ends_its_claim_and_keeps_the_line(repo: ReminderRepository) -> None:
     repo.create(reminder("first"))
-    hold = {"claim_for": timedelta(minutes=10), "keep_for": timedelta(days=1)}
-    assert repo.claim_line(_record(repo, "first"), 1, **hold)
+    claim(repo, "first")
+    _unanswered(repo, "first", 1)
 
     repo.end_line_claim("4915790000687", "first", 2)  # not the claiming attempt: nothing changes
-    assert not repo.claim_line(_record(repo, "first"), 2, **hold)
+    assert refusal(repo, "first", 2) == "LineBusy"
     repo.end_line_claim("4915790000687", "first", 1)
 
-    assert repo.claim_line(_record(repo, "first"), 2, **hold), "the next attempt may ring"
-    claim = repo.find_line("4915790000687")
-    assert claim is not None
-    assert (claim.reminder.reminder_id, claim.attempt) == ("first", 2)
+    assert refusal(repo, "first", 2) == "claimed", "the next attempt may ring"
+    line = repo.find_line("4915790000687")
+    assert line is not None
+    assert (line.reminder.reminder_id, line.attempt) == ("first", 2)
 
 
 def test_find_line_reads_consistently(repo: ReminderRepository, client: Any) -> None:
     repo.create(reminder("first"))
-    assert repo.claim_line(_record(repo, "first"), 1, claim_for=timedelta(minutes=10), keep_for=timedelta(days=1))
+    claim(repo, "first")
     sent: list[dict[str, Any]] = []
 
     def record_get_item(params: dict[str, Any], **_: Any) -> None:
@@ -315,14 +364,14 @@ def test_find_line_reads_consistently(repo: ReminderRepository, client: Any) -> 
 
 def test_find_line_gives_the_reminder_until_the_line_expires(repo: ReminderRepository, clock: SettableClock) -> None:
     repo.create(reminder())
-    repo.claim_line(_record(repo, "appt-1"), 2, claim_for=timedelta(minutes=10), keep_for=timedelta(hours=6))
+    claim(repo, "appt-1", keep_for=timedelta(hours=6))
 
-    claim = repo.find_line("+49 1579 0000687")
+    line = repo.find_line("+49 1579 0000687")
 
-    assert claim is not None
-    assert claim.reminder == _record(repo, "appt-1").reminder()
-    assert claim.attempt == 2
-    assert claim.claimed_until == (START + timedelta(minutes=10)).replace(microsecond=0)
+    assert line is not None
+    assert line.reminder == _record(repo, "appt-1").reminder()
+    assert line.attempt == 1
+    assert line.claimed_until == (START + timedelta(minutes=10)).replace(microsecond=0)
     clock.now = datetime(2030, 3, 2, 15, 31, tzinfo=UTC)  # the appointment (09:30 UTC) plus 6 hours, passed
     assert repo.find_line(NUMBER) is None
     assert repo.find_line("+4915790000999") is None
@@ -331,10 +380,9 @@ def test_find_line_gives_the_reminder_until_the_line_expires(repo: ReminderRepos
 def test_release_line_removes_only_the_releasing_reminders_line(repo: ReminderRepository, clock: SettableClock) -> None:
     repo.create(reminder("first"))
     repo.create(reminder("second"))
-    hold = {"claim_for": timedelta(minutes=1), "keep_for": timedelta(days=1)}
-    repo.claim_line(_record(repo, "first"), 1, **hold)
+    claim(repo, "first", line_for=timedelta(minutes=1))
     clock.advance(minutes=2)
-    repo.claim_line(_record(repo, "second"), 1, **hold)
+    claim(repo, "second")
 
     repo.release_line(NUMBER, "first")
     assert _line_owner(repo) == "second", "the first reminder's release does not touch the second's line"
@@ -374,6 +422,14 @@ def _record(repo: ReminderRepository, reminder_id: str) -> Any:
     found = repo.get(reminder_id)
     assert found is not None
     return found
+
+
+def _unanswered(repo: ReminderRepository, reminder_id: str, attempt: int) -> None:
+    """The answer check's move of an unanswered attempt's reminder (without ending its line claim): the next
+    attempt waits, here due at once."""
+    assert repo.reschedule(
+        reminder_id, START, attempts=attempt, from_status=ReminderStatus.CALLING, schedule_name=None, reason="no answer"
+    )
 
 
 def _line_owner(repo: ReminderRepository) -> str:

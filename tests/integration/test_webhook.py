@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -26,12 +26,13 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from test_dialer_harness import start_attempt
 
 from aiflow import DynamoDBSessionStore, StoredState
 from aiflow.testing import CallSimulator, FakeLambdaContext, LambdaTarget, SimulatedCall, http_api_event
 from reminders.config import ConfigError
 from reminders.do_not_call import DoNotCallList
-from reminders.models import Language, Outcome, Reminder, ReminderRecord, ReminderStatus, Via
+from reminders.models import Language, Outcome, Reminder, ReminderRecord, ReminderStatus, Via, utc_now
 from reminders.repository import ReminderRepository
 
 APP_MODULE = "functions.webhook.app"
@@ -166,9 +167,17 @@ def dial(
     )
     assert webhook.repository.create(reminder)
     for number in range(1, attempt + 1):
-        record = webhook.repository.start_attempt(REMINDER_ID, number)
-        assert record is not None
-    assert webhook.repository.claim_line(record, attempt, claim_for=timedelta(minutes=5), keep_for=timedelta(days=2))
+        if number > 1:  # the previous attempt went unanswered: its answer check made the reminder wait again
+            webhook.repository.end_line_claim(reminder.to_phone_number, REMINDER_ID, number - 1)
+            assert webhook.repository.reschedule(
+                REMINDER_ID,
+                utc_now(),
+                attempts=number - 1,
+                from_status=ReminderStatus.CALLING,
+                schedule_name=None,
+                reason="not answered",
+            )
+        start_attempt(webhook.repository, REMINDER_ID, number)
     return reminder
 
 

@@ -22,7 +22,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -32,6 +32,7 @@ from test_dialer_harness import (
     Poller,
     delayed_messages,
     end_delays,
+    start_attempt,
 )
 from test_properties import strict_json
 
@@ -196,9 +197,7 @@ def dialled(
         max_attempts=max_attempts,
     )
     assert repository.create(reminder)
-    record = repository.start_attempt(reminder_id, 1)
-    assert record is not None
-    assert repository.claim_line(record, 1, claim_for=timedelta(minutes=5), keep_for=timedelta(days=2))
+    start_attempt(repository, reminder_id)
     return reminder
 
 

@@ -110,12 +110,12 @@ class Fault:
 
 
 FAULTS = {
-    "429 then 201": Fault((Reply(429, {"Retry-After": "0"}), Reply(201)), 2, ("dialling", "placed", "no_answer")),
-    "503 twice then 201": Fault((Reply(503), Reply(503), Reply(201)), 3, ("dialling", "placed", "no_answer")),
+    "429 then 201": Fault((Reply(429, {"Retry-After": "0"}), Reply(201)), 2, ("dialling", "no_answer")),
+    "503 twice then 201": Fault((Reply(503), Reply(503), Reply(201)), 3, ("dialling", "no_answer")),
     "503 asking for an hour": Fault(
         (Reply(503, {"Retry-After": "3600"}), Reply(201)),
         2,
-        ("dialling", "not placed", "dialling", "placed", "no_answer"),
+        ("dialling", "not placed", "dialling", "no_answer"),
     ),
     "201 too late (read timeout)": Fault((Reply(201, delay=2.0),), 1, ("dialling", "maybe placed", "no_answer")),
     "connection dropped after the request": Fault((Reply(DROPPED),), 1, ("dialling", "maybe placed", "no_answer")),

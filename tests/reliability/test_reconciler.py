@@ -121,7 +121,7 @@ def test_a_lost_dial_message_is_sent_again_and_rings_once(stack: Stack) -> None:
     assert stack.sipgate.rings_per_callee() == {DIGITS: 1}
     closed = record(stack.resources, "appt-1")
     assert (closed.status, closed.attempts, closed.recoveries) == (ReminderStatus.NO_ANSWER, 1, 1)
-    assert events_of(closed)[1:] == ["reconciled", "dialling", "placed", "no_answer"]
+    assert events_of(closed)[1:] == ["reconciled", "dialling", "no_answer"]
     assert "attempt 1 was due at" in (closed.history[1].detail or "")
 
 
@@ -140,11 +140,9 @@ def test_a_lost_answer_check_is_sent_again_and_the_next_attempt_follows(stack: S
     assert (closed.status, closed.attempts) == (ReminderStatus.NO_ANSWER, 2)
     assert events_of(closed)[1:] == [
         "dialling",
-        "placed",
         "reconciled",
         "rescheduled",
         "dialling",
-        "placed",
         "no_answer",
     ]
 

@@ -32,30 +32,38 @@ is live and its answer check is due ``answer timeout + dial budget`` after ``att
 
 A dial message, step by step:
 
-1. Store the reminder if the message carries one the table does not know; re-read it. Closed (decided,
-   cancelled, expired) or the attempt already claimed: skip. The previous attempt still live (``calling``):
-   refuse, never a second ring while a call may be ringing. Too late (the dial would start less than
-   ``MIN_NOTICE_MINUTES`` before the appointment): close as ``expired``. Before
-   ``call_at`` or outside the calling window (in the callee's time zone): deliver the message again when
-   calling is allowed, or close as ``expired`` at once if that is too late. A callback (the callee called
+1. Read the reminder, or store it if the message carries one the table does not know (one request: a
+   refused store returns the stored reminder). Closed (decided, cancelled, expired) or the attempt already
+   claimed: skip. The previous attempt still live (``calling``): refuse, never a second ring while a call
+   may be ringing. Too late (the dial would start less than ``MIN_NOTICE_MINUTES`` before the
+   appointment): close as ``expired``. Before ``call_at`` or outside the calling window (in the callee's
+   time zone): deliver the message again when calling is allowed, or close as ``expired`` at once if that
+   is too late. A callback (the callee called
    in; ``callback`` in the message) skips ``call_at``, not the window or the notice, and may be attempt
    ``max_attempts + 1``.
 2. Enqueue the answer check (delayed by the answer timeout plus the dial budget) **before** claiming the
    attempt, so that it fires whatever happens to this invocation afterwards.
-3. Claim the attempt (the exactly-once guard: a conditional write on ``attempts`` and ``status``), then the
-   callee's line (refused while another reminder's call, or another attempt of this one, holds it). The
-   line claim and the check that the number is not on the do-not-call list are one transaction, so the
-   list costs no request of its own; a listed number closes the reminder ``opted_out`` and rings nothing.
+3. Claim the attempt and the callee's line, and check that the number is not on the do-not-call list, in
+   one transaction (:meth:`reminders.repository.ReminderRepository.claim_attempt`, the exactly-once guard).
+   Nothing is claimed when any part is refused: a reminder that changed since it was read (claimed by
+   another message, moved by a schedule message) is decided again from step 1 as it is now (the refused
+   claim returns it, no read); a listed number closes the reminder ``opted_out`` and rings nothing; a line
+   that another reminder's call, or another attempt of this one, holds: :class:`RetryLater`.
 4. Take a slot of the calls-per-second cap (shared by every dialer through a DynamoDB counter per second)
    and ``POST`` the call. Only what certainly placed no call (429, 503, a failed connect) is tried again
    within the dial budget, each try with its own slot.
 
+That is four AWS requests for a call placed at the first try (the read or store, the check's delivery,
+the claim, the slot); the history's "dialling" entry stands for the placed call, and only a call not
+placed, or maybe placed, adds an entry of its own.
+
 How each ending leaves the reminder:
 
 - **Placed**: the attempt stays claimed; the answer check decides whether it is retried.
-- **Certainly not placed** (429, 503 or no connection after the tries, line busy, no slot, an AWS error
-  before the POST): the attempt is released and :class:`RetryLater` raised, so the redelivered message can
-  claim the same attempt again. The answer check of the released claim finds the attempt unclaimed (or
+- **Line busy**, or an AWS error up to the claim: nothing was claimed; the message comes again.
+- **Certainly not placed** (429, 503 or no connection after the tries, no slot, an AWS error after the
+  claim): the attempt is released and :class:`RetryLater` raised, so the redelivered message can claim the
+  same attempt again. The answer check of the released claim finds the attempt unclaimed (or
   claimed later, by the retry that enqueued its own check) and does nothing.
 - **Rejected** by sipgate (400/401/403/404): the reminder ends ``failed`` with the reason; not retried.
 - **Maybe placed** (anything after the request left: 500/502/504, read timeout, dropped connection, a 201
@@ -88,7 +96,7 @@ from aiflow.phone import mask
 from reminders.calling_window import CallingWindow
 from reminders.config import DialerConfig
 from reminders.models import Outcome, ReminderRecord, ReminderStatus, utc_now
-from reminders.repository import NumberOptedOut, ReminderRepository
+from reminders.repository import LineBusy, NumberOptedOut, ReminderMovedOn, ReminderRepository
 from reminders.scheduling import (
     CallDelivery,
     CancelMessage,
@@ -118,6 +126,9 @@ KEEP_LINE_AFTER_APPOINTMENT = timedelta(days=1)
 # A slot is only taken while this much of its second remains, so that the request reaches sipgate within
 # the second it was counted in.
 SLOT_MARGIN = 0.3
+# How many times a dial follows a reminder that changed between its read and its claim before it gives up
+# for now (the message comes again); each time, the refused claim returned the reminder as it is now.
+MOVES_FOLLOWED = 3
 POST_TRIES = 3
 FIRST_BACKOFF = 0.5  # seconds before the second try, doubled before each further one
 
@@ -248,12 +259,19 @@ class Dialer:
     # Dialling.
 
     def _dial(self, message: DialMessage) -> Disposition:
+        if message.reminder is None:
+            record = self._repository.get(message.reminder_id)
+            if record is None:
+                return self._reject(message.reminder_id, "unknown reminder: the message carries only its id")
+        else:
+            record, stored = self._repository.create_or_read(message.reminder)
+            if stored:
+                logger.info("reminder %s stored from its dial message", message.reminder_id)
+        return self._consider(message, record)
+
+    def _consider(self, message: DialMessage, record: ReminderRecord, *, moves_seen: int = 0) -> Disposition:
+        """Step 1 on the reminder as read: skip, refuse, reject, expire, defer, or place the call."""
         reminder_id, attempt = message.reminder_id, message.attempt
-        if message.reminder is not None and self._repository.create(message.reminder):
-            logger.info("reminder %s stored from its dial message", reminder_id)
-        record = self._repository.get(reminder_id)
-        if record is None:
-            return self._reject(reminder_id, "unknown reminder: the message carries only its id")
         if message.callback and record.status is ReminderStatus.VOICEMAIL:
             record = self._reopen_for_callback(record)
         if record.is_decided:
@@ -281,10 +299,20 @@ class Dialer:
             return self._defer(
                 record, attempt, opening, f"outside the calling window {self._window}", callback=message.callback
             )
-        return self._place(record, attempt, now)
+        try:
+            return self._place(record, attempt, now)
+        except ReminderMovedOn as moved:
+            # Changed between the read and the claim (another message claimed it, a schedule message moved it):
+            # decide again on the reminder as it is now, which the refused claim returned.
+            if moved.current is None or moves_seen >= MOVES_FOLLOWED:
+                raise RetryLater(f"reminder {reminder_id} kept changing while it was dialled") from None
+            return self._consider(message, moved.current, moves_seen=moves_seen + 1)
 
     def _place(self, record: ReminderRecord, attempt: int, now: datetime) -> Disposition:
-        """Steps 2 to 4: the answer check, the claims, the POST, and what its ending leaves on the reminder."""
+        """Steps 2 to 4: the answer check, the claim, the POST, and what its ending leaves on the reminder.
+
+        :class:`ReminderMovedOn` if the reminder changed since ``record`` was read (nothing claimed).
+        """
         reminder_id = record.reminder_id
         # The check first: if this invocation dies after the claim, the check still closes the attempt.
         self._delivery.deliver_at(
@@ -292,22 +320,20 @@ class Dialer:
             now + self._timing.answer_timeout + self._timing.dial_budget,
             time_zone=record.time_zone,
         )
-        claimed = self._repository.start_attempt(reminder_id, attempt)
-        if claimed is None:
-            logger.info("reminder %s attempt %d was claimed meanwhile: duplicate message", reminder_id, attempt)
-            return Disposition.DUPLICATE
-        deadline = self._now() + self._timing.dial_budget - self._request_timeout
         try:
-            if not self._repository.claim_line(
-                claimed, attempt, claim_for=LINE_HOLD, keep_for=KEEP_LINE_AFTER_APPOINTMENT
-            ):
-                raise RetryLater(f"another call to {mask(claimed.to_phone_number)} is live")
-            placed = self._post(claimed, deadline)
+            claimed = self._repository.claim_attempt(
+                record, attempt, claim_line_for=LINE_HOLD, keep_line_for=KEEP_LINE_AFTER_APPOINTMENT
+            )
         except NumberOptedOut:
             detail = "number on the do-not-call list"
             self._repository.record_outcome(reminder_id, Outcome.OPTED_OUT, detail=detail)
             logger.info("reminder %s not dialled: %s", reminder_id, detail)
             return Disposition.OPTED_OUT
+        except LineBusy:
+            raise RetryLater(f"another call to {mask(record.to_phone_number)} is live") from None
+        deadline = self._now() + self._timing.dial_budget - self._request_timeout
+        try:
+            placed = self._post(claimed, deadline)
         except CallRejected as error:
             detail = f"sipgate refused the call: HTTP {error.status}: {error.body[:200]}"
             self._repository.record_outcome(reminder_id, Outcome.FAILED, detail=detail)
@@ -319,13 +345,14 @@ class Dialer:
             logger.warning("reminder %s attempt %d may have been placed: %s", reminder_id, attempt, error)
             return Disposition.MAYBE_DIALLED
         except Exception as error:
-            # Before the POST (the line, a slot, DynamoDB) or certainly not placed (RetryLater from _post):
-            # nothing reached sipgate, so give the attempt back for the redelivered message to claim.
+            # No slot in time, DynamoDB failing, or certainly not placed (RetryLater from _post): nothing
+            # reached sipgate, so give the attempt back for the redelivered message to claim.
             reason = str(error) or type(error).__name__
             logger.warning("reminder %s attempt %d not placed, to be retried: %s", reminder_id, attempt, reason)
             self._release(reminder_id, attempt, reason)
             raise
-        self._repository.note(reminder_id, "placed", f"attempt {attempt}")
+        # No history entry of its own: the claim wrote "dialling", and only a call that was not placed, or
+        # maybe not, adds one ("not placed", "maybe placed"). The log and the CallsPlaced metric say it.
         logger.info(
             "reminder %s attempt %d: call to %s placed (HTTP %d)",
             reminder_id,

@@ -23,7 +23,7 @@ from reminders.models import ReminderRecord
 __all__ = ["OPEN", "OutcomeCount", "OutcomeReport", "summarize"]
 
 OPEN = "open"
-# The history events that mark a call leaving for sipgate (see reminders.repository.start_attempt).
+# The history events that mark a call leaving for sipgate (see reminders.repository.claim_attempt).
 _CALL_STARTED = "dialling"
 
 

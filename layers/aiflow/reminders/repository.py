@@ -43,9 +43,11 @@ from reminders.models import (
 __all__ = [
     "REMINDER_KEY_PREFIX",
     "STATUS_INDEX",
+    "LineBusy",
     "LineClaim",
     "LineRelease",
     "NumberOptedOut",
+    "ReminderMovedOn",
     "ReminderRepository",
     "record_from_item",
 ]
@@ -60,6 +62,22 @@ _deserializer = TypeDeserializer()
 
 class NumberOptedOut(Exception):
     """The callee's number is on the do-not-call list: the reminder's call must never ring."""
+
+
+class LineBusy(Exception):
+    """Another call's claim holds the callee's number: nothing was claimed."""
+
+
+class ReminderMovedOn(Exception):
+    """The reminder changed since it was read (claimed, moved, closed): nothing was claimed.
+
+    ``current`` is the reminder as it is now (from the refused write, no read of its own), or ``None`` if
+    it is gone.
+    """
+
+    def __init__(self, current: ReminderRecord | None) -> None:
+        super().__init__("the reminder changed since it was read")
+        self.current = current
 
 
 @dataclass(frozen=True)
@@ -115,12 +133,22 @@ class ReminderRepository:
 
     def create(self, reminder: Reminder, *, schedule_name: str | None = None) -> bool:
         """Store a new reminder as ``scheduled``; ``False`` (and nothing written) if the id exists."""
-        _, item = self._new_item(reminder, schedule_name)
+        return self.create_or_read(reminder, schedule_name=schedule_name)[1]
+
+    def create_or_read(self, reminder: Reminder, *, schedule_name: str | None = None) -> tuple[ReminderRecord, bool]:
+        """Store a new reminder as ``scheduled``: the record and ``True``; or, if the id exists, the stored record
+        and ``False``, read from the refused write (one request either way, as consistent as a read)."""
+        record, item = self._new_item(reminder, schedule_name)
         try:
-            self.client.put_item(TableName=self.table_name, Item=item, ConditionExpression="attribute_not_exists(pk)")
-        except self.client.exceptions.ConditionalCheckFailedException:
-            return False
-        return True
+            self.client.put_item(
+                TableName=self.table_name,
+                Item=item,
+                ConditionExpression="attribute_not_exists(pk)",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except self.client.exceptions.ConditionalCheckFailedException as error:
+            return record_from_item(error.response["Item"]), False
+        return record, True
 
     def create_unless_listed(
         self, reminder: Reminder, *, schedule_name: str | None = None
@@ -138,13 +166,10 @@ class ReminderRepository:
             "ConditionExpression": "attribute_not_exists(pk)",
             "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
         }
-        not_listed = {
-            "TableName": self.table_name,
-            "Key": {"pk": {"S": OPTOUT_PREFIX + phone.normalize(reminder.to_phone_number)}},
-            "ConditionExpression": "attribute_not_exists(pk)",
-        }
         try:
-            self.client.transact_write_items(TransactItems=[{"Put": put}, {"ConditionCheck": not_listed}])
+            self.client.transact_write_items(
+                TransactItems=[{"Put": put}, {"ConditionCheck": self._not_listed(reminder.to_phone_number)}]
+            )
         except self.client.exceptions.TransactionCanceledException as error:
             reasons = error.response.get("CancellationReasons", [])
             if reasons[1:2] and reasons[1].get("Code") == "ConditionalCheckFailed":
@@ -208,28 +233,68 @@ class ReminderRepository:
                 if due_by is None or (record.call_at is not None and record.call_at <= due_by):
                     yield record
 
-    def start_attempt(self, reminder_id: str, attempt: int) -> ReminderRecord | None:
-        """Claim dial attempt number ``attempt``; ``None`` if it was claimed already, the previous attempt is still
-        live (``calling``) or the reminder is closed.
+    def claim_attempt(
+        self, seen: ReminderRecord, attempt: int, *, claim_line_for: timedelta, keep_line_for: timedelta
+    ) -> ReminderRecord:
+        """Claim dial attempt number ``attempt`` of the reminder as read in ``seen``, and the callee's line, in one
+        transaction that also checks the do-not-call list; the claimed record.
 
         This is the exactly-once guard of dialling: of two dialers (or a redelivered message) trying the
-        same attempt, one wins the condition ``attempts = attempt - 1`` and the other gets ``None``; and no
-        attempt starts before the previous one's answer check has made the reminder ``scheduled`` again.
+        same attempt, one wins the condition ``attempts = attempt - 1`` and ``scheduled`` (so no attempt
+        starts before the previous one's answer check has made the reminder ``scheduled`` again), and the
+        reminder must be as it was read (its history as long), so that the call goes to the number and at
+        the time the dialer decided on. Nothing is written when any part is refused:
+        :class:`ReminderMovedOn` (with the reminder as it is now), :class:`NumberOptedOut`, or
+        :class:`LineBusy` (see :meth:`_line_claim`), in that order when several hold.
         """
         now = self._now()
-        return self._update(
-            reminder_id,
-            "SET attempts = :attempt, #status = :calling, attempt_started_at = :now, updated_at = :now,"
-            " history = list_append(history, :entry)",
-            "attempts = :previous AND #status = :scheduled",
-            {
+        entry = HistoryEntry(at=now, event="dialling", detail=f"attempt {attempt}")
+        claim = {
+            "TableName": self.table_name,
+            "Key": {"pk": {"S": _reminder_key(seen.reminder_id)}},
+            "UpdateExpression": "SET attempts = :attempt, #status = :calling, attempt_started_at = :now,"
+            " updated_at = :now, history = list_append(history, :entry)",
+            "ConditionExpression": "attempts = :previous AND #status = :scheduled AND size(history) = :seen",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {
                 ":attempt": {"N": str(attempt)},
                 ":previous": {"N": str(attempt - 1)},
                 ":calling": {"S": ReminderStatus.CALLING.value},
                 ":scheduled": {"S": ReminderStatus.SCHEDULED.value},
+                ":seen": {"N": str(len(seen.history))},
                 ":now": {"S": now.isoformat()},
-                ":entry": _history("dialling", now, f"attempt {attempt}"),
+                ":entry": _history(entry.event, now, entry.detail),
             },
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+        line = self._line_claim(seen, attempt, now, claim_for=claim_line_for, keep_for=keep_line_for)
+        try:
+            self.client.transact_write_items(
+                TransactItems=[
+                    {"Update": claim},
+                    {"Put": line},
+                    {"ConditionCheck": self._not_listed(seen.to_phone_number)},
+                ]
+            )
+        except self.client.exceptions.TransactionCanceledException as error:
+            reasons = error.response.get("CancellationReasons", [])
+            refused = [reason.get("Code") == "ConditionalCheckFailed" for reason in reasons]
+            if refused[0:1] == [True]:
+                item = reasons[0].get("Item")
+                raise ReminderMovedOn(record_from_item(item) if item else None) from None
+            if refused[2:3] == [True]:
+                raise NumberOptedOut(seen.reminder_id) from None
+            if refused[1:2] == [True]:
+                raise LineBusy(seen.reminder_id) from None
+            raise
+        return seen.model_copy(
+            update={
+                "attempts": attempt,
+                "status": ReminderStatus.CALLING,
+                "attempt_started_at": now,
+                "updated_at": now,
+                "history": [*seen.history, entry],
+            }
         )
 
     def release_attempt(self, reminder_id: str, attempt: int, reason: str) -> bool:
@@ -531,20 +596,18 @@ class ReminderRepository:
 
     # Lines: one live call per number, and how the webhook finds the reminder of a call.
 
-    def claim_line(self, reminder: ReminderRecord, attempt: int, *, claim_for: timedelta, keep_for: timedelta) -> bool:
-        """Claim the callee's number for this attempt's call; ``False`` while another call's claim holds it.
+    def _line_claim(
+        self, reminder: ReminderRecord, attempt: int, now: datetime, *, claim_for: timedelta, keep_for: timedelta
+    ) -> dict[str, Any]:
+        """The callee's number for this attempt's call (a transaction's ``Put``), refused while another call's
+        claim holds it.
 
         Another call is another reminder's or another attempt of this one: only the same attempt may claim
         again (its message redelivered after the attempt was given back). The claim ends by itself after
         ``claim_for`` (a lost call never blocks the number for long) or when the answer check finds the
         call unanswered (:meth:`end_line_claim`); the item stays until ``keep_for`` after the appointment so
         that a callback still finds the reminder.
-
-        A number on the do-not-call list is never claimed: the claim and the check that the number's
-        ``OPTOUT#`` item is absent are one transaction (no extra request per dial), and a listed number
-        raises :class:`NumberOptedOut`.
         """
-        now = self._now()
         claimed_until = now + claim_for
         expires_at = max(reminder.appointment_at, now) + keep_for
         item = _to_attributes(
@@ -557,7 +620,7 @@ class ReminderRepository:
                 "expires_at": int(expires_at.timestamp()),
             }
         )
-        claim = {
+        return {
             "TableName": self.table_name,
             "Item": item,
             "ConditionExpression": "attribute_not_exists(pk) OR claimed_until < :now"
@@ -568,21 +631,14 @@ class ReminderRepository:
                 ":attempt": {"N": str(attempt)},
             },
         }
-        not_listed = {
+
+    def _not_listed(self, number: str) -> dict[str, Any]:
+        """A transaction's check that ``number`` is not on the do-not-call list (no request of its own)."""
+        return {
             "TableName": self.table_name,
-            "Key": {"pk": {"S": OPTOUT_PREFIX + phone.normalize(reminder.to_phone_number)}},
+            "Key": {"pk": {"S": OPTOUT_PREFIX + phone.normalize(number)}},
             "ConditionExpression": "attribute_not_exists(pk)",
         }
-        try:
-            self.client.transact_write_items(TransactItems=[{"Put": claim}, {"ConditionCheck": not_listed}])
-        except self.client.exceptions.TransactionCanceledException as error:
-            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
-            if reasons[1:2] == ["ConditionalCheckFailed"]:
-                raise NumberOptedOut(reminder.reminder_id) from None
-            if reasons[:1] == ["ConditionalCheckFailed"]:
-                return False
-            raise
-        return True
 
     def find_line(self, number: str) -> LineClaim | None:
         """The reminder a number is about (live call or pending callback), or ``None``."""

@@ -31,7 +31,7 @@ object; ``kind`` says which. Other systems send the first three (their JSON Sche
     attempt, closed as ``no_answer``.
 
 The attempt number makes every message idempotent: the dialer claims attempt *n* with a conditional write
-(:meth:`reminders.repository.ReminderRepository.start_attempt`), so a message delivered twice, two messages
+(:meth:`reminders.repository.ReminderRepository.claim_attempt`), so a message delivered twice, two messages
 for one attempt or a schedule that fires again never ring the callee twice. A message that fails
 validation is rejected with its reason and never retried.
 
