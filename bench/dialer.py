@@ -248,6 +248,38 @@ def batch_figures(
     }
 
 
+def backend_concurrency(rounds: int = 10) -> dict[str, Any]:
+    """What the batch's DynamoDB requests cost on this backend: one ``PutItem`` alone, and ``BATCH`` at once.
+
+    Ten requests that take as long as ten one after another mean the backend (here: its share of the
+    machine's cores) serves them one at a time, whatever the dialer overlaps.
+    """
+    import boto3
+
+    from local.template import create_table
+
+    table = f"concurrency-{uuid.uuid4().hex[:8]}"
+    create_table(boto3.client("dynamodb"), table)
+    clients = [boto3.client("dynamodb") for _ in range(BATCH)]
+
+    def put(index: int) -> None:
+        item = {"pk": {"S": f"PROBE#{uuid.uuid4().hex}"}, "payload": {"S": "x" * 500}}
+        clients[index].put_item(TableName=table, Item=item, ConditionExpression="attribute_not_exists(pk)")
+
+    alone, together = [], []
+    with ThreadPoolExecutor(max_workers=BATCH) as pool:
+        list(pool.map(put, range(BATCH)))  # connections warm
+        for _ in range(rounds):
+            started = time.perf_counter()
+            put(0)
+            alone.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            list(pool.map(put, range(BATCH)))
+            together.append(time.perf_counter() - started)
+    one, ten = statistics.median(alone), statistics.median(together)
+    return {"at_once": BATCH, "put_alone_s": one, "puts_at_once_s": ten, "at_once_over_alone": ratio(ten, one)}
+
+
 def cap_figures(bench: DialerBench, calls_per_second: int, calls: int, workers: int) -> dict[str, Any]:
     """``calls`` dials from ``workers`` threads at once (two Lambda instances hold 20); calls per second seen."""
     app = bench.app(calls_per_second)
@@ -290,6 +322,7 @@ def run(
         # The batch with the cap out of the way (the template allows up to 100), then at the cap of 20.
         result: dict[str, Any] = {"batch": batch_figures(bench, runs, sequential_runs, latency, 100)}
         result["batch"]["dynamodb"] = "DynamoDB Local" if dynamodb_endpoint else "moto server"
+        result["backend"] = backend_concurrency()
         result["cap"] = [
             cap_figures(bench, cap, calls=max(6, cap * cap_seconds), workers=min(2 * BATCH, max(6, cap * cap_seconds)))
             for cap in caps

@@ -136,6 +136,17 @@ def _turns(turns: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _backend(backend: dict[str, Any] | None) -> list[str]:
+    if backend is None:
+        return []
+    return [
+        "",
+        f"The backend's concurrency here: one PutItem takes {backend['put_alone_s'] * 1000:.1f} ms, "
+        f"{backend['at_once']} at once {backend['puts_at_once_s'] * 1000:.1f} ms "
+        f"({backend['at_once_over_alone']:.1f}x one; {backend['at_once']}x would be one at a time).",
+    ]
+
+
 def _dialer(dialer: dict[str, Any]) -> list[str]:
     batch = dialer["batch"]
     calls = ", ".join(f"{name} {count:g}" for name, count in batch["aws_calls_per_dial"].items())
@@ -152,7 +163,8 @@ def _dialer(dialer: dict[str, Any]) -> list[str]:
         f"| the batch, sipgate answering at once (its AWS calls alone) | {batch['instant_sipgate_median_s']:.2f} s | |",
         "",
         f"The 10 POSTs reached sipgate within {batch['post_spread_median_s'] * 1000:.0f} ms of each other (median). "
-        f"AWS calls per dial: {calls}.",
+        f"AWS calls per dial: {calls} (DynamoDB: {batch.get('dynamodb', 'moto server')}).",
+        *_backend(dialer.get("backend")),
         "",
         "| cap (calls/s) | calls | most calls in one second | calls per second at sipgate | took |",
         "|---:|---:|---:|---|---:|",
