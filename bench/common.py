@@ -111,6 +111,45 @@ def use_aws_environment(endpoint: str, dynamodb_endpoint: str | None = None) -> 
     boto3.DEFAULT_SESSION = None
 
 
+class MachineLoad:
+    """How busy the machine's cores were between :meth:`start` and :meth:`stop` (``/proc/stat``, every process).
+
+    Work that keeps every core busy is bound by this machine's CPU, not by waiting: its rate here is
+    ``cores / cpu_seconds_per_item`` at most, however it is spread over threads.
+    """
+
+    def __init__(self) -> None:
+        self._begin = self._end = self._read()
+        self.cores = os.cpu_count() or 1
+
+    @staticmethod
+    def _read() -> tuple[float, float]:
+        """Busy and total CPU seconds since boot, summed over the cores."""
+        with open("/proc/stat", encoding="ascii") as stream:
+            fields = [int(value) for value in stream.readline().split()[1:]]
+        idle = fields[3] + fields[4]  # idle and iowait
+        ticks = os.sysconf("SC_CLK_TCK")
+        return (sum(fields) - idle) / ticks, sum(fields) / ticks
+
+    def start(self) -> MachineLoad:
+        self._begin = self._read()
+        return self
+
+    def stop(self) -> MachineLoad:
+        self._end = self._read()
+        return self
+
+    @property
+    def busy_cpu_seconds(self) -> float:
+        return self._end[0] - self._begin[0]
+
+    @property
+    def busy_share(self) -> float:
+        """The share of all cores' time that was busy: 1.0 means every core worked throughout."""
+        total = self._end[1] - self._begin[1]
+        return self.busy_cpu_seconds / total if total > 0 else 0.0
+
+
 class CallCounter:
     """Counts AWS API calls by ``service.Operation`` through botocore's ``before-call`` events.
 

@@ -207,6 +207,18 @@ def _scale(scale: dict[str, Any]) -> list[str]:
             f"in {baseline['seconds']:.1f} s, {baseline['reminders_per_second']:.0f} reminders/s. "
             f"Speed-up: **{scale['speedup']:.1f}x** (target: 10x).",
         ]
+        final = scale["imports"][-1]
+        if "cpu_ms_per_reminder" in final and "cpu_ms_per_reminder" in baseline:
+            lines += [
+                "",
+                "The machine's CPU behind each reminder (every process: the CLI, DynamoDB Local, the moto server): "
+                f"before, {baseline['cpu_ms_per_reminder']:.1f} ms with the cores "
+                f"{100 * baseline['cores_busy_share']:.0f} % busy; now {final['cpu_ms_per_reminder']:.1f} ms with "
+                f"the cores {100 * final['cores_busy_share']:.0f} % busy. At that cost these cores import at most "
+                f"{final['cpu_bound_reminders_per_second']:.0f} reminders/s "
+                f"({final['cpu_bound_reminders_per_second'] / baseline['reminders_per_second']:.1f}x the import "
+                "before), however the work is spread.",
+            ]
     return [*lines, ""]
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, TextIO, cast
 
 from bench import ROOT, SCRATCH
-from bench.common import ACCOUNT, CallCounter, use_aws_environment
+from bench.common import ACCOUNT, CallCounter, MachineLoad, use_aws_environment
 
 # The last commit whose import ran one row after another (4 AWS calls each), for the side-by-side run.
 BASELINE = "e69d273"
@@ -114,7 +114,9 @@ def import_once(rows: int, checkpoints: tuple[int, ...] = ()) -> list[dict[str, 
     counter = CallCounter().attach(boto3._get_default_session())  # before the CLI makes its clients
     out = io.StringIO()
     progress = _Progress({*checkpoints, rows})
+    load = MachineLoad().start()
     status = cli.main(["import", str(path)], stdout=out, stderr=cast(TextIO, progress))
+    load.stop()
     if status != 0:
         raise RuntimeError(f"the import of {rows} rows failed ({status}): {out.getvalue()[-2000:]}")
     calls = counter.counts()
@@ -135,9 +137,21 @@ def import_once(rows: int, checkpoints: tuple[int, ...] = ()) -> list[dict[str, 
             "calls_per_reminder": {name: count / rows for name, count in sorted(calls.items())},
             "schedules_created": schedules,
             "summary": out.getvalue().strip().splitlines()[0],
+            **_cpu(load, rows),
         }
         for done, seconds in sorted(progress.seen.items())
     ]
+
+
+def _cpu(load: MachineLoad, rows: int) -> dict[str, float]:
+    """The machine's CPU behind ``rows`` reminders (this process, the moto server, DynamoDB Local and the rest),
+    and the rate that CPU allows here at most."""
+    per_reminder = load.busy_cpu_seconds / rows
+    return {
+        "cores_busy_share": load.busy_share,
+        "cpu_ms_per_reminder": 1000 * per_reminder,
+        "cpu_bound_reminders_per_second": load.cores / per_reminder if per_reminder > 0 else float("inf"),
+    }
 
 
 def baseline_import(rows: int) -> dict[str, Any]:
@@ -155,11 +169,13 @@ def baseline_import(rows: int) -> dict[str, Any]:
     path = SCRATCH / f"baseline-{rows}.csv"
     write_csv(path, rows)
     environment = {**os.environ, **_resources(), "PYTHONPATH": str(layer / "layers" / "aiflow")}
+    load = MachineLoad().start()
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "reminders", "import", str(path)], env=environment, capture_output=True, text=True
     )
     seconds = time.perf_counter() - started
+    load.stop()
     path.unlink()
     if done.returncode != 0:
         raise RuntimeError(f"the baseline import failed: {done.stdout[-1000:]}{done.stderr[-1000:]}")
@@ -169,6 +185,7 @@ def baseline_import(rows: int) -> dict[str, Any]:
         "seconds": seconds,
         "reminders_per_second": rows / seconds,
         "calls_per_reminder_then": "dynamodb.GetItem 2, dynamodb.PutItem 1, scheduler.CreateSchedule 1",
+        **_cpu(load, rows),
     }
 
 
