@@ -10,6 +10,11 @@ from bench.turns import KINDS, LABELS
 MIB = 1024 * 1024
 CLOSE_TO_FLOOR = 1.25  # what the budget's "close to the floor" is taken to mean
 WRITES_ALLOWED = {"user_speak_decision": 2}  # the deciding turn writes the outcome and the state
+CALLS_PER_DIAL = 4
+BATCH_OVER_IDEAL = 1.5  # a batch of 10 against one round trip to sipgate
+IMPORT_SPEEDUP = 10  # against the sequential import, on the same machine and backends
+CALLS_PER_REMINDER = 2
+LAYER_MIB = 12  # unzipped, with bytecode
 
 
 def _ms(value: float | None) -> str:
@@ -364,6 +369,42 @@ def _budget(results: dict[str, Any]) -> list[str]:
                 f"10 POSTs within {batch['post_spread_median_s'] * 1000:.0f} ms of each other; "
                 f"most calls in one second: {caps}",
                 "met" if within else "over the cap",
+            )
+        )
+        per_dial = sum(batch["aws_calls_per_dial"].values())
+        rows += [
+            (
+                f"at most {CALLS_PER_DIAL} AWS calls per dial",
+                f"{per_dial:g} per dial placed",
+                "met" if per_dial <= CALLS_PER_DIAL else "over",
+            ),
+            (
+                f"a batch of 10 within {BATCH_OVER_IDEAL}x one round trip to sipgate",
+                f"{batch['ratio_to_ideal']:.2f}x on {batch.get('dynamodb', 'the moto server')}",
+                "met" if batch["ratio_to_ideal"] <= BATCH_OVER_IDEAL else "short",
+            ),
+        ]
+    scale = results.get("scale")
+    if scale and scale.get("baseline"):
+        final = scale["imports"][-1]
+        per_reminder = sum(final["calls_per_reminder"].values())
+        verdict = "met" if scale["speedup"] >= IMPORT_SPEEDUP and per_reminder <= CALLS_PER_REMINDER else "short"
+        rows.append(
+            (
+                f"import: 10,000 reminders at least {IMPORT_SPEEDUP}x faster than the sequential import, "
+                f"at most {CALLS_PER_REMINDER} AWS calls each",
+                f"{final['rows']:,} rows {scale['speedup']:.1f}x faster, {per_reminder:g} calls per reminder",
+                verdict,
+            )
+        )
+    layer = (results.get("package") or {}).get("artifacts", {}).get("AiFlowLayer")
+    if layer:
+        size = layer["unzipped_bytes"] / MIB
+        rows.append(
+            (
+                f"the layer at most {LAYER_MIB} MiB unzipped, with bytecode",
+                f"{size:.2f} MiB",
+                "met" if size <= LAYER_MIB else "over",
             )
         )
     if not rows:

@@ -38,9 +38,8 @@ A dial message, step by step:
    may be ringing. Too late (the dial would start less than ``MIN_NOTICE_MINUTES`` before the
    appointment): close as ``expired``. Before ``call_at`` or outside the calling window (in the callee's
    time zone): deliver the message again when calling is allowed, or close as ``expired`` at once if that
-   is too late. A callback (the callee called
-   in; ``callback`` in the message) skips ``call_at``, not the window or the notice, and may be attempt
-   ``max_attempts + 1``.
+   is too late. A callback (the callee called in; ``callback`` in the message) skips ``call_at``, not the
+   window or the notice, and may be attempt ``max_attempts + 1``.
 2. Enqueue the answer check (delayed by the answer timeout plus the dial budget) **before** claiming the
    attempt, so that it fires whatever happens to this invocation afterwards.
 3. Claim the attempt and the callee's line, and check that the number is not on the do-not-call list, in
