@@ -31,6 +31,7 @@ from test_dialer_harness import (
     make_dialer,
     queue_bodies,
     repository,
+    start_attempt,
 )
 from test_webhook import emitted_metrics
 
@@ -123,6 +124,26 @@ def test_a_lost_dial_message_is_sent_again_and_rings_once(stack: Stack) -> None:
     assert (closed.status, closed.attempts, closed.recoveries) == (ReminderStatus.NO_ANSWER, 1, 1)
     assert events_of(closed)[1:] == ["reconciled", "dialling", "no_answer"]
     assert "attempt 1 was due at" in (closed.history[1].detail or "")
+
+
+def test_a_lost_callback_is_sent_again_as_a_callback_and_rings_once(stack: Stack) -> None:
+    # The last attempt reached a mailbox, whose message asked the callee to call back; they did, and the
+    # dialer reopened the reminder for that one call. Its dial message then went astray (the line was busy
+    # until the message dead-lettered, or the call was deferred to the calling window and lost).
+    store(stack.resources, "appt-1", NUMBER, stack.clock, max_attempts=1)
+    dialled = repository(stack.resources, stack.clock)
+    start_attempt(dialled, "appt-1")
+    dialled.end_line_claim(NUMBER, "appt-1", 1)
+    assert dialled.record_outcome("appt-1", Outcome.VOICEMAIL, detail="attempt 1 reached a mailbox")
+    assert dialled.reopen_for_callback("appt-1", 1) is not None
+
+    assert stack.reconcile_later() == [("appt-1", Action.DIAL)]
+    stack.run()
+
+    assert stack.sipgate.rings_per_callee() == {DIGITS: 1}, "the callee gets the call back they asked for"
+    closed = record(stack.resources, "appt-1")
+    assert (closed.status, closed.attempts) == (ReminderStatus.NO_ANSWER, 2)
+    assert "rejected" not in events_of(closed)
 
 
 def test_a_lost_answer_check_is_sent_again_and_the_next_attempt_follows(stack: Stack) -> None:

@@ -193,6 +193,12 @@ class ReminderRecord(Reminder):
     def is_decided(self) -> bool:
         return self.status in DECIDED
 
+    @property
+    def awaits_callback(self) -> bool:
+        """Waiting with its attempts used up: only a callback can be next (the callee called back after the
+        last attempt's mailbox message, and the dialer reopened the reminder for that call)."""
+        return self.status is ReminderStatus.SCHEDULED and self.attempts >= self.max_attempts
+
     def reminder(self) -> Reminder:
         return Reminder.model_validate(self.model_dump(include=set(Reminder.model_fields)))
 

@@ -3,7 +3,8 @@
 Every open reminder has exactly one next step, and its time is on the reminder (:mod:`reminders.dialer`
 has the state diagram):
 
-- ``scheduled``: the dial of attempt ``attempts + 1``, due at ``call_at``;
+- ``scheduled``: the dial of attempt ``attempts + 1``, due at ``call_at`` (a callback's, once the attempts
+  are used up: the reminder was reopened for the callee's call back);
 - ``calling``: the answer check of attempt ``attempts``, due the answer timeout plus the dial budget after
   ``attempt_started_at`` (for an answered call: once the call must be over).
 
@@ -130,7 +131,10 @@ class Reconciler:
         if not self._repository.note_recovery(record, detail):
             return None  # it moved on since it was read: its own messages are on their way
         if scheduled:
-            self._delivery.send(DialMessage(reminder_id=record.reminder_id, attempt=record.attempts + 1))
+            callback = True if record.awaits_callback else None  # else the dialer refuses the attempt past the last
+            self._delivery.send(
+                DialMessage(reminder_id=record.reminder_id, attempt=record.attempts + 1, callback=callback)
+            )
             return Recovery(record.reminder_id, Action.DIAL, detail)
         self._delivery.send(CheckAnswerMessage(reminder_id=record.reminder_id, attempt=record.attempts))
         return Recovery(record.reminder_id, Action.CHECK_ANSWER, detail)
