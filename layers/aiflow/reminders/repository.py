@@ -249,30 +249,11 @@ class ReminderRepository:
         """
         now = self._now()
         entry = HistoryEntry(at=now, event="dialling", detail=f"attempt {attempt}")
-        claim = {
-            "TableName": self.table_name,
-            "Key": {"pk": {"S": _reminder_key(seen.reminder_id)}},
-            "UpdateExpression": "SET attempts = :attempt, #status = :calling, attempt_started_at = :now,"
-            " updated_at = :now, history = list_append(history, :entry)",
-            "ConditionExpression": "attempts = :previous AND #status = :scheduled AND size(history) = :seen",
-            "ExpressionAttributeNames": {"#status": "status"},
-            "ExpressionAttributeValues": {
-                ":attempt": {"N": str(attempt)},
-                ":previous": {"N": str(attempt - 1)},
-                ":calling": {"S": ReminderStatus.CALLING.value},
-                ":scheduled": {"S": ReminderStatus.SCHEDULED.value},
-                ":seen": {"N": str(len(seen.history))},
-                ":now": {"S": now.isoformat()},
-                ":entry": _history(entry.event, now, entry.detail),
-            },
-            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-        }
-        line = self._line_claim(seen, attempt, now, claim_for=claim_line_for, keep_for=keep_line_for)
         try:
             self.client.transact_write_items(
                 TransactItems=[
-                    {"Update": claim},
-                    {"Put": line},
+                    {"Update": self._attempt_claim(seen, attempt, entry)},
+                    {"Put": self._line_claim(seen, attempt, now, claim_for=claim_line_for, keep_for=keep_line_for)},
                     {"ConditionCheck": self._not_listed(seen.to_phone_number)},
                 ]
             )
@@ -296,6 +277,28 @@ class ReminderRepository:
                 "history": [*seen.history, entry],
             }
         )
+
+    def _attempt_claim(self, seen: ReminderRecord, attempt: int, entry: HistoryEntry) -> dict[str, Any]:
+        """The attempt's part of :meth:`claim_attempt` (a transaction's ``Update``): refused, returning the
+        reminder as it is, unless it is still as ``seen`` (every write to a reminder appends to its history)."""
+        return {
+            "TableName": self.table_name,
+            "Key": {"pk": {"S": _reminder_key(seen.reminder_id)}},
+            "UpdateExpression": "SET attempts = :attempt, #status = :calling, attempt_started_at = :now,"
+            " updated_at = :now, history = list_append(history, :entry)",
+            "ConditionExpression": "attempts = :previous AND #status = :scheduled AND size(history) = :seen",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {
+                ":attempt": {"N": str(attempt)},
+                ":previous": {"N": str(attempt - 1)},
+                ":calling": {"S": ReminderStatus.CALLING.value},
+                ":scheduled": {"S": ReminderStatus.SCHEDULED.value},
+                ":seen": {"N": str(len(seen.history))},
+                ":now": {"S": entry.at.isoformat()},
+                ":entry": _history(entry.event, entry.at, entry.detail),
+            },
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
 
     def release_attempt(self, reminder_id: str, attempt: int, reason: str) -> bool:
         """Give back a claimed attempt whose call was certainly not placed, so that a retry may claim it again.
