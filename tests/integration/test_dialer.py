@@ -50,6 +50,7 @@ from reminders import cli
 from reminders.calling_window import CallingWindow
 from reminders.dialer import Dialer, Disposition, RetryLater
 from reminders.models import Outcome, Reminder, ReminderRecord, ReminderStatus, Via
+from reminders.repository import ReminderRepository
 from reminders.scheduling import CallDelivery, ReminderScheduler, SchedulingError
 
 EVENTS = Path(__file__).resolve().parents[2] / "events" / "dialer"
@@ -429,8 +430,7 @@ def test_a_reminder_moved_between_the_dialers_read_and_its_claim_is_dialled_as_i
     moved = Reminder.model_validate(reminder_payload("appt-1", "+4915790000687", call_at=tomorrow.isoformat()))
     # A schedule message moves the call to tomorrow just as the dialer, having read the reminder due now,
     # writes its claim: the other writer's request reaches DynamoDB first.
-    other_writer = repository(resources)
-    other_writer.client = boto3.Session().client("dynamodb")  # a session of its own: not seen by the hook
+    other_writer = ReminderRepository(resources.table, client=boto3.Session().client("dynamodb"))  # not hooked
     moves: list[str] = []
 
     def move_before_the_claim(event_name: str, **_: Any) -> None:
