@@ -32,7 +32,7 @@ from aiflow import DynamoDBSessionStore, StoredState
 from aiflow.testing import CallSimulator, FakeLambdaContext, LambdaTarget, SimulatedCall, http_api_event
 from reminders.config import ConfigError
 from reminders.do_not_call import DoNotCallList
-from reminders.models import Language, Outcome, Reminder, ReminderRecord, ReminderStatus, Via, utc_now
+from reminders.models import Language, Outcome, Reminder, ReminderRecord, ReminderStatus, Via
 from reminders.repository import ReminderRepository
 
 APP_MODULE = "functions.webhook.app"
@@ -157,27 +157,15 @@ def dial(
     *,
     language: Language = Language.GERMAN,
     location: str | None = None,
-    attempt: int = 1,
     max_attempts: int = 3,
     caller_name: str | None = None,
 ) -> Reminder:
-    """Leave the reminder as the dialer does when it rings the callee: created, the attempt started, line claimed."""
+    """Leave the reminder as the dialer does when it rings the callee: created, attempt 1 and the line claimed."""
     reminder = _reminder(language, location).model_copy(
         update={"max_attempts": max_attempts, "caller_name": caller_name}
     )
     assert webhook.repository.create(reminder)
-    for number in range(1, attempt + 1):
-        if number > 1:  # the previous attempt went unanswered: its answer check made the reminder wait again
-            webhook.repository.end_line_claim(reminder.to_phone_number, REMINDER_ID, number - 1)
-            assert webhook.repository.reschedule(
-                REMINDER_ID,
-                utc_now(),
-                attempts=number - 1,
-                from_status=ReminderStatus.CALLING,
-                schedule_name=None,
-                reason="not answered",
-            )
-        start_attempt(webhook.repository, REMINDER_ID, number)
+    start_attempt(webhook.repository, REMINDER_ID)
     return reminder
 
 
