@@ -11,7 +11,6 @@ then ends ``no_answer``.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable
@@ -37,6 +36,7 @@ from test_dialer_harness import (
     Resources,
     atomic_dynamodb_writes,
     make_dialer,
+    queue_bodies,
     repository,
     rings_then,
     undecodable_201,
@@ -68,13 +68,7 @@ class Dialer:
         settle(self.poller, self.clock)
 
     def dead_letters(self) -> list[dict[str, Any]]:
-        sqs = boto3.client("sqs")
-        messages = sqs.receive_message(QueueUrl=self.resources.dead_letter_url, MaxNumberOfMessages=10)
-        for message in messages.get("Messages", []):
-            sqs.change_message_visibility(
-                QueueUrl=self.resources.dead_letter_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
-            )
-        return [json.loads(message["Body"]) for message in messages.get("Messages", [])]
+        return queue_bodies(self.resources.dead_letter_url)
 
     def redrive(self) -> None:
         """Move the dead letters back to the call queue, as an operator does once the cause is fixed."""

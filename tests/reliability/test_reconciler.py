@@ -76,13 +76,7 @@ class Stack:
         return count
 
     def dead_letters(self) -> list[dict[str, Any]]:
-        sqs = boto3.client("sqs")
-        found = sqs.receive_message(QueueUrl=self.resources.dead_letter_url, MaxNumberOfMessages=10)
-        for message in found.get("Messages", []):
-            sqs.change_message_visibility(
-                QueueUrl=self.resources.dead_letter_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
-            )
-        return [json.loads(message["Body"]) for message in found.get("Messages", [])]
+        return queue_bodies(self.resources.dead_letter_url)
 
 
 def reconciler_config(resources: Resources) -> ReconcilerConfig:
