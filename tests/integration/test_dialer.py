@@ -7,7 +7,6 @@ import json
 import math
 import socket
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -218,7 +217,7 @@ def test_503_every_time_ends_in_the_dead_letter_queue_without_a_call(
 ) -> None:
     sipgate.script(Reply(503))
     clock = Clock()
-    use(monkeypatch, make_dialer(resources, sipgate, clock=clock, sleep=lambda seconds: time.sleep(min(seconds, 0.05))))
+    use(monkeypatch, make_dialer(resources, sipgate, clock=clock))
     send(resources.queue_url, dial("appt-1"))
 
     Poller(handler, resources).drain()
@@ -273,9 +272,7 @@ def test_a_refused_connection_gives_the_attempt_back_for_the_retry(resources: Re
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
-    dialer = make_dialer(
-        resources, sipgate, base_url=f"http://127.0.0.1:{closed_port}", sleep=lambda seconds: time.sleep(0.01)
-    )
+    dialer = make_dialer(resources, sipgate, base_url=f"http://127.0.0.1:{closed_port}")
 
     with pytest.raises(RetryLater, match="no answer from"):
         dialer.handle(dial("appt-1"))

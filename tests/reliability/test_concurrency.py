@@ -200,10 +200,7 @@ def test_two_dialers_on_one_queue_dial_each_reminder_once_and_close_it_once(
 ) -> None:
     atomic_dynamodb_writes(monkeypatch)
     clock = Clock()
-    dialers = {
-        name: make_dialer(resources, sipgate, clock=clock, sleep=lambda seconds: None, retry_delay_minutes=5)
-        for name in ("one", "two")
-    }
+    dialers = {name: make_dialer(resources, sipgate, clock=clock, retry_delay_minutes=5) for name in ("one", "two")}
     # Two Lambda instances (the template's MaximumConcurrency): each thread's invocations use its own dialer.
     monkeypatch.setattr(dialer_app, "_dialer", lambda token: dialers[threading.current_thread().name])
     pollers = {name: Poller(event_source_mapping(handler), resources) for name in dialers}

@@ -12,7 +12,6 @@ then ends ``no_answer``.
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -80,15 +79,11 @@ class Dialer:
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
 
-def quick_sleep(seconds: float) -> None:
-    time.sleep(min(seconds, 0.05))  # backoffs and slot waits, shortened: no test here is about timing
-
-
 @pytest.fixture
 def dialer(handler: Handler, resources: Resources, sipgate: FakeSipgate, monkeypatch: pytest.MonkeyPatch) -> Dialer:
     atomic_dynamodb_writes(monkeypatch)
     clock = Clock()
-    built = make_dialer(resources, sipgate, clock=clock, sleep=quick_sleep, read_timeout=0.3, retry_delay_minutes=5)
+    built = make_dialer(resources, sipgate, clock=clock, read_timeout=0.3, retry_delay_minutes=5)
     use(monkeypatch, built)
     return Dialer(Poller(event_source_mapping(handler), resources), clock, sipgate, resources)
 

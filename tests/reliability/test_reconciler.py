@@ -94,8 +94,7 @@ def reconciler_config(resources: Resources) -> ReconcilerConfig:
 def stack(handler: Handler, resources: Resources, sipgate: FakeSipgate, monkeypatch: pytest.MonkeyPatch) -> Stack:
     atomic_dynamodb_writes(monkeypatch)
     clock = Clock()
-    sleep = lambda seconds: None  # noqa: E731 - backoffs and slot waits: no test here is about timing
-    use(monkeypatch, make_dialer(resources, sipgate, clock=clock, sleep=sleep, retry_delay_minutes=5))
+    use(monkeypatch, make_dialer(resources, sipgate, clock=clock, retry_delay_minutes=5))
     reconciler = Reconciler(
         reconciler_config(resources),
         repository=repository(resources, clock),

@@ -50,14 +50,6 @@ def ring(webhook: Webhook) -> None:
     dialled(webhook.repository, REMINDER_ID, CALLEE, time_zone=midday_zone())
 
 
-@pytest.fixture(autouse=True)
-def _no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    """botocore waits up to a second before retrying a throttled request: these tests check the retry, not the wait."""
-    from botocore.retries.standard import ExponentialBackoff
-
-    monkeypatch.setattr(ExponentialBackoff, "delay_amount", lambda self, context: 0.0)
-
-
 @dataclass
 class Dialer:
     """The dialer Lambda on the webhook's table; its clock runs ahead to each queued message when it is due."""
