@@ -9,8 +9,9 @@ turn runs, :func:`current_deadline` returns it, and every botocore client passed
   ``read_timeout``); the client's own ``connect_timeout`` must be short (a hung connect is not shortened);
 - a request that would start with less than :data:`MIN_ATTEMPT_SECONDS` left is not sent
   (:class:`DeadlineExceeded`);
-- a retry is made only if its backoff and one more attempt fit in the time left; its backoff is botocore's
-  own, shortened to what fits.
+- a retry is made only if one more attempt fits in the time left; its backoff is botocore's own, but at
+  most :data:`RETRY_WAIT_SHARE` of the time left (botocore draws up to a second for a throttled request,
+  which would leave the retried request and the rest of the turn nothing).
 
 A turn that runs out of time fails like any failed turn: the assistant answers with the fallback, and
 whatever was written before stays written (every write is one conditional request or one transaction).
@@ -35,6 +36,7 @@ from typing import Any
 
 __all__ = [
     "MIN_ATTEMPT_SECONDS",
+    "RETRY_WAIT_SHARE",
     "Deadline",
     "DeadlineExceeded",
     "bind_to_deadline",
@@ -44,6 +46,9 @@ __all__ = [
 
 # Less than this left: a request (or retry) is not started, it could not get an answer in time.
 MIN_ATTEMPT_SECONDS = 0.02
+# The longest a retry waits, as a share of the time left: the rest is for the retried request and the turn's
+# further requests (a deciding turn makes three).
+RETRY_WAIT_SHARE = 0.25
 
 
 class DeadlineExceeded(Exception):
@@ -137,7 +142,7 @@ def bind_to_deadline(client: Any) -> Any:
         room = deadline.remaining() - MIN_ATTEMPT_SECONDS
         if room <= 0:
             raise DeadlineExceeded(f"no time left to retry a {service} request")
-        delay: float = min(backoff.delay_amount(context), room)
+        delay: float = min(backoff.delay_amount(context), room * RETRY_WAIT_SHARE)
         return delay
 
     events.register(f"before-send.{service}", size_the_timeout, unique_id=f"aiflow-deadline-send-{service}")
