@@ -42,6 +42,7 @@ __all__ = [
     "bind_to_deadline",
     "current_deadline",
     "deadline_scope",
+    "read_timeout_now",
 ]
 
 # Less than this left: a request (or retry) is not started, it could not get an answer in time.
@@ -107,6 +108,18 @@ def monotonic_arrival(epoch_seconds: float | None, *, tolerance: float = 5.0) ->
     return now - (now_wall - epoch_seconds)
 
 
+def read_timeout_now(configured: float | None, request: str) -> float | None:
+    """The read timeout ``request`` may have now: the current turn's time left, at most ``configured``;
+    ``None`` outside a turn. :class:`DeadlineExceeded` if too little is left to start it."""
+    deadline = _current.get()
+    if deadline is None:
+        return None
+    left = deadline.remaining()
+    if left < MIN_ATTEMPT_SECONDS:
+        raise DeadlineExceeded(f"no time left for {request}")
+    return min(left, configured) if configured else left
+
+
 def bind_to_deadline(client: Any) -> Any:
     """Make a boto3 client keep to the current turn's deadline (see the module's docstring); returns it.
 
@@ -123,14 +136,9 @@ def bind_to_deadline(client: Any) -> Any:
     )
 
     def size_the_timeout(request: Any, **_: Any) -> None:
-        deadline = _current.get()
-        if deadline is None:
-            return
-        left = deadline.remaining()
-        if left < MIN_ATTEMPT_SECONDS:
-            raise DeadlineExceeded(f"no time left for a {service} request")
-        configured = client.meta.config.read_timeout
-        request.context["read_timeout"] = min(left, configured) if configured else left
+        timeout = read_timeout_now(client.meta.config.read_timeout, f"a {service} request")
+        if timeout is not None:
+            request.context["read_timeout"] = timeout
 
     def retry_in_time(**kwargs: Any) -> float | None:
         deadline = _current.get()

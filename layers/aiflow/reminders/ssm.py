@@ -17,7 +17,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.httpsession import URLLib3Session
 
-from aiflow.deadline import MIN_ATTEMPT_SECONDS, DeadlineExceeded, current_deadline
+from aiflow.deadline import read_timeout_now
 
 __all__ = ["ParameterUnavailable", "SecureParameters"]
 
@@ -49,7 +49,9 @@ class SecureParameters:
         credentials = self._session.get_credentials()
         SigV4Auth(credentials.get_frozen_credentials(), "ssm", self._region).add_auth(request)
         prepared = request.prepare()
-        prepared.context["read_timeout"] = self._time_for_the_read()
+        prepared.context["read_timeout"] = (
+            read_timeout_now(self.read_timeout, "the parameter's read") or self.read_timeout
+        )
         response = self._http.send(prepared)
         answer = json.loads(response.content or b"{}")
         if response.status_code != 200:
@@ -63,12 +65,3 @@ class SecureParameters:
     def close(self) -> None:
         """Drop pooled connections (after a SnapStart restore they are the snapshot's)."""
         self._http.close()
-
-    def _time_for_the_read(self) -> float:
-        deadline = current_deadline()
-        if deadline is None:
-            return self.read_timeout
-        left = deadline.remaining()
-        if left < MIN_ATTEMPT_SECONDS:
-            raise DeadlineExceeded("no time left to read the parameter")
-        return min(left, self.read_timeout)
