@@ -226,7 +226,7 @@ def prepare(endpoint: str, webhook_runs: int, modes: Iterable[str]) -> Setup:
 
     from aiflow.testing import http_api_event
     from local.template import create_table
-    from reminders.repository import ReminderRepository
+    from reminders.store.repository import ReminderRepository
 
     trees = build_trees(modes)
     table = f"coldstart-{uuid.uuid4().hex[:8]}"

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from bench import ROOT
 
 if TYPE_CHECKING:
-    from reminders.repository import ReminderRepository
+    from reminders.store.repository import ReminderRepository
 
 REGION = "eu-central-1"
 ACCOUNT = "123456789012"  # moto's default account
@@ -237,7 +237,7 @@ def dialled_reminder(repository: ReminderRepository, reminder_id: str, number: s
 
     What an outbound ``session_start`` finds when the callee answers.
     """
-    from reminders.models import Reminder  # deferred like the callers': after the AWS environment is set
+    from reminders.model.reminder import Reminder  # deferred like the callers': after the AWS environment is set
 
     reminder = Reminder(
         reminder_id=reminder_id,

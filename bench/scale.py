@@ -1,4 +1,4 @@
-"""Scale: importing reminders from a CSV file with ``python -m reminders import`` (``reminders.cli.main``).
+"""Scale: importing reminders from a CSV file with ``python -m reminders import`` (``reminders.operations.cli.main``).
 
 The file has one appointment per row, 2 to 30 days ahead in a few time zones, so each reminder is called
 24 hours before (the default lead time) through an EventBridge Scheduler one-time schedule. The table is
@@ -103,7 +103,7 @@ def import_once(rows: int, checkpoints: tuple[int, ...] = ()) -> list[dict[str, 
     (and at the end)."""
     import boto3
 
-    from reminders import cli
+    from reminders.operations import cli
 
     os.environ.update(_resources())
     group = os.environ["SCHEDULER_GROUP"]

@@ -147,7 +147,7 @@ def measure(backend: str, samples: int, warmup: int, token_parameter: str) -> di
 
     from aiflow.testing import FakeLambdaContext, http_api_event
     from local.template import create_table
-    from reminders.repository import ReminderRepository
+    from reminders.store.repository import ReminderRepository
 
     table = f"turns-{uuid.uuid4().hex[:8]}"
     create_table(boto3.client("dynamodb"), table)
@@ -273,7 +273,7 @@ def measure_deadline(backend: str, dynamodb_endpoint: str, calls: int, token_par
 
     from aiflow.testing import FakeLambdaContext, http_api_event
     from local.template import create_table
-    from reminders.repository import ReminderRepository
+    from reminders.store.repository import ReminderRepository
 
     table = f"deadline-{uuid.uuid4().hex[:8]}"
     create_table(boto3.client("dynamodb", endpoint_url=dynamodb_endpoint), table)

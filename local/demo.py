@@ -23,9 +23,10 @@ from pathlib import Path
 
 from local.sipgate import NO_ANSWER, CalleeScript, mailbox, presses, says, stays_silent
 from local.stack import LocalStack
-from reminders.config import SchedulingConfig
-from reminders.models import ReminderRecord, utc_now
-from reminders.scheduling import ReminderScheduler, parse_reminder
+from reminders.messages import parse_reminder
+from reminders.model.reminder import ReminderRecord, utc_now
+from reminders.scheduling import ReminderScheduler
+from reminders.settings import SchedulingConfig
 
 # Short waits so that the whole demo, retries included, plays out in about a minute.
 DEMO_PARAMETERS = {

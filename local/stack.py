@@ -37,8 +37,8 @@ from local.pollers import (
 )
 from local.sipgate import FakeSipgate
 from local.template import REGION, LocalStackResources, resources_of_type
-from reminders.config import SchedulingConfig
-from reminders.outcome_events import DETAIL_TYPE, SOURCE
+from reminders.messages.outcome_events import DETAIL_TYPE, SOURCE
+from reminders.settings import SchedulingConfig
 
 LOCAL_CALLER_NAME = "Praxis Dr. Weber"
 LOCAL_AI_FLOW_ID = "local-flow-0001"

@@ -7,8 +7,8 @@
 - **An EventBridge rule**: the message is the event's ``detail``.
 
 Both direct invocations raise when the message must come again, so that Lambda's asynchronous retries and
-its on-failure destination take over. The message format is documented in :mod:`reminders.scheduling`,
-what happens to a message in :mod:`reminders.dialer`.
+its on-failure destination take over. The message format is documented in :mod:`reminders.messages.call_queue`,
+what happens to a message in :mod:`reminders.dialing.dialer`.
 
 Every message's disposition is an EMF metric (namespace ``POWERTOOLS_METRICS_NAMESPACE``, dimension
 ``service``): ``CallsPlaced``, ``CallsMaybePlaced``, ``CallsNotPlaced`` (given back, to come again),
@@ -34,10 +34,10 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from aiflow.outbound import OutboundClient
-from reminders.config import ConfigError, DialerConfig, read_secure_parameter
-from reminders.dialer import Dialer, Disposition, RetryLater
-from reminders.repository import ReminderRepository
-from reminders.scheduling import CallDelivery, ScheduleTarget
+from reminders.aws import CallDelivery, ScheduleTarget
+from reminders.dialing.dialer import Dialer, Disposition, RetryLater
+from reminders.settings import ConfigError, DialerConfig, read_secure_parameter
+from reminders.store.repository import ReminderRepository
 
 SERVICE = "aiflow-dialer"
 logger = Logger(service="dialer")

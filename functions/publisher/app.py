@@ -1,6 +1,6 @@
 """The outcome publisher Lambda: the table's change stream to ``Reminder outcome`` events on the stack's bus.
 
-Wiring only; which stream records are outcomes, and what their events say, is :mod:`reminders.outcome_events`.
+Wiring only; which stream records are outcomes, and what their events say, is :mod:`reminders.messages.outcome_events`.
 Each record that closes a reminder becomes one ``PutEvents`` entry on ``EVENT_BUS_NAME``. A record whose
 event the bus did not take fails alone (``ReportBatchItemFailures``): Lambda reads the stream again from
 it, bisecting the batch, for as long as the template's retry settings allow, then hands it to the
@@ -22,7 +22,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from reminders.outcome_events import DETAIL_TYPE, SOURCE, outcome_event
+from reminders.messages.outcome_events import DETAIL_TYPE, SOURCE, outcome_event
 
 SERVICE = "outcome-publisher"
 

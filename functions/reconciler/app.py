@@ -1,6 +1,6 @@
 """The reconciler Lambda: an EventBridge Scheduler rate schedule (every five minutes) runs the reconciler.
 
-Wiring only; :mod:`reminders.reconciler` says what it does. EMF metrics (namespace
+Wiring only; :mod:`reminders.dialing.reconciler` says what it does. EMF metrics (namespace
 ``POWERTOOLS_METRICS_NAMESPACE``, dimension ``service``): ``Reconciled`` on every run (zero when all is
 well, so that the alarm on it has data), and ``RemindersExpired`` or ``RemindersFailed`` for the reminders
 it closed. A run that could not reconcile some reminders fails (the Lambda ``Errors`` metric).
@@ -18,10 +18,10 @@ from aws_lambda_powertools.logging.utils import copy_config_to_registered_logger
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from reminders.config import ReconcilerConfig
-from reminders.reconciler import Action, Reconciler
-from reminders.repository import ReminderRepository
-from reminders.scheduling import CallDelivery
+from reminders.aws import CallDelivery
+from reminders.dialing.reconciler import Action, Reconciler
+from reminders.settings import ReconcilerConfig
+from reminders.store.repository import ReminderRepository
 
 SERVICE = "aiflow-reconciler"
 logger = Logger(service="reconciler")

@@ -1,7 +1,7 @@
 """The webhook Lambda: sipgate AI Flow events in, the reminder conversation's answers out.
 
 API Gateway HTTP API (payload 2.0) routes ``POST /webhook`` (AI Flow's events) and ``GET /health`` here.
-What a call says is decided in ``reminders.conversation``; this module only wires it to API Gateway, the
+What a call says is decided in ``reminders.conversation.call``; this module only wires it to API Gateway, the
 ``X-API-TOKEN`` secret in SSM, DynamoDB, structured logs and EMF metrics.
 
 Every turn has a deadline (``TURN_DEADLINE_MS``, 800 ms from API Gateway's ``timeEpoch``, so a cold
@@ -49,16 +49,16 @@ from aiflow import (
 )
 from aiflow.apigateway import arrival_of_proxy_event, request_from_proxy_event
 from aiflow.deadline import current_deadline, deadline_scope
-from reminders.config import SECRET_CACHE_SECONDS, WebhookConfig
-from reminders.conversation import ReminderConversation
-from reminders.models import Outcome
-from reminders.repository import ReminderRepository
-from reminders.ssm import SecureParameters
+from reminders.aws.ssm import SecureParameters
+from reminders.conversation.call import ReminderConversation
+from reminders.model.reminder import Outcome
+from reminders.settings import SECRET_CACHE_SECONDS, WebhookConfig
+from reminders.store.repository import ReminderRepository
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
-    from reminders.scheduling import CallDelivery
+    from reminders.aws import CallDelivery
 
 SERVICE = "aiflow-webhook"
 # Short connects (a hung one is not shortened by the deadline); reads get the turn's time left. "standard"
@@ -154,7 +154,7 @@ class WebhookToken:
 @functools.cache
 def _callback_delivery() -> CallDelivery:
     """The call queue, for private callbacks: its client is made on the first callback, not at init."""
-    from reminders.scheduling import CallDelivery  # deferred: ~40 ms of model building no other turn needs
+    from reminders.aws import CallDelivery  # deferred: ~40 ms of model building no other turn needs
 
     assert config.call_queue_url is not None, "WebhookConfig requires it while callbacks are on"
     return CallDelivery(bind_to_deadline(session.client("sqs", config=SQS_CONFIG)), config.call_queue_url)

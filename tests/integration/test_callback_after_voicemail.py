@@ -17,8 +17,8 @@ from test_dialer_harness import Clock, FakeSipgate, create_resources, make_diale
 from test_webhook import CALLEE, REMINDER_ID, Webhook, assert_decided, assert_goodbye_then_hangup, dial
 
 from aiflow import phone
-from reminders.dialer import Dialer, Disposition
-from reminders.models import Outcome, ReminderStatus, Via
+from reminders.dialing.dialer import Dialer, Disposition
+from reminders.model.reminder import Outcome, ReminderStatus, Via
 
 # The webhook's fixtures, shared.
 start_webhook, token_parameter, call_queue, webhook = (

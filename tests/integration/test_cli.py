@@ -21,8 +21,8 @@ import pytest
 from rich.progress import Progress, TaskID
 from test_dialer_harness import Resources, create_resources, queue_bodies, repository
 
-from reminders import cli
-from reminders.models import Reminder, ReminderRecord, ReminderStatus
+from reminders.model.reminder import Reminder, ReminderRecord, ReminderStatus
+from reminders.operations import cli
 from reminders.scheduling import ReminderScheduler, Scheduled
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -45,12 +45,14 @@ from test_dialer_harness import (
 from test_webhook import emitted_metrics
 
 from functions.dialer import app
-from reminders import cli
-from reminders.calling_window import CallingWindow
-from reminders.dialer import Dialer, Disposition, RetryLater
-from reminders.models import Outcome, Reminder, ReminderRecord, ReminderStatus, Via
-from reminders.repository import ReminderRepository
-from reminders.scheduling import CallDelivery, ReminderScheduler, SchedulingError
+from reminders.aws import CallDelivery
+from reminders.dialing.dialer import Dialer, Disposition, RetryLater
+from reminders.messages import SchedulingError
+from reminders.model.calling_window import CallingWindow
+from reminders.model.reminder import Outcome, Reminder, ReminderRecord, ReminderStatus, Via
+from reminders.operations import cli
+from reminders.scheduling import ReminderScheduler
+from reminders.store.repository import ReminderRepository
 
 EVENTS = Path(__file__).resolve().parents[2] / "events" / "dialer"
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]

@@ -24,11 +24,11 @@ import boto3
 import pytest
 
 from aiflow.outbound import OutboundClient
-from reminders.config import DialerConfig
-from reminders.dialer import Dialer
-from reminders.models import ReminderRecord, utc_now
-from reminders.repository import ReminderRepository
-from reminders.scheduling import CallDelivery, ScheduleTarget
+from reminders.aws import CallDelivery, ScheduleTarget
+from reminders.dialing.dialer import Dialer
+from reminders.model.reminder import ReminderRecord, utc_now
+from reminders.settings import DialerConfig
+from reminders.store.repository import ReminderRepository
 
 TOKEN = "sipgate-test-token-0123456789"
 FLOW_ID = "e3670012-96a3-4ae5-ac42-87abe22015c3"

@@ -25,9 +25,9 @@ from test_dialer_harness import (
 )
 
 from aiflow import phone
-from reminders.dialer import Dialer, Disposition
-from reminders.do_not_call import DoNotCallList
-from reminders.models import Outcome, Reminder, ReminderRecord, ReminderStatus
+from reminders.dialing.dialer import Dialer, Disposition
+from reminders.model.reminder import Outcome, Reminder, ReminderRecord, ReminderStatus
+from reminders.store.do_not_call import DoNotCallList
 
 NUMBER = "+4915790000687"
 

@@ -30,9 +30,9 @@ from local.demo import (
 )
 from local.sipgate import confirms_by_voice
 from local.stack import LocalStack
-from reminders import cli
-from reminders.models import Outcome, Reminder, ReminderStatus, Via, utc_now
-from reminders.repository import ReminderRepository
+from reminders.model.reminder import Outcome, Reminder, ReminderStatus, Via, utc_now
+from reminders.operations import cli
+from reminders.store.repository import ReminderRepository
 
 pytestmark = pytest.mark.timeout(240)
 

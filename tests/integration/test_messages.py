@@ -29,8 +29,8 @@ from test_dialer_harness import (
 )
 from test_webhook import emitted_metrics
 
-from reminders.dialer import Dialer, Disposition
-from reminders.models import Outcome, ReminderStatus, Via, utc_now
+from reminders.dialing.dialer import Dialer, Disposition
+from reminders.model.reminder import Outcome, ReminderStatus, Via, utc_now
 
 
 @pytest.fixture

@@ -23,9 +23,9 @@ from test_dialer_harness import start_attempt
 
 from local.lambda_runtime import FunctionSpec, LocalFunction
 from local.pollers import StreamPoller
-from reminders.models import Outcome, Reminder, Via
-from reminders.outcome_events import DETAIL_TYPE, SOURCE
-from reminders.repository import ReminderRepository
+from reminders.messages.outcome_events import DETAIL_TYPE, SOURCE
+from reminders.model.reminder import Outcome, Reminder, Via
+from reminders.store.repository import ReminderRepository
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "schemas" / "reminder-outcome.schema.json").read_text(encoding="utf-8"))

@@ -30,10 +30,10 @@ from test_dialer_harness import start_attempt
 
 from aiflow import DynamoDBSessionStore, StoredState
 from aiflow.testing import CallSimulator, FakeLambdaContext, LambdaTarget, SimulatedCall, http_api_event
-from reminders.config import ConfigError
-from reminders.do_not_call import DoNotCallList
-from reminders.models import Language, Outcome, Reminder, ReminderRecord, ReminderStatus, Via
-from reminders.repository import ReminderRepository
+from reminders.model.reminder import Language, Outcome, Reminder, ReminderRecord, ReminderStatus, Via
+from reminders.settings import ConfigError
+from reminders.store.do_not_call import DoNotCallList
+from reminders.store.repository import ReminderRepository
 
 APP_MODULE = "functions.webhook.app"
 TOKEN = "webhook-test-token"

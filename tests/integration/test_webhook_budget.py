@@ -15,7 +15,7 @@ import pytest
 from test_webhook import CALLEE, HEADERS, Webhook, call_queue, dial, start_webhook, token_parameter, webhook
 
 from aiflow.testing import FakeLambdaContext, http_api_event
-from reminders.models import Outcome
+from reminders.model.reminder import Outcome
 
 __all__ = ["call_queue", "start_webhook", "token_parameter", "webhook"]  # fixtures, shared with test_webhook
 

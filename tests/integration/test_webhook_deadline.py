@@ -21,8 +21,8 @@ from tcp_proxy import FaultyProxy
 from test_webhook import CALLEE, HEADERS, Webhook, call_queue, dial, start_webhook, token_parameter
 
 from aiflow.testing import FakeLambdaContext, http_api_event
-from reminders.models import Outcome
-from reminders.repository import ReminderRepository
+from reminders.model.reminder import Outcome
+from reminders.store.repository import ReminderRepository
 
 __all__ = ["call_queue", "start_webhook", "token_parameter"]  # fixtures, shared with test_webhook
 

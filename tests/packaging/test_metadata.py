@@ -30,4 +30,4 @@ def test_the_product_requires_this_very_sdk_version() -> None:
     product = _project("aiflow-reminders")
 
     assert f"{DISTRIBUTION}[outbound,aws]=={aiflow.__version__}" in product["dependencies"]
-    assert product["scripts"] == {"reminders": "reminders.cli:run"}
+    assert product["scripts"] == {"reminders": "reminders.operations.cli:run"}

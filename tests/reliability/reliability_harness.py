@@ -37,9 +37,9 @@ from test_dialer_harness import (
 from test_properties import strict_json
 
 from aiflow import parse_action
-from reminders.models import Language, Outcome, Reminder
-from reminders.repository import ReminderRepository
-from reminders.speech import phrasebook
+from reminders.conversation.speech import phrasebook
+from reminders.model.reminder import Language, Outcome, Reminder
+from reminders.store.repository import ReminderRepository
 
 # DynamoDB.
 

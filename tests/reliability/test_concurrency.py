@@ -36,7 +36,7 @@ from test_dialer_harness import (
 from test_webhook import RacingStore, Webhook
 
 from functions.dialer import app as dialer_app
-from reminders.models import Language, ReminderStatus
+from reminders.model.reminder import Language, ReminderStatus
 
 CALLS = 10
 TURNS_PER_CALL = 5

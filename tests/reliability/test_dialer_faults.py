@@ -43,7 +43,7 @@ from test_dialer_harness import (
 from test_webhook import Webhook
 
 from aiflow.outbound import OutboundClient, PlacedCall
-from reminders.models import ReminderStatus
+from reminders.model.reminder import ReminderStatus
 
 NUMBER = "+4915790000687"
 DIGITS = "4915790000687"

@@ -36,10 +36,10 @@ from test_dialer_harness import (
 from test_webhook import emitted_metrics
 
 from functions.reconciler import app as reconciler_app
-from reminders.config import ReconcilerConfig
-from reminders.models import Outcome, ReminderStatus
-from reminders.reconciler import Action, Reconciler
-from reminders.scheduling import CallDelivery
+from reminders.aws import CallDelivery
+from reminders.dialing.reconciler import Action, Reconciler
+from reminders.model.reminder import Outcome, ReminderStatus
+from reminders.settings import ReconcilerConfig
 
 NUMBER = "+4915790000687"
 DIGITS = "4915790000687"

@@ -39,7 +39,7 @@ from test_webhook import (
     assert_open,
 )
 
-from reminders.models import Language, Outcome, ReminderRecord, ReminderStatus, Via
+from reminders.model.reminder import Language, Outcome, ReminderRecord, ReminderStatus, Via
 
 THROTTLES = ["ProvisionedThroughputExceededException", "ThrottlingException"]
 APOLOGY = "Entschuldigung, bei uns ist gerade ein technischer Fehler aufgetreten."

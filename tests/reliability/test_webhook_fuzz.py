@@ -32,7 +32,7 @@ from test_webhook import TOKEN, Webhook
 from aiflow import InvalidEvent, parse_event
 from aiflow.assistant import DEFAULT_MAX_BODY_BYTES
 from aiflow.testing import FakeLambdaContext, http_api_event
-from reminders.models import Language, Outcome
+from reminders.model.reminder import Language, Outcome
 
 FUZZ_EXAMPLES = int(os.environ.get("AIFLOW_FUZZ_EXAMPLES", "200"))
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "events"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reminders.calling_window import CallingWindow
+from reminders.model.calling_window import CallingWindow
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DAY = CallingWindow.parse("08:00-20:00")

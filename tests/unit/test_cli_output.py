@@ -8,8 +8,8 @@ import io
 import pytest
 from rich.console import Console
 
-from reminders.cli import cli, row_progress
-from reminders.csv_import import CsvFormatError, Row, read_rows
+from reminders.operations.cli import cli, row_progress
+from reminders.operations.csv_import import CsvFormatError, Row, read_rows
 
 
 def test_the_progress_bar_draws_in_place_on_a_terminal_and_ends_full() -> None:

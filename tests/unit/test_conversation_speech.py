@@ -18,10 +18,10 @@ from aiflow import (
     UserSpeak,
     dump_action,
 )
-from reminders.conversation import ReminderConversation
-from reminders.models import InboundCallbacks, Language, Reminder
-from reminders.repository import ReminderRepository
-from reminders.speech import phrasebook
+from reminders.conversation.call import ReminderConversation
+from reminders.conversation.speech import phrasebook
+from reminders.model.reminder import InboundCallbacks, Language, Reminder
+from reminders.store.repository import ReminderRepository
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reminders.intents import Intent, intent_of_key, understand
+from reminders.conversation.intents import Intent, intent_of_key, understand
 
 CONFIRM, CANCEL, RESCHEDULE, OPT_OUT, REPEAT, PERSON, UNCLEAR = Intent
 

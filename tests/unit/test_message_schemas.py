@@ -12,7 +12,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from reminders.scheduling import CancelMessage, DialMessage, ScheduleMessage, parse_call_message
+from reminders.messages import CancelMessage, DialMessage, ScheduleMessage, parse_call_message
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = {

@@ -1,4 +1,4 @@
-"""Which stream records are outcome events, and what their details say (reminders.outcome_events)."""
+"""Which stream records are outcome events, and what their details say (reminders.messages.outcome_events)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import jsonschema
 import pytest
 from boto3.dynamodb.types import TypeSerializer
 
-from reminders.models import DECIDED, Outcome, ReminderRecord, ReminderStatus, Via
-from reminders.outcome_events import DETAIL_TYPE, OPERATOR, SOURCE, outcome_event
+from reminders.messages.outcome_events import DETAIL_TYPE, OPERATOR, SOURCE, outcome_event
+from reminders.model.reminder import DECIDED, Outcome, ReminderRecord, ReminderStatus, Via
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "schemas" / "reminder-outcome.schema.json").read_text(encoding="utf-8"))

@@ -1,11 +1,11 @@
-"""The figures of `reminders report` (reminders.report)."""
+"""The figures of `reminders report` (reminders.operations.report)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from reminders.models import HistoryEntry, Outcome, ReminderRecord, ReminderStatus
-from reminders.report import OPEN, summarize
+from reminders.model.reminder import HistoryEntry, Outcome, ReminderRecord, ReminderStatus
+from reminders.operations.report import OPEN, summarize
 
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 

@@ -13,20 +13,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reminders.calling_window import CallingWindow
-from reminders.models import REMINDER_ID_PATTERN, Reminder
-from reminders.repository import ReminderRepository
-from reminders.scheduling import (
-    CallDelivery,
+from reminders.aws import CallDelivery, schedule_name
+from reminders.messages import (
     CheckAnswerMessage,
     DialMessage,
     InvalidCallMessage,
     InvalidReminder,
-    ReminderScheduler,
     parse_call_message,
     parse_reminder,
-    schedule_name,
 )
+from reminders.model.calling_window import CallingWindow
+from reminders.model.reminder import REMINDER_ID_PATTERN, Reminder
+from reminders.scheduling import ReminderScheduler
+from reminders.store.repository import ReminderRepository
 
 REMINDER: dict[str, Any] = {
     "reminder_id": "appt-1001",

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from local.template import load_template
-from reminders.models import DECIDED
+from reminders.model.reminder import DECIDED
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = load_template()
@@ -24,7 +24,7 @@ def test_the_publishers_stream_filter_lets_every_final_status_through_and_no_oth
 
 
 def test_the_webhook_offers_snapstart_on_its_published_versions_and_keeps_the_deadline_the_code_allows() -> None:
-    from reminders.config import WebhookConfig
+    from reminders.settings import WebhookConfig
 
     webhook = RESOURCES["WebhookFunction"]["Properties"]
     assert webhook["AutoPublishAlias"] == "live"

@@ -1,5 +1,5 @@
-"""``python -m reminders``: the same as the console script ``reminders`` (see :mod:`reminders.cli`)."""
+"""``python -m reminders``: the same as the console script ``reminders`` (see :mod:`reminders.operations.cli`)."""
 
-from reminders.cli import run
+from reminders.operations.cli import run
 
 run()

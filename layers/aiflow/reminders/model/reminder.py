@@ -14,6 +14,7 @@ from aiflow import phone
 
 __all__ = [
     "DECIDED",
+    "MAX_ATTEMPTS",
     "REMINDER_ID_PATTERN",
     "HistoryEntry",
     "InboundCallbacks",
@@ -25,6 +26,10 @@ __all__ = [
     "Via",
     "utc_now",
 ]
+
+
+# The most calls one reminder may make: the call queue's messages number attempts up to it.
+MAX_ATTEMPTS = 10
 
 
 class Language(StrEnum):
@@ -109,7 +114,7 @@ class Reminder(BaseModel):
     language: Language = Language.GERMAN
     location: str | None = Field(default=None, max_length=200)
     call_at: datetime | None = None
-    max_attempts: int = Field(default=3, ge=1, le=10)
+    max_attempts: int = Field(default=3, ge=1, le=MAX_ATTEMPTS)
     # Who calls, as the greeting says it ("Praxis Dr. Weber"); None: the stack's CALLER_NAME.
     caller_name: str | None = Field(default=None, max_length=100)
 

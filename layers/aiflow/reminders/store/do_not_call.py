@@ -21,7 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from aiflow import phone
-from reminders.models import utc_now
+from reminders.model.reminder import utc_now
 
 __all__ = ["OPTOUT_PREFIX", "DoNotCallEntry", "DoNotCallList", "Source"]
 

@@ -1,9 +1,9 @@
 """Placing reminder calls: what the dialer does with one call-queue message.
 
-:meth:`Dialer.handle` takes one message (the format is documented in :mod:`reminders.scheduling`) and
+:meth:`Dialer.handle` takes one message (the format is documented in :mod:`reminders.messages.call_queue`) and
 returns a :class:`Disposition`, or raises :class:`RetryLater` when the message must come again (the SQS
 record fails, SQS redelivers it after the visibility timeout and after the redrive limit it lands in the
-dead-letter queue, where the reconciler, :mod:`reminders.reconciler`, no longer lets it strand the
+dead-letter queue, where the reconciler, :mod:`reminders.dialing.reconciler`, no longer lets it strand the
 reminder). Nothing here knows of Lambda: the repository, the outbound client (one per dialling thread:
 requests' sessions are not thread-safe), the delivery of follow-up messages, the clock and the sleep are
 given.
@@ -43,7 +43,7 @@ A dial message, step by step:
 2. Enqueue the answer check (delayed by the answer timeout plus the dial budget) **before** claiming the
    attempt, so that it fires whatever happens to this invocation afterwards.
 3. Claim the attempt and the callee's line, and check that the number is not on the do-not-call list, in
-   one transaction (:meth:`reminders.repository.ReminderRepository.claim_attempt`, the exactly-once guard).
+   one transaction (:meth:`reminders.store.repository.ReminderRepository.claim_attempt`, the exactly-once guard).
    Nothing is claimed when any part is refused: a reminder that changed since it was read (claimed by
    another message, moved by a schedule message) is decided again from step 1 as it is now (the refused
    claim returns it, no read); a listed number closes the reminder ``opted_out`` and rings nothing; a line
@@ -76,7 +76,7 @@ The answer check of attempt *n* acts only while the reminder is ``calling`` with
 it ends the line claim and schedules attempt *n + 1* (``scheduled`` again), closes the reminder as
 ``no_answer`` after the last attempt, or as ``expired`` when the retry would come too late. A mailbox that
 got the message (the webhook set ``voicemail_attempt``) is over: the same, at once, with ``voicemail``
-instead of ``no_answer`` when :func:`reminders.voicemail.voicemail_is_final` says so.
+instead of ``no_answer`` when :func:`reminders.conversation.voicemail.voicemail_is_final` says so.
 """
 
 from __future__ import annotations
@@ -92,24 +92,23 @@ from typing import Any
 
 from aiflow.outbound import CallRejected, OutboundCallError, OutboundClient, PlacedCall
 from aiflow.phone import mask
-from reminders.calling_window import CallingWindow
-from reminders.config import DialerConfig
-from reminders.models import Outcome, ReminderRecord, ReminderStatus, utc_now
-from reminders.repository import LineBusy, NumberOptedOut, ReminderMovedOn, ReminderRepository
-from reminders.scheduling import (
-    CallDelivery,
+from reminders.aws.delivery import CallDelivery
+from reminders.conversation.voicemail import calls_back_after_voicemail, voicemail_is_final
+from reminders.messages.call_queue import (
     CancelMessage,
     CheckAnswerMessage,
     DialMessage,
     InvalidCallMessage,
     InvalidReminder,
-    Received,
-    ReminderScheduler,
     ScheduleMessage,
     SchedulingError,
     parse_call_message,
 )
-from reminders.voicemail import calls_back_after_voicemail, voicemail_is_final
+from reminders.model.calling_window import CallingWindow
+from reminders.model.reminder import Outcome, ReminderRecord, ReminderStatus, utc_now
+from reminders.scheduling.scheduler import Received, ReminderScheduler
+from reminders.settings import DialerConfig
+from reminders.store.repository import LineBusy, NumberOptedOut, ReminderMovedOn, ReminderRepository
 
 __all__ = ["CallTiming", "Dialer", "Disposition", "RetryLater"]
 

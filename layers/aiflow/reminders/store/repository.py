@@ -8,7 +8,7 @@ One table, partition key ``pk`` (string), no sort key:
                            live-call claim (``claimed_until``) and an expiry (``expires_at``, TTL)
 ``RATE#<epoch second>``    how many calls were placed in that second (the calls-per-second cap)
 ``SESSION#<session id>``   the conversation state (written by ``aiflow.DynamoDBSessionStore``)
-``OPTOUT#<E.164 digits>``  a number on the do-not-call list (``reminders.do_not_call``)
+``OPTOUT#<E.164 digits>``  a number on the do-not-call list (``reminders.store.do_not_call``)
 ========================  ===================================================================
 
 The sparse index ``by-status`` (``status``, ``call_at``) lists reminders by status. Every write that
@@ -29,8 +29,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from pydantic import BaseModel
 
 from aiflow import phone
-from reminders.do_not_call import OPTOUT_PREFIX
-from reminders.models import (
+from reminders.model.reminder import (
     HistoryEntry,
     Outcome,
     Reminder,
@@ -39,6 +38,7 @@ from reminders.models import (
     Via,
     utc_now,
 )
+from reminders.store.do_not_call import OPTOUT_PREFIX
 
 __all__ = [
     "REMINDER_KEY_PREFIX",
@@ -739,7 +739,7 @@ class ReminderRepository:
             return None
         return record_from_item(response["Attributes"])
 
-    # Mailboxes: an attempt that reached one and is not the last (reminders.voicemail decides), and the
+    # Mailboxes: an attempt that reached one and is not the last (reminders.conversation.voicemail decides), and the
     # callee who calls back after the last one's message.
 
     def reopen_for_callback(self, reminder_id: str, attempts: int) -> ReminderRecord | None:

@@ -14,8 +14,8 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from aiflow import phone
-from reminders.calling_window import CallingWindow
-from reminders.models import InboundCallbacks, Language
+from reminders.model.calling_window import CallingWindow
+from reminders.model.reminder import InboundCallbacks, Language
 
 __all__ = [
     "ConfigError",
@@ -93,7 +93,7 @@ class DialerConfig(_EnvironmentConfig):
     # function's 60 s timeout leaves room for the steps around it. Not a template parameter for that reason.
     dial_budget_seconds: Annotated[int, Field(ge=15, le=300)] = 40
     lead_time_hours: Annotated[int, Field(ge=0, le=24 * 14)] = 24
-    # An attempt that reached a mailbox is retried while attempts remain (reminders.voicemail.voicemail_is_final).
+    # An attempt that reached a mailbox is retried while attempts remain (conversation.voicemail.voicemail_is_final).
     retry_after_voicemail: bool = True
     # No call comes later than this before the appointment: the reminder closes as expired instead.
     min_notice_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 60
@@ -127,7 +127,7 @@ class ReconcilerConfig(_EnvironmentConfig):
 class SchedulingConfig(_EnvironmentConfig):
     """What scheduling reminders needs (``reminders.scheduling``, ``python -m reminders``).
 
-    The variables have the dialer's names; ``reminders.cli`` also reads them from a stack's Outputs.
+    The variables have the dialer's names; ``reminders.operations.cli`` also reads them from a stack's Outputs.
     """
 
     table_name: str = Field(min_length=1)

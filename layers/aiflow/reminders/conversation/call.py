@@ -6,11 +6,11 @@ Lambda: the webhook function wires it to API Gateway, Powertools and SSM.
 - Outbound ``session_start``: the dialer claimed the callee's line with a copy of the reminder; the call
   finds it by the callee's number, notes the answered attempt and asks, naming who calls (``caller``).
 - A mailbox answers like a person: the first few ``user_speak`` pieces of an outbound call are read by
-  :func:`reminders.voicemail.is_mailbox_greeting` before anything else. A mailbox's greeting stops our
+  :func:`reminders.conversation.voicemail.is_mailbox_greeting` before anything else. A mailbox's greeting stops our
   question (``barge_in``); a short silence with an input timeout then waits for the greeting to end
   (every further piece re-arms it), and the timeout leaves the short message: who calls, date and time,
   "call us back", nothing more (a mailbox may be shared). ``hangup`` follows when it has played. The
-  attempt is recorded ``voicemail`` (:func:`reminders.voicemail.voicemail_is_final`).
+  attempt is recorded ``voicemail`` (:func:`reminders.conversation.voicemail.voicemail_is_final`).
 - Inbound ``session_start``: caller ID can be forged, so an inbound caller hears nothing of a reminder
   and cannot decide it. A caller whose number has an open reminder is thanked and hung up on, and a dial
   of the reminder's *stored* number is put on the call queue (``InboundCallbacks=call-back``); anyone else
@@ -65,20 +65,29 @@ from aiflow import (
     write_with_state,
 )
 from aiflow.phone import mask
-from reminders.do_not_call import DoNotCallList
-from reminders.intents import Intent, intent_of_key, read_answer
-from reminders.models import InboundCallbacks, Language, Outcome, ReminderRecord, ReminderStatus, Via, utc_now
-from reminders.repository import LineClaim, LineRelease, ReminderRepository
-from reminders.speech import Phrasebook, phrasebook
-from reminders.voicemail import (
+from reminders.conversation.intents import Intent, intent_of_key, read_answer
+from reminders.conversation.speech import Phrasebook, phrasebook
+from reminders.conversation.voicemail import (
     GREETING_FRAGMENTS,
     calls_back_after_voicemail,
     is_mailbox_greeting,
     voicemail_is_final,
 )
+from reminders.model.reminder import (
+    MAX_ATTEMPTS,
+    InboundCallbacks,
+    Language,
+    Outcome,
+    ReminderRecord,
+    ReminderStatus,
+    Via,
+    utc_now,
+)
+from reminders.store.do_not_call import DoNotCallList
+from reminders.store.repository import LineClaim, LineRelease, ReminderRepository
 
 if TYPE_CHECKING:
-    from reminders.scheduling import CallDelivery
+    from reminders.aws.delivery import CallDelivery
 
 __all__ = [
     "ANSWER_TIMEOUT_SECONDS",
@@ -103,7 +112,6 @@ _LANGUAGE_HINTS = 1024
 # After a mailbox's last words, this much silence means its greeting (and the beep) is over.
 MAILBOX_QUIET_SECONDS = 2
 _HEARD_CHARACTERS = 600  # of a greeting in several pieces, what is kept to read it as a whole
-_MAX_ATTEMPT = 10  # the call queue's messages number attempts up to 10
 
 # The caller may answer while the question is still playing; two characters already make a "ja" or "no".
 _ANSWER_WHILE_ASKING = BargeInConfig(strategy=BargeInStrategy.MINIMUM_CHARACTERS, minimum_characters=2)
@@ -416,7 +424,7 @@ class ReminderConversation:
         call = CallState(language=reminder.language, caller=caller)
         self._remember_language(session_id, call.language)
         book = phrasebook(call.language)
-        if self._inbound_callbacks is InboundCallbacks.OFF or record.attempts >= _MAX_ATTEMPT:
+        if self._inbound_callbacks is InboundCallbacks.OFF or record.attempts >= MAX_ATTEMPTS:
             logger.info("inbound call about an open reminder; no callback", extra=context)
             return call, self._goodbye(call, book.no_callback.format(caller=caller))
         self._request_callback(record)
@@ -428,7 +436,7 @@ class ReminderConversation:
 
         The attempt number keeps it idempotent: a caller who calls in twice gets one call back.
         """
-        from reminders.scheduling import DialMessage  # deferred: only a callback needs the queue's messages
+        from reminders.messages.call_queue import DialMessage  # deferred: only a callback needs the queue's messages
 
         assert self._callback_delivery is not None, "checked in __init__"
         message = DialMessage(reminder_id=record.reminder_id, attempt=record.attempts + 1, callback=True)

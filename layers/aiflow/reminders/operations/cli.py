@@ -37,12 +37,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from aiflow.phone import InvalidPhoneNumber, mask, normalize
-from reminders.config import ConfigError, SchedulingConfig
-from reminders.csv_import import CsvFormatError, ImportReport, import_rows, read_rows
-from reminders.do_not_call import DoNotCallEntry
-from reminders.models import Language, ReminderRecord, ReminderStatus
-from reminders.report import OutcomeReport, summarize
-from reminders.scheduling import InvalidReminder, ReminderScheduler, SchedulingError, parse_reminder
+from reminders.messages.call_queue import InvalidReminder, SchedulingError, parse_reminder
+from reminders.model.reminder import Language, ReminderRecord, ReminderStatus
+from reminders.operations.csv_import import CsvFormatError, ImportReport, import_rows, read_rows
+from reminders.operations.report import OutcomeReport, summarize
+from reminders.scheduling.scheduler import ReminderScheduler
+from reminders.settings import ConfigError, SchedulingConfig
+from reminders.store.do_not_call import DoNotCallEntry
 
 __all__ = [
     "EXIT_OK",

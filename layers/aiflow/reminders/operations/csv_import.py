@@ -23,8 +23,9 @@ from typing import TextIO
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from reminders.models import Reminder
-from reminders.scheduling import InvalidReminder, Problem, ReminderScheduler, Scheduled, parse_reminder
+from reminders.messages.call_queue import InvalidReminder, Problem, parse_reminder
+from reminders.model.reminder import Reminder
+from reminders.scheduling.scheduler import ReminderScheduler, Scheduled
 
 __all__ = [
     "COLUMNS",

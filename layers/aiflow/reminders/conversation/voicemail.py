@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from reminders.models import ReminderRecord, ReminderStatus
+from reminders.model.reminder import ReminderRecord, ReminderStatus
 
 __all__ = [
     "CALLBACK_AFTER_VOICEMAIL",

@@ -18,12 +18,12 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel
 
-from reminders.models import ReminderRecord
+from reminders.model.reminder import ReminderRecord
 
 __all__ = ["OPEN", "OutcomeCount", "OutcomeReport", "summarize"]
 
 OPEN = "open"
-# The history events that mark a call leaving for sipgate (see reminders.repository.claim_attempt).
+# The history events that mark a call leaving for sipgate (see reminders.store.repository.claim_attempt).
 _CALL_STARTED = "dialling"
 
 

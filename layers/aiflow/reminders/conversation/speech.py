@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from aiflow import AzureTts
-from reminders.models import Language
+from reminders.model.reminder import Language
 
 __all__ = ["Phrasebook", "phrasebook"]
 

@@ -1,6 +1,6 @@
 """Reconciling: no reminder is stranded because a call message was lost, expired or dead-lettered.
 
-Every open reminder has exactly one next step, and its time is on the reminder (:mod:`reminders.dialer`
+Every open reminder has exactly one next step, and its time is on the reminder (:mod:`reminders.dialing.dialer`
 has the state diagram):
 
 - ``scheduled``: the dial of attempt ``attempts + 1``, due at ``call_at`` (a callback's, once the attempts
@@ -31,11 +31,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from reminders.config import ReconcilerConfig
-from reminders.dialer import CallTiming
-from reminders.models import Outcome, ReminderRecord, ReminderStatus, utc_now
-from reminders.repository import ReminderRepository
-from reminders.scheduling import CallDelivery, CheckAnswerMessage, DialMessage
+from reminders.aws.delivery import CallDelivery
+from reminders.dialing.dialer import CallTiming
+from reminders.messages.call_queue import CheckAnswerMessage, DialMessage
+from reminders.model.reminder import Outcome, ReminderRecord, ReminderStatus, utc_now
+from reminders.settings import ReconcilerConfig
+from reminders.store.repository import ReminderRepository
 
 __all__ = ["Action", "Reconciler", "ReconcilingFailed", "Recovery"]
 

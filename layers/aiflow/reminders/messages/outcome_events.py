@@ -5,7 +5,7 @@ an outcome written is an outcome published however long the bus fails: the strea
 the publisher tries again). :func:`outcome_event` looks at one stream record and returns the event for it,
 or ``None`` when the record is not a reminder reaching a final status:
 
-- a reminder item (``REMINDER#...``) whose new image has a final status (:data:`reminders.models.DECIDED`)
+- a reminder item (``REMINDER#...``) whose new image has a final status (:data:`reminders.model.reminder.DECIDED`)
   and whose old image did not have one: the moment it was decided, expired, failed or cancelled;
 - everything else (sessions, line claims, rate counters, history notes on a closed reminder) is not.
 
@@ -23,8 +23,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reminders.models import DECIDED, ReminderStatus, Via
-from reminders.repository import REMINDER_KEY_PREFIX, record_from_item
+from reminders.model.reminder import DECIDED, ReminderStatus, Via
+from reminders.store.repository import REMINDER_KEY_PREFIX, record_from_item
 
 __all__ = ["DETAIL_TYPE", "OPERATOR", "SOURCE", "OutcomeDetail", "outcome_event"]
 

@@ -1,0 +1,33 @@
+"""The reminder and its rules: statuses, outcomes, history events, the attempt limit, the calling window."""
+
+from reminders.model.calling_window import CallingWindow
+from reminders.model.reminder import (
+    DECIDED,
+    MAX_ATTEMPTS,
+    REMINDER_ID_PATTERN,
+    HistoryEntry,
+    InboundCallbacks,
+    Language,
+    Outcome,
+    Reminder,
+    ReminderRecord,
+    ReminderStatus,
+    Via,
+    utc_now,
+)
+
+__all__ = [
+    "DECIDED",
+    "MAX_ATTEMPTS",
+    "REMINDER_ID_PATTERN",
+    "CallingWindow",
+    "HistoryEntry",
+    "InboundCallbacks",
+    "Language",
+    "Outcome",
+    "Reminder",
+    "ReminderRecord",
+    "ReminderStatus",
+    "Via",
+    "utc_now",
+]
