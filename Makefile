@@ -9,7 +9,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 SAM_VENV := .venv-sam
 SAM := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=eu-central-1 $(SAM_VENV)/bin/sam
 
-.PHONY: help venv test lint typecheck validate sam-check dist pytest demo local bench fuzz clean
+.PHONY: help venv test lint typecheck imports validate sam-check dist pytest demo local bench fuzz clean
 
 help:
 	@echo "make demo   - play reminder calls end to end on this machine"
@@ -44,6 +44,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The import contract (.importlinter): the SDK knows no product, the logic no boto3, each part only the ones below it.
+imports: $(STAMP)
+	PYTHONPATH=layers/aiflow $(BIN)/lint-imports --no-cache
+
 validate: $(STAMP)
 	$(BIN)/cfn-lint template.yaml
 
@@ -68,7 +72,7 @@ dist: $(STAMP)
 pytest: $(STAMP) $(DYNAMODB_LOCAL) dist
 	$(BIN)/pytest
 
-test: lint typecheck validate sam-check pytest
+test: lint typecheck imports validate sam-check pytest
 
 demo: $(STAMP) $(DYNAMODB_LOCAL)
 	$(BIN)/python -m local.demo $(DEMO_ARGS)
