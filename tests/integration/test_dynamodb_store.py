@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 import pytest
 
-from aiflow import AiFlowAssistant, DynamoDBSessionStore, StateConflict, StoredState
+from aiflow import AiFlowAssistant, CancellationReasons, DynamoDBSessionStore, StateConflict, StoredState
 
 SID = "550e8400-e29b-41d4-a716-446655440000"
 
@@ -113,6 +113,47 @@ def test_state_that_is_not_json_is_refused_and_nothing_is_stored(store: DynamoDB
     with pytest.raises(TypeError):
         store.save(SID, {"bad": {1, 2}}, expected_version=0)
     assert store.load(SID) == StoredState()
+
+
+def _put_new(table: str, key: str, **more: Any) -> dict[str, Any]:
+    """A transaction part that stores a new item ``key`` (refused if it exists)."""
+    return {
+        "Put": {
+            "TableName": table,
+            "Item": {"pk": {"S": key}, **more},
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
+    }
+
+
+def test_a_write_with_the_state_is_committed_with_it_or_not_at_all(client: Any, dynamodb_table: str) -> None:
+    store = DynamoDBSessionStore(dynamodb_table, client=client)
+    store.save(SID, {"n": 1}, expected_version=0, with_writes=[_put_new(dynamodb_table, "NOTE#1")])
+    assert raw_item(client, dynamodb_table) is not None
+
+    with pytest.raises(StateConflict):  # the session moved on: neither the state nor its write
+        store.save(SID, {"n": 2}, expected_version=0, with_writes=[_put_new(dynamodb_table, "NOTE#2")])
+    note = client.get_item(TableName=dynamodb_table, Key={"pk": {"S": "NOTE#2"}}, ConsistentRead=True)
+    assert "Item" not in note
+
+    # The write's own condition failing is the caller's business, not a lost race of the state.
+    with pytest.raises(client.exceptions.TransactionCanceledException):
+        store.save(SID, {"n": 2}, expected_version=1, with_writes=[_put_new(dynamodb_table, "NOTE#1")])
+    assert store.load(SID) == StoredState({"n": 1}, 1)
+
+
+def test_cancellation_reasons_name_the_refused_part_and_return_its_item(client: Any, dynamodb_table: str) -> None:
+    client.put_item(TableName=dynamodb_table, Item={"pk": {"S": "TAKEN"}, "owner": {"S": "first"}})
+    refused = _put_new(dynamodb_table, "TAKEN", owner={"S": "second"})
+    refused["Put"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+
+    with pytest.raises(client.exceptions.TransactionCanceledException) as cancelled:
+        client.transact_write_items(TransactItems=[_put_new(dynamodb_table, "FREE"), refused])
+
+    reasons = CancellationReasons.of(cancelled.value)
+    assert [reasons.condition_failed(part) for part in range(3)] == [False, True, False]
+    assert reasons.item(1) == {"pk": {"S": "TAKEN"}, "owner": {"S": "first"}}
+    assert reasons.item(0) is None, "a part that passed has no item"
 
 
 def count_turn(event: Any, state: dict[str, Any]) -> str:

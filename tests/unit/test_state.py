@@ -1,4 +1,5 @@
-"""InMemorySessionStore: versions, optimistic locking, deletion and copies that cannot leak."""
+"""InMemorySessionStore: versions, optimistic locking, deletion and copies that cannot leak; the reader of a
+cancelled transaction's reasons (against DynamoDB in tests/integration/test_dynamodb_store.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from aiflow import InMemorySessionStore, StateConflict, StoredState
+from aiflow import CancellationReasons, InMemorySessionStore, StateConflict, StoredState
 
 SID = "call-1"
 
@@ -117,3 +118,9 @@ def test_data_that_is_not_json_is_refused_and_nothing_is_stored(store: InMemoryS
 def test_data_is_stored_as_json_would_carry_it(store: InMemorySessionStore) -> None:
     store.save(SID, {"pair": (1, 2), 7: "seven"}, expected_version=0)
     assert store.load(SID).data == {"pair": [1, 2], "7": "seven"}
+
+
+def test_an_error_without_cancellation_reasons_reads_as_nothing_refused() -> None:
+    reasons = CancellationReasons.of(TimeoutError("no answer from DynamoDB"))
+    assert not reasons.condition_failed(0)
+    assert reasons.item(0) is None

@@ -67,7 +67,14 @@ from aiflow.events import (
     parse_event,
 )
 from aiflow.phone import InvalidPhoneNumber
-from aiflow.state import DynamoDBSessionStore, InMemorySessionStore, SessionStore, StoredState, write_with_state
+from aiflow.state import (
+    CancellationReasons,
+    DynamoDBSessionStore,
+    InMemorySessionStore,
+    SessionStore,
+    StoredState,
+    write_with_state,
+)
 
 __version__ = "0.1.0"
 
@@ -119,6 +126,7 @@ __all__ = [
     "CallRejected",
     "CallServerError",
     "CallTransportError",
+    "CancellationReasons",
     "ConfigureTranscriptionAction",
     "ConfigureVoiceToVoiceAction",
     "Deadline",

@@ -10,6 +10,9 @@ turn's state (:func:`write_with_state`): both go in one ``TransactWriteItems``, 
 write request instead of two, at twice the write capacity of each item (DynamoDB's price of a
 transaction), and the write happens exactly when the state is saved (a repeated event that loses the
 state's race writes nothing).
+
+:class:`CancellationReasons` reads why DynamoDB cancelled such a transaction (which part's condition failed,
+and the item as it was): the store's own transaction and any an application writes read it one way.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from aiflow._extras import MissingExtra
 from aiflow.errors import StateConflict
 
 __all__ = [
+    "CancellationReasons",
     "DynamoDBSessionStore",
     "InMemorySessionStore",
     "SessionStore",
@@ -60,6 +64,36 @@ def writes_with_state() -> Iterator[list[dict[str, Any]]]:
         yield pending
     finally:
         _pending_writes.reset(token)
+
+
+@dataclass(frozen=True)
+class CancellationReasons:
+    """Why DynamoDB cancelled a ``TransactWriteItems``: one reason per part, in the order the parts were given.
+
+    DynamoDB gives every part a reason: ``ConditionalCheckFailed`` for a part whose condition was not met
+    (with the item as it was, if that part asked for ``ReturnValuesOnConditionCheckFailure="ALL_OLD"``),
+    ``None`` for a part that was fine, or another code (a conflict with a concurrent transaction, throttling).
+    """
+
+    reasons: tuple[Mapping[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, error: Exception) -> CancellationReasons:
+        """The reasons of a botocore ``TransactionCanceledException``; none for an error that carries none."""
+        response: Mapping[str, Any] = getattr(error, "response", None) or {}
+        return cls(tuple(response.get("CancellationReasons") or ()))
+
+    def condition_failed(self, part: int) -> bool:
+        """Whether the condition of part number ``part`` (counted from 0) was not met."""
+        return 0 <= part < len(self.reasons) and self.reasons[part].get("Code") == "ConditionalCheckFailed"
+
+    def item(self, part: int) -> dict[str, Any] | None:
+        """The item of part ``part`` as it was when its condition failed; ``None`` if it passed, did not ask for
+        the item, or the item does not exist."""
+        if not self.condition_failed(part):
+            return None
+        item = self.reasons[part].get("Item")
+        return dict(item) if item else None
 
 
 @dataclass(frozen=True)
@@ -193,8 +227,7 @@ class DynamoDBSessionStore:
         try:
             self.client.transact_write_items(TransactItems=[{"Put": put}, *writes])
         except self.client.exceptions.TransactionCanceledException as error:
-            reasons = error.response.get("CancellationReasons") or [{}]
-            if reasons[0].get("Code") == "ConditionalCheckFailed":
+            if CancellationReasons.of(error).condition_failed(0):
                 raise StateConflict(f"session {session_id}: saved by another turn first") from None
             raise
 

@@ -28,7 +28,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from pydantic import BaseModel
 
-from aiflow import phone
+from aiflow import CancellationReasons, phone
 from reminders.model.reminder import (
     HistoryEntry,
     Outcome,
@@ -171,11 +171,11 @@ class ReminderRepository:
                 TransactItems=[{"Put": put}, {"ConditionCheck": self._not_listed(reminder.to_phone_number)}]
             )
         except self.client.exceptions.TransactionCanceledException as error:
-            reasons = error.response.get("CancellationReasons", [])
-            if reasons[1:2] and reasons[1].get("Code") == "ConditionalCheckFailed":
+            refused = CancellationReasons.of(error)
+            if refused.condition_failed(1):
                 raise NumberOptedOut(reminder.reminder_id) from None
-            if reasons[:1] and reasons[0].get("Code") == "ConditionalCheckFailed" and reasons[0].get("Item"):
-                return record_from_item(reasons[0]["Item"]), False
+            if (stored := refused.item(0)) is not None:
+                return record_from_item(stored), False
             raise
         return record, True
 
@@ -258,14 +258,13 @@ class ReminderRepository:
                 ]
             )
         except self.client.exceptions.TransactionCanceledException as error:
-            reasons = error.response.get("CancellationReasons", [])
-            refused = [reason.get("Code") == "ConditionalCheckFailed" for reason in reasons]
-            if refused[0:1] == [True]:
-                item = reasons[0].get("Item")
-                raise ReminderMovedOn(record_from_item(item) if item else None) from None
-            if refused[2:3] == [True]:
+            refused = CancellationReasons.of(error)
+            if refused.condition_failed(0):
+                current = refused.item(0)
+                raise ReminderMovedOn(record_from_item(current) if current else None) from None
+            if refused.condition_failed(2):
                 raise NumberOptedOut(seen.reminder_id) from None
-            if refused[1:2] == [True]:
+            if refused.condition_failed(1):
                 raise LineBusy(seen.reminder_id) from None
             raise
         return seen.model_copy(
@@ -433,10 +432,10 @@ class ReminderRepository:
                 ]
             )
         except self.client.exceptions.TransactionCanceledException as error:
-            codes = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
-            if codes[:1] == ["ConditionalCheckFailed"]:
+            refused = CancellationReasons.of(error)
+            if refused.condition_failed(0):
                 return False  # decided before: the line is the caller's to release
-            if codes[1:2] == ["ConditionalCheckFailed"]:
+            if refused.condition_failed(1):
                 return None  # the number is another reminder's by now: the outcome alone
             raise
         return True
