@@ -378,6 +378,21 @@ def test_the_resources_come_from_the_stack_outputs(
     )
 
 
+def test_the_minimum_notice_comes_from_the_stack_parameters(run: Run, resources: Resources) -> None:
+    """With 180 minutes in the stack, a call 2 hours before the appointment is refused: the dialer would expire it."""
+    stack = _stack(resources, min_notice_minutes=180)
+    early = appointment(hour=12, minute=0)
+
+    assert cli.load_config(stack).min_notice_minutes == 180
+    two_hours_before = (early - timedelta(hours=2)).isoformat()
+    result = run("--stack-name", stack, *schedule_args(appointment_at=early.isoformat(), call_at=two_hours_before))
+
+    assert result.code == 1
+    assert "--call-at: no calling time before the appointment" in result.err
+    assert "less than 180 minutes before it" in result.err
+    assert all_reminders(resources) == []
+
+
 def test_a_stack_without_the_outputs_is_refused(run: Run, resources: Resources) -> None:
     stack = _stack(resources, outputs=False)
 
@@ -423,7 +438,9 @@ def test_python_dash_m_reminders_runs_the_cli(resources: Resources) -> None:
     assert (completed.returncode, completed.stdout) == (0, "no reminders\n"), completed.stderr
 
 
-def _stack(resources: Resources, *, call_window: str = "08:00-20:00", outputs: bool = True) -> str:
+def _stack(
+    resources: Resources, *, call_window: str = "08:00-20:00", min_notice_minutes: int = 60, outputs: bool = True
+) -> str:
     """A CloudFormation stack on moto with this application's Outputs and Parameters, naming ``resources``."""
     values = {
         "TableName": resources.table,
@@ -433,9 +450,10 @@ def _stack(resources: Resources, *, call_window: str = "08:00-20:00", outputs: b
         "SchedulerRoleArn": resources.role_arn,
         "DeadLetterQueueArn": resources.dead_letter_arn,
     }
+    parameters = {"CallWindow": call_window, "LeadTimeHours": "24", "MinNoticeMinutes": str(min_notice_minutes)}
     template = {
         "AWSTemplateFormatVersion": "2010-09-09",
-        "Parameters": {"CallWindow": {"Type": "String"}, "LeadTimeHours": {"Type": "Number"}},
+        "Parameters": {name: {"Type": "String"} for name in parameters},
         "Resources": {"Placeholder": {"Type": "AWS::SQS::Queue"}},
         "Outputs": {key: {"Value": value} for key, value in values.items()} if outputs else {},
     }
@@ -443,10 +461,7 @@ def _stack(resources: Resources, *, call_window: str = "08:00-20:00", outputs: b
     boto3.client("cloudformation").create_stack(
         StackName=name,
         TemplateBody=json.dumps(template),
-        Parameters=[
-            {"ParameterKey": "CallWindow", "ParameterValue": call_window},
-            {"ParameterKey": "LeadTimeHours", "ParameterValue": "24"},
-        ],
+        Parameters=[{"ParameterKey": key, "ParameterValue": value} for key, value in parameters.items()],
     )
     return name
 

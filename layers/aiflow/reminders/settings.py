@@ -1,66 +1,201 @@
-"""The Lambdas' configuration: environment variables that ``template.yaml`` sets, checked at init.
+"""The settings: every template parameter a function or the ``reminders`` command line reads, each defined once.
 
-A missing or malformed variable fails the init with a message that names it. Secrets are never in the
-environment: a variable names an SSM SecureString, read through Powertools parameters with a cache.
+A field is defined once, with its type, bounds and default, in the group of the readers that need it; its
+environment variable is its name in capitals (``min_notice_minutes``: ``MIN_NOTICE_MINUTES``), and where
+the stack holds it, a :class:`StackParameter` or :class:`StackOutput` next to it names it there. A
+reader's view is the groups it reads, plus the fields only it reads:
+
+- :class:`Settings`, the table: every view;
+- :class:`CallSettings`, the call queue and the minimum notice: the dialer, the reconciler and the CLI;
+- :class:`ScheduleSettings`, the Scheduler's group and role, the calling window and lead time: the dialer
+  and the CLI (:class:`SchedulingConfig`, which the dialer's view extends);
+- :class:`AttemptSettings`, an attempt's timing: the dialer and the reconciler;
+- :class:`VoicemailSettings`, retrying after a mailbox: the webhook and the dialer.
+
+A Lambda reads its view from the environment (:meth:`Settings.from_environ`); ``reminders --stack-name``
+reads :class:`SchedulingConfig` from the stack's Parameters and Outputs (:meth:`Settings.from_stack`). A
+missing or malformed value fails at init with a message that names it as its source does. Secrets are
+never in the environment: a variable names an SSM SecureString.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
-import re
 from collections.abc import Mapping
-from typing import Annotated, Self
+from dataclasses import dataclass
+from typing import Annotated, Any, Self, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic.fields import FieldInfo
 
 from aiflow import phone
 from reminders.model.calling_window import CallingWindow
 from reminders.model.reminder import InboundCallbacks, Language
 
 __all__ = [
+    "AttemptSettings",
+    "CallSettings",
     "ConfigError",
     "DialerConfig",
     "ReconcilerConfig",
+    "ScheduleSettings",
     "SchedulingConfig",
+    "Settings",
+    "StackOutput",
+    "StackParameter",
+    "VoicemailSettings",
     "WebhookConfig",
     "read_secure_parameter",
+    "stack_source",
 ]
 
 SECRET_CACHE_SECONDS = 300
 
 
 class ConfigError(RuntimeError):
-    """The function's environment is incomplete or wrong; the message names the variable."""
+    """The function's environment (or the stack) is incomplete or wrong; the message names the value."""
 
 
-class _EnvironmentConfig(BaseModel):
+@dataclass(frozen=True)
+class StackParameter:
+    """The template parameter a field is set from: the stack's Parameters hold it."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class StackOutput:
+    """The stack output that holds a field: a resource of the stack, which the functions get by reference."""
+
+    name: str
+
+
+def stack_source(field: FieldInfo) -> StackParameter | StackOutput | None:
+    """Where the stack holds ``field``: its marker, also inside an optional field's ``Annotated`` type."""
+    nested = (getattr(member, "__metadata__", ()) for member in get_args(field.annotation))
+    for marker in itertools.chain(field.metadata, *nested):
+        if isinstance(marker, StackParameter | StackOutput):
+            return marker
+    return None
+
+
+def _calling_window(text: str) -> str:
+    return str(CallingWindow.parse(text))
+
+
+CallQueueUrl = Annotated[str, Field(min_length=1), StackOutput("CallQueueUrl")]
+
+
+class Settings(BaseModel):
+    """What every view reads, and how a view is read: from the environment or from a stack."""
+
     model_config = ConfigDict(frozen=True, extra="ignore", str_strip_whitespace=True)
+
+    table_name: Annotated[str, Field(min_length=1), StackOutput("TableName")]
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Self:
+        """The view from environment variables (``os.environ`` by default); an empty variable is unset."""
         environ = os.environ if environ is None else environ
-        values = {name: environ[name.upper()] for name in cls.model_fields if environ.get(name.upper(), "") != ""}
+        variables = {name: name.upper() for name in cls.model_fields}
+        return cls._read({name: environ.get(variable) for name, variable in variables.items()}, variables)
+
+    @classmethod
+    def from_stack(cls, stack: Mapping[str, Any]) -> Self:
+        """The view from a stack as CloudFormation's ``DescribeStacks`` describes it.
+
+        An output missing for a required field means the stack is not this application's; a parameter missing
+        takes the field's default (a stack made before the parameter existed).
+        """
+        held = {
+            StackOutput: {output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])},
+            StackParameter: {item["ParameterKey"]: item["ParameterValue"] for item in stack.get("Parameters", [])},
+        }
+        sources = cls.stack_sources()
+        values = {name: held[type(source)].get(source.name) for name, source in sources.items()}
+        missing = [
+            source.name
+            for name, source in sources.items()
+            if isinstance(source, StackOutput) and values[name] is None and cls.model_fields[name].is_required()
+        ]
+        if missing:
+            raise ConfigError(
+                f"stack {stack['StackName']} has no output(s) {', '.join(missing)}: is it this application's?"
+            )
+        return cls._read(values, {name: source.name for name, source in sources.items()})
+
+    @classmethod
+    def stack_sources(cls) -> dict[str, StackParameter | StackOutput]:
+        """Where the stack holds each field of this view; :class:`TypeError` for a field it does not hold."""
+        sources = {name: stack_source(field) for name, field in cls.model_fields.items()}
+        unheld = [name for name, source in sources.items() if source is None]
+        if unheld:
+            raise TypeError(f"{cls.__name__} cannot be read from a stack: no stack holds {', '.join(unheld)}")
+        return {name: source for name, source in sources.items() if source is not None}
+
+    @classmethod
+    def _read(cls, values: Mapping[str, str | None], labels: Mapping[str, str]) -> Self:
+        """The view from ``values`` by field name; a problem names the field by its label in the source."""
         try:
-            return cls.model_validate(values)
+            return cls.model_validate({name: value for name, value in values.items() if value})
         except ValidationError as error:
             problems = "; ".join(
-                f"{'.'.join(str(part) for part in problem['loc']).upper() or cls.__name__}: {problem['msg']}"
+                f"{labels[str(problem['loc'][0])] if problem['loc'] else cls.__name__}: {problem['msg']}"
                 for problem in error.errors(include_url=False)
             )
             raise ConfigError(f"invalid configuration: {problems}") from None
 
 
-class WebhookConfig(_EnvironmentConfig):
-    table_name: str = Field(min_length=1)
-    webhook_token_parameter: str = Field(min_length=1)
-    default_language: Language = Language.GERMAN
-    transfer_number: str | None = None
-    caller_name: str = Field(min_length=1, max_length=100)  # who calls, e.g. "Praxis Dr. Weber"
-    retry_after_voicemail: bool = True
-    inbound_callbacks: InboundCallbacks = InboundCallbacks.CALL_BACK
-    call_queue_url: str | None = None  # where a callback's dial goes
+class CallSettings(Settings):
+    """Where calls are queued, and how near its appointment a call may still come: for all that queue calls."""
+
+    call_queue_url: CallQueueUrl
+    # No call comes later than this before the appointment: the reminder closes as expired instead.
+    min_notice_minutes: Annotated[int, Field(ge=0, le=24 * 60), StackParameter("MinNoticeMinutes")] = 60
+
+
+class ScheduleSettings(Settings):
+    """When a reminder is called, and what delivers a call later than SQS can: the Scheduler's group and role."""
+
+    call_queue_arn: Annotated[str, Field(min_length=1), StackOutput("CallQueueArn")]
+    scheduler_group: Annotated[str, Field(min_length=1), StackOutput("SchedulerGroupName")]
+    scheduler_role_arn: Annotated[str, Field(min_length=1), StackOutput("SchedulerRoleArn")]
+    # Where a schedule puts a message it could not deliver.
+    dead_letter_queue_arn: Annotated[str | None, StackOutput("DeadLetterQueueArn")] = None
+    call_window: Annotated[str, AfterValidator(_calling_window), StackParameter("CallWindow")] = "08:00-20:00"
+    lead_time_hours: Annotated[int, Field(ge=0, le=24 * 14), StackParameter("LeadTimeHours")] = 24
+
+
+class AttemptSettings(Settings):
+    """How long one attempt takes: for the dialer that makes it and the reconciler that finds it overdue."""
+
+    # The template asks for at least 30 s (a phone must ring a while); local runs go shorter.
+    answer_timeout_seconds: Annotated[int, Field(ge=5, le=900), StackParameter("AnswerTimeoutSeconds")] = 120
+    # From claiming an attempt to the answer of its last POST, so longer than one POST's 13 s timeout; the
+    # function's 60 s timeout leaves room for the steps around it. Not a template parameter for that reason.
+    dial_budget_seconds: Annotated[int, Field(ge=15, le=300)] = 40
+
+
+class VoicemailSettings(Settings):
+    """Whether a mailbox ends the reminder: the webhook says so on the call, the dialer decides the retry."""
+
+    # An attempt that reached a mailbox is retried while attempts remain (conversation.voicemail.voicemail_is_final).
+    retry_after_voicemail: Annotated[bool, StackParameter("RetryAfterVoicemail")] = True
+
+
+class WebhookConfig(VoicemailSettings):
+    """The webhook's view: the conversation's settings, and the queue a callback's dial goes to."""
+
+    webhook_token_parameter: Annotated[str, Field(min_length=1), StackParameter("WebhookTokenParameterName")]
+    default_language: Annotated[Language, StackParameter("DefaultLanguage")] = Language.GERMAN
+    transfer_number: Annotated[str | None, StackParameter("TransferNumber")] = None
+    # Who calls, e.g. "Praxis Dr. Weber".
+    caller_name: Annotated[str, Field(min_length=1, max_length=100), StackParameter("CallerName")]
+    inbound_callbacks: Annotated[InboundCallbacks, StackParameter("InboundCallbacks")] = InboundCallbacks.CALL_BACK
+    call_queue_url: CallQueueUrl | None = None  # needed only while callbacks are on
     # Each turn is answered within this many milliseconds of its arrival (sipgate waits about a second).
-    turn_deadline_ms: Annotated[int, Field(ge=100, le=10_000)] = 800
+    turn_deadline_ms: Annotated[int, Field(ge=100, le=10_000), StackParameter("TurnDeadlineMs")] = 800
 
     @field_validator("transfer_number")
     @classmethod
@@ -74,76 +209,31 @@ class WebhookConfig(_EnvironmentConfig):
         return self
 
 
-_WINDOW = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
-
-
-class DialerConfig(_EnvironmentConfig):
-    table_name: str = Field(min_length=1)
-    sipgate_token_parameter: str = Field(min_length=1)
-    sipgate_base_url: str = "https://api.sipgate.com"
-    ai_flow_id: str = Field(min_length=1)
-    billing_device: str = Field(min_length=1)
-    calls_per_second: Annotated[int, Field(ge=1, le=100)] = 1
-    call_window: str = "08:00-20:00"
-    # Fractions of a minute are for local runs (make demo); the template's parameter allows whole minutes.
-    retry_delay_minutes: Annotated[float, Field(gt=0, le=24 * 60)] = 60
-    # The template asks for at least 30 s (a phone must ring a while); local runs go shorter.
-    answer_timeout_seconds: Annotated[int, Field(ge=5, le=900)] = 120
-    # From claiming an attempt to the answer of its last POST, so longer than one POST's 13 s timeout; the
-    # function's 60 s timeout leaves room for the steps around it. Not a template parameter for that reason.
-    dial_budget_seconds: Annotated[int, Field(ge=15, le=300)] = 40
-    lead_time_hours: Annotated[int, Field(ge=0, le=24 * 14)] = 24
-    # An attempt that reached a mailbox is retried while attempts remain (conversation.voicemail.voicemail_is_final).
-    retry_after_voicemail: bool = True
-    # No call comes later than this before the appointment: the reminder closes as expired instead.
-    min_notice_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 60
-    call_queue_url: str = Field(min_length=1)
-    call_queue_arn: str | None = None
-    scheduler_group: str | None = None
-    scheduler_role_arn: str | None = None
-    dead_letter_queue_arn: str | None = None  # where a schedule puts a message it could not deliver
-
-    @field_validator("call_window")
-    @classmethod
-    def _window(cls, value: str) -> str:
-        match = _WINDOW.fullmatch(value)
-        if match is None or match.group(1, 2) >= match.group(3, 4):
-            raise ValueError("must look like 08:00-20:00, the start before the end")
-        return value
-
-
-class ReconcilerConfig(_EnvironmentConfig):
-    """The reconciler's settings: the dialer's timings (the same variables), and the grace it gives a step."""
-
-    table_name: str = Field(min_length=1)
-    call_queue_url: str = Field(min_length=1)
-    answer_timeout_seconds: Annotated[int, Field(ge=5, le=900)] = 120
-    dial_budget_seconds: Annotated[int, Field(ge=15, le=300)] = 40
-    min_notice_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 60
-    # How late a step may be before it counts as lost: longer than a redelivery after a refused dial takes.
-    reconcile_grace_minutes: Annotated[float, Field(gt=0, le=24 * 60)] = 30
-
-
-class SchedulingConfig(_EnvironmentConfig):
+class SchedulingConfig(ScheduleSettings, CallSettings):
     """What scheduling reminders needs (``reminders.scheduling``, ``python -m reminders``).
 
-    The variables have the dialer's names; ``reminders.operations.cli`` also reads them from a stack's Outputs.
+    Every field is held by the stack, so ``reminders --stack-name`` reads it all from the stack. The bases'
+    order puts the queue's fields first (pydantic begins with the last base's), as its messages name them.
     """
 
-    table_name: str = Field(min_length=1)
-    call_queue_url: str = Field(min_length=1)
-    call_queue_arn: str = Field(min_length=1)
-    scheduler_group: str = Field(min_length=1)
-    scheduler_role_arn: str = Field(min_length=1)
-    dead_letter_queue_arn: str | None = None
-    call_window: str = "08:00-20:00"
-    lead_time_hours: Annotated[int, Field(ge=0, le=24 * 14)] = 24
-    min_notice_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 60
 
-    @field_validator("call_window")
-    @classmethod
-    def _window(cls, value: str) -> str:
-        return str(CallingWindow.parse(value))
+class DialerConfig(SchedulingConfig, AttemptSettings, VoicemailSettings):
+    """The dialer's view: it schedules too (deferred calls, other systems' messages), and it places the calls."""
+
+    sipgate_token_parameter: Annotated[str, Field(min_length=1), StackParameter("SipgateTokenParameterName")]
+    sipgate_base_url: Annotated[str, StackParameter("SipgateBaseUrl")] = "https://api.sipgate.com"
+    ai_flow_id: Annotated[str, Field(min_length=1), StackParameter("AiFlowId")]
+    billing_device: Annotated[str, Field(min_length=1), StackParameter("BillingDevice")]
+    calls_per_second: Annotated[int, Field(ge=1, le=100), StackParameter("CallsPerSecond")] = 1
+    # Fractions of a minute are for local runs (make demo); the template's parameter allows whole minutes.
+    retry_delay_minutes: Annotated[float, Field(gt=0, le=24 * 60), StackParameter("RetryDelayMinutes")] = 60
+
+
+class ReconcilerConfig(CallSettings, AttemptSettings):
+    """The reconciler's view: the dialer's timings (the same variables), and the grace it gives a step."""
+
+    # How late a step may be before it counts as lost: longer than a redelivery after a refused dial takes.
+    reconcile_grace_minutes: Annotated[float, Field(gt=0, le=24 * 60), StackParameter("ReconcileGraceMinutes")] = 30
 
 
 def read_secure_parameter(name: str, *, force_fetch: bool = False) -> str:

@@ -1,9 +1,10 @@
 """``reminders``: schedule, import, call, cancel and look up reminder calls.
 
 It finds the table, the call queue, the Scheduler group and role from the stack's Outputs with
-``--stack-name`` (and the calling window and lead time from its Parameters), or else from the environment
-variables the dialer uses: ``TABLE_NAME``, ``CALL_QUEUE_URL``, ``CALL_QUEUE_ARN``, ``SCHEDULER_GROUP``,
-``SCHEDULER_ROLE_ARN``, optional ``DEAD_LETTER_QUEUE_ARN``, ``CALL_WINDOW``, ``LEAD_TIME_HOURS``. AWS
+``--stack-name`` (and the calling window, lead time and minimum notice from its Parameters), or else from
+the environment variables the dialer uses: ``TABLE_NAME``, ``CALL_QUEUE_URL``, ``CALL_QUEUE_ARN``,
+``SCHEDULER_GROUP``, ``SCHEDULER_ROLE_ARN``, optional ``DEAD_LETTER_QUEUE_ARN``, ``CALL_WINDOW``,
+``LEAD_TIME_HOURS``, ``MIN_NOTICE_MINUTES`` (``reminders.settings.SchedulingConfig`` says where each is). AWS
 credentials and region come from boto3's usual sources; ``AWS_ENDPOINT_URL`` points it at a local stack.
 
 Exit status: 0 done, 1 refused (a bad row, a reminder that cannot be changed), 2 bad usage or configuration.
@@ -58,16 +59,6 @@ __all__ = [
     "run",
 ]
 
-# Stack Outputs and Parameters that configure scheduling, by SchedulingConfig field.
-STACK_OUTPUTS = {
-    "table_name": "TableName",
-    "call_queue_url": "CallQueueUrl",
-    "call_queue_arn": "CallQueueArn",
-    "scheduler_group": "SchedulerGroupName",
-    "scheduler_role_arn": "SchedulerRoleArn",
-    "dead_letter_queue_arn": "DeadLetterQueueArn",
-}
-STACK_PARAMETERS = {"call_window": "CallWindow", "lead_time_hours": "LeadTimeHours"}
 REMINDER_FLAGS = {
     "reminder_id": "--reminder-id",
     "to_phone_number": "--to-phone-number",
@@ -111,18 +102,10 @@ def load_config(stack_name: str | None, environ: Mapping[str, str] | None = None
     import boto3  # deferred: only --stack-name needs CloudFormation
 
     try:
-        stacks = boto3.client("cloudformation").describe_stacks(StackName=stack_name)["Stacks"]
+        stack = boto3.client("cloudformation").describe_stacks(StackName=stack_name)["Stacks"][0]
     except ClientError as error:
         raise ConfigError(f"stack {stack_name}: {error.response['Error']['Message']}") from None
-    stack = stacks[0]
-    outputs = {output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])}
-    parameters = {parameter["ParameterKey"]: parameter["ParameterValue"] for parameter in stack.get("Parameters", [])}
-    missing = [key for name, key in STACK_OUTPUTS.items() if key not in outputs and name != "dead_letter_queue_arn"]
-    if missing:
-        raise ConfigError(f"stack {stack_name} has no output(s) {', '.join(missing)}: is it this application's?")
-    values: dict[str, Any] = {name: outputs[key] for name, key in STACK_OUTPUTS.items() if key in outputs}
-    values |= {name: parameters[key] for name, key in STACK_PARAMETERS.items() if key in parameters}
-    return SchedulingConfig.from_environ({name.upper(): value for name, value in values.items()})
+    return SchedulingConfig.from_stack(stack)
 
 
 class UnusableInput(Exception):
