@@ -4,8 +4,10 @@ One item per number in the reminders' table, ``OPTOUT#<E.164 digits>`` (no TTL: 
 operator removes it). Who reads and writes it:
 
 - the conversation adds the callee's number when they opt out in a call (``source="call"``);
-- the dialer asks :meth:`DoNotCallList.contains` before it rings and closes such a reminder ``opted_out``;
-- ``schedule`` and ``import`` refuse a listed number (:mod:`reminders.scheduling`);
+- the dialer's claim checks it in its transaction (:func:`not_listed_check`) and closes a listed reminder
+  ``opted_out``;
+- ``schedule`` and ``import`` refuse a listed number (:mod:`reminders.scheduling`), for a new reminder in
+  the request that stores it (:func:`not_listed_check` again);
 - the CLI's ``optout add|remove|list`` manages the list (``source="operator"``), masking numbers in output.
 
 Numbers are normalised with :func:`aiflow.phone.normalize`, so ``+49 157 ...``, ``0049157...`` and
@@ -23,7 +25,7 @@ from pydantic import BaseModel
 from aiflow import phone
 from reminders.model.reminder import utc_now
 
-__all__ = ["OPTOUT_PREFIX", "DoNotCallEntry", "DoNotCallList", "Source"]
+__all__ = ["OPTOUT_PREFIX", "DoNotCallEntry", "DoNotCallList", "Source", "not_listed_check"]
 
 OPTOUT_PREFIX = "OPTOUT#"
 
@@ -93,6 +95,15 @@ class DoNotCallList:
         for page in pages:
             for item in page.get("Items", []):
                 yield _entry(item)
+
+
+def not_listed_check(table_name: str, number: str) -> dict[str, Any]:
+    """A transaction's check that ``number`` is not on the do-not-call list (no request of its own)."""
+    return {
+        "TableName": table_name,
+        "Key": {"pk": {"S": _key(number)}},
+        "ConditionExpression": "attribute_not_exists(pk)",
+    }
 
 
 def _key(number: str) -> str:
