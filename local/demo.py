@@ -23,6 +23,7 @@ from pathlib import Path
 
 from local.sipgate import NO_ANSWER, CalleeScript, mailbox, presses, says, stays_silent
 from local.stack import LocalStack
+from reminders.aws.clients import scheduling_backends
 from reminders.messages import parse_reminder
 from reminders.model.reminder import ReminderRecord, utc_now
 from reminders.scheduling import ReminderScheduler
@@ -205,7 +206,8 @@ def schedule_scenarios(stack: LocalStack, scenarios: Sequence[Scenario]) -> Remi
     for scenario in scenarios:
         stack.sipgate.script(str(scenario.reminder["to_phone_number"]), scenario.callee)
     os.environ.update(stack.info.environment)
-    scheduler = ReminderScheduler.from_config(SchedulingConfig.from_environ())
+    config = SchedulingConfig.from_environ()
+    scheduler = ReminderScheduler.from_settings(config, *scheduling_backends(config))
     appointment = (utc_now() + timedelta(days=1)).replace(hour=9, minute=30, second=0, microsecond=0)
     for scenario in scenarios:
         reminder = parse_reminder(

@@ -34,9 +34,10 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from aiflow.outbound import OutboundClient
-from reminders.aws import CallDelivery, ScheduleTarget
+from reminders.aws import CallDelivery
+from reminders.aws.clients import schedule_target
 from reminders.dialing.dialer import Dialer, Disposition, RetryLater
-from reminders.settings import ConfigError, DialerConfig, read_secure_parameter
+from reminders.settings import DialerConfig, read_secure_parameter
 from reminders.store.repository import ReminderRepository
 
 SERVICE = "aiflow-dialer"
@@ -72,20 +73,6 @@ def _config() -> DialerConfig:
     return DialerConfig.from_environ()
 
 
-def _schedule_target(config: DialerConfig) -> ScheduleTarget:
-    if config.call_queue_arn is None or config.scheduler_group is None or config.scheduler_role_arn is None:
-        raise ConfigError(
-            "invalid configuration: CALL_QUEUE_ARN, SCHEDULER_GROUP and SCHEDULER_ROLE_ARN must be set: "
-            "calls deferred by more than 15 minutes are scheduled"
-        )
-    return ScheduleTarget(
-        group=config.scheduler_group,
-        role_arn=config.scheduler_role_arn,
-        queue_arn=config.call_queue_arn,
-        dead_letter_arn=config.dead_letter_queue_arn,
-    )
-
-
 @functools.lru_cache(maxsize=1)
 def _dialer(token: str) -> Dialer:
     """The dialer for the current sipgate token; a rotated token (read through a cache) builds a new one."""
@@ -94,7 +81,7 @@ def _dialer(token: str) -> Dialer:
         boto3.client("sqs"),
         config.call_queue_url,
         scheduler=boto3.client("scheduler"),
-        target=_schedule_target(config),
+        target=schedule_target(config),
     )
 
     def outbound() -> OutboundClient:  # one per dialling thread

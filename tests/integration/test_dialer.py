@@ -52,6 +52,7 @@ from reminders.model.calling_window import CallingWindow
 from reminders.model.reminder import Outcome, Reminder, ReminderRecord, ReminderStatus, Via
 from reminders.operations import cli
 from reminders.scheduling import ReminderScheduler
+from reminders.settings import ConfigError
 from reminders.store.repository import ReminderRepository
 
 EVENTS = Path(__file__).resolve().parents[2] / "events" / "dialer"
@@ -813,7 +814,7 @@ def test_the_function_refuses_to_start_without_the_scheduler_settings(
 ) -> None:
     monkeypatch.delenv("SCHEDULER_ROLE_ARN")
 
-    with pytest.raises(app.ConfigError, match="SCHEDULER_ROLE_ARN"):
+    with pytest.raises(ConfigError, match="SCHEDULER_ROLE_ARN: Field required"):
         handler({"kind": "dial", "reminder_id": "appt-1"}, FakeContext())
 
 

@@ -38,6 +38,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from aiflow.phone import InvalidPhoneNumber, mask, normalize
+from reminders.aws.clients import scheduling_backends
 from reminders.messages.call_queue import InvalidReminder, SchedulingError, parse_reminder
 from reminders.model.reminder import Language, ReminderRecord, ReminderStatus
 from reminders.operations.csv_import import CsvFormatError, ImportReport, import_rows, read_rows
@@ -130,7 +131,8 @@ class Terminal:
 
     def scheduler(self) -> ReminderScheduler:
         if self._scheduler is None:
-            self._scheduler = ReminderScheduler.from_config(load_config(self.stack_name, self.environ))
+            config = load_config(self.stack_name, self.environ)
+            self._scheduler = ReminderScheduler.from_settings(config, *scheduling_backends(config))
         return self._scheduler
 
     def show(self, renderable: RenderableType) -> None:

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Self
 
-from reminders.aws.delivery import CallDelivery, ScheduleTarget
+from reminders.aws.delivery import CallDelivery
 from reminders.messages.call_queue import DialMessage, InvalidReminder, Problem, SchedulingError
 from reminders.model.calling_window import CallingWindow
 from reminders.model.reminder import Reminder, ReminderRecord, ReminderStatus, utc_now
@@ -84,29 +84,20 @@ class ReminderScheduler:
         self._do_not_call = DoNotCallList(repository.table_name, client=repository.client)
 
     @classmethod
-    def from_config(cls, config: SchedulingConfig, *, clock: Callable[[], datetime] = utc_now) -> Self:
-        """A scheduler on the table, queue and Scheduler group that ``config`` names (boto3's default session)."""
-        import boto3  # deferred: importing this module for its message models must not need boto3
-        from botocore.config import Config
+    def from_settings(
+        cls,
+        config: SchedulingConfig,
+        repository: ReminderRepository,
+        delivery: CallDelivery,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> Self:
+        """A scheduler with the calling window, lead time and minimum notice ``config`` sets.
 
-        # The import runs rows on a pool of threads: a connection for each, and throttling retried with backoff.
-        shared = Config(max_pool_connections=32, retries={"mode": "standard"})
-
-        target = ScheduleTarget(
-            group=config.scheduler_group,
-            role_arn=config.scheduler_role_arn,
-            queue_arn=config.call_queue_arn,
-            dead_letter_arn=config.dead_letter_queue_arn,
-        )
-        delivery = CallDelivery(
-            boto3.client("sqs", config=shared),
-            config.call_queue_url,
-            scheduler=boto3.client("scheduler", config=shared),
-            target=target,
-            clock=clock,
-        )
+        ``reminders.aws.clients.scheduling_backends(config)`` makes the repository and delivery it names.
+        """
         return cls(
-            ReminderRepository(config.table_name, client=boto3.client("dynamodb", config=shared), clock=clock),
+            repository,
             delivery,
             window=CallingWindow.parse(config.call_window),
             lead_time=timedelta(hours=config.lead_time_hours),
