@@ -24,6 +24,7 @@ from test_dialer_harness import start_attempt
 from local.lambda_runtime import FunctionSpec, LocalFunction
 from local.pollers import StreamPoller
 from reminders.messages.outcome_events import DETAIL_TYPE, SOURCE
+from reminders.model.history import HistoryEvent
 from reminders.model.reminder import Outcome, Reminder, Via
 from reminders.store.repository import ReminderRepository
 
@@ -129,7 +130,7 @@ def test_every_outcome_is_one_event_with_a_valid_detail(
         repository.create(_reminder(reminder_id, f"+491571234567{index}"))  # each called on a line of its own
         start_attempt(repository, reminder_id)
         assert repository.record_outcome(reminder_id, outcome, via=via, session_id="s-1" if via else None)
-        repository.note(reminder_id, "a later note", "changes the item, decides nothing")
+        repository.note(reminder_id, HistoryEvent.REJECTED, "a later note changes the item, decides nothing")
     repository.create(_reminder("withdrawn"))
     assert repository.cancel("withdrawn")
     repository.create(_reminder("still-open"))

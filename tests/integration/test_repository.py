@@ -10,6 +10,7 @@ import boto3
 import pytest
 from test_dialer_harness import atomic_dynamodb_writes
 
+from reminders.model.history import HistoryEvent
 from reminders.model.reminder import Outcome, Reminder, ReminderRecord, ReminderStatus, Via
 from reminders.store.do_not_call import DoNotCallList
 from reminders.store.repository import LineBusy, NumberOptedOut, ReminderMovedOn, ReminderRepository
@@ -297,12 +298,31 @@ def test_rescheduling_the_next_attempt_ends_the_live_one(repo: ReminderRepositor
 def test_note_appends_to_a_known_reminder_and_creates_nothing(repo: ReminderRepository, client: Any) -> None:
     repo.create(reminder())
 
-    repo.note("appt-1", "placed", "attempt 1")
-    repo.note("unknown", "rejected", "bad message")
+    repo.note("appt-1", HistoryEvent.MAYBE_PLACED, "attempt 1")
+    repo.note("unknown", HistoryEvent.REJECTED, "bad message")
 
-    assert _record(repo, "appt-1").history[-1].model_dump(exclude={"at"}) == {"event": "placed", "detail": "attempt 1"}
+    noted = _record(repo, "appt-1").history[-1]
+    assert noted.model_dump(exclude={"at"}) == {"event": HistoryEvent.MAYBE_PLACED, "detail": "attempt 1"}
     assert repo.get("unknown") is None
     assert client.scan(TableName=repo.table_name)["Count"] == 1
+
+
+def test_a_reminder_stored_by_an_earlier_release_reads_with_its_history(repo: ReminderRepository, client: Any) -> None:
+    repo.create(reminder())
+    # Releases before the claim was one transaction noted a placed call as "placed"; the cancellation names who.
+    for event in ("dialling", "placed", "cancelled by operator"):
+        client.update_item(
+            TableName=repo.table_name,
+            Key={"pk": {"S": "REMINDER#appt-1"}},
+            UpdateExpression="SET history = list_append(history, :entry)",
+            ExpressionAttributeValues={
+                ":entry": {"L": [{"M": {"at": {"S": START.isoformat()}, "event": {"S": event}}}]}
+            },
+        )
+
+    events = [entry.event for entry in _record(repo, "appt-1").history]
+    assert events == ["scheduled", "dialling", "placed", "cancelled by operator"]
+    assert all(isinstance(event, HistoryEvent) for event in events)
 
 
 # Lines.

@@ -105,6 +105,7 @@ from reminders.messages.call_queue import (
     parse_call_message,
 )
 from reminders.model.calling_window import CallingWindow
+from reminders.model.history import Canceller, HistoryEvent
 from reminders.model.reminder import Outcome, ReminderRecord, ReminderStatus, utc_now
 from reminders.scheduling.scheduler import Received, ReminderScheduler
 from reminders.settings import DialerConfig
@@ -339,7 +340,7 @@ class Dialer:
             logger.warning("reminder %s failed for good: %s", reminder_id, detail)
             return Disposition.FAILED
         except _MaybePlaced as error:
-            self._repository.note(reminder_id, "maybe placed", f"attempt {attempt}: {error}")
+            self._repository.note(reminder_id, HistoryEvent.MAYBE_PLACED, f"attempt {attempt}: {error}")
             logger.warning("reminder %s attempt %d may have been placed: %s", reminder_id, attempt, error)
             return Disposition.MAYBE_DIALLED
         except Exception as error:
@@ -428,7 +429,7 @@ class Dialer:
             f"attempt {attempt} refused: attempt {record.attempts} is live (its answer check decides what comes next)"
         )
         logger.warning("reminder %s: %s", record.reminder_id, reason)
-        self._repository.note(record.reminder_id, "refused", reason)
+        self._repository.note(record.reminder_id, HistoryEvent.REFUSED, reason)
         return Disposition.ATTEMPT_LIVE
 
     def _expire(self, record: ReminderRecord, call_at: datetime) -> Disposition:
@@ -543,20 +544,20 @@ class Dialer:
                 received, record = self._scheduler.receive(message.reminder)
                 logger.info("reminder %s: %s (%s)", record.reminder_id, received.value, record.status.value)
                 return _RECEIVED[received]
-            self._scheduler.cancel(message.reminder_id, by="a cancel message")
+            self._scheduler.cancel(message.reminder_id, by=Canceller.CANCEL_MESSAGE)
         except InvalidReminder as error:
             return self._reject(message.reminder_id, str(error))
         except SchedulingError as error:  # unknown, or decided already
             known = self._repository.get(message.reminder_id) is not None
             if not known:
                 return self._reject(message.reminder_id, str(error))
-            self._repository.note(message.reminder_id, "cancel message not applied", str(error))
+            self._repository.note(message.reminder_id, HistoryEvent.CANCEL_MESSAGE_NOT_APPLIED, str(error))
             return Disposition.CLOSED
-        logger.info("reminder %s cancelled by a cancel message", message.reminder_id)
+        logger.info("reminder %s %s", message.reminder_id, HistoryEvent.CANCELLED_BY_CANCEL_MESSAGE)
         return Disposition.WITHDRAWN
 
     def _reject(self, reminder_id: str | None, reason: str) -> Disposition:
         logger.warning("rejected a message for reminder %s: %s", reminder_id or "(unknown)", reason)
         if reminder_id is not None:
-            self._repository.note(reminder_id, "rejected", reason)  # no-op for a reminder the table lacks
+            self._repository.note(reminder_id, HistoryEvent.REJECTED, reason)  # no-op for a reminder the table lacks
         return Disposition.REJECTED

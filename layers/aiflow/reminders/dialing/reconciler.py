@@ -34,6 +34,7 @@ from enum import StrEnum
 from reminders.aws.delivery import CallDelivery
 from reminders.dialing.dialer import CallTiming
 from reminders.messages.call_queue import CheckAnswerMessage, DialMessage
+from reminders.model.history import HistoryEvent
 from reminders.model.reminder import Outcome, ReminderRecord, ReminderStatus, utc_now
 from reminders.settings import ReconcilerConfig
 from reminders.store.repository import ReminderRepository
@@ -122,10 +123,8 @@ class Reconciler:
         if scheduled and self._timing.too_late(record, now):
             return self._close(record, Outcome.EXPIRED, f"{overdue} and would now come too late for the appointment")
         if record.recoveries >= record.max_attempts:
-            last = next(
-                (entry.detail for entry in reversed(record.history) if entry.event != "reconciled" and entry.detail),
-                "no reason recorded",
-            )
+            reasons = (entry.detail for entry in reversed(record.history) if entry.event != HistoryEvent.RECONCILED)
+            last = next((detail for detail in reasons if detail), "no reason recorded")
             reason = f"{overdue}; its messages went astray {record.recoveries} times (last: {last})"
             return self._close(record, Outcome.FAILED, reason)
         detail = f"{overdue}: sent again (recovery {record.recoveries + 1} of {record.max_attempts})"

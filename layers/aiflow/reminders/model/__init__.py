@@ -1,6 +1,7 @@
 """The reminder and its rules: statuses, outcomes, history events, the attempt limit, the calling window."""
 
 from reminders.model.calling_window import CallingWindow
+from reminders.model.history import Canceller, HistoryEvent
 from reminders.model.reminder import (
     DECIDED,
     MAX_ATTEMPTS,
@@ -21,7 +22,9 @@ __all__ = [
     "MAX_ATTEMPTS",
     "REMINDER_ID_PATTERN",
     "CallingWindow",
+    "Canceller",
     "HistoryEntry",
+    "HistoryEvent",
     "InboundCallbacks",
     "Language",
     "Outcome",

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from aiflow import phone
+from reminders.model.history import HistoryEvent
 
 __all__ = [
     "DECIDED",
@@ -169,7 +170,7 @@ class Reminder(BaseModel):
 
 class HistoryEntry(BaseModel):
     at: datetime
-    event: str
+    event: HistoryEvent
     detail: str | None = None
 
 

@@ -18,13 +18,14 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel
 
+from reminders.model.history import HistoryEvent
 from reminders.model.reminder import ReminderRecord
 
 __all__ = ["OPEN", "OutcomeCount", "OutcomeReport", "summarize"]
 
 OPEN = "open"
-# The history events that mark a call leaving for sipgate (see reminders.store.repository.claim_attempt).
-_CALL_STARTED = "dialling"
+# The history event that marks a call leaving for sipgate (see reminders.store.dial_claims.claim_attempt).
+_CALL_STARTED = HistoryEvent.DIALLING
 
 
 class OutcomeCount(BaseModel):

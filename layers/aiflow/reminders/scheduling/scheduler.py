@@ -16,6 +16,7 @@ from typing import Self
 from reminders.aws.delivery import CallDelivery
 from reminders.messages.call_queue import DialMessage, InvalidReminder, Problem, SchedulingError
 from reminders.model.calling_window import CallingWindow
+from reminders.model.history import Canceller, HistoryEvent
 from reminders.model.reminder import Reminder, ReminderRecord, ReminderStatus, utc_now
 from reminders.settings import SchedulingConfig
 from reminders.store.do_not_call import DoNotCallList
@@ -206,7 +207,7 @@ class ReminderScheduler:
         return planned
 
     def _keep(self, record: ReminderRecord, why: str) -> None:
-        self._repository.note(record.reminder_id, "schedule message not applied", why)
+        self._repository.note(record.reminder_id, HistoryEvent.SCHEDULE_MESSAGE_NOT_APPLIED, why)
 
     def call_now(self, reminder_id: str) -> ReminderRecord:
         """Dial the reminder's next attempt as soon as the calling window allows, instead of at its call time.
@@ -236,7 +237,7 @@ class ReminderScheduler:
             self._delivery.delete_schedule(record.schedule_name)
         return self.status(reminder_id)
 
-    def cancel(self, reminder_id: str, *, by: str = "operator") -> ReminderRecord:
+    def cancel(self, reminder_id: str, *, by: Canceller = Canceller.OPERATOR) -> ReminderRecord:
         """Mark the reminder cancelled and delete its pending schedule; a decided reminder stays as it is."""
         record = self.status(reminder_id)
         if not self._repository.cancel(reminder_id, by=by):

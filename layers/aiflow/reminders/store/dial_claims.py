@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from aiflow import CancellationReasons
+from reminders.model.history import HistoryEvent
 from reminders.model.reminder import HistoryEntry, ReminderRecord, ReminderStatus
 from reminders.store.do_not_call import not_listed_check
 from reminders.store.errors import LineBusy, NumberOptedOut, ReminderMovedOn
@@ -41,7 +42,7 @@ class DialClaims(ReminderTable):
         :class:`LineBusy` (see :func:`~reminders.store.lines.line_claim_put`), in that order when several hold.
         """
         now = self._now()
-        entry = HistoryEntry(at=now, event="dialling", detail=f"attempt {attempt}")
+        entry = HistoryEntry(at=now, event=HistoryEvent.DIALLING, detail=f"attempt {attempt}")
         line = line_claim_put(self.table_name, seen, attempt, now, claim_for=claim_line_for, keep_for=keep_line_for)
         try:
             self.client.transact_write_items(
@@ -112,7 +113,7 @@ class DialClaims(ReminderTable):
                     ":calling": {"S": ReminderStatus.CALLING.value},
                     ":scheduled": {"S": ReminderStatus.SCHEDULED.value},
                     ":now": {"S": now.isoformat()},
-                    ":entry": history_attribute("not placed", now, f"attempt {attempt}: {reason}"),
+                    ":entry": history_attribute(HistoryEvent.NOT_PLACED, now, f"attempt {attempt}: {reason}"),
                 },
             )
             is not None

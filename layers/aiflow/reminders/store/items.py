@@ -14,6 +14,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from aiflow import phone
+from reminders.model.history import HistoryEvent
 from reminders.model.reminder import ReminderRecord
 
 __all__ = [
@@ -58,9 +59,9 @@ def from_attributes(item: dict[str, Any]) -> dict[str, Any]:
     return {name: _deserializer.deserialize(value) for name, value in item.items()}
 
 
-def history_attribute(event: str, at: datetime, detail: str | None = None) -> dict[str, Any]:
+def history_attribute(event: HistoryEvent, at: datetime, detail: str | None = None) -> dict[str, Any]:
     """A one-entry history list, for ``list_append(history, ...)`` or a new item's ``history``."""
-    entry = {"at": at.isoformat(), "event": event}
+    entry = {"at": at.isoformat(), "event": event.value}
     if detail:
         entry["detail"] = detail
     return {"L": [{"M": to_attributes(entry)}]}

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiflow import CancellationReasons
+from reminders.model.history import Canceller, HistoryEvent
 from reminders.model.reminder import HistoryEntry, Reminder, ReminderRecord, ReminderStatus
 from reminders.store.do_not_call import not_listed_check
 from reminders.store.errors import NumberOptedOut
@@ -97,8 +98,8 @@ class ReminderLifecycle(ReminderTable):
             record.call_at = now
         item = to_attributes({"pk": reminder_key(reminder.reminder_id), **record.model_dump(mode="json")})
         detail = f"call at {record.call_at.isoformat()}"
-        item["history"] = history_attribute("scheduled", now, detail)
-        record.history = [HistoryEntry(at=now, event="scheduled", detail=detail)]
+        item["history"] = history_attribute(HistoryEvent.SCHEDULED, now, detail)
+        record.history = [HistoryEntry(at=now, event=HistoryEvent.SCHEDULED, detail=detail)]
         return record, item
 
     def get(self, reminder_id: str) -> ReminderRecord | None:
@@ -162,7 +163,7 @@ class ReminderLifecycle(ReminderTable):
             ":call_at": {"S": call_at.isoformat()},
             ":attempts": {"N": str(attempts)},
             ":now": {"S": now.isoformat()},
-            ":entry": history_attribute("rescheduled", now, f"{reason}; call at {call_at.isoformat()}"),
+            ":entry": history_attribute(HistoryEvent.RESCHEDULED, now, f"{reason}; call at {call_at.isoformat()}"),
             ":scheduled": {"S": ReminderStatus.SCHEDULED.value},
             ":from": {"S": from_status.value},
         }
@@ -190,7 +191,7 @@ class ReminderLifecycle(ReminderTable):
             ":attempts": {"N": str(attempts)},
             ":scheduled": {"S": ReminderStatus.SCHEDULED.value},
             ":now": {"S": now.isoformat()},
-            ":entry": history_attribute("updated", now, reason),
+            ":entry": history_attribute(HistoryEvent.UPDATED, now, reason),
         }
         assignments = ["updated_at = :now", "history = list_append(history, :entry)"]
         removals = []
@@ -208,7 +209,7 @@ class ReminderLifecycle(ReminderTable):
             reminder.reminder_id, update, "#status = :scheduled AND attempts = :attempts", values, names=names
         )
 
-    def cancel(self, reminder_id: str, *, by: str = "operator") -> bool:
+    def cancel(self, reminder_id: str, *, by: Canceller = Canceller.OPERATOR) -> bool:
         """An operator (or a ``cancel`` message) withdraws the reminder before it is decided; ``False`` if it is
         decided already."""
         now = self._now()
@@ -222,13 +223,13 @@ class ReminderLifecycle(ReminderTable):
                     ":scheduled": {"S": ReminderStatus.SCHEDULED.value},
                     ":calling": {"S": ReminderStatus.CALLING.value},
                     ":now": {"S": now.isoformat()},
-                    ":entry": history_attribute(f"cancelled by {by}", now),
+                    ":entry": history_attribute(HistoryEvent.cancelled_by(by), now),
                 },
             )
             is not None
         )
 
-    def note(self, reminder_id: str, event: str, detail: str | None = None) -> None:
+    def note(self, reminder_id: str, event: HistoryEvent, detail: str | None = None) -> None:
         """Append an entry to the reminder's history; nothing happens to a reminder the table lacks."""
         now = self._now()
         self._update(

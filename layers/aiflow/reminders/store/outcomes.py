@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiflow import CancellationReasons
+from reminders.model.history import HistoryEvent
 from reminders.model.reminder import Outcome, ReminderStatus, Via
 from reminders.store.items import history_attribute, reminder_key
 from reminders.store.lines import LineRelease, line_release_part
@@ -33,7 +34,7 @@ class CallOutcomes(ReminderTable):
                 {
                     ":attempt": {"N": str(attempt)},
                     ":now": {"S": now.isoformat()},
-                    ":entry": history_attribute("answered", now, f"attempt {attempt}, session {session_id}"),
+                    ":entry": history_attribute(HistoryEvent.ANSWERED, now, f"attempt {attempt}, session {session_id}"),
                 },
             )
             is not None
@@ -56,7 +57,7 @@ class CallOutcomes(ReminderTable):
                 "ExpressionAttributeValues": {
                     ":attempt": {"N": str(attempt)},
                     ":now": {"S": now.isoformat()},
-                    ":entry": history_attribute("answered", now, f"attempt {attempt}, session {session_id}"),
+                    ":entry": history_attribute(HistoryEvent.ANSWERED, now, f"attempt {attempt}, session {session_id}"),
                 },
             }
         }
@@ -79,7 +80,7 @@ class CallOutcomes(ReminderTable):
                     ":attempt": {"N": str(attempt)},
                     ":now": {"S": now.isoformat()},
                     ":entry": history_attribute(
-                        "voicemail", now, f"attempt {attempt}, session {session_id}: message left"
+                        HistoryEvent.VOICEMAIL, now, f"attempt {attempt}, session {session_id}: message left"
                     ),
                     ":scheduled": {"S": ReminderStatus.SCHEDULED.value},
                     ":calling": {"S": ReminderStatus.CALLING.value},
@@ -108,7 +109,9 @@ class CallOutcomes(ReminderTable):
             ":outcome": {"S": outcome.value},
             ":status": {"S": ReminderStatus(outcome.value).value},
             ":now": {"S": now.isoformat()},
-            ":entry": history_attribute(outcome.value, now, detail or (f"by {via.value}" if via else None)),
+            ":entry": history_attribute(
+                HistoryEvent.decided(outcome), now, detail or (f"by {via.value}" if via else None)
+            ),
             ":scheduled": {"S": ReminderStatus.SCHEDULED.value},
             ":calling": {"S": ReminderStatus.CALLING.value},
         }

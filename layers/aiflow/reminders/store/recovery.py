@@ -6,6 +6,7 @@ messages) never both act on one reminder.
 
 from __future__ import annotations
 
+from reminders.model.history import HistoryEvent
 from reminders.model.reminder import ReminderRecord, ReminderStatus
 from reminders.store.items import history_attribute
 from reminders.store.table import ReminderTable
@@ -40,7 +41,7 @@ class Recoveries(ReminderTable):
                     ":seen": {"N": str(seen.recoveries)},
                     ":recovered": {"N": str(seen.recoveries + 1)},
                     ":now": {"S": now.isoformat()},
-                    ":entry": history_attribute("reconciled", now, detail),
+                    ":entry": history_attribute(HistoryEvent.RECONCILED, now, detail),
                 },
             )
             is not None
@@ -64,6 +65,8 @@ class Recoveries(ReminderTable):
                 ":voicemail": {"S": ReminderStatus.VOICEMAIL.value},
                 ":attempts": {"N": str(attempts)},
                 ":now": {"S": now.isoformat()},
-                ":entry": history_attribute("reopened", now, "the callee called back after the mailbox message"),
+                ":entry": history_attribute(
+                    HistoryEvent.REOPENED, now, "the callee called back after the mailbox message"
+                ),
             },
         )
