@@ -11,7 +11,6 @@ read again too, so an event may come twice: with the same ``event_id``, which co
 from __future__ import annotations
 
 import functools
-import os
 from typing import Any
 
 import boto3
@@ -23,6 +22,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from reminders.messages.outcome_events import DETAIL_TYPE, SOURCE, outcome_event
+from reminders.settings import PublisherConfig
 
 SERVICE = "outcome-publisher"
 
@@ -38,6 +38,11 @@ class BusRefused(Exception):
 @functools.cache
 def _events() -> Any:
     return boto3.client("events")
+
+
+@functools.cache
+def _config() -> PublisherConfig:
+    return PublisherConfig.from_environ()
 
 
 def _count_closed(outcome: str) -> None:
@@ -59,7 +64,7 @@ def publish(record: DynamoDBRecord) -> str | None:
                 "Source": SOURCE,
                 "DetailType": DETAIL_TYPE,
                 "Detail": detail.model_dump_json(),
-                "EventBusName": os.environ["EVENT_BUS_NAME"],
+                "EventBusName": _config().event_bus_name,
             }
         ]
     )

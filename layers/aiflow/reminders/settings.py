@@ -5,7 +5,7 @@ environment variable is its name in capitals (``min_notice_minutes``: ``MIN_NOTI
 the stack holds it, a :class:`StackParameter` or :class:`StackOutput` next to it names it there. A
 reader's view is the groups it reads, plus the fields only it reads:
 
-- :class:`Settings`, the table: every view;
+- :class:`TableSettings`, the table: every view but the outcome publisher's;
 - :class:`CallSettings`, the call queue and the minimum notice: the dialer, the reconciler and the CLI;
 - :class:`ScheduleSettings`, the Scheduler's group and role, the calling window and lead time: the dialer
   and the CLI (:class:`SchedulingConfig`, which the dialer's view extends);
@@ -38,12 +38,14 @@ __all__ = [
     "CallSettings",
     "ConfigError",
     "DialerConfig",
+    "PublisherConfig",
     "ReconcilerConfig",
     "ScheduleSettings",
     "SchedulingConfig",
     "Settings",
     "StackOutput",
     "StackParameter",
+    "TableSettings",
     "VoicemailSettings",
     "WebhookConfig",
     "read_secure_parameter",
@@ -88,11 +90,9 @@ CallQueueUrl = Annotated[str, Field(min_length=1), StackOutput("CallQueueUrl")]
 
 
 class Settings(BaseModel):
-    """What every view reads, and how a view is read: from the environment or from a stack."""
+    """How a view is read: from the environment or from a stack."""
 
     model_config = ConfigDict(frozen=True, extra="ignore", str_strip_whitespace=True)
-
-    table_name: Annotated[str, Field(min_length=1), StackOutput("TableName")]
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Self:
@@ -147,6 +147,12 @@ class Settings(BaseModel):
             raise ConfigError(f"invalid configuration: {problems}") from None
 
 
+class TableSettings(Settings):
+    """The table of reminders, sessions, lines and the do-not-call list."""
+
+    table_name: Annotated[str, Field(min_length=1), StackOutput("TableName")]
+
+
 class CallSettings(Settings):
     """Where calls are queued, and how near its appointment a call may still come: for all that queue calls."""
 
@@ -184,7 +190,7 @@ class VoicemailSettings(Settings):
     retry_after_voicemail: Annotated[bool, StackParameter("RetryAfterVoicemail")] = True
 
 
-class WebhookConfig(VoicemailSettings):
+class WebhookConfig(VoicemailSettings, TableSettings):
     """The webhook's view: the conversation's settings, and the queue a callback's dial goes to."""
 
     webhook_token_parameter: Annotated[str, Field(min_length=1), StackParameter("WebhookTokenParameterName")]
@@ -209,11 +215,12 @@ class WebhookConfig(VoicemailSettings):
         return self
 
 
-class SchedulingConfig(ScheduleSettings, CallSettings):
+class SchedulingConfig(ScheduleSettings, CallSettings, TableSettings):
     """What scheduling reminders needs (``reminders.scheduling``, ``python -m reminders``).
 
     Every field is held by the stack, so ``reminders --stack-name`` reads it all from the stack. The bases'
-    order puts the queue's fields first (pydantic begins with the last base's), as its messages name them.
+    order puts the table's and the queue's fields first (pydantic begins with the last base's), as its messages
+    name them.
     """
 
 
@@ -229,11 +236,17 @@ class DialerConfig(SchedulingConfig, AttemptSettings, VoicemailSettings):
     retry_delay_minutes: Annotated[float, Field(gt=0, le=24 * 60), StackParameter("RetryDelayMinutes")] = 60
 
 
-class ReconcilerConfig(CallSettings, AttemptSettings):
+class ReconcilerConfig(CallSettings, AttemptSettings, TableSettings):
     """The reconciler's view: the dialer's timings (the same variables), and the grace it gives a step."""
 
     # How late a step may be before it counts as lost: longer than a redelivery after a refused dial takes.
     reconcile_grace_minutes: Annotated[float, Field(gt=0, le=24 * 60), StackParameter("ReconcileGraceMinutes")] = 30
+
+
+class PublisherConfig(Settings):
+    """The outcome publisher's view: the bus it puts ``Reminder outcome`` events on."""
+
+    event_bus_name: Annotated[str, Field(min_length=1), StackOutput("EventBusName")]
 
 
 def read_secure_parameter(name: str, *, force_fetch: bool = False) -> str:
