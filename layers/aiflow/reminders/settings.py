@@ -92,7 +92,8 @@ CallQueueUrl = Annotated[str, Field(min_length=1), StackOutput("CallQueueUrl")]
 class Settings(BaseModel):
     """How a view is read: from the environment or from a stack."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore", str_strip_whitespace=True)
+    # Built on first use: a process reads one view, and the groups are never validated on their own.
+    model_config = ConfigDict(frozen=True, extra="ignore", str_strip_whitespace=True, defer_build=True)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Self:
