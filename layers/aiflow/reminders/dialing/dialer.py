@@ -72,28 +72,29 @@ How each ending leaves the reminder:
   skips it; the answer check then treats the attempt as unanswered. No reminder stays ``calling`` for ever
   and none is dialled twice.
 
-The answer check of attempt *n* acts only while the reminder is ``calling`` with *n* claimed: unanswered,
-it ends the line claim and schedules attempt *n + 1* (``scheduled`` again), closes the reminder as
-``no_answer`` after the last attempt, or as ``expired`` when the retry would come too late. A mailbox that
-got the message (the webhook set ``voicemail_attempt``) is over: the same, at once, with ``voicemail``
-instead of ``no_answer`` when :func:`reminders.conversation.voicemail.voicemail_is_final` says so.
+The answer check of attempt *n* (:mod:`reminders.dialing.answer_check`) acts only while the reminder is
+``calling`` with *n* claimed: it retries an unanswered attempt or closes the reminder. The POST under the
+cap is :mod:`reminders.dialing.placing`'s; deferring, expiring and rejecting, which the dial and the check
+share, :mod:`reminders.dialing.moves`'.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
-from aiflow.outbound import CallRejected, OutboundCallError, OutboundClient, PlacedCall
+from aiflow.outbound import CallRejected, OutboundClient
 from aiflow.phone import mask
 from reminders.aws.delivery import CallDelivery
-from reminders.conversation.voicemail import calls_back_after_voicemail, voicemail_is_final
+from reminders.conversation.voicemail import calls_back_after_voicemail
+from reminders.dialing.answer_check import AnswerCheck
+from reminders.dialing.dispositions import Disposition, RetryLater
+from reminders.dialing.moves import ReminderMoves
+from reminders.dialing.placing import CallPlacer, MaybePlaced
+from reminders.dialing.timing import LINE_HOLD, CallTiming
 from reminders.messages.call_queue import (
     CancelMessage,
     CheckAnswerMessage,
@@ -111,6 +112,7 @@ from reminders.scheduling.scheduler import Received, ReminderScheduler
 from reminders.settings import DialerConfig
 from reminders.store.repository import LineBusy, NumberOptedOut, ReminderMovedOn, ReminderRepository
 
+# CallTiming, Disposition and RetryLater live with the parts that share them; callers import them from here.
 __all__ = ["CallTiming", "Dialer", "Disposition", "RetryLater"]
 
 logger = logging.getLogger(__name__)
@@ -118,67 +120,11 @@ logger = logging.getLogger(__name__)
 # A dial message may come a little before call_at (a schedule rounds to the second, SQS delays to the
 # second): that is on time.
 EARLY_TOLERANCE = timedelta(seconds=60)
-# How long after a call starts the callee's number counts as busy: the ringing plus a reminder conversation.
-LINE_HOLD = timedelta(minutes=10)
 # How long after the appointment a callback from the callee still finds the reminder.
 KEEP_LINE_AFTER_APPOINTMENT = timedelta(days=1)
-# A slot is only taken while this much of its second remains, so that the request reaches sipgate within
-# the second it was counted in.
-SLOT_MARGIN = 0.3
 # How many times a dial follows a reminder that changed between its read and its claim before it gives up
 # for now (the message comes again); each time, the refused claim returned the reminder as it is now.
 MOVES_FOLLOWED = 3
-POST_TRIES = 3
-FIRST_BACKOFF = 0.5  # seconds before the second try, doubled before each further one
-
-
-@dataclass(frozen=True)
-class CallTiming:
-    """When the steps of an attempt are due, and when a call is too late: the rules the reconciler shares."""
-
-    answer_timeout: timedelta
-    dial_budget: timedelta
-    min_notice: timedelta
-
-    def too_late(self, record: ReminderRecord, call_at: datetime) -> bool:
-        """Whether a dial starting at ``call_at`` breaks the minimum notice (its tries end within the dial budget)."""
-        return call_at > record.latest_call(self.min_notice)
-
-    def check_due(self, record: ReminderRecord) -> datetime | None:
-        """When the live attempt's answer check comes (for an answered call: once the call must be over)."""
-        if record.attempt_started_at is None:
-            return None
-        due = record.attempt_started_at + self.answer_timeout + self.dial_budget
-        if record.answered_attempt >= record.attempts:
-            due = max(due, record.attempt_started_at + LINE_HOLD)
-        return due
-
-
-class Disposition(StrEnum):
-    """What became of one message."""
-
-    DIALLED = "dialled"
-    MAYBE_DIALLED = "maybe dialled"  # no clear answer from sipgate; the answer check takes over
-    FAILED = "failed"  # sipgate refused the call for good; the reminder is closed as failed
-    DEFERRED = "deferred"  # too early or outside the calling window; delivered again later
-    DUPLICATE = "duplicate"  # the attempt was claimed before: the message came twice
-    CLOSED = "closed"  # the reminder is decided or cancelled
-    REJECTED = "rejected"  # the message is invalid
-    ANSWERED = "answered"  # the check found the attempt answered; it looks again once the call must be over
-    UNDECIDED = "undecided"  # the answered call ended with no outcome on the last attempt: no_decision
-    RETRY_SCHEDULED = "retry scheduled"  # the check found it unanswered and scheduled the next attempt
-    NO_ANSWER = "no answer"  # the check found the last attempt unanswered
-    STALE_CHECK = "stale check"  # the check belongs to a claim that was given back, superseded or checked
-    ATTEMPT_LIVE = "attempt live"  # a dial for the next attempt while the current one may still ring: dropped
-    EXPIRED = "expired"  # too close to the appointment for a call: the reminder is closed as expired
-    OPTED_OUT = "opted out"  # the number is on the do-not-call list: never rung, the reminder closed opted_out
-    VOICEMAIL = "voicemail"  # the check found the last attempt reached a mailbox: the reminder closed voicemail
-    CREATED = "created"  # a schedule message stored a new reminder
-    UPDATED = "updated"  # a schedule message moved or changed a waiting reminder
-    UNCHANGED = "unchanged"  # a schedule message repeated what is stored
-    KEPT = "kept"  # a schedule message for a reminder being called or decided: not disturbed
-    WITHDRAWN = "withdrawn"  # a cancel message cancelled the reminder
-
 
 _RECEIVED = {
     Received.CREATED: Disposition.CREATED,
@@ -186,14 +132,6 @@ _RECEIVED = {
     Received.UNCHANGED: Disposition.UNCHANGED,
     Received.KEPT: Disposition.KEPT,
 }
-
-
-class RetryLater(Exception):
-    """The message could not be handled now and nothing was dialled: deliver it again later."""
-
-
-class _MaybePlaced(Exception):
-    """sipgate may have taken the call without confirming it."""
 
 
 class Dialer:
@@ -219,21 +157,33 @@ class Dialer:
         timeout): no try starts later than that before the budget ends. The answer check comes the answer
         timeout plus the budget after the claim, so the callee always has the whole answer timeout.
         """
-        self._config = config
         self._window = CallingWindow.parse(config.call_window)
         self._timing = CallTiming(
             answer_timeout=timedelta(seconds=config.answer_timeout_seconds),
             dial_budget=dial_budget,
             min_notice=timedelta(minutes=config.min_notice_minutes),
         )
-        self._retry_delay = timedelta(minutes=config.retry_delay_minutes)
         self._repository = repository
-        self._new_outbound = outbound
-        self._threads = threading.local()
         self._delivery = delivery
         self._now = clock
-        self._sleep = sleep
         self._request_timeout = request_timeout
+        self._placer = CallPlacer(config, repository=repository, outbound=outbound, clock=clock, sleep=sleep)
+        self._moves = ReminderMoves(
+            timing=self._timing,
+            min_notice_minutes=config.min_notice_minutes,
+            repository=repository,
+            delivery=delivery,
+        )
+        self._answer_check = AnswerCheck(
+            timing=self._timing,
+            window=self._window,
+            retry_delay=timedelta(minutes=config.retry_delay_minutes),
+            retry_after_voicemail=config.retry_after_voicemail,
+            repository=repository,
+            delivery=delivery,
+            moves=self._moves,
+            clock=clock,
+        )
         self._scheduler = ReminderScheduler(
             repository,
             delivery,
@@ -248,11 +198,11 @@ class Dialer:
         try:
             message = parse_call_message(body)
         except InvalidCallMessage as error:
-            return self._reject(error.reminder_id, error.reason)
+            return self._moves.reject(error.reminder_id, error.reason)
         if isinstance(message, DialMessage):
             return self._dial(message)
         if isinstance(message, CheckAnswerMessage):
-            return self._check_answer(message)
+            return self._answer_check.check(message)
         return self._apply_request(message)
 
     # Dialling.
@@ -261,7 +211,7 @@ class Dialer:
         if message.reminder is None:
             record = self._repository.get(message.reminder_id)
             if record is None:
-                return self._reject(message.reminder_id, "unknown reminder: the message carries only its id")
+                return self._moves.reject(message.reminder_id, "unknown reminder: the message carries only its id")
         else:
             record, stored = self._repository.create_or_read(message.reminder)
             if stored:
@@ -270,9 +220,27 @@ class Dialer:
 
     def _consider(self, message: DialMessage, record: ReminderRecord, *, moves_seen: int = 0) -> Disposition:
         """Step 1 on the reminder as read: skip, refuse, reject, expire, defer, or place the call."""
-        reminder_id, attempt = message.reminder_id, message.attempt
         if message.callback and record.status is ReminderStatus.VOICEMAIL:
             record = self._reopen_for_callback(record)
+        out_of_turn = self._not_this_attempt(message, record)
+        if out_of_turn is not None:
+            return out_of_turn
+        now = self._now()
+        not_now = self._not_now(message, record, now)
+        if not_now is not None:
+            return not_now
+        try:
+            return self._place(record, message.attempt, now)
+        except ReminderMovedOn as moved:
+            # Changed between the read and the claim (another message claimed it, a schedule message moved it):
+            # decide again on the reminder as it is now, which the refused claim returned.
+            if moved.current is None or moves_seen >= MOVES_FOLLOWED:
+                raise RetryLater(f"reminder {record.reminder_id} kept changing while it was dialled") from None
+            return self._consider(message, moved.current, moves_seen=moves_seen + 1)
+
+    def _not_this_attempt(self, message: DialMessage, record: ReminderRecord) -> Disposition | None:
+        """Why the message's attempt is not the reminder's next one (closed, claimed, live, out of turn), if so."""
+        reminder_id, attempt = message.reminder_id, message.attempt
         if record.is_decided:
             logger.info("reminder %s is %s: not dialling", reminder_id, record.status.value)
             return Disposition.CLOSED
@@ -285,30 +253,24 @@ class Dialer:
         last_attempt = record.max_attempts + 1 if message.callback else record.max_attempts
         if attempt != record.attempts + 1 or attempt > last_attempt:
             reason = f"attempt {attempt} cannot follow attempt {record.attempts} of {record.max_attempts}"
-            return self._reject(reminder_id, reason)
+            return self._moves.reject(reminder_id, reason)
+        return None
 
-        now = self._now()
+    def _not_now(self, message: DialMessage, record: ReminderRecord, now: datetime) -> Disposition | None:
+        """Why the call may not start now (too late: expired; too early or outside the window: deferred), if so."""
         if self._timing.too_late(record, now):
-            return self._expire(record, now)
+            return self._moves.expire(record, now)
         # A callback is due now, not at the next retry's time; the window and the minimum notice still hold.
         if not message.callback and record.call_at is not None and record.call_at > now + EARLY_TOLERANCE:
-            return self._defer(record, attempt, record.call_at, "the message came before the call time")
+            return self._moves.defer(record, message.attempt, record.call_at, "the message came before the call time")
         if not self._window.contains(now, record.zone):
             opening = self._window.earliest_from(now, record.zone)
-            return self._defer(
-                record, attempt, opening, f"outside the calling window {self._window}", callback=message.callback
-            )
-        try:
-            return self._place(record, attempt, now)
-        except ReminderMovedOn as moved:
-            # Changed between the read and the claim (another message claimed it, a schedule message moved it):
-            # decide again on the reminder as it is now, which the refused claim returned.
-            if moved.current is None or moves_seen >= MOVES_FOLLOWED:
-                raise RetryLater(f"reminder {reminder_id} kept changing while it was dialled") from None
-            return self._consider(message, moved.current, moves_seen=moves_seen + 1)
+            reason = f"outside the calling window {self._window}"
+            return self._moves.defer(record, message.attempt, opening, reason, callback=message.callback)
+        return None
 
     def _place(self, record: ReminderRecord, attempt: int, now: datetime) -> Disposition:
-        """Steps 2 to 4: the answer check, the claim, the POST, and what its ending leaves on the reminder.
+        """Steps 2 and 3: the answer check, then the claim; the call (:meth:`_call`) once claimed.
 
         :class:`ReminderMovedOn` if the reminder changed since ``record`` was read (nothing claimed).
         """
@@ -330,21 +292,26 @@ class Dialer:
             return Disposition.OPTED_OUT
         except LineBusy:
             raise RetryLater(f"another call to {mask(record.to_phone_number)} is live") from None
+        return self._call(claimed, attempt)
+
+    def _call(self, claimed: ReminderRecord, attempt: int) -> Disposition:
+        """Step 4: the POST of the claimed attempt, and what its ending leaves on the reminder."""
+        reminder_id = claimed.reminder_id
         deadline = self._now() + self._timing.dial_budget - self._request_timeout
         try:
-            placed = self._post(claimed, deadline)
+            placed = self._placer.post(claimed, deadline)
         except CallRejected as error:
             detail = f"sipgate refused the call: HTTP {error.status}: {error.body[:200]}"
             self._repository.record_outcome(reminder_id, Outcome.FAILED, detail=detail)
             self._repository.release_line(claimed.to_phone_number, reminder_id)
             logger.warning("reminder %s failed for good: %s", reminder_id, detail)
             return Disposition.FAILED
-        except _MaybePlaced as error:
+        except MaybePlaced as error:
             self._repository.note(reminder_id, HistoryEvent.MAYBE_PLACED, f"attempt {attempt}: {error}")
             logger.warning("reminder %s attempt %d may have been placed: %s", reminder_id, attempt, error)
             return Disposition.MAYBE_DIALLED
         except Exception as error:
-            # No slot in time, DynamoDB failing, or certainly not placed (RetryLater from _post): nothing
+            # No slot in time, DynamoDB failing, or certainly not placed (RetryLater from the placer): nothing
             # reached sipgate, so give the attempt back for the redelivered message to claim.
             reason = str(error) or type(error).__name__
             logger.warning("reminder %s attempt %d not placed, to be retried: %s", reminder_id, attempt, reason)
@@ -360,55 +327,6 @@ class Dialer:
             placed.status_code,
         )
         return Disposition.DIALLED
-
-    def _post(self, record: ReminderRecord, deadline: datetime) -> PlacedCall:
-        """The POST, tried again while sipgate certainly did not place the call; each try takes a slot of the cap.
-
-        No try starts after ``deadline``; :class:`RetryLater` when every try failed for certain,
-        :class:`_MaybePlaced` for any failure after the request may have left (the SDK's ``retryable`` is
-        ``False``, or an error it did not foresee).
-        """
-        try_number = 1
-        while True:
-            self._take_slot(deadline)
-            try:
-                return self._outbound().call(
-                    ai_flow_id=self._config.ai_flow_id,
-                    billing_device=self._config.billing_device,
-                    to_phone_number=record.to_phone_number,
-                )
-            except CallRejected:
-                raise
-            except OutboundCallError as error:
-                if not error.retryable:
-                    raise _MaybePlaced(str(error)) from error
-                wait = error.retry_after if error.retry_after is not None else FIRST_BACKOFF * 2 ** (try_number - 1)
-                if try_number == POST_TRIES or self._now() + timedelta(seconds=wait) >= deadline:
-                    raise RetryLater(f"sipgate did not take the call: {error}") from error
-            except Exception as error:
-                raise _MaybePlaced(f"{type(error).__name__}: {error}") from error
-            self._sleep(wait)
-            try_number += 1
-
-    def _take_slot(self, deadline: datetime) -> None:
-        """Wait for a slot of the calls-per-second cap; :class:`RetryLater` if none is free before ``deadline``."""
-        while True:
-            now = self._now()
-            if now >= deadline:
-                raise RetryLater(f"no slot of the {self._config.calls_per_second} calls per second came free in time")
-            second, fraction = divmod(now.timestamp(), 1)
-            if fraction <= 1 - SLOT_MARGIN and self._repository.take_dial_slot(self._config.calls_per_second):
-                if self._now().timestamp() // 1 == second:
-                    return
-                continue  # the second ended while DynamoDB answered: the slot is spent, take the next one
-            self._sleep(1 - self._now().timestamp() % 1)
-
-    def _outbound(self) -> OutboundClient:
-        """This thread's sipgate client: requests' Session, and with it the client, is not thread-safe."""
-        client: OutboundClient | None = getattr(self._threads, "outbound", None)
-        if client is None:
-            client = self._threads.outbound = self._new_outbound()
-        return client
 
     def _reopen_for_callback(self, record: ReminderRecord) -> ReminderRecord:
         """The callee called back as the mailbox message asked: reopen the reminder for the callback, if in time.
@@ -432,109 +350,12 @@ class Dialer:
         self._repository.note(record.reminder_id, HistoryEvent.REFUSED, reason)
         return Disposition.ATTEMPT_LIVE
 
-    def _expire(self, record: ReminderRecord, call_at: datetime) -> Disposition:
-        reason = (
-            f"a call at {call_at.astimezone(record.zone):%Y-%m-%d %H:%M} would come less than "
-            f"{self._config.min_notice_minutes} minutes before the appointment at "
-            f"{record.local_appointment:%Y-%m-%d %H:%M} ({record.time_zone})"
-        )
-        self._repository.record_outcome(record.reminder_id, Outcome.EXPIRED, detail=reason)
-        logger.info("reminder %s expired: %s", record.reminder_id, reason)
-        return Disposition.EXPIRED
-
     def _release(self, reminder_id: str, attempt: int, reason: str) -> None:
         try:
             self._repository.release_attempt(reminder_id, attempt, reason)
         except Exception:
             # The attempt stays claimed: its answer check treats it as unanswered, which is safe.
             logger.exception("could not release attempt %d of reminder %s", attempt, reminder_id)
-
-    def _defer(
-        self, record: ReminderRecord, attempt: int, at: datetime, reason: str, *, callback: bool | None = None
-    ) -> Disposition:
-        """Deliver the dial message again at ``at`` and note the new call time; expire now if ``at`` is too late.
-
-        Delivered first, so that the reminder never waits without its message: if it moved on meanwhile (the
-        attempt claimed by another message, or retried by another check), the message is a harmless duplicate.
-        """
-        if self._timing.too_late(record, at):
-            return self._expire(record, at)
-        message = DialMessage(reminder_id=record.reminder_id, attempt=attempt, callback=True if callback else None)
-        name = self._delivery.deliver_at(message, at, time_zone=record.time_zone)
-        if not self._repository.reschedule(
-            record.reminder_id, at, attempts=attempt - 1, from_status=record.status, schedule_name=name, reason=reason
-        ):
-            logger.info("reminder %s moved on meanwhile: attempt %d not deferred", record.reminder_id, attempt)
-            return Disposition.STALE_CHECK if record.status is ReminderStatus.CALLING else Disposition.DUPLICATE
-        logger.info("reminder %s attempt %d deferred to %s: %s", record.reminder_id, attempt, at.isoformat(), reason)
-        return Disposition.DEFERRED
-
-    # The answer check.
-
-    def _check_answer(self, message: CheckAnswerMessage) -> Disposition:
-        reminder_id, attempt = message.reminder_id, message.attempt
-        record = self._repository.get(reminder_id)
-        if record is None:
-            return self._reject(reminder_id, "unknown reminder")
-        if record.is_decided:
-            return Disposition.CLOSED
-        # A check for an attempt that is not the live one was given back, superseded or checked already.
-        if record.status is not ReminderStatus.CALLING or record.attempts != attempt:
-            return Disposition.STALE_CHECK
-        if record.answered_attempt >= attempt:
-            return self._follow_up_answered(record, attempt)
-        now = self._now()
-        claimed_at = record.attempt_started_at
-        # Every claim enqueues its own check before it is made; a check that comes before its claim's answer
-        # timeout is over belongs to an earlier claim of the attempt that was given back.
-        if claimed_at is None or now < claimed_at + self._timing.answer_timeout:
-            return Disposition.STALE_CHECK
-        self._repository.end_line_claim(record.to_phone_number, reminder_id, attempt)
-        if attempt >= record.max_attempts:
-            detail = f"none of {attempt} attempts was answered"
-            self._repository.record_outcome(reminder_id, Outcome.NO_ANSWER, detail=detail)
-            logger.info("reminder %s: %s", reminder_id, detail)
-            return Disposition.NO_ANSWER
-        return self._retry(record, attempt, now, f"attempt {attempt} was not answered")
-
-    def _retry(self, record: ReminderRecord, attempt: int, now: datetime, reason: str) -> Disposition:
-        """Schedule the attempt after ``attempt`` after the retry delay, within the window; or expire."""
-        retry_at = self._window.earliest_from(now + self._retry_delay, record.zone)
-        deferred = self._defer(record, attempt + 1, retry_at, reason)
-        return Disposition.RETRY_SCHEDULED if deferred is Disposition.DEFERRED else deferred
-
-    def _follow_up_answered(self, record: ReminderRecord, attempt: int) -> Disposition:
-        """An answered call closes its reminder itself, even when the callee just hangs up (``no_decision``).
-
-        A mailbox that got the message is over (the webhook noted ``voicemail_attempt``): the next attempt is
-        scheduled at once, or the reminder closed as ``voicemail`` if the webhook could not write that.
-        Any other call that is over with no outcome was cut short by a failure of ours (DynamoDB unreachable
-        mid-call), and its caller heard the promise to be called back: keep it with the next attempt, or close
-        the reminder as ``no_decision`` after the last. A call is over at the latest when its line claim ends.
-        """
-        now = self._now()
-        if record.voicemail_attempt >= attempt:
-            return self._follow_up_voicemail(record, attempt, now)
-        call_over_at = (record.attempt_started_at or now) + LINE_HOLD
-        if now < call_over_at:
-            check = CheckAnswerMessage(reminder_id=record.reminder_id, attempt=attempt)
-            self._delivery.deliver_at(check, call_over_at, time_zone=record.time_zone)
-            return Disposition.ANSWERED
-        reason = f"answered attempt {attempt} ended before its outcome was recorded"
-        if attempt >= record.max_attempts:
-            self._repository.record_outcome(record.reminder_id, Outcome.NO_DECISION, detail=reason)
-            logger.info("reminder %s: %s", record.reminder_id, reason)
-            return Disposition.UNDECIDED
-        return self._retry(record, attempt, now, reason)
-
-    def _follow_up_voicemail(self, record: ReminderRecord, attempt: int, now: datetime) -> Disposition:
-        self._repository.end_line_claim(record.to_phone_number, record.reminder_id, attempt)
-        if voicemail_is_final(attempt, record.max_attempts, retry_after_voicemail=self._config.retry_after_voicemail):
-            detail = f"attempt {attempt} reached a mailbox, which got the message"
-            self._repository.record_outcome(record.reminder_id, Outcome.VOICEMAIL, detail=detail)
-            logger.info("reminder %s: %s", record.reminder_id, detail)
-            return Disposition.VOICEMAIL
-        return self._retry(record, attempt, now, f"attempt {attempt} reached a mailbox")
 
     # Requests of other systems: schedule (create or move) and cancel.
 
@@ -546,18 +367,12 @@ class Dialer:
                 return _RECEIVED[received]
             self._scheduler.cancel(message.reminder_id, by=Canceller.CANCEL_MESSAGE)
         except InvalidReminder as error:
-            return self._reject(message.reminder_id, str(error))
+            return self._moves.reject(message.reminder_id, str(error))
         except SchedulingError as error:  # unknown, or decided already
             known = self._repository.get(message.reminder_id) is not None
             if not known:
-                return self._reject(message.reminder_id, str(error))
+                return self._moves.reject(message.reminder_id, str(error))
             self._repository.note(message.reminder_id, HistoryEvent.CANCEL_MESSAGE_NOT_APPLIED, str(error))
             return Disposition.CLOSED
         logger.info("reminder %s %s", message.reminder_id, HistoryEvent.CANCELLED_BY_CANCEL_MESSAGE)
         return Disposition.WITHDRAWN
-
-    def _reject(self, reminder_id: str | None, reason: str) -> Disposition:
-        logger.warning("rejected a message for reminder %s: %s", reminder_id or "(unknown)", reason)
-        if reminder_id is not None:
-            self._repository.note(reminder_id, HistoryEvent.REJECTED, reason)  # no-op for a reminder the table lacks
-        return Disposition.REJECTED

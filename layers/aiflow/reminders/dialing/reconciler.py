@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from reminders.aws.delivery import CallDelivery
-from reminders.dialing.dialer import CallTiming
+from reminders.dialing.timing import CallTiming
 from reminders.messages.call_queue import CheckAnswerMessage, DialMessage
 from reminders.model.history import HistoryEvent
 from reminders.model.reminder import Outcome, ReminderRecord, ReminderStatus, utc_now
