@@ -508,6 +508,11 @@ def test_registering_something_not_callable_fails_early() -> None:
         AiFlowAssistant(on_user_speak="Hello")  # type: ignore[arg-type]
 
 
+def test_a_keyword_that_names_no_handler_fails_early() -> None:
+    with pytest.raises(TypeError, match="on_user_speek"):
+        AiFlowAssistant(on_user_speek=lambda event: "Hello")
+
+
 def test_legacy_barge_in_goes_to_its_own_handler_when_registered() -> None:
     assistant = AiFlowAssistant(
         on_user_barge_in=lambda event: f"barge-in handler: {event.text}",

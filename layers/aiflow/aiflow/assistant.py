@@ -1,8 +1,9 @@
 """``AiFlowAssistant``: handlers for AI Flow events, and the webhook that calls them.
 
 Handlers are the TypeScript SDK's in snake_case, given as constructor keywords or registered with
-decorators. A handler takes the event, or the event and the call's state (a dict saved between turns),
-and returns a string (said with ``speak``), an action, a mapping, a list of these, or ``None``.
+decorators; the class names each once, as a slot that is both (see ``_HandlerSlot``). A handler takes
+the event, or the event and the call's state (a dict saved between turns), and returns a string (said
+with ``speak``), an action, a mapping, a list of these, or ``None``.
 ``handle(body, headers)`` answers one webhook request exactly as the protocol asks: ``200`` with one
 action or an array, ``204`` for nothing, ``400`` for a malformed event, ``401`` for a bad token; a
 handler that fails is logged and answered with the fallback, never with a ``5xx``.
@@ -22,7 +23,7 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar, cast, overload
 
 from pydantic import BaseModel
 
@@ -89,26 +90,56 @@ class _Registration:
     wants_state: bool
 
 
-# Which handler answers which event class. UserInputTimeout also covers the "timeout" alias.
-_HANDLER_NAMES: dict[type[BaseModel], str] = {
-    _events.SessionStart: "on_session_start",
-    _events.UserSpeak: "on_user_speak",
-    _events.UserBargeIn: "on_user_barge_in",
-    _events.UserSpeechStarted: "on_user_speech_started",
-    _events.AssistantSpeak: "on_assistant_speak",
-    _events.AssistantSpeechEnded: "on_assistant_speech_ended",
-    _events.UserInputTimeout: "on_user_input_timeout",
-    _events.DtmfReceived: "on_dtmf_received",
-    _events.SessionEnd: "on_session_end",
-    _events.SmsFailed: "on_sms_failed",
-}
-# sipgate ignores any reply to these; the handler still runs (for bookkeeping) and we answer 204.
-_NO_REPLY = (_events.SessionEnd, _events.UserSpeechStarted)
+class _Decorator(Protocol):
+    """``@assistant.on_user_speak``: registers the function and returns it unchanged, its type kept."""
+
+    def __call__(self, handler: H, /) -> H: ...
+
+
+class _HandlerSlot:
+    """One row of the handler table: the event class whose handler goes by this attribute's name.
+
+    Read on an assistant, the slot is the decorator; assigned (as the constructor does with each of its
+    handler keywords), it registers the handler, and ``None`` takes it away. Read on the class, it is the slot.
+    """
+
+    def __init__(self, event_class: type[BaseModel]) -> None:
+        self.event_class = event_class
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, assistant: None, owner: type) -> Self: ...
+
+    @overload
+    def __get__(self, assistant: AiFlowAssistant, owner: type) -> _Decorator: ...
+
+    def __get__(self, assistant: AiFlowAssistant | None, owner: type) -> Self | _Decorator:
+        if assistant is None:
+            return self
+
+        def register(handler: H) -> H:
+            self.__set__(assistant, handler)
+            return handler
+
+        return register
+
+    def __set__(self, assistant: AiFlowAssistant, handler: Handler | None) -> None:
+        if handler is None:
+            assistant._handlers.pop(self.event_class, None)
+            return
+        if not callable(handler):
+            raise TypeError(f"{self.name} must be callable, got {type(handler).__name__}")
+        assistant._handlers[self.event_class] = _Registration(handler, _takes_state(handler))
 
 
 class AiFlowAssistant:
     """A voice assistant for sipgate AI Flow: event handlers, per-call state and the webhook protocol.
 
+    Each handler below is both a keyword of the constructor and a decorator: ``AiFlowAssistant(on_user_speak=f)``
+    is ``@assistant.on_user_speak`` on ``f``.
     ``webhook_token`` is the shared secret sipgate sends as ``X-API-TOKEN`` (``None``: no check).
     ``token`` and ``base_url`` (default: sipgate's public API) are for placing outbound calls with
     :meth:`call`. ``session_store`` keeps per-call state (default: in memory, which on Lambda must be replaced by a
@@ -116,19 +147,23 @@ class AiFlowAssistant:
     fails: a text, or a function of the event returning what a handler would.
     """
 
+    # The handler table, the one place that names the handlers (the TypeScript SDK's, in snake_case): the
+    # constructor's keywords, the decorators and the dispatch all come from it. UserInputTimeout also covers the
+    # "timeout" alias.
+    on_session_start = _HandlerSlot(_events.SessionStart)
+    on_user_speak = _HandlerSlot(_events.UserSpeak)
+    on_user_barge_in = _HandlerSlot(_events.UserBargeIn)
+    on_assistant_speak = _HandlerSlot(_events.AssistantSpeak)
+    on_assistant_speech_ended = _HandlerSlot(_events.AssistantSpeechEnded)
+    on_user_input_timeout = _HandlerSlot(_events.UserInputTimeout)
+    on_dtmf_received = _HandlerSlot(_events.DtmfReceived)
+    on_user_speech_started = _HandlerSlot(_events.UserSpeechStarted)
+    on_session_end = _HandlerSlot(_events.SessionEnd)
+    on_sms_failed = _HandlerSlot(_events.SmsFailed)
+
     def __init__(
         self,
         *,
-        on_session_start: Handler | None = None,
-        on_user_speak: Handler | None = None,
-        on_user_barge_in: Handler | None = None,
-        on_assistant_speak: Handler | None = None,
-        on_assistant_speech_ended: Handler | None = None,
-        on_user_input_timeout: Handler | None = None,
-        on_dtmf_received: Handler | None = None,
-        on_user_speech_started: Handler | None = None,
-        on_session_end: Handler | None = None,
-        on_sms_failed: Handler | None = None,
         webhook_token: str | None = None,
         token: str | None = None,
         base_url: str | None = None,
@@ -137,6 +172,7 @@ class AiFlowAssistant:
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         max_conflict_retries: int = 3,
         deadline_seconds: float | None = None,
+        **handlers: Handler | None,
     ) -> None:
         if deadline_seconds is not None and deadline_seconds <= 0:
             raise ValueError("deadline_seconds must be positive")
@@ -150,59 +186,10 @@ class AiFlowAssistant:
         self.deadline_seconds = deadline_seconds
         self._handlers: dict[type[BaseModel], _Registration] = {}
         self._outbound: OutboundClient | None = None
-        given: dict[type[BaseModel], Handler | None] = {
-            _events.SessionStart: on_session_start,
-            _events.UserSpeak: on_user_speak,
-            _events.UserBargeIn: on_user_barge_in,
-            _events.AssistantSpeak: on_assistant_speak,
-            _events.AssistantSpeechEnded: on_assistant_speech_ended,
-            _events.UserInputTimeout: on_user_input_timeout,
-            _events.DtmfReceived: on_dtmf_received,
-            _events.UserSpeechStarted: on_user_speech_started,
-            _events.SessionEnd: on_session_end,
-            _events.SmsFailed: on_sms_failed,
-        }
-        for event_class, handler in given.items():
-            if handler is not None:
-                self._register(event_class, handler)
-
-    # Decorators: ``@assistant.on_user_speak`` registers the function and returns it unchanged.
-
-    def on_session_start(self, handler: H) -> H:
-        return self._register(_events.SessionStart, handler)
-
-    def on_user_speak(self, handler: H) -> H:
-        return self._register(_events.UserSpeak, handler)
-
-    def on_user_barge_in(self, handler: H) -> H:
-        return self._register(_events.UserBargeIn, handler)
-
-    def on_assistant_speak(self, handler: H) -> H:
-        return self._register(_events.AssistantSpeak, handler)
-
-    def on_assistant_speech_ended(self, handler: H) -> H:
-        return self._register(_events.AssistantSpeechEnded, handler)
-
-    def on_user_input_timeout(self, handler: H) -> H:
-        return self._register(_events.UserInputTimeout, handler)
-
-    def on_dtmf_received(self, handler: H) -> H:
-        return self._register(_events.DtmfReceived, handler)
-
-    def on_user_speech_started(self, handler: H) -> H:
-        return self._register(_events.UserSpeechStarted, handler)
-
-    def on_session_end(self, handler: H) -> H:
-        return self._register(_events.SessionEnd, handler)
-
-    def on_sms_failed(self, handler: H) -> H:
-        return self._register(_events.SmsFailed, handler)
-
-    def _register(self, event_class: type[BaseModel], handler: H) -> H:
-        if not callable(handler):
-            raise TypeError(f"{_HANDLER_NAMES[event_class]} must be callable, got {type(handler).__name__}")
-        self._handlers[event_class] = _Registration(handler, _takes_state(handler))
-        return handler
+        for name, handler in handlers.items():
+            if not isinstance(getattr(type(self), name, None), _HandlerSlot):
+                raise TypeError(f"AiFlowAssistant() got an unexpected keyword argument {name!r}")
+            setattr(self, name, handler)
 
     # The webhook. The turn is written once, as coroutines that call handlers through an ``invoke``
     # function: ``handle`` drives it without an event loop (every await in it completes at once), and
@@ -254,7 +241,7 @@ class AiFlowAssistant:
             event = _events.parse_event(body)
         except InvalidEvent as error:
             return _error(400, error.reason)
-        if isinstance(event, _NO_REPLY):
+        if event.type in _events.REPLY_IGNORED_TYPES:
             return WebhookResponse(204, event=event, used_fallback=True)
         actions = _completed(self._fallback_actions(event, _call_blocking))
         return _actions_response(event, actions, used_fallback=True, out_of_time=False)
@@ -301,7 +288,7 @@ class AiFlowAssistant:
         return await self._respond(event, invoke, deadline)
 
     async def _respond(self, event: _events.Event, invoke: _Invoke, deadline: Deadline | None) -> WebhookResponse:
-        if isinstance(event, _NO_REPLY):
+        if event.type in _events.REPLY_IGNORED_TYPES:
             await self._run_ignoring_reply(event, invoke)
             return WebhookResponse(204, event=event)
         used_fallback = out_of_time = False

@@ -20,6 +20,7 @@ from aiflow import phone
 from aiflow.errors import InvalidEvent
 
 __all__ = [
+    "REPLY_IGNORED_TYPES",
     "AssistantSpeak",
     "AssistantSpeechEnded",
     "DtmfReceived",
@@ -49,6 +50,11 @@ class EventType(StrEnum):
     DTMF_RECEIVED = "dtmf_received"
     SESSION_END = "session_end"
     SMS_FAILED = "sms_failed"
+
+
+# sipgate does nothing with the webhook's answer to these, whatever it is: the call is over, or the caller only
+# began to speak (what they say follows as user_speak).
+REPLY_IGNORED_TYPES: frozenset[str] = frozenset({EventType.SESSION_END, EventType.USER_SPEECH_STARTED})
 
 
 # defer_build: a model's validator is built on first use, so importing this module stays cheap and a

@@ -49,6 +49,7 @@ from aiflow import phone
 from aiflow.actions import parse_action
 from aiflow.assistant import AiFlowAssistant
 from aiflow.errors import InvalidAction
+from aiflow.events import REPLY_IGNORED_TYPES
 from aiflow.testing.errors import SimulatorError
 from aiflow.testing.targets import AssistantTarget, Reply, Target
 
@@ -78,7 +79,6 @@ _DTMF_KEYS = frozenset("0123456789*#")
 _MS_PER_WORD = 400
 _MIN_SPEECH_MS = 600
 _SSML_TAG = re.compile(r"<[^>]*>")
-_REPLY_IGNORED = frozenset({"session_end", "user_speech_started"})  # sipgate does nothing with the answer
 _ENDINGS: dict[EndedBy, str] = {
     "assistant": "the assistant hung up",
     "caller": "the caller hung up",
@@ -361,7 +361,7 @@ class SimulatedCall:
 
         if status_code not in (200, 204):
             raise rejected("only 200 with actions and 204 without are answers")
-        if event_type in _REPLY_IGNORED:
+        if event_type in REPLY_IGNORED_TYPES:
             return []  # sipgate does nothing with the answer, whatever its body
         if status_code == 204 and body:
             raise rejected("a 204 must have an empty body")
