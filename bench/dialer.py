@@ -199,7 +199,7 @@ class DialerBench:
         return elapsed, max(arrivals) - min(arrivals)
 
     def one_after_another(self, app: ModuleType, messages: list[str]) -> float:
-        dialer = app._dialer(app.read_secure_parameter(TOKEN_PARAMETER))
+        dialer = app._dialer(app._secrets().get(TOKEN_PARAMETER))
         started = time.perf_counter()
         for body in messages:
             disposition = dialer.handle(body)
@@ -283,7 +283,7 @@ def backend_concurrency(rounds: int = 10) -> dict[str, Any]:
 def cap_figures(bench: DialerBench, calls_per_second: int, calls: int, workers: int) -> dict[str, Any]:
     """``calls`` dials from ``workers`` threads at once (two Lambda instances hold 20); calls per second seen."""
     app = bench.app(calls_per_second)
-    dialer = app._dialer(app.read_secure_parameter(TOKEN_PARAMETER))
+    dialer = app._dialer(app._secrets().get(TOKEN_PARAMETER))
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=workers) as pool:
         dispositions = list(pool.map(dialer.handle, bench.messages(f"cap{calls_per_second}", calls)))

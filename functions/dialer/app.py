@@ -34,10 +34,10 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from aiflow.outbound import OutboundClient
-from reminders.aws import CallDelivery
+from reminders.aws import CallDelivery, SecureParameters
 from reminders.aws.clients import schedule_target
 from reminders.dialing.dialer import Dialer, Disposition, RetryLater
-from reminders.settings import DialerConfig, read_secure_parameter
+from reminders.settings import DialerConfig
 from reminders.store.repository import ReminderRepository
 
 SERVICE = "aiflow-dialer"
@@ -73,6 +73,12 @@ def _config() -> DialerConfig:
     return DialerConfig.from_environ()
 
 
+@functools.cache
+def _secrets() -> SecureParameters:
+    """The sipgate token's reader (reminders.aws.secrets), made on the first invocation like the other clients."""
+    return SecureParameters(boto3.client("ssm"))
+
+
 @functools.lru_cache(maxsize=1)
 def _dialer(token: str) -> Dialer:
     """The dialer for the current sipgate token; a rotated token (read through a cache) builds a new one."""
@@ -106,7 +112,7 @@ def _dialer(token: str) -> Dialer:
 @logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    dialer = _dialer(read_secure_parameter(_config().sipgate_token_parameter))
+    dialer = _dialer(_secrets().get(_config().sipgate_token_parameter))
     records = event.get("Records")
     if isinstance(records, list) and records and records[0].get("eventSource") == "aws:sqs":
         return _handle_batch(dialer, event, context)

@@ -7,9 +7,9 @@ What a call says is decided in ``reminders.conversation.call``; this module only
 Every turn has a deadline (``TURN_DEADLINE_MS``, 800 ms from API Gateway's ``timeEpoch``, so a cold
 start's init counts too): the SSM and DynamoDB clients are bound to it (``aiflow.deadline``: each request
 gets the time left, a retry only if it fits), and a turn that cannot finish in time answers with the
-conversation's fallback. The token comes from SSM once per ``SECRET_CACHE_SECONDS``; a refresh gets a short
-leash of its own (``TOKEN_REFRESH_SECONDS``) and, while SSM fails, the last token stays in use. Without
-any token (SSM down at a cold start) the caller still hears the apology: it says nothing of any reminder.
+conversation's fallback. The token is read from SSM through ``reminders.aws.secrets`` (cached, kept while
+SSM fails, re-read at once when a request brings another one); without any token (SSM down at a cold
+start) the caller still hears the apology: it says nothing of any reminder.
 
 Cold start matters (a caller waits for the first answer): module level holds only what every turn needs,
 and builds it there, so that the first turn does no more than any other (and SnapStart's snapshot holds
@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import functools
 import json
-import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -48,11 +46,11 @@ from aiflow import (
     bind_to_deadline,
 )
 from aiflow.apigateway import arrival_of_proxy_event, request_from_proxy_event
-from aiflow.deadline import current_deadline, deadline_scope
-from reminders.aws.ssm import SecureParameters
+from aiflow.deadline import deadline_scope
+from reminders.aws.secrets import ParameterUnavailable, SecureParameters
 from reminders.conversation.call import ReminderConversation
 from reminders.model.reminder import Outcome
-from reminders.settings import SECRET_CACHE_SECONDS, WebhookConfig
+from reminders.settings import WebhookConfig
 from reminders.store.repository import ReminderRepository
 
 if TYPE_CHECKING:
@@ -66,11 +64,8 @@ SERVICE = "aiflow-webhook"
 DYNAMODB_CONFIG = Config(connect_timeout=0.2, read_timeout=0.5, retries={"mode": "standard", "total_max_attempts": 2})
 # A callback's dial is put on the call queue while the caller waits for our goodbye: the same short leash.
 SQS_CONFIG = Config(connect_timeout=0.2, read_timeout=0.5, retries={"mode": "standard", "total_max_attempts": 2})
-# How often a request with an unknown token may make us re-read the token from SSM (rotation), and how
-# long we wait after SSM failed before asking it again.
-TOKEN_RECHECK_SECONDS = 30.0
-# A refresh while a token is cached may take this long; the rest of the turn is the conversation's.
-TOKEN_REFRESH_SECONDS = 0.15
+# The token's reads: the same short leash (a refresh while a token is in hand gets less, reminders.aws.secrets).
+SSM_CONFIG = Config(connect_timeout=0.2, read_timeout=0.5, retries={"mode": "standard", "total_max_attempts": 2})
 
 logger = Logger(service=SERVICE)
 metrics = Metrics(service=SERVICE)
@@ -89,68 +84,6 @@ def _count_outcome(outcome: Outcome) -> None:
     _count("Outcomes", outcome=outcome.value)
 
 
-class WebhookToken:
-    """The ``X-API-TOKEN`` secret from SSM, cached for ``SECRET_CACHE_SECONDS``.
-
-    Rotation: a request whose token does not match makes us re-read SSM at once (at most every
-    ``TOKEN_RECHECK_SECONDS``, so wrong tokens cannot flood SSM), so a new secret set in SSM and then in
-    the AI Flow works without waiting for the cache. While SSM cannot be reached, the last value read stays
-    in use and SSM is asked again only after ``TOKEN_RECHECK_SECONDS``. ``clock`` is ``time.monotonic``.
-    """
-
-    def __init__(
-        self, ssm: SecureParameters, parameter_name: str, *, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.ssm = ssm
-        self.parameter_name = parameter_name
-        self.clock = clock
-        self._value: str | None = None
-        self._fresh_until = float("-inf")
-        self._rechecked_at = float("-inf")
-
-    def current(self) -> str:
-        """The token; SSM is asked when the cache has expired (with a short leash if a token is cached)."""
-        if self._value is not None and self.clock() < self._fresh_until:
-            return self._value
-        try:
-            self._read(leash=TOKEN_REFRESH_SECONDS if self._value is not None else None)
-        except Exception:
-            if self._value is None:
-                raise
-            self._fresh_until = self.clock() + TOKEN_RECHECK_SECONDS  # SSM is unwell: not again at once
-            logger.warning("could not re-read the webhook token; keeping the last one", exc_info=True)
-        assert self._value is not None, "read, or the last one kept"
-        return self._value
-
-    def recheck(self) -> bool:
-        """Re-read the token bypassing the cache; ``True`` if it changed."""
-        now = self.clock()
-        if now - self._rechecked_at < TOKEN_RECHECK_SECONDS:
-            return False
-        self._rechecked_at = now
-        previous = self._value
-        try:
-            self._read(leash=TOKEN_REFRESH_SECONDS)
-        except Exception:
-            logger.warning("could not re-read the webhook token", exc_info=True)
-            return False
-        return self._value != previous
-
-    def forget(self) -> None:
-        """Drop the cached token (a restored snapshot must not use the one it was taken with)."""
-        self._value = None
-        self._fresh_until = self._rechecked_at = float("-inf")
-
-    def _read(self, *, leash: float | None) -> None:
-        """Read the token from SSM within the turn's deadline, and within ``leash`` seconds if given."""
-        deadline = turn = current_deadline()
-        if leash is not None and turn is not None:
-            deadline = Deadline(min(turn.at, time.monotonic() + leash + turn.reserve), turn.reserve)
-        with deadline_scope(deadline):
-            self._value = self.ssm.get(self.parameter_name)
-        self._fresh_until = self.clock() + SECRET_CACHE_SECONDS
-
-
 @functools.cache
 def _callback_delivery() -> CallDelivery:
     """The call queue, for private callbacks: its client is made on the first callback, not at init."""
@@ -164,8 +97,10 @@ config = WebhookConfig.from_environ()
 session = boto3.Session()
 # One client for the session store and the repository: a second would double its share of the cold start.
 dynamodb = bind_to_deadline(session.client("dynamodb", config=DYNAMODB_CONFIG))
-# The token's one SSM call, without SSM's client (its model alone costs ~130 ms); timeouts of its own.
-ssm = SecureParameters(session, connect_timeout=0.2, read_timeout=0.5)
+# The token's SSM client, made at init like the table's: its model (~25 ms of CPU) is then in SnapStart's
+# snapshot or a proactive init, not in the first turn's 800 ms.
+ssm = bind_to_deadline(session.client("ssm", config=SSM_CONFIG))
+secrets = SecureParameters(ssm)
 conversation = ReminderConversation(
     ReminderRepository(config.table_name, client=dynamodb),
     default_language=config.default_language,
@@ -181,7 +116,6 @@ assistant = conversation.assistant(
     session_store=DynamoDBSessionStore(config.table_name, client=dynamodb),
     deadline_seconds=config.turn_deadline_ms / 1000,
 )
-webhook_token = WebhookToken(ssm, config.webhook_token_parameter)
 
 
 def webhook(event: dict[str, Any]) -> WebhookResponse:
@@ -193,13 +127,13 @@ def webhook(event: dict[str, Any]) -> WebhookResponse:
     arrival = arrival_of_proxy_event(event)
     with deadline_scope(Deadline.after(config.turn_deadline_ms / 1000, start=arrival)):
         try:
-            assistant.webhook_token = webhook_token.current()
-        except Exception:
+            assistant.webhook_token = secrets.get(config.webhook_token_parameter)
+        except ParameterUnavailable:
             logger.exception("webhook token unavailable; answering with the apology")
             return assistant.fallback_response(body)
         reply = assistant.handle(body, headers, received_at=arrival)
-        if reply.status_code == 401 and webhook_token.recheck():
-            assistant.webhook_token = webhook_token.current()
+        if reply.status_code == 401 and secrets.recheck(config.webhook_token_parameter):
+            assistant.webhook_token = secrets.get(config.webhook_token_parameter)
             reply = assistant.handle(body, headers, received_at=arrival)
     return reply
 
@@ -221,9 +155,9 @@ def _after_restore() -> None:
     import random
 
     random.seed()
-    dynamodb._endpoint.http_session.close()  # pooled sockets would be the snapshot's: reconnect
-    ssm.close()
-    webhook_token.forget()
+    for client in (dynamodb, ssm):
+        client._endpoint.http_session.close()  # pooled sockets would be the snapshot's: reconnect
+    secrets.forget()
 
 
 try:  # SnapStart's runtime hooks (Lambda's Python runtime has the module; elsewhere there is no snapshot)

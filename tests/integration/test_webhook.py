@@ -30,6 +30,7 @@ from test_dialer_harness import start_attempt
 
 from aiflow import DynamoDBSessionStore, StoredState
 from aiflow.testing import CallSimulator, FakeLambdaContext, LambdaTarget, SimulatedCall, http_api_event
+from reminders.aws.secrets import MAX_AGE_SECONDS
 from reminders.model.reminder import Language, Outcome, Reminder, ReminderRecord, ReminderStatus, Via
 from reminders.settings import ConfigError
 from reminders.store.do_not_call import DoNotCallList
@@ -1053,6 +1054,12 @@ def session_start() -> str:
     return json.dumps({"type": "session_start", "session": {"id": str(uuid.uuid4())}})
 
 
+def let_the_token_cache_expire(webhook: Webhook) -> None:
+    """Move the clock of the webhook's secrets past their cache period: the next turn wants a fresh token."""
+    later = webhook.app.secrets.clock() + MAX_AGE_SECONDS + 1
+    webhook.app.secrets.clock = lambda: later
+
+
 def test_rotated_token_is_picked_up_without_waiting_for_the_cache(webhook: Webhook, token_parameter: str) -> None:
     ssm = boto3.client("ssm")
     assert webhook.post(session_start())["statusCode"] == 200
@@ -1073,8 +1080,7 @@ def test_last_token_stays_in_use_while_ssm_is_unreachable(
     webhook = start_webhook()
     assert webhook.post(session_start())["statusCode"] == 200
     boto3.client("ssm").delete_parameter(Name=token_parameter)
-    later = webhook.app.webhook_token.clock() + webhook.app.SECRET_CACHE_SECONDS + 1
-    webhook.app.webhook_token.clock = lambda: later  # the cache period is over
+    let_the_token_cache_expire(webhook)
 
     assert webhook.post(session_start())["statusCode"] == 200
 

@@ -18,7 +18,16 @@ from typing import Any
 import boto3
 import pytest
 from tcp_proxy import FaultyProxy
-from test_webhook import CALLEE, HEADERS, Webhook, call_queue, dial, start_webhook, token_parameter
+from test_webhook import (
+    CALLEE,
+    HEADERS,
+    Webhook,
+    call_queue,
+    dial,
+    let_the_token_cache_expire,
+    start_webhook,
+    token_parameter,
+)
 
 from aiflow.testing import FakeLambdaContext, http_api_event
 from reminders.model.reminder import Outcome
@@ -153,8 +162,7 @@ def test_ssm_hung_when_the_token_cache_expires_keeps_the_last_token_and_answers(
     start, _ = slow.turn("session_start")
     assert QUESTION in said(start)
     slow.ssm.mode = "hang"
-    later = slow.webhook.app.webhook_token.clock() + slow.webhook.app.SECRET_CACHE_SECONDS + 1
-    slow.webhook.app.webhook_token.clock = lambda: later
+    let_the_token_cache_expire(slow.webhook)
 
     reply, took = slow.turn("user_speak", text="Wie bitte?")
     again, again_took = slow.turn("user_speak", text="Wie bitte?")

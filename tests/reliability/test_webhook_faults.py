@@ -37,6 +37,7 @@ from test_webhook import (
     assert_decided,
     assert_goodbye_then_hangup,
     assert_open,
+    let_the_token_cache_expire,
 )
 
 from reminders.model.reminder import Language, Outcome, ReminderRecord, ReminderStatus, Via
@@ -245,8 +246,7 @@ def test_a_warm_webhook_keeps_its_token_while_ssm_denies_it(
     ring(webhook)
     call = webhook.call()
     ssm.denied.add(token_parameter)
-    later = webhook.app.webhook_token.clock() + webhook.app.SECRET_CACHE_SECONDS + 1
-    webhook.app.webhook_token.clock = lambda: later  # the cache period ends mid-call
+    let_the_token_cache_expire(webhook)  # the cache period ends mid-call
 
     call.press("2")
 

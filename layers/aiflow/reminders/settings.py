@@ -48,11 +48,8 @@ __all__ = [
     "TableSettings",
     "VoicemailSettings",
     "WebhookConfig",
-    "read_secure_parameter",
     "stack_source",
 ]
-
-SECRET_CACHE_SECONDS = 300
 
 
 class ConfigError(RuntimeError):
@@ -248,16 +245,3 @@ class PublisherConfig(Settings):
     """The outcome publisher's view: the bus it puts ``Reminder outcome`` events on."""
 
     event_bus_name: Annotated[str, Field(min_length=1), StackOutput("EventBusName")]
-
-
-def read_secure_parameter(name: str, *, force_fetch: bool = False) -> str:
-    """An SSM SecureString, decrypted and cached for a few minutes (a rotated token arrives by itself).
-
-    ``force_fetch`` skips the cache (and refills it): for a caller that has reason to think it changed.
-    """
-    from aws_lambda_powertools.utilities import parameters  # deferred: costs ~50 ms, needed once per cache period
-
-    value = parameters.get_parameter(name, decrypt=True, max_age=SECRET_CACHE_SECONDS, force_fetch=force_fetch)
-    if not isinstance(value, str) or not value:
-        raise ConfigError(f"SSM parameter {name} is empty")
-    return value

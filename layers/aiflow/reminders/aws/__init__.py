@@ -2,7 +2,7 @@
 SecureString parameters from SSM."""
 
 from reminders.aws.delivery import SQS_MAX_DELAY, CallDelivery, ScheduleTarget, schedule_name
-from reminders.aws.ssm import ParameterUnavailable, SecureParameters
+from reminders.aws.secrets import ParameterUnavailable, SecureParameters
 
 __all__ = [
     "SQS_MAX_DELAY",
