@@ -106,9 +106,7 @@ def main() -> None:
     (output / "results.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     if "turns" in results:
         report.plot(results["turns"], output / "turn_latency.png")
-    text = report.summary(results)
-    (output / "summary.md").write_text(text, encoding="utf-8")
-    print(text)
+    print(report.write(results, output, fill_docs=not quick))  # a quick run's smoke figures stay in scratch
 
 
 if __name__ == "__main__":

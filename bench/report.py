@@ -1,11 +1,24 @@
-"""``bench/results/summary.md`` (tables ready for the README) and ``turn_latency.png`` from the results."""
+"""The figures written from the results: ``bench/results/summary.md``, the generated section of
+``docs/performance.md``, and ``turn_latency.png``.
+
+:func:`figures` formats one run's results as Markdown; :func:`write` puts them in ``summary.md`` and
+between the markers of ``docs/performance.md``, whose prose around them is written by hand and cites no
+figure, so no number there is ever copied by hand. ``tests/unit/test_docs.py`` checks that both hold
+what :func:`figures` writes from the committed ``results.json``.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from bench import ROOT
 from bench.turns import KINDS, LABELS
+
+TITLE = "## The figures of the last `make bench`"
+PERFORMANCE_DOC = ROOT / "docs" / "performance.md"
+BEGIN = "<!-- begin: written by make bench (bench/report.py); edit nothing down to the end marker -->"
+END = "<!-- end: written by make bench -->"
 
 MIB = 1024 * 1024
 CLOSE_TO_FLOOR = 1.25  # what the budget's "close to the floor" is taken to mean
@@ -107,7 +120,7 @@ def _coldstart(cold: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
-def _turns(turns: dict[str, Any]) -> list[str]:
+def _turns(turns: dict[str, Any], results_dir: str) -> list[str]:
     lines = [
         "### Webhook turns (`lambda_handler` in process, ms)",
         "",
@@ -135,7 +148,7 @@ def _turns(turns: dict[str, Any]) -> list[str]:
         "the floor is the same number of raw GetItem/PutItem calls on the same server, right after each turn. "
         "Handler work is the turn less the time spent inside the webhook's DynamoDB client (the budget's figure).",
         "",
-        "![Webhook turn latency against its floor](bench/results/turn_latency.png)",
+        f"![Webhook turn latency against its floor]({results_dir}turn_latency.png)",
         "",
     ]
     return lines
@@ -283,7 +296,7 @@ def _deadline(deadline: dict[str, Any]) -> list[str]:
 
 
 def _budget(results: dict[str, Any]) -> list[str]:
-    """ARCHITECTURE.md's performance budget, line by line, against this run's figures."""
+    """The performance budget (its targets are the constants above), line by line, against this run's figures."""
     rows = []
     turns = results.get("turns")
     if turns:
@@ -410,7 +423,7 @@ def _budget(results: dict[str, Any]) -> list[str]:
     if not rows:
         return []
     return [
-        '### Against the budget (`ARCHITECTURE.md`, "Performance budget")',
+        "### Against the budget",
         "",
         "| budget | this run | |",
         "|---|---|---|",
@@ -419,11 +432,10 @@ def _budget(results: dict[str, Any]) -> list[str]:
     ]
 
 
-def summary(results: dict[str, Any]) -> str:
+def figures(results: dict[str, Any], results_dir: str) -> str:
+    """The run's figures in Markdown; ``results_dir`` leads from the document to ``bench/results/``."""
     machine = results["machine"]
     lines = [
-        "## Performance",
-        "",
         f"Measured with `make bench` ({results['duration_s']:.0f} s) on {machine['nproc']} cores "
         f"({machine['cpu']}), Python {machine['python']}, {results['finished_at'][:10]}; "
         "every figure next to its floor in the same run. Everything on loopback: a moto server, DynamoDB Local, "
@@ -438,7 +450,7 @@ def summary(results: dict[str, Any]) -> str:
     if "coldstart" in results:
         lines += _coldstart(results["coldstart"])
     if "turns" in results:
-        lines += _turns(results["turns"])
+        lines += _turns(results["turns"], results_dir)
     if "deadline" in results:
         lines += _deadline(results["deadline"])
     if "dialer" in results:
@@ -448,6 +460,35 @@ def summary(results: dict[str, Any]) -> str:
     if "package" in results:
         lines += _package(results["package"])
     return "\n".join(lines).rstrip() + "\n"
+
+
+def summary(results: dict[str, Any]) -> str:
+    """``bench/results/summary.md``: the figures under their title, the plot beside the file."""
+    return f"{TITLE}\n\n{figures(results, '')}"
+
+
+def embedded(document: str, generated: str) -> str:
+    """``document`` with ``generated`` between its markers, the text around them as it was."""
+    head, begin, rest = document.partition(BEGIN)
+    _, end, tail = rest.partition(END)
+    if not begin or not end:
+        raise ValueError(f"the document lacks the markers {BEGIN!r} and {END!r}")
+    return f"{head}{BEGIN}\n\n{generated}\n{END}{tail}"
+
+
+def performance_doc(results: dict[str, Any], document: str) -> str:
+    """``docs/performance.md`` with this run's figures in its generated section."""
+    return embedded(document, figures(results, "../bench/results/"))
+
+
+def write(results: dict[str, Any], output: Path, *, fill_docs: bool) -> str:
+    """Write ``summary.md`` into ``output`` and, with ``fill_docs``, the figures into docs/performance.md."""
+    text = summary(results)
+    (output / "summary.md").write_text(text, encoding="utf-8")
+    if fill_docs:
+        document = PERFORMANCE_DOC.read_text(encoding="utf-8")
+        PERFORMANCE_DOC.write_text(performance_doc(results, document), encoding="utf-8")
+    return text
 
 
 def plot(turns: dict[str, Any], path: Path) -> None:

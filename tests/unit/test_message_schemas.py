@@ -1,4 +1,4 @@
-"""The messages other systems send: the README's examples fit the JSON Schemas in schemas/ and the parser."""
+"""The messages other systems send: docs/integration.md's examples fit the JSON Schemas in schemas/ and the parser."""
 
 from __future__ import annotations
 
@@ -29,8 +29,8 @@ def _schema(name: str) -> dict[str, Any]:
 
 
 def _readme_messages() -> list[dict[str, Any]]:
-    """Every message the README sends with `aws sqs send-message` or `aws events put-events`."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    """Every message docs/integration.md sends with `aws sqs send-message` or `aws events put-events`."""
+    readme = (ROOT / "docs" / "integration.md").read_text(encoding="utf-8")
     messages = []
     for block in re.findall(r"```sh\n(.*?)```", readme, flags=re.DOTALL):
         words = shlex.split(block, comments=True)
