@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.dialer [--runs 5] [--sequential-runs 3] [--latency 0.2]
 
 Everything runs on this machine: DynamoDB Local (the moto server when java is missing), a moto server for
-SQS, Scheduler and SSM, and a fake sipgate
+SQS, Scheduler and SSM, and the SDK's fake sipgate (``aiflow.testing.sipgate``)
 that answers each ``POST /v3/ai-flows/{id}/call`` with 201 after ``latency`` seconds and records when each
 arrived. The batch figure is ``functions.dialer.app.lambda_handler`` on an SQS event of 10 records, against
 the ideal (one round trip to sipgate, when the cap allows all of them in one second) and against the same
@@ -19,74 +19,20 @@ import importlib
 import json
 import os
 import statistics
-import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import ModuleType
 from typing import Any
 
+from aiflow.testing.sipgate import FakeSipgate, Reply
 from bench.common import ACCOUNT, REGION, CallCounter, NullStream, ratio
 
 BATCH = 10
 TOKEN_PARAMETER = "/bench/sipgate-token"  # noqa: S105 - a parameter name
-
-
-class FakeSipgate(ThreadingHTTPServer):
-    """sipgate's outbound-call endpoint on 127.0.0.1: 201 after ``latency`` seconds; arrival times recorded."""
-
-    daemon_threads = True
-    request_queue_size = 128  # socketserver's 5 drops connections when 20 dialling threads connect at once
-
-    def __init__(self, latency: float) -> None:
-        super().__init__(("127.0.0.1", 0), _SipgateHandler)
-        self.latency = latency
-        self.arrivals: list[float] = []
-        self._lock = threading.Lock()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-    def arrived(self) -> None:
-        with self._lock:
-            self.arrivals.append(time.time())
-
-    def take_arrivals(self) -> list[float]:
-        with self._lock:
-            arrivals, self.arrivals = self.arrivals, []
-        return arrivals
-
-
-class _SipgateHandler(BaseHTTPRequestHandler):
-    server: FakeSipgate
-
-    def do_POST(self) -> None:
-        self.server.arrived()
-        self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        time.sleep(self.server.latency)
-        self.send_response(201)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextmanager
-def fake_sipgate(latency: float) -> Iterator[FakeSipgate]:
-    server = FakeSipgate(latency)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
+TOKEN = "bench-token"  # noqa: S105 - the fake sipgate's
+FLOW_ID = "bench-flow"
 
 
 class _Context:
@@ -150,15 +96,13 @@ class DialerBench:
         ]
         group = f"reminders-{uuid.uuid4().hex[:8]}"
         boto3.client("scheduler").create_schedule_group(Name=group)
-        boto3.client("ssm").put_parameter(
-            Name=TOKEN_PARAMETER, Value="bench-token", Type="SecureString", Overwrite=True
-        )
+        boto3.client("ssm").put_parameter(Name=TOKEN_PARAMETER, Value=TOKEN, Type="SecureString", Overwrite=True)
         os.environ.update(
             {
                 "TABLE_NAME": table,
                 "SIPGATE_TOKEN_PARAMETER": TOKEN_PARAMETER,
                 "SIPGATE_BASE_URL": sipgate.url,
-                "AI_FLOW_ID": "bench-flow",
+                "AI_FLOW_ID": FLOW_ID,
                 "BILLING_DEVICE": "e2",
                 "CALL_QUEUE_URL": self.queue_url,
                 "CALL_QUEUE_ARN": self.queue_arn,
@@ -180,7 +124,7 @@ class DialerBench:
         app._dialer.cache_clear()
         app.logger.registered_handler.setStream(NullStream())
         app.lambda_handler({"kind": "dial", "reminder_id": "warm-up"}, _Context())
-        self.sipgate.take_arrivals()
+        self.sipgate.take_received()
         return app
 
     def messages(self, prefix: str, count: int) -> list[str]:
@@ -189,13 +133,13 @@ class DialerBench:
     def batch(self, app: ModuleType, messages: list[str]) -> tuple[float, float]:
         """The batch's wall time, and the spread of its POSTs' arrivals at sipgate (first to last)."""
         records = [_record(body, self.queue_arn) for body in messages]
-        self.sipgate.take_arrivals()
+        self.sipgate.take_received()
         started = time.perf_counter()
         response = app.lambda_handler({"Records": records}, _Context())
         elapsed = time.perf_counter() - started
         if response != {"batchItemFailures": []}:
             raise RuntimeError(f"the batch did not go through: {response}")
-        arrivals = self.sipgate.take_arrivals()
+        arrivals = [request.at for request in self.sipgate.take_received()]
         return elapsed, max(arrivals) - min(arrivals)
 
     def one_after_another(self, app: ModuleType, messages: list[str]) -> float:
@@ -223,10 +167,10 @@ def batch_figures(
     calls = bench.counter.counts(mark)
     dials = (runs + sequential_runs) * BATCH
     # The same batch with sipgate answering at once: what the batch's AWS calls alone take on this machine.
-    bench.sipgate.latency = 0.0
+    bench.sipgate.script(Reply())
     for run in range(runs):
         instant.append(bench.batch(app, bench.messages(f"i{run}", BATCH))[0])
-    bench.sipgate.latency = latency
+    bench.sipgate.script(Reply(delay=latency))
     median_concurrent = statistics.median(concurrent)
     median_sequential = statistics.median(sequential)
     return {
@@ -288,7 +232,7 @@ def cap_figures(bench: DialerBench, calls_per_second: int, calls: int, workers: 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         dispositions = list(pool.map(dialer.handle, bench.messages(f"cap{calls_per_second}", calls)))
     elapsed = time.perf_counter() - started
-    arrivals = bench.sipgate.take_arrivals()
+    arrivals = [request.at for request in bench.sipgate.take_received()]
     if len(arrivals) != calls or any(d.value != "dialled" for d in dispositions):
         raise RuntimeError(f"cap {calls_per_second}: {len(arrivals)} of {calls} calls arrived: {Counter(dispositions)}")
     per_second = Counter(int(arrival) for arrival in arrivals)
@@ -317,7 +261,8 @@ def run(
     from bench.common import use_aws_environment
 
     use_aws_environment(endpoint, dynamodb_endpoint)
-    with fake_sipgate(latency) as sipgate:
+    with FakeSipgate(token=TOKEN, ai_flow_id=FLOW_ID) as sipgate:
+        sipgate.script(Reply(delay=latency))
         bench = DialerBench(sipgate)
         # The batch with the cap out of the way (the template allows up to 100), then at the cap of 20.
         result: dict[str, Any] = {"batch": batch_figures(bench, runs, sequential_runs, latency, 100)}

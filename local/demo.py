@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from local.sipgate import NO_ANSWER, CalleeScript, mailbox, presses, says, stays_silent
+from aiflow.testing.callees import NO_ANSWER, CalleeScript, mailbox, presses, says, stays_silent
 from local.stack import LocalStack
 from reminders.aws.clients import scheduling_backends
 from reminders.messages import parse_reminder
@@ -204,7 +204,7 @@ def schedule_scenarios(stack: LocalStack, scenarios: Sequence[Scenario]) -> Remi
     stack's environment, so it reaches the local table and queue exactly as the CLI would.
     """
     for scenario in scenarios:
-        stack.sipgate.script(str(scenario.reminder["to_phone_number"]), scenario.callee)
+        stack.sipgate.callee(str(scenario.reminder["to_phone_number"]), scenario.callee)
     os.environ.update(stack.info.environment)
     config = SchedulingConfig.from_environ()
     scheduler = ReminderScheduler.from_settings(config, *scheduling_backends(config))

@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 import boto3
 
+from aiflow.testing.sipgate import FakeSipgate
 from local import dynamodb_local
 from local.gateway import LocalGateway
 from local.lambda_runtime import LocalFunction
@@ -35,7 +36,6 @@ from local.pollers import (
     TtlSweeper,
     rate_seconds,
 )
-from local.sipgate import FakeSipgate
 from local.template import REGION, LocalStackResources, resources_of_type
 from reminders.messages.outcome_events import DETAIL_TYPE, SOURCE
 from reminders.settings import SchedulingConfig

@@ -13,10 +13,11 @@ from datetime import timedelta
 
 import pytest
 import test_webhook
-from test_dialer_harness import Clock, FakeSipgate, create_resources, make_dialer, serve_sipgate
+from test_dialer_harness import Clock, create_resources, make_dialer, serve_sipgate
 from test_webhook import CALLEE, REMINDER_ID, Webhook, assert_decided, assert_goodbye_then_hangup, dial
 
 from aiflow import phone
+from aiflow.testing.sipgate import FakeSipgate
 from reminders.dialing.dialer import Dialer, Disposition
 from reminders.model.reminder import Outcome, ReminderStatus, Via
 

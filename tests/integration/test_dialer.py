@@ -23,9 +23,7 @@ from test_dialer_harness import (
     TOKEN,
     Clock,
     FakeContext,
-    FakeSipgate,
     Poller,
-    Reply,
     Resources,
     atomic_dynamodb_writes,
     create_resources,
@@ -37,13 +35,13 @@ from test_dialer_harness import (
     records_event,
     reminder_payload,
     repository,
-    rings_then,
     send,
     serve_sipgate,
     start_attempt,
 )
 from test_webhook import emitted_metrics
 
+from aiflow.testing.sipgate import FakeSipgate, Reply, rings_then
 from functions.dialer import app
 from reminders.aws import CallDelivery
 from reminders.dialing.dialer import Dialer, Disposition, RetryLater

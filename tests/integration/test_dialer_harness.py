@@ -1,5 +1,5 @@
-"""What the dialer tests run against (no tests here): a fake sipgate, the AWS resources on the moto server,
-a poller that plays Lambda's SQS event source mapping, and clocks.
+"""What the dialer tests run against (no tests here): the SDK's fake sipgate, the AWS resources on the moto
+server, a poller that plays Lambda's SQS event source mapping, and clocks.
 
 Everything AWS goes through the moto server on loopback (``aws_env``); the poller receives from a real moto
 queue with a redrive policy, so receive counts and the move to the dead-letter queue are SQS's own.
@@ -12,11 +12,9 @@ import json
 import threading
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,6 +22,7 @@ import boto3
 import pytest
 
 from aiflow.outbound import OutboundClient
+from aiflow.testing.sipgate import FakeSipgate
 from reminders.aws import CallDelivery, ScheduleTarget
 from reminders.dialing.dialer import Dialer
 from reminders.model.reminder import ReminderRecord, utc_now
@@ -37,132 +36,12 @@ REGION = "eu-central-1"
 ACCOUNT = "123456789012"  # moto's default account
 
 
-# sipgate.
-
-
-DROPPED = 0  # a Reply status: sipgate takes the call, then the connection dies before any answer
-# A body no gzip decoder can read: with ``Content-Encoding: gzip`` the client cannot decode the answer.
-BROKEN_GZIP = b"\x1f\x8b\x08\x00this is not deflate data"
-
-
-@dataclass(frozen=True)
-class Reply:
-    """One scripted answer. ``rings``: sipgate placed the call before answering (a 5xx after the ringing)."""
-
-    status: int = 201
-    headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
-    rings: bool = False
-    body: bytes = b""
-
-    @property
-    def placed(self) -> bool:
-        return self.rings or self.status in (201, DROPPED)
-
-
-def rings_then(status: int) -> Reply:
-    """sipgate places the call, and then it (or a proxy in front of it) answers ``status``."""
-    return Reply(status, rings=True)
-
-
-def undecodable_201() -> Reply:
-    """The call is placed and confirmed, but the 201's body cannot be decoded (a broken gzip encoding)."""
-    return Reply(201, {"Content-Encoding": "gzip"}, body=BROKEN_GZIP)
-
-
-@dataclass(frozen=True)
-class Received:
-    path: str
-    headers: dict[str, str]  # lower-cased names
-    body: dict[str, Any]
-    at: float  # time.time() on arrival: the wall clock the cap is about
-
-
-class FakeSipgate(ThreadingHTTPServer):
-    """sipgate's outbound-call endpoint on 127.0.0.1: scripted replies in order (the last repeats), all recorded.
-
-    sipgate took a call (the callee's phone rings) when it answered 201, however late, when the connection
-    dropped after it had the request (``DROPPED``), or when the reply ``rings`` before its 5xx; a 429 or a
-    plain 5xx places no call. :meth:`rings_per_callee` counts the rings by number.
-    """
-
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _SipgateHandler)
-        self.replies: list[Reply] = [Reply()]
-        self.received: list[Received] = []
-        self.answers: list[Reply] = []  # in the order of ``received``
-        self.stopping = threading.Event()
-        self._lock = threading.Lock()
-
-    @property
-    def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def script(self, *replies: Reply) -> None:
-        with self._lock:
-            self.replies = list(replies)
-
-    def take(self, request: Received) -> Reply:
-        with self._lock:
-            reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
-            self.received.append(request)
-            self.answers.append(reply)
-            return reply
-
-    def numbers(self) -> list[str]:
-        return [request.body["toPhoneNumber"] for request in self.received]
-
-    def rang(self) -> list[str]:
-        """The numbers of the calls sipgate took, in order."""
-        with self._lock:
-            pairs = list(zip(self.received, self.answers, strict=True))
-        return [request.body["toPhoneNumber"] for request, reply in pairs if reply.placed]
-
-    def rings_per_callee(self) -> Counter[str]:
-        return Counter(self.rang())
-
-    def calls_per_second(self) -> Counter[int]:
-        return Counter(int(request.at) for request in self.received)
-
-
-class _SipgateHandler(BaseHTTPRequestHandler):
-    server: FakeSipgate
-
-    def do_POST(self) -> None:
-        arrived = time.time()
-        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        headers = {name.lower(): value for name, value in self.headers.items()}
-        reply = self.server.take(Received(self.path, headers, json.loads(body), arrived))
-        if reply.status == DROPPED:
-            self.close_connection = True  # no status line: the client reads the connection closing
-            return
-        if reply.delay:
-            self.server.stopping.wait(reply.delay)
-        try:
-            self.send_response(reply.status)
-            for name, value in reply.headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(reply.body)))
-            self.end_headers()
-            self.wfile.write(reply.body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up waiting: what a read-timeout test wants
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+# sipgate: the SDK's fake (scripted replies, dropped connections, rings counted), with this harness's token and flow.
 
 
 def serve_sipgate() -> Iterator[FakeSipgate]:
-    server = FakeSipgate()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
-    thread.start()
-    yield server
-    server.stopping.set()
-    server.shutdown()
-    server.server_close()
+    with FakeSipgate(token=TOKEN, ai_flow_id=FLOW_ID) as sipgate:
+        yield sipgate
 
 
 # AWS on the moto server.

@@ -16,7 +16,6 @@ from test_dialer import resources as resources
 from test_dialer import sipgate as sipgate
 from test_dialer_harness import (
     Clock,
-    FakeSipgate,
     Resources,
     delayed_messages,
     make_dialer,
@@ -25,6 +24,7 @@ from test_dialer_harness import (
 )
 
 from aiflow import phone
+from aiflow.testing.sipgate import FakeSipgate
 from reminders.dialing.dialer import Dialer, Disposition
 from reminders.model.reminder import Outcome, Reminder, ReminderRecord, ReminderStatus
 from reminders.store.do_not_call import DoNotCallList

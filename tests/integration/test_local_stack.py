@@ -20,6 +20,8 @@ import jsonschema
 import pytest
 from test_dialer_harness import start_attempt
 
+from aiflow.testing.callees import says
+from aiflow.testing.sipgate import Reply
 from local.demo import (
     DEMO_ENVIRONMENT,
     SCENARIOS,
@@ -28,7 +30,6 @@ from local.demo import (
     wait_for_outcome_events,
     wait_for_outcomes,
 )
-from local.sipgate import confirms_by_voice
 from local.stack import LocalStack
 from reminders.model.reminder import Outcome, Reminder, ReminderStatus, Via, utc_now
 from reminders.operations import cli
@@ -40,7 +41,7 @@ OUTAGE = Scenario(
     "outage",
     "sipgate answers 503 for this number until the message is dead-lettered; a redrive then calls",
     {"reminder_id": "outage", "to_phone_number": "+4915790000009", "name": "Olga Ausfall", "language": "en-US"},
-    confirms_by_voice("Yes, I will be there."),
+    says("Yes, I will be there."),
     "confirmed",
 )
 PLAYED = [SCENARIOS["confirm"], SCENARIOS["cancel"], SCENARIOS["no-answer"]]
@@ -76,7 +77,7 @@ def _dead_letters(stack: LocalStack) -> list[dict[str, object]]:
 
 
 def test_the_demo_scenarios_and_an_outage_end_with_one_outcome_each(stack: LocalStack) -> None:
-    stack.sipgate.outages["4915790000009"] = 503
+    stack.sipgate.script(Reply(503), to="4915790000009")
     scheduler = schedule_scenarios(stack, [*PLAYED, OUTAGE])
 
     records = wait_for_outcomes(scheduler, PLAYED, deadline_seconds=150)
@@ -94,7 +95,7 @@ def test_the_demo_scenarios_and_an_outage_end_with_one_outcome_each(stack: Local
     assert published == dict.fromkeys(records, 1)
     for event in stack.outcome_events:
         jsonschema.validate(event["detail"], OUTCOME_SCHEMA)
-    placed = [call.to_phone_number for call in stack.sipgate.calls if call.status == 201]
+    placed = [call.to_phone_number for call in stack.sipgate.received if call.status == 201]
     assert sorted(placed) == ["4915790000001", "4915790000002", "4915790000003", "4915790000003"]
 
     # The outage: every receive of the message tried sipgate and gave the attempt back; after the
@@ -104,24 +105,24 @@ def test_the_demo_scenarios_and_an_outage_end_with_one_outcome_each(stack: Local
     while not dead and time.monotonic() < deadline:
         dead = _dead_letters(stack)
     assert [message["reminder_id"] for message in dead] == ["outage"]
-    refused = [call for call in stack.sipgate.calls if call.to_phone_number == "4915790000009"]
+    refused = [call for call in stack.sipgate.received if call.to_phone_number == "4915790000009"]
     assert refused
     assert {call.status for call in refused} == {503}
     assert scheduler.status("outage").status is ReminderStatus.SCHEDULED
 
     # sipgate is back; redriving the dead letter places the call, which is confirmed.
-    del stack.sipgate.outages["4915790000009"]
+    stack.sipgate.script(to="4915790000009")
     stack.client("sqs").send_message(QueueUrl=stack.info.environment["CALL_QUEUE_URL"], MessageBody=json.dumps(dead[0]))
     outage = wait_for_outcomes(scheduler, [OUTAGE], deadline_seconds=60)["outage"]
     assert outage.status is ReminderStatus.CONFIRMED
     assert wait_for_outcome_events(stack, ["outage"], timeout=20) == {"outage": 1}
-    assert [call.status for call in stack.sipgate.calls if call.to_phone_number == "4915790000009"][-1] == 201
+    assert [call.status for call in stack.sipgate.received if call.to_phone_number == "4915790000009"][-1] == 201
 
 
 def _rang(stack: LocalStack, digits: str, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if any(call.to_phone_number == digits and call.status == 201 for call in stack.sipgate.calls):
+        if any(call.to_phone_number == digits and call.status == 201 for call in stack.sipgate.received):
             return True
         time.sleep(0.2)
     return False

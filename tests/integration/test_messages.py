@@ -19,7 +19,6 @@ from test_dialer import resources as resources
 from test_dialer import sipgate as sipgate
 from test_dialer_harness import (
     FakeContext,
-    FakeSipgate,
     Resources,
     make_dialer,
     records_event,
@@ -29,6 +28,7 @@ from test_dialer_harness import (
 )
 from test_webhook import emitted_metrics
 
+from aiflow.testing.sipgate import FakeSipgate
 from reminders.dialing.dialer import Dialer, Disposition
 from reminders.model.reminder import Outcome, ReminderStatus, Via, utc_now
 

@@ -18,8 +18,9 @@ import pytest
 
 from aiflow import AiFlowAssistant, UserSpeak, speak
 from aiflow.assistant import DEFAULT_FALLBACK_TEXT
+from aiflow.testing.callees import presses, says
+from aiflow.testing.sipgate import FakeSipgate
 from examples import fastapi_app, flask_app
-from local.sipgate import FakeSipgate, confirms_by_voice, presses
 from tests.servers import uvicorn_serving, wsgiref_serving
 
 WEBHOOK_TOKEN = "web-example-webhook-token"
@@ -57,7 +58,7 @@ EXAMPLES: dict[str, tuple[Callable[..., Any], Callable[[Any], Any]]] = {
 @pytest.mark.parametrize("example", EXAMPLES)
 @pytest.mark.parametrize(
     ("callee_does", "outcome"),
-    [(presses("1"), "is confirmed"), (confirms_by_voice("No, I have to cancel."), "is cancelled")],
+    [(presses("1"), "is confirmed"), (says("No, I have to cancel."), "is cancelled")],
     ids=["presses-1", "says-no"],
 )
 def test_the_example_places_a_call_and_answers_it(
@@ -69,9 +70,9 @@ def test_the_example_places_a_call_and_answers_it(
         sipgate_token=SIPGATE_TOKEN,
         ai_flow_id=FLOW,
         billing_device="e2",
-        sipgate_base_url=sipgate.base_url,
+        sipgate_base_url=sipgate.url,
     )
-    sipgate.script(CALLEE, callee_does)
+    sipgate.callee(CALLEE, callee_does)
 
     with serving(app) as url:
         sipgate.webhook_url = f"{url}/webhook"
@@ -84,7 +85,7 @@ def test_the_example_places_a_call_and_answers_it(
         sipgate.wait_for_callees()
 
     assert (status, json.loads(body)) == (201, {"to_phone_number": "4915790000687"})
-    [call] = sipgate.calls
+    [call] = sipgate.received
     assert call.error is None, call.error
     transcript = "\n".join(call.transcript)
     assert "You have an appointment with us tomorrow at 10:30" in transcript

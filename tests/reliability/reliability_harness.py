@@ -7,7 +7,7 @@ Every fault is made where it happens in production, so that the code under test 
   client is configured to (the webhook: once), which an error raised before the call would skip.
 - :class:`SsmDenial`: the moto server refusing ``GetParameter`` with ``AccessDeniedException``, as SSM does
   for a role without ``ssm:GetParameter`` on the parameter.
-- The integration tests' ``FakeSipgate`` (``test_dialer_harness``) can also take a call and drop the
+- The SDK's ``FakeSipgate`` (``aiflow.testing.sipgate``) can also take a call and drop the
   connection before answering (``Reply(DROPPED)``); its ``rang()`` says which calls sipgate took.
 - :func:`event_source_mapping` and :class:`LambdaTimedOut`: an invocation that raises or is killed gives
   its whole batch back to the queue, as Lambda's SQS event source mapping does.

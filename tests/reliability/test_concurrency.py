@@ -25,7 +25,6 @@ from reliability_harness import (
 from test_dialer import Handler, dial, events_of, record
 from test_dialer_harness import (
     Clock,
-    FakeSipgate,
     Poller,
     Resources,
     atomic_dynamodb_writes,
@@ -35,6 +34,7 @@ from test_dialer_harness import (
 )
 from test_webhook import RacingStore, Webhook
 
+from aiflow.testing.sipgate import FakeSipgate
 from functions.dialer import app as dialer_app
 from reminders.model.reminder import Language, ReminderStatus
 

@@ -27,22 +27,18 @@ from reliability_harness import (
 )
 from test_dialer import Handler, dial, events_of, record, use
 from test_dialer_harness import (
-    DROPPED,
     Clock,
-    FakeSipgate,
     Poller,
-    Reply,
     Resources,
     atomic_dynamodb_writes,
     make_dialer,
     queue_bodies,
     repository,
-    rings_then,
-    undecodable_201,
 )
 from test_webhook import Webhook
 
 from aiflow.outbound import OutboundClient, PlacedCall
+from aiflow.testing.sipgate import DROPPED, FakeSipgate, Reply, rings_then, undecodable_201
 from reminders.model.reminder import ReminderStatus
 
 NUMBER = "+4915790000687"

@@ -22,9 +22,7 @@ from test_dialer import Handler, dial, events_of, record, store, use
 from test_dialer_harness import (
     Clock,
     FakeContext,
-    FakeSipgate,
     Poller,
-    Reply,
     Resources,
     atomic_dynamodb_writes,
     delayed_messages,
@@ -35,6 +33,7 @@ from test_dialer_harness import (
 )
 from test_webhook import emitted_metrics
 
+from aiflow.testing.sipgate import FakeSipgate, Reply
 from functions.reconciler import app as reconciler_app
 from reminders.aws import CallDelivery
 from reminders.dialing.reconciler import Action, Reconciler

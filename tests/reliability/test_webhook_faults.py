@@ -27,7 +27,7 @@ from reliability_harness import (
     settle,
 )
 from test_dialer import Handler, use
-from test_dialer_harness import Clock, FakeSipgate, Poller, Resources, make_dialer, midday_zone
+from test_dialer_harness import Clock, Poller, Resources, make_dialer, midday_zone
 from test_webhook import (
     CALLEE,
     CALLEE_DIGITS,
@@ -40,6 +40,7 @@ from test_webhook import (
     let_the_token_cache_expire,
 )
 
+from aiflow.testing.sipgate import FakeSipgate
 from reminders.model.reminder import Language, Outcome, ReminderRecord, ReminderStatus, Via
 
 THROTTLES = ["ProvisionedThroughputExceededException", "ThrottlingException"]

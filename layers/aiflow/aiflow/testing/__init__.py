@@ -10,6 +10,10 @@
 
 The target may be an :class:`~aiflow.AiFlowAssistant` in this process, a Lambda handler behind an API
 Gateway HTTP API (:class:`LambdaTarget`) or a webhook URL (:class:`HttpTarget`).
+
+Code that places calls is tested against :class:`aiflow.testing.sipgate.FakeSipgate`, sipgate's REST API on
+loopback with faults on demand, whose callees (:mod:`aiflow.testing.callees`) play the calls it places
+against the webhook with this simulator.
 """
 
 from __future__ import annotations
