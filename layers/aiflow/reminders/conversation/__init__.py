@@ -1,20 +1,19 @@
-"""The reminder call: the conversation (``call``), its reading of what the callee says or presses
-(``intents``), what it says in each language (``speech``) and how it tells a mailbox from a person
-(``voicemail``)."""
+"""The reminder call: the conversation (``call``, which wires the parts below to an assistant's handlers),
+its reading of what the callee says or presses (``intents``), what it says in each language (``speech``)
+and how it tells a mailbox from a person (``voicemail``).
 
-from reminders.conversation.call import (
-    ANSWER_TIMEOUT_SECONDS,
-    MAILBOX_QUIET_SECONDS,
-    MAX_REPEATS,
-    MAX_SILENCES,
-    MAX_UNCLEAR,
-    TRANSFER_TIMEOUT_SECONDS,
-    CallState,
-    ReminderConversation,
-    Stage,
-)
+The conversation's parts, each a stage of the call: the first turn (``opening``), inbound callers
+(``inbound``), mailboxes (``mailbox``), the decision turns (``decisions``), the outcome's write
+(``outcomes``), how replies are played (``replies``) and the state kept between turns (``state``).
+"""
+
+from reminders.conversation.call import ReminderConversation
+from reminders.conversation.decisions import MAX_REPEATS, MAX_SILENCES, MAX_UNCLEAR, TRANSFER_TIMEOUT_SECONDS
 from reminders.conversation.intents import Intent, Understood, intent_of_key, read_answer, understand
+from reminders.conversation.mailbox import MAILBOX_QUIET_SECONDS
+from reminders.conversation.replies import ANSWER_TIMEOUT_SECONDS
 from reminders.conversation.speech import Phrasebook, phrasebook
+from reminders.conversation.state import CallState, Stage
 from reminders.conversation.voicemail import calls_back_after_voicemail, is_mailbox_greeting, voicemail_is_final
 
 __all__ = [

@@ -74,7 +74,7 @@ class DialMessage(BaseModel):
     attempt: Attempt = 1
     reminder: Reminder | None = None
     # True: the callee called in and is to be rung back now, on the reminder's stored number (the message
-    # carries none). Sent by reminders.conversation.call; unset for every other dial.
+    # carries none). Sent by reminders.conversation.inbound; unset for every other dial.
     callback: Literal[True] | None = None
 
     @model_validator(mode="before")

@@ -1,0 +1,158 @@
+"""The decision turns: what the callee says, presses or leaves unsaid while the call asks.
+
+- Decisions: confirm, cancel, another time (``reschedule_requested``: put through to a person if there is
+  one, else "the practice gets in touch"), no more calls (``opted_out``, and the number goes on the
+  do-not-call list). Anything unclear, an empty answer included, is asked again, a few times at most
+  (``MAX_UNCLEAR``); so are repeats on request (``MAX_REPEATS``) and silences (``MAX_SILENCES``), so that no
+  call runs forever.
+- People pick up saying "Ja, Müller?" or "Hallo?" into our opening, which stops it: speech that barges into
+  the first question with no more than answer words is no answer yet; the appointment and question follow.
+- A transfer goes out when its announcement ends; sipgate brings the caller back with the same session when
+  nobody took it, and the call asks again (or, after "another time", says goodbye).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiflow import SpeakAction, TransferAction, transfer
+from aiflow.phone import mask
+from reminders.conversation import replies
+from reminders.conversation.intents import Intent, intent_of_key, read_answer
+from reminders.conversation.outcomes import Outcomes
+from reminders.conversation.speech import Phrasebook, phrasebook
+from reminders.conversation.state import CallState, Stage, stop_listening_for_a_mailbox
+from reminders.model.reminder import Outcome, Via
+from reminders.store.do_not_call import DoNotCallList
+
+__all__ = ["MAX_REPEATS", "MAX_SILENCES", "MAX_UNCLEAR", "TRANSFER_TIMEOUT_SECONDS", "Decisions"]
+
+logger = logging.getLogger(__name__)
+
+TRANSFER_TIMEOUT_SECONDS = 30
+MAX_SILENCES = 2  # timeouts in a row before the goodbye
+MAX_UNCLEAR = 3  # answers we could not read before the goodbye
+MAX_REPEATS = 3  # repeats on request; more count as unclear, so no call runs forever
+
+
+class Decisions:
+    """The callee's answers, read and recorded. ``transfer_number``, when set, is the person a caller is put
+    through to on request; ``do_not_call`` is the list an opt-out goes on."""
+
+    def __init__(self, outcomes: Outcomes, do_not_call: DoNotCallList, *, transfer_number: str | None) -> None:
+        self._outcomes = outcomes
+        self._do_not_call = do_not_call
+        self._transfer_number = transfer_number
+
+    def said(self, session_id: str, call: CallState, text: str, *, barged_in: bool) -> SpeakAction:
+        """The callee spoke (``text`` may be empty): their answer, or the question again."""
+        logger.debug("caller said %r", text, extra={"session_id": session_id})
+        understood = read_answer(text)  # nothing heard is unclear: asked again, never silence
+        logger.info("caller answered", extra={"session_id": session_id, "intent": understood.intent.value})
+        if barged_in and not call.opening_heard and not understood.worded:
+            # "Ja, Müller?", "Hallo?": how people pick up, said into the opening, which it cut off.
+            call.opening_heard = True
+            return replies.ask_the_question(call)
+        return self._answer(session_id, call, understood.intent, Via.SPEECH)
+
+    def pressed(self, session_id: str, call: CallState, digit: str) -> SpeakAction:
+        """The callee pressed a key: a person after all, and their answer."""
+        stop_listening_for_a_mailbox(call)
+        intent = intent_of_key(digit)
+        logger.info("caller pressed a key", extra={"session_id": session_id, "intent": intent.value})
+        return self._answer(session_id, call, intent, Via.KEY)
+
+    def silence(self, session_id: str, call: CallState) -> SpeakAction:
+        """No answer in time: ask whether they are still there, or, after ``MAX_SILENCES``, say goodbye."""
+        call.silences += 1
+        book = phrasebook(call.language)
+        if call.silences >= MAX_SILENCES:
+            return self._outcomes.close(
+                session_id, call, Outcome.NO_DECISION, book.silent_goodbye, detail="no answer (silence)"
+            )
+        return replies.ask(call, book.still_there, book.question)
+
+    def hints(self, book: Phrasebook) -> list[str]:
+        """What the caller can say besides the answer."""
+        return replies.hints(book, transfers=bool(self._transfer_number))
+
+    def transfer(self, call: CallState) -> TransferAction | None:
+        """The transfer's announcement has played: put the caller through (``None`` if there is nobody)."""
+        if not self._transfer_number or not call.number:
+            return None
+        return transfer(
+            self._transfer_number,
+            caller_id_name=call.name,
+            caller_id_number=call.number,
+            timeout=TRANSFER_TIMEOUT_SECONDS,
+        )
+
+    @staticmethod
+    def transfer_came_back(call: CallState) -> SpeakAction:
+        """Nobody took the transfer: goodbye after "another time", else the question again."""
+        book = phrasebook(call.language)
+        call.transfer_failed = True
+        if call.outcome is Outcome.RESCHEDULE_REQUESTED:
+            return replies.goodbye(call, book.reschedule_nobody.format(caller=call.caller))
+        call.stage = Stage.ASKING
+        return replies.ask(call, book.transfer_failed, book.question)
+
+    def _answer(self, session_id: str, call: CallState, intent: Intent, via: Via) -> SpeakAction:
+        book = phrasebook(call.language)
+        call.silences = 0
+        if intent is Intent.REPEAT and call.repeats >= MAX_REPEATS:
+            intent = Intent.UNCLEAR
+        match intent:
+            case Intent.CONFIRM:
+                confirmed = book.confirmed.format(when=call.when)
+                return self._outcomes.close(session_id, call, Outcome.CONFIRMED, confirmed, via=via)
+            case Intent.CANCEL:
+                cancelled = book.cancelled.format(when=call.when)
+                return self._outcomes.close(session_id, call, Outcome.CANCELLED, cancelled, via=via)
+            case Intent.RESCHEDULE:
+                return self._reschedule(session_id, call, via)
+            case Intent.OPT_OUT:
+                return self._opt_out(session_id, call, via)
+            case Intent.REPEAT:
+                call.repeats += 1
+                return replies.ask(call, *replies.appointment(call), book.question, *self.hints(book))
+            case Intent.PERSON:
+                return self._put_through(call, book)
+            case Intent.UNCLEAR:
+                return self._unclear(session_id, call, book, via)
+
+    def _unclear(self, session_id: str, call: CallState, book: Phrasebook, via: Via) -> SpeakAction:
+        call.unclear += 1
+        if call.unclear >= MAX_UNCLEAR:
+            return self._outcomes.close(
+                session_id, call, Outcome.NO_DECISION, book.unclear_goodbye, detail="no clear answer"
+            )
+        sorry = book.not_understood if via is Via.SPEECH else book.key_not_used
+        return replies.ask(call, sorry, book.question)
+
+    def _reschedule(self, session_id: str, call: CallState, via: Via) -> SpeakAction:
+        """Another time: the outcome is recorded, then a person takes the call if there is one."""
+        book = phrasebook(call.language)
+        goodbye = book.reschedule_goodbye.format(caller=call.caller)
+        outcome, goodbye = self._outcomes.decide(session_id, call, Outcome.RESCHEDULE_REQUESTED, goodbye, via=via)
+        if outcome is Outcome.RESCHEDULE_REQUESTED and self._transfer_number and not call.transfer_failed:
+            call.stage = Stage.TRANSFERRING  # the transfer goes out when the announcement ends
+            return replies.announce(book, book.reschedule_connecting)
+        return replies.goodbye(call, goodbye)
+
+    def _opt_out(self, session_id: str, call: CallState, via: Via) -> SpeakAction:
+        """No more calls: the number goes on the do-not-call list, whatever became of this reminder."""
+        assert call.number is not None, "a call about a reminder knows the callee's number"
+        self._do_not_call.add(call.number, source="call", reminder_id=call.reminder_id, session_id=session_id)
+        logger.info("number put on the do-not-call list", extra={"session_id": session_id, "number": mask(call.number)})
+        goodbye = phrasebook(call.language).opted_out.format(caller=call.caller)
+        return self._outcomes.close(session_id, call, Outcome.OPTED_OUT, goodbye, via=via)
+
+    def _put_through(self, call: CallState, book: Phrasebook) -> SpeakAction:
+        if self._transfer_number is None:
+            return replies.ask(call, book.no_transfer, book.question)
+        if call.transfer_failed:
+            return replies.ask(call, book.transfer_failed, book.question)
+        # The transfer goes out when this announcement ends; sent with it, it would cut it off.
+        call.stage = Stage.TRANSFERRING
+        return replies.announce(book, book.connecting)

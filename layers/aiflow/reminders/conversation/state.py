@@ -1,0 +1,103 @@
+"""The call's state between turns, and the language of each call this process served.
+
+- Everything later turns need is copied into the call's state (:class:`CallState`) at ``session_start``,
+  so on the common path (``user_speak``, ``dtmf_received``) a turn reads and writes only its session item.
+  The assistant's session store keeps it as JSON; a handler reads it with :meth:`CallLanguages.resume` and
+  writes it back with :func:`keep`.
+- The fallback cannot read the state (the store may be what failed): :class:`CallLanguages` finds the call's
+  language if this process served the call before, else the default language is spoken.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from reminders.model.reminder import Language, Outcome
+
+__all__ = ["CallLanguages", "CallState", "Stage", "keep", "stop_listening_for_a_mailbox"]
+
+_LANGUAGE_HINTS = 1024  # calls whose language is remembered, the most recent
+
+
+class Stage(StrEnum):
+    ASKING = "asking"  # waiting for the decision
+    MAILBOX = "mailbox"  # a mailbox answered: waiting for its greeting to end
+    TRANSFERRING = "transferring"  # announcing the transfer, or transferred and waiting to hear whether it took
+    GOODBYE = "goodbye"  # the goodbye is playing; hang up when it ends
+
+
+class CallState(BaseModel):
+    """What one call keeps between turns; stored as JSON by the assistant's session store."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    language: Language
+    stage: Stage = Stage.ASKING
+    reminder_id: str | None = None  # None: nothing to decide (an inbound caller, a closed reminder)
+    attempt: int = 0
+    max_attempts: int = 1
+    caller: str = ""  # who calls, as the call names it
+    number: str | None = None  # the callee's digits-only E.164 number: the line to release
+    name: str = ""
+    when: str = ""  # the appointment's date and time as spoken, in the callee's language and time zone
+    location: str | None = None
+    silences: int = 0  # timeouts in a row
+    unclear: int = 0
+    repeats: int = 0
+    transfer_failed: bool = False
+    outcome: Outcome | None = None
+    # Mailbox recognition: on while the first pieces of an outbound call's speech may be a greeting.
+    listening_for_mailbox: bool = False
+    heard: str = ""  # those pieces so far, dropped once the call is known to be a person or a mailbox
+    pieces: int = 0
+    voicemail_left: bool = False  # the message is left and the reminder stays open for another attempt
+    opening_heard: bool = False  # the first question played to its end (or was said a second time)
+
+
+def keep(state: dict[str, Any], call: CallState) -> None:
+    """Write the call back into the assistant's state dict, which the assistant saves if it changed."""
+    state.clear()
+    state.update(call.model_dump(mode="json"))
+
+
+def stop_listening_for_a_mailbox(call: CallState) -> None:
+    """The call is known to be a person or a mailbox: what was heard is not kept longer than that."""
+    call.listening_for_mailbox = False
+    call.heard = ""
+
+
+class CallLanguages:
+    """The language of the calls this process served lately, for the fallback; ``default`` for any other."""
+
+    def __init__(self, default: Language) -> None:
+        self.default = default
+        self._languages: OrderedDict[str, Language] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def resume(self, session_id: str, state: dict[str, Any]) -> CallState | None:
+        """The call's state, ``None`` for a call without one; its language is remembered."""
+        if not state:
+            return None
+        call = CallState.model_validate(state)
+        self.remember(session_id, call.language)
+        return call
+
+    def remember(self, session_id: str, language: Language) -> None:
+        with self._lock:
+            self._languages[session_id] = language
+            self._languages.move_to_end(session_id)
+            while len(self._languages) > _LANGUAGE_HINTS:
+                self._languages.popitem(last=False)
+
+    def of(self, session_id: str) -> Language:
+        with self._lock:
+            return self._languages.get(session_id, self.default)
+
+    def forget(self, session_id: str) -> None:
+        with self._lock:
+            self._languages.pop(session_id, None)
