@@ -1,0 +1,126 @@
+"""The understanding corpus held to issue 18's targets: first answers read as a careful receptionist would.
+
+The corpus (``tests/conformance/understanding/``) is played through the call's reading of a first answer,
+answered after the question and said into it (barge-in), each counted on its own. Targets: at least 90 %
+recorded as a receptionist would in each language, no harmful decision, no request for another time
+recorded as confirmed, mailbox greetings 95 % recognised and no person taken for one.
+
+Today's rules miss the targets: those tests are strict xfails whose reasons carry the figures measured
+before the rules change, so the suite stays green and turns red (XPASS) once a target is reached; then
+the mark goes. ``python -m tests.conformance.understanding --misses`` lists what is read wrongly.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import cache
+
+import pytest
+
+from tests.conformance.understanding import (
+    LANGUAGES,
+    TARGET_ACCURACY,
+    TARGET_MAILBOX_RECOGNITION,
+    Figures,
+    Played,
+    Record,
+    load_answers,
+    load_labels,
+    measure,
+)
+
+
+@cache
+def _figures(barge_in: bool) -> Figures:
+    return measure(barge_in=barge_in)
+
+
+def _listed(played: list[Played], limit: int = 12) -> str:
+    lines = [
+        f"{p.answer.language}/{p.answer.category}: {p.answer.record} read as {p.reading}: {p.answer.say!r}"
+        for p in played
+    ]
+    more = f"\n... and {len(lines) - limit} more" if len(lines) > limit else ""
+    return "\n".join(lines[:limit]) + more
+
+
+def _failing_today(figures: str) -> pytest.MarkDecorator:
+    """Today's rules miss the target by ``figures``; a pass is red, and so is any error but the assertion."""
+    return pytest.mark.xfail(strict=True, raises=AssertionError, reason=f"today's rules: {figures}")
+
+
+def _variant(barge_in: bool, today: str) -> object:
+    """A run of the corpus, after the question or into it, failing today with the figures in ``today``."""
+    name = "barge-in" if barge_in else "answered"
+    return pytest.param(barge_in, id=name, marks=_failing_today(f"{name}, {today}"))
+
+
+def test_the_corpus_is_large_balanced_and_labelled() -> None:
+    answers = load_answers()
+    per_language = Counter(answer.language for answer in answers)
+    assert all(per_language[language] >= 300 for language in LANGUAGES), per_language
+    categories = {language: {a.category for a in answers if a.language == language} for language in LANGUAGES}
+    assert categories["de"] == categories["en"] == set(load_labels().categories)
+    assert {answer.record for answer in answers} == set(Record), "every record is labelled somewhere"
+    for language in LANGUAGES:
+        said = Counter(a.say.casefold() for a in answers if a.language == language)
+        assert [text for text, times in said.items() if times > 1] == [], f"{language}: an answer is in twice"
+    stated = [a for a in answers if a.record is Record.RESCHEDULE and a.when is not None]
+    assert len(stated) >= 60, "requests for another time state their preferred time"
+
+
+@pytest.mark.parametrize(
+    "barge_in",
+    [
+        _variant(False, "93 of 759 harmful (de 46, en 47)"),
+        _variant(True, "43 of 759 harmful (de 30, en 13)"),
+    ],
+)
+def test_no_decision_does_harm(barge_in: bool) -> None:
+    figures = _figures(barge_in)
+    harmful = [p for p in figures.played if p.harmful]
+    assert harmful == [], f"{len(harmful)} harmful readings:\n{_listed(harmful)}"
+
+
+@pytest.mark.parametrize(
+    "barge_in",
+    [
+        _variant(False, "38 of 123 requests for another time recorded as confirmed"),
+        _variant(True, "17 of 123 requests for another time recorded as confirmed"),
+    ],
+)
+def test_no_request_for_another_time_is_recorded_as_confirmed(barge_in: bool) -> None:
+    figures = _figures(barge_in)
+    confirmed = [p for p in figures.played if p.answer.record is Record.RESCHEDULE and p.reading is Record.CONFIRM]
+    assert confirmed == [], f"{len(confirmed)} of {figures.total.reschedules}:\n{_listed(confirmed)}"
+
+
+@pytest.mark.parametrize(
+    "barge_in",
+    [
+        _variant(False, "51.1 % recorded as a receptionist would (de 50.8 %, en 51.5 %)"),
+        _variant(True, "45.8 % recorded as a receptionist would (de 46.8 %, en 44.9 %)"),
+    ],
+)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_answers_are_recorded_as_a_receptionist_would(barge_in: bool, language: str) -> None:
+    figures = _figures(barge_in)
+    tally = figures.languages[language]
+    misses = [p for p in figures.misses if p.answer.language == language]
+    assert tally.accuracy >= TARGET_ACCURACY, (
+        f"{language}: {tally.as_receptionist}/{tally.answers} ({tally.accuracy:.1%}); misses:\n{_listed(misses)}"
+    )
+
+
+@_failing_today("37 of 64 mailbox greetings recognised (57.8 %; de 15/32, en 22/32)")
+def test_mailbox_greetings_are_recognised() -> None:
+    figures = _figures(False)
+    missed = [p for p in figures.played if p.answer.record is Record.MAILBOX and p.reading is not Record.MAILBOX]
+    assert figures.total.mailbox_recognition >= TARGET_MAILBOX_RECOGNITION, f"missed:\n{_listed(missed)}"
+
+
+@_failing_today("8 of 695 persons taken for a mailbox (de 4, en 4)")
+def test_no_person_is_taken_for_a_mailbox() -> None:
+    figures = _figures(False)
+    taken = [p for p in figures.played if p.answer.record is not Record.MAILBOX and p.reading is Record.MAILBOX]
+    assert taken == [], f"{len(taken)} persons taken for a mailbox:\n{_listed(taken)}"
