@@ -39,6 +39,8 @@ from test_webhook import Webhook
 
 from aiflow.outbound import OutboundClient, PlacedCall
 from aiflow.testing.sipgate import DROPPED, FakeSipgate, Reply, rings_then, undecodable_201
+from functions.dialer import app as dialer_app
+from reminders.aws.secrets import MAX_AGE_SECONDS
 from reminders.model.reminder import ReminderStatus
 
 NUMBER = "+4915790000687"
@@ -190,6 +192,23 @@ def test_a_dialer_that_cannot_read_its_token_dials_nobody_and_loses_no_message(
     for reminder_id in ("appt-1", "appt-2"):
         closed = record(dialer.resources, reminder_id)
         assert (closed.status, closed.attempts) == (ReminderStatus.NO_ANSWER, 1)
+
+
+def test_a_warm_dialer_keeps_its_token_while_ssm_denies_it(dialer: Dialer, monkeypatch: pytest.MonkeyPatch) -> None:
+    dialer.queue(dial("appt-1", "+4915790000001", max_attempts=1))
+    dialer.run()  # the token is read, and cached
+    assert dialer.sipgate.rang() == ["4915790000001"]
+
+    SsmDenial().install(monkeypatch).denied.add(os.environ["SIPGATE_TOKEN_PARAMETER"])
+    secrets = dialer_app._secrets()
+    later = secrets.clock() + MAX_AGE_SECONDS + 1
+    monkeypatch.setattr(secrets, "clock", lambda: later)  # the cache period is over: the read is refused
+    dialer.queue(dial("appt-2", "+4915790000002", max_attempts=1))
+    dialer.run()
+
+    assert dialer.sipgate.rang() == ["4915790000001", "4915790000002"], "dialled with the last token"
+    assert dialer.dead_letters() == []
+    assert record(dialer.resources, "appt-2").status is ReminderStatus.NO_ANSWER
 
 
 # The Lambda killed between dialling and recording.
