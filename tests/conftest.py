@@ -1,77 +1,54 @@
-"""Shared fixtures: AWS on loopback (a moto server, and DynamoDB Local wherever Java can run it).
+"""The suite's configuration: the harness's fixtures for every folder, and the markers of every test.
 
-DynamoDB Local is Amazon's own engine: it rejects what DynamoDB rejects and makes conditional writes
-atomic, which moto does not. ``AIFLOW_TEST_DYNAMODB=moto`` runs the suite on moto's DynamoDB instead.
+The fixtures live in ``tests/harness`` (its ``__init__`` maps them); the modules that define fixtures are
+registered here as plugins, so every folder sees the same ones and no test module imports another.
+
+Each test is marked by its folder (``unit``, ``conformance``, ``integration``, ``reliability``,
+``packaging``), and the tests of the modules in ``SLOW`` also ``slow``: ``pytest -m "not slow"`` leaves
+them out, ``make test`` runs them all.
+
+Run in parallel (``make pytest``: pytest-xdist, ``--dist loadgroup``), tests go to the workers one by one
+as they free up, the slow modules first so that no long test starts last. The tests of a module listed in
+``ONE_WORKER`` go to a single worker, so that the module-scoped fixture they share is made once.
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import uuid
-from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+pytest.register_assert_rewrite("tests.harness")
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+pytest_plugins = ("tests.harness.aws",)
 
-
-@pytest.fixture(scope="session")
-def moto_server() -> Iterator[str]:
-    """A moto server in a thread of this process, listening on loopback only; yields its endpoint URL."""
-    from moto.server import ThreadedMotoServer  # deferred: only the tests that need AWS pay for moto
-
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
+TESTS = Path(__file__).resolve().parent
+FOLDERS = ("unit", "conformance", "integration", "reliability", "packaging")  # each marks its tests
+# Modules whose tests take seconds each (real waits: queue redelivery, retries, subprocesses, fresh venvs),
+# the longest first.
+SLOW = (
+    "integration/test_local_stack.py",  # the whole local stack, its demo and an outage: a minute
+    "reliability/test_reconciler.py",  # a message dead-lettered after its receives, recovered on schedule
+    "integration/test_outcome_publishing.py",  # the stream poller and the publisher as a worker process
+    "packaging/test_fresh_venv.py",  # a new virtual environment per wheel
+)
+ONE_WORKER = ("integration/test_local_stack.py",)  # one local stack for the module
 
 
-@pytest.fixture(scope="session")
-def dynamodb_endpoint(moto_server: str) -> Iterator[str]:
-    """DynamoDB Local's endpoint when it can run here, else the moto server's."""
-    from local import dynamodb_local
-
-    if os.environ.get("AIFLOW_TEST_DYNAMODB") == "moto" or not dynamodb_local.available():
-        yield moto_server
-        return
-    engine = dynamodb_local.DynamoDBLocal()
-    engine.start()
-    try:
-        yield engine.endpoint_url
-    finally:
-        engine.stop()
+def _module(item: pytest.Item) -> str:
+    return item.path.relative_to(TESTS).as_posix()
 
 
-@pytest.fixture
-def aws_env(moto_server: str, dynamodb_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Point every boto3 client at loopback with fake credentials; never at a real account."""
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)
-    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", dynamodb_endpoint)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    return moto_server
-
-
-@pytest.fixture
-def dynamodb_table(aws_env: str) -> Iterator[str]:
-    """A fresh table created from ``template.yaml``'s ``Table`` (keys, index, billing, TTL)."""
-    import boto3
-
-    from local.template import create_table
-
-    client = boto3.client("dynamodb")
-    name = f"aiflow-{uuid.uuid4().hex[:12]}"
-    create_table(client, name)
-    yield name
-    client.delete_table(TableName=name)
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        module = _module(item)
+        folder = module.split("/", 1)[0]
+        if folder in FOLDERS:
+            item.add_marker(folder)
+        if module in SLOW:
+            item.add_marker(pytest.mark.slow)
+        if module in ONE_WORKER:
+            item.add_marker(pytest.mark.xdist_group(module))
+    if hasattr(config, "workerinput"):  # an xdist worker: every worker sorts alike, the controller hands out
+        items.sort(key=lambda item: SLOW.index(_module(item)) if _module(item) in SLOW else len(SLOW))

@@ -88,10 +88,11 @@ def _publisher(tmp_path: Path, bus: Bus, events_endpoint: str) -> LocalFunction:
 
 
 @pytest.fixture
-def stream(dynamodb_table: str) -> tuple[ReminderRepository, str]:
+def stream(fresh_dynamodb_table: str) -> tuple[ReminderRepository, str]:
+    """A table of its own: its stream holds this test's writes only."""
     client = boto3.client("dynamodb")
-    arn = client.describe_table(TableName=dynamodb_table)["Table"]["LatestStreamArn"]
-    return ReminderRepository(dynamodb_table, client=client), arn
+    arn = client.describe_table(TableName=fresh_dynamodb_table)["Table"]["LatestStreamArn"]
+    return ReminderRepository(fresh_dynamodb_table, client=client), arn
 
 
 def _reminder(reminder_id: str, number: str = "+4915712345678") -> Reminder:
