@@ -3,7 +3,7 @@
 DynamoDB checks a write's condition and applies it as one step. moto's request threads can interleave two
 conditional writes to one item (both check, then both write), which the real service never does: under the
 dialer's concurrent calls the calls-per-second counter could then pass its cap because of the fake. Writes
-are serialised here (as ``tests/integration/test_dialer_harness.py`` does in-process), nothing else changes.
+are serialised here (as ``tests/harness/dialer.py`` does in-process), nothing else changes.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ line claimed; not timed) with three timed turns, each an API Gateway HTTP API ev
 - ``user_speak`` "Wie bitte?": the common turn, the question again (the session item only);
 - ``user_speak`` "Ja": the decision, written on the reminder, the line released, the goodbye.
 
-On a bad day (``measure_deadline``): the same three turns with DynamoDB behind ``tests/integration/
+On a bad day (``measure_deadline``): the same three turns with DynamoDB behind ``tests/harness/
 tcp_proxy.py``'s proxy, healthy, answering each call 300 ms late, and hung; each turn timed from its
 event's stamp (where the deadline counts from) to the answer, against ``TURN_DEADLINE_MS``.
 
@@ -253,12 +253,12 @@ CONDITIONS = {"healthy": ("forward", 0.0), "slow (300 ms per call)": ("latency",
 
 
 def _faulty_proxy(port: int) -> Any:
-    """``tests/integration/tcp_proxy.py``'s proxy (one definition of the faults, shared with the tests)."""
+    """``tests/harness/tcp_proxy.py``'s proxy (one definition of the faults, shared with the tests)."""
     import importlib.util
 
     from bench import ROOT
 
-    spec = importlib.util.spec_from_file_location("tcp_proxy", ROOT / "tests" / "integration" / "tcp_proxy.py")
+    spec = importlib.util.spec_from_file_location("tcp_proxy", ROOT / "tests" / "harness" / "tcp_proxy.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -12,22 +12,13 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-import test_webhook
-from test_dialer_harness import Clock, create_resources, make_dialer, serve_sipgate
-from test_webhook import CALLEE, REMINDER_ID, Webhook, assert_decided, assert_goodbye_then_hangup, dial
 
 from aiflow import phone
 from aiflow.testing.sipgate import FakeSipgate
 from reminders.dialing.dialer import Dialer, Disposition
 from reminders.model.reminder import Outcome, ReminderStatus, Via
-
-# The webhook's fixtures, shared.
-start_webhook, token_parameter, call_queue, webhook = (
-    test_webhook.start_webhook,
-    test_webhook.token_parameter,
-    test_webhook.call_queue,
-    test_webhook.webhook,
-)
+from tests.harness.dialer import Clock, create_resources, make_dialer, serve_sipgate
+from tests.harness.webhook import CALLEE, REMINDER_ID, Webhook, assert_decided, assert_goodbye_then_hangup, dial
 
 CALLING_BACK = "Vielen Dank für Ihren Anruf. Wir rufen Sie sofort unter Ihrer Nummer zurück. Auf Wiederhören."
 NO_OPEN_REMINDER = "Zu Ihrer Nummer liegt gerade keine offene Terminerinnerung vor. Auf Wiederhören."

@@ -19,11 +19,11 @@ from zoneinfo import ZoneInfo
 import boto3
 import pytest
 from rich.progress import Progress, TaskID
-from test_dialer_harness import Resources, create_resources, queue_bodies, repository
 
 from reminders.model.reminder import Reminder, ReminderRecord, ReminderStatus
 from reminders.operations import cli
 from reminders.scheduling import ReminderScheduler, Scheduled
+from tests.harness.dialer import Resources, create_resources, queue_bodies, repository
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NUMBER = "+4915790000687"

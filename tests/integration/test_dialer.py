@@ -7,8 +7,6 @@ import json
 import math
 import socket
 import threading
-import uuid
-from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,34 +15,11 @@ from zoneinfo import ZoneInfo
 import boto3
 import pytest
 import requests
-from test_dialer_harness import (
-    BILLING_DEVICE,
-    FLOW_ID,
-    TOKEN,
-    Clock,
-    FakeContext,
-    Poller,
-    Resources,
-    atomic_dynamodb_writes,
-    create_resources,
-    delayed_messages,
-    end_delays,
-    fire_schedule,
-    make_dialer,
-    midday_zone,
-    records_event,
-    reminder_payload,
-    repository,
-    send,
-    serve_sipgate,
-    start_attempt,
-)
-from test_webhook import emitted_metrics
 
 from aiflow.testing.sipgate import FakeSipgate, Reply, rings_then
 from functions.dialer import app
 from reminders.aws import CallDelivery
-from reminders.dialing.dialer import Dialer, Disposition, RetryLater
+from reminders.dialing.dialer import Disposition, RetryLater
 from reminders.messages import SchedulingError
 from reminders.model.calling_window import CallingWindow
 from reminders.model.reminder import Outcome, Reminder, ReminderRecord, ReminderStatus, Via
@@ -52,82 +27,40 @@ from reminders.operations import cli
 from reminders.scheduling import ReminderScheduler
 from reminders.settings import ConfigError
 from reminders.store.repository import ReminderRepository
+from tests.harness.dialer import (
+    BILLING_DEVICE,
+    FLOW_ID,
+    TOKEN,
+    Clock,
+    FakeContext,
+    Handler,
+    Poller,
+    Resources,
+    atomic_dynamodb_writes,
+    delayed_messages,
+    dial,
+    end_delays,
+    events_of,
+    fire_schedule,
+    make_dialer,
+    midday_zone,
+    record,
+    records_event,
+    reminder_payload,
+    repository,
+    send,
+    start_attempt,
+    store,
+    use,
+)
+from tests.harness.metrics import emitted_metrics
 
 EVENTS = Path(__file__).resolve().parents[2] / "events" / "dialer"
-Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
 @pytest.fixture(autouse=True)
 def _atomic_writes(monkeypatch: pytest.MonkeyPatch) -> None:
     atomic_dynamodb_writes(monkeypatch)
-
-
-@pytest.fixture
-def sipgate() -> Iterator[FakeSipgate]:
-    yield from serve_sipgate()
-
-
-@pytest.fixture
-def resources(dynamodb_table: str) -> Resources:
-    return create_resources(dynamodb_table, max_receive_count=3)
-
-
-@pytest.fixture
-def handler(resources: Resources, sipgate: FakeSipgate, monkeypatch: pytest.MonkeyPatch) -> Iterator[Handler]:
-    """``app.lambda_handler`` configured as template.yaml configures it, its token in SSM (on moto)."""
-    parameter = f"/test/{uuid.uuid4().hex}/sipgate-token"
-    boto3.client("ssm").put_parameter(Name=parameter, Value=TOKEN, Type="SecureString")
-    environment = {
-        "TABLE_NAME": resources.table,
-        "SIPGATE_TOKEN_PARAMETER": parameter,
-        "SIPGATE_BASE_URL": sipgate.url,
-        "AI_FLOW_ID": FLOW_ID,
-        "BILLING_DEVICE": BILLING_DEVICE,
-        "CALLS_PER_SECOND": "10",
-        "CALL_WINDOW": "08:00-20:00",
-        "RETRY_DELAY_MINUTES": "5",
-        "ANSWER_TIMEOUT_SECONDS": "120",
-        "CALL_QUEUE_URL": resources.queue_url,
-        "CALL_QUEUE_ARN": resources.queue_arn,
-        "SCHEDULER_GROUP": resources.group,
-        "SCHEDULER_ROLE_ARN": resources.role_arn,
-        "DEAD_LETTER_QUEUE_ARN": resources.dead_letter_arn,
-    }
-    for name, value in environment.items():
-        monkeypatch.setenv(name, value)
-    # The Globals' POWERTOOLS_METRICS_NAMESPACE, which Metrics read when the module was first imported.
-    monkeypatch.setattr(app.metrics, "namespace", "AiFlowRemindersTest")
-    caches = (app._config, app._dialer)  # a test may replace app._dialer; the caches are cleared all the same
-    for cache in caches:
-        cache.cache_clear()
-    yield app.lambda_handler
-    for cache in caches:
-        cache.cache_clear()
-
-
-def use(monkeypatch: pytest.MonkeyPatch, dialer: Dialer) -> None:
-    """Have the handler run ``dialer`` (built with a test clock) instead of the one it builds itself."""
-    monkeypatch.setattr(app, "_dialer", lambda token: dialer)
-
-
-def record(resources: Resources, reminder_id: str) -> ReminderRecord:
-    found = repository(resources).get(reminder_id)
-    assert found is not None, f"{reminder_id} is not in the table"
-    return found
-
-
-def events_of(found: ReminderRecord) -> list[str]:
-    return [entry.event for entry in found.history]
-
-
-def dial(reminder_id: str, number: str = "+4915790000687", **fields: Any) -> str:
-    return json.dumps({"kind": "dial", "reminder": reminder_payload(reminder_id, number, **fields)})
-
-
-def store(resources: Resources, reminder_id: str, number: str, clock: Clock | None = None, **fields: Any) -> None:
-    """A reminder in the table, due now on ``clock``."""
-    stored = repository(resources, clock or Clock())
-    assert stored.create(Reminder.model_validate(reminder_payload(reminder_id, number, **fields)))
 
 
 # A batch.

@@ -11,23 +11,15 @@ from datetime import timedelta
 
 import boto3
 import pytest
-from test_dialer import _atomic_writes as _atomic_writes  # the dialer tests' fixtures, shared
-from test_dialer import resources as resources
-from test_dialer import sipgate as sipgate
-from test_dialer_harness import (
-    Clock,
-    Resources,
-    delayed_messages,
-    make_dialer,
-    reminder_payload,
-    repository,
-)
 
 from aiflow import phone
 from aiflow.testing.sipgate import FakeSipgate
 from reminders.dialing.dialer import Dialer, Disposition
 from reminders.model.reminder import Outcome, Reminder, ReminderRecord, ReminderStatus
 from reminders.store.do_not_call import DoNotCallList
+from tests.harness.dialer import Clock, Resources, delayed_messages, make_dialer, reminder_payload, repository
+
+pytestmark = pytest.mark.usefixtures("atomic_writes")  # the dialer tests' moto writes, atomic
 
 NUMBER = "+4915790000687"
 

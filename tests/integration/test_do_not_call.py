@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
-from test_dialer_harness import Resources, create_resources, queue_bodies, repository
 
 from reminders.aws import CallDelivery
 from reminders.messages import InvalidReminder, parse_reminder
@@ -15,6 +14,7 @@ from reminders.model.calling_window import CallingWindow
 from reminders.operations.csv_import import import_rows, read_rows
 from reminders.scheduling import ReminderScheduler
 from reminders.store.do_not_call import DoNotCallList
+from tests.harness.dialer import Resources, create_resources, queue_bodies, repository
 
 NUMBER = "+4915790000687"
 NOW = datetime(2030, 12, 1, 9, 0, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""DynamoDBSessionStore against a real moto server on loopback (see ``moto_server`` in tests/conftest.py)."""
+"""DynamoDBSessionStore against a real moto server on loopback (see ``moto_server`` in tests/harness/aws.py)."""
 
 from __future__ import annotations
 

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from test_dialer_harness import start_attempt
 
 from aiflow.testing.callees import says
 from aiflow.testing.sipgate import Reply
@@ -34,6 +33,7 @@ from local.stack import LocalStack
 from reminders.model.reminder import Outcome, Reminder, ReminderStatus, Via, utc_now
 from reminders.operations import cli
 from reminders.store.repository import ReminderRepository
+from tests.harness.dialer import start_attempt
 
 pytestmark = pytest.mark.timeout(240)
 

@@ -12,13 +12,13 @@ from typing import Any
 
 import boto3
 import pytest
-from test_dialer import Handler
-from test_dialer import _atomic_writes as _atomic_writes  # the dialer tests' fixtures, shared
-from test_dialer import handler as handler
-from test_dialer import resources as resources
-from test_dialer import sipgate as sipgate
-from test_dialer_harness import (
+
+from aiflow.testing.sipgate import FakeSipgate
+from reminders.dialing.dialer import Dialer, Disposition
+from reminders.model.reminder import Outcome, ReminderStatus, Via, utc_now
+from tests.harness.dialer import (
     FakeContext,
+    Handler,
     Resources,
     make_dialer,
     records_event,
@@ -26,11 +26,9 @@ from test_dialer_harness import (
     repository,
     start_attempt,
 )
-from test_webhook import emitted_metrics
+from tests.harness.metrics import emitted_metrics
 
-from aiflow.testing.sipgate import FakeSipgate
-from reminders.dialing.dialer import Dialer, Disposition
-from reminders.model.reminder import Outcome, ReminderStatus, Via, utc_now
+pytestmark = pytest.mark.usefixtures("atomic_writes")  # the dialer tests' moto writes, atomic
 
 
 @pytest.fixture

@@ -18,8 +18,6 @@ from typing import Any
 import boto3
 import jsonschema
 import pytest
-from tcp_proxy import FaultyProxy
-from test_dialer_harness import start_attempt
 
 from local.lambda_runtime import FunctionSpec, LocalFunction
 from local.pollers import StreamPoller
@@ -27,6 +25,8 @@ from reminders.messages.outcome_events import DETAIL_TYPE, SOURCE
 from reminders.model.history import HistoryEvent
 from reminders.model.reminder import Outcome, Reminder, Via
 from reminders.store.repository import ReminderRepository
+from tests.harness.dialer import start_attempt
+from tests.harness.tcp_proxy import FaultyProxy
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "schemas" / "reminder-outcome.schema.json").read_text(encoding="utf-8"))

@@ -8,12 +8,12 @@ from typing import Any
 
 import boto3
 import pytest
-from test_dialer_harness import atomic_dynamodb_writes
 
 from reminders.model.history import HistoryEvent
 from reminders.model.reminder import Outcome, Reminder, ReminderRecord, ReminderStatus, Via
 from reminders.store.do_not_call import DoNotCallList
 from reminders.store.repository import LineBusy, NumberOptedOut, ReminderMovedOn, ReminderRepository
+from tests.harness.dialer import atomic_dynamodb_writes
 
 START = datetime(2030, 3, 1, 9, 0, 0, 500_000, tzinfo=UTC)
 NUMBER = "+4915790000687"

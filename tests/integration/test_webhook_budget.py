@@ -12,12 +12,10 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from test_webhook import CALLEE, HEADERS, Webhook, call_queue, dial, start_webhook, token_parameter, webhook
 
 from aiflow.testing import FakeLambdaContext, http_api_event
 from reminders.model.reminder import Outcome
-
-__all__ = ["call_queue", "start_webhook", "token_parameter", "webhook"]  # fixtures, shared with test_webhook
+from tests.harness.webhook import CALLEE, HEADERS, Webhook, dial
 
 READS = {"GetItem", "Query", "BatchGetItem", "Scan"}
 

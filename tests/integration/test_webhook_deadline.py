@@ -17,23 +17,12 @@ from typing import Any
 
 import boto3
 import pytest
-from tcp_proxy import FaultyProxy
-from test_webhook import (
-    CALLEE,
-    HEADERS,
-    Webhook,
-    call_queue,
-    dial,
-    let_the_token_cache_expire,
-    start_webhook,
-    token_parameter,
-)
 
 from aiflow.testing import FakeLambdaContext, http_api_event
 from reminders.model.reminder import Outcome
 from reminders.store.repository import ReminderRepository
-
-__all__ = ["call_queue", "start_webhook", "token_parameter"]  # fixtures, shared with test_webhook
+from tests.harness.tcp_proxy import FaultyProxy
+from tests.harness.webhook import CALLEE, HEADERS, Webhook, dial, let_the_token_cache_expire
 
 DEADLINE = 0.8  # the default TURN_DEADLINE_MS
 APOLOGY = "Entschuldigung, bei uns ist gerade ein technischer Fehler aufgetreten."

@@ -16,19 +16,19 @@ from collections.abc import Iterator
 import boto3
 import pytest
 from moto import mock_aws
-from test_webhook import (
-    CALLER_NAME,
-    Webhook,
-    _cold_start,
-    assert_decided,
-    assert_goodbye_then_hangup,
-    dial,
-    session_start,
-)
 
 from aiflow.testing import CallSimulator, LambdaTarget
 from local.template import REGION, LocalStackResources
 from reminders.model.reminder import Outcome, Via
+from tests.harness.webhook import (
+    CALLER_NAME,
+    Webhook,
+    assert_decided,
+    assert_goodbye_then_hangup,
+    cold_start,
+    dial,
+    session_start,
+)
 
 APOLOGY = "Entschuldigung"
 QUESTION = "Um den Termin zu bestätigen, sagen Sie Ja oder drücken Sie die 1."
@@ -50,7 +50,7 @@ def mocked_webhook(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Webhook, s
         for name, value in environment.items():
             monkeypatch.setenv(name, value)
         token = resources.secrets[environment["WEBHOOK_TOKEN_PARAMETER"]]
-        yield Webhook(_cold_start(), environment["TABLE_NAME"], environment["CALL_QUEUE_URL"]), token
+        yield Webhook(cold_start(), environment["TABLE_NAME"], environment["CALL_QUEUE_URL"]), token
 
 
 def test_the_deployed_webhook_answers_a_call_under_mock_aws_alone(mocked_webhook: tuple[Webhook, str]) -> None:

@@ -14,7 +14,24 @@ from typing import Any
 
 import boto3
 import pytest
-from reliability_harness import (
+
+from aiflow.testing.sipgate import FakeSipgate
+from functions.dialer import app as dialer_app
+from reminders.model.reminder import Language, ReminderStatus
+from tests.harness.dialer import (
+    Clock,
+    Handler,
+    Poller,
+    Resources,
+    atomic_dynamodb_writes,
+    delayed_messages,
+    dial,
+    end_delays,
+    events_of,
+    make_dialer,
+    record,
+)
+from tests.harness.reliability import (
     announced_outcome,
     check_reply,
     dialled,
@@ -22,21 +39,7 @@ from reliability_harness import (
     outcome_events,
     settle,
 )
-from test_dialer import Handler, dial, events_of, record
-from test_dialer_harness import (
-    Clock,
-    Poller,
-    Resources,
-    atomic_dynamodb_writes,
-    delayed_messages,
-    end_delays,
-    make_dialer,
-)
-from test_webhook import RacingStore, Webhook
-
-from aiflow.testing.sipgate import FakeSipgate
-from functions.dialer import app as dialer_app
-from reminders.model.reminder import Language, ReminderStatus
+from tests.harness.webhook import RacingStore, Webhook
 
 CALLS = 10
 TURNS_PER_CALL = 5

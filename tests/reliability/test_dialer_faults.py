@@ -18,30 +18,28 @@ from typing import Any
 
 import boto3
 import pytest
-from reliability_harness import (
-    LambdaTimedOut,
-    SsmDenial,
-    event_source_mapping,
-    outcome_events,
-    settle,
-)
-from test_dialer import Handler, dial, events_of, record, use
-from test_dialer_harness import (
-    Clock,
-    Poller,
-    Resources,
-    atomic_dynamodb_writes,
-    make_dialer,
-    queue_bodies,
-    repository,
-)
-from test_webhook import Webhook
 
 from aiflow.outbound import OutboundClient, PlacedCall
 from aiflow.testing.sipgate import DROPPED, FakeSipgate, Reply, rings_then, undecodable_201
 from functions.dialer import app as dialer_app
 from reminders.aws.secrets import MAX_AGE_SECONDS
 from reminders.model.reminder import ReminderStatus
+from tests.harness.dialer import (
+    Clock,
+    Handler,
+    Poller,
+    Resources,
+    atomic_dynamodb_writes,
+    dial,
+    events_of,
+    make_dialer,
+    queue_bodies,
+    record,
+    repository,
+    use,
+)
+from tests.harness.reliability import LambdaTimedOut, SsmDenial, event_source_mapping, outcome_events, settle
+from tests.harness.webhook import Webhook
 
 NUMBER = "+4915790000687"
 DIGITS = "4915790000687"

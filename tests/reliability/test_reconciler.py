@@ -17,21 +17,6 @@ from typing import Any
 
 import boto3
 import pytest
-from reliability_harness import event_source_mapping, outcome_events, settle
-from test_dialer import Handler, dial, events_of, record, store, use
-from test_dialer_harness import (
-    Clock,
-    FakeContext,
-    Poller,
-    Resources,
-    atomic_dynamodb_writes,
-    delayed_messages,
-    make_dialer,
-    queue_bodies,
-    repository,
-    start_attempt,
-)
-from test_webhook import emitted_metrics
 
 from aiflow.testing.sipgate import FakeSipgate, Reply
 from functions.reconciler import app as reconciler_app
@@ -39,6 +24,26 @@ from reminders.aws import CallDelivery
 from reminders.dialing.reconciler import Action, Reconciler
 from reminders.model.reminder import Outcome, ReminderStatus
 from reminders.settings import ReconcilerConfig
+from tests.harness.dialer import (
+    Clock,
+    FakeContext,
+    Handler,
+    Poller,
+    Resources,
+    atomic_dynamodb_writes,
+    delayed_messages,
+    dial,
+    events_of,
+    make_dialer,
+    queue_bodies,
+    record,
+    repository,
+    start_attempt,
+    store,
+    use,
+)
+from tests.harness.metrics import emitted_metrics
+from tests.harness.reliability import event_source_mapping, outcome_events, settle
 
 NUMBER = "+4915790000687"
 DIGITS = "4915790000687"

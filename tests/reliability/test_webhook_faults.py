@@ -16,7 +16,11 @@ from dataclasses import dataclass
 
 import boto3
 import pytest
-from reliability_harness import (
+
+from aiflow.testing.sipgate import FakeSipgate
+from reminders.model.reminder import Language, Outcome, ReminderRecord, ReminderStatus, Via
+from tests.harness.dialer import Clock, Handler, Poller, Resources, make_dialer, midday_zone, use
+from tests.harness.reliability import (
     SsmDenial,
     ThrottledTable,
     announced_outcome,
@@ -26,9 +30,7 @@ from reliability_harness import (
     session_item,
     settle,
 )
-from test_dialer import Handler, use
-from test_dialer_harness import Clock, Poller, Resources, make_dialer, midday_zone
-from test_webhook import (
+from tests.harness.webhook import (
     CALLEE,
     CALLEE_DIGITS,
     REMINDER_ID,
@@ -39,9 +41,6 @@ from test_webhook import (
     assert_open,
     let_the_token_cache_expire,
 )
-
-from aiflow.testing.sipgate import FakeSipgate
-from reminders.model.reminder import Language, Outcome, ReminderRecord, ReminderStatus, Via
 
 THROTTLES = ["ProvisionedThroughputExceededException", "ThrottlingException"]
 APOLOGY = "Entschuldigung, bei uns ist gerade ein technischer Fehler aufgetreten."

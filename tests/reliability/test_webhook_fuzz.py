@@ -25,14 +25,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
-from reliability_harness import announced_outcome, check_reply, dialled, outcome_events
-from test_properties import EVENT_FIELDS, extras, json_values, mangled_events, phone_numbers
-from test_webhook import TOKEN, Webhook
 
 from aiflow import InvalidEvent, parse_event
 from aiflow.assistant import DEFAULT_MAX_BODY_BYTES
 from aiflow.testing import FakeLambdaContext, http_api_event
 from reminders.model.reminder import Language, Outcome
+from tests.harness.events import EVENT_FIELDS, extras, json_values, mangled_events, phone_numbers
+from tests.harness.reliability import announced_outcome, check_reply, dialled, outcome_events
+from tests.harness.webhook import TOKEN, Webhook
 
 FUZZ_EXAMPLES = int(os.environ.get("AIFLOW_FUZZ_EXAMPLES", "200"))
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "events"

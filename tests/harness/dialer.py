@@ -1,5 +1,6 @@
-"""What the dialer tests run against (no tests here): the SDK's fake sipgate, the AWS resources on the moto
-server, a poller that plays Lambda's SQS event source mapping, and clocks.
+"""What the dialer tests run against: the SDK's fake sipgate, the AWS resources on the moto server, a
+poller that plays Lambda's SQS event source mapping, clocks, and the dialer Lambda configured as
+template.yaml configures it (the ``sipgate``, ``resources`` and ``handler`` fixtures).
 
 Everything AWS goes through the moto server on loopback (``aws_env``); the poller receives from a real moto
 queue with a redrive policy, so receive counts and the move to the dead-letter queue are SQS's own.
@@ -25,15 +26,14 @@ from aiflow.outbound import OutboundClient
 from aiflow.testing.sipgate import FakeSipgate
 from reminders.aws import CallDelivery, ScheduleTarget
 from reminders.dialing.dialer import Dialer
-from reminders.model.reminder import ReminderRecord, utc_now
+from reminders.model.reminder import Reminder, ReminderRecord, utc_now
 from reminders.settings import DialerConfig
 from reminders.store.repository import ReminderRepository
+from tests.harness.aws import ACCOUNT, REGION
 
 TOKEN = "sipgate-test-token-0123456789"
 FLOW_ID = "e3670012-96a3-4ae5-ac42-87abe22015c3"
 BILLING_DEVICE = "e2"
-REGION = "eu-central-1"
-ACCOUNT = "123456789012"  # moto's default account
 
 
 # sipgate: the SDK's fake (scripted replies, dropped connections, rings counted), with this harness's token and flow.
@@ -61,6 +61,12 @@ def atomic_dynamodb_writes(monkeypatch: pytest.MonkeyPatch) -> None:
 
     for name in ("put_item", "update_item", "delete_item"):
         monkeypatch.setattr(DynamoDBBackend, name, _serialised(getattr(DynamoDBBackend, name)))
+
+
+@pytest.fixture
+def atomic_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """:func:`atomic_dynamodb_writes` for the test (a module asks for it with ``usefixtures``)."""
+    atomic_dynamodb_writes(monkeypatch)
 
 
 def _serialised(write: Callable[..., Any]) -> Callable[..., Any]:
@@ -362,3 +368,80 @@ def start_attempt(
     seen = repository.get(reminder_id)
     assert seen is not None, f"{reminder_id} is not in the table"
     return repository.claim_attempt(seen, attempt, claim_line_for=line_for, keep_line_for=timedelta(days=2))
+
+
+# The dialer Lambda (functions/dialer/app.py).
+
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+@pytest.fixture
+def sipgate() -> Iterator[FakeSipgate]:
+    yield from serve_sipgate()
+
+
+@pytest.fixture
+def resources(dynamodb_table: str) -> Resources:
+    return create_resources(dynamodb_table, max_receive_count=3)
+
+
+@pytest.fixture
+def handler(resources: Resources, sipgate: FakeSipgate, monkeypatch: pytest.MonkeyPatch) -> Iterator[Handler]:
+    """``app.lambda_handler`` configured as template.yaml configures it, its token in SSM (on moto)."""
+    from functions.dialer import app  # deferred: only the tests that run the dialer pay for its import
+
+    parameter = f"/test/{uuid.uuid4().hex}/sipgate-token"
+    boto3.client("ssm").put_parameter(Name=parameter, Value=TOKEN, Type="SecureString")
+    environment = {
+        "TABLE_NAME": resources.table,
+        "SIPGATE_TOKEN_PARAMETER": parameter,
+        "SIPGATE_BASE_URL": sipgate.url,
+        "AI_FLOW_ID": FLOW_ID,
+        "BILLING_DEVICE": BILLING_DEVICE,
+        "CALLS_PER_SECOND": "10",
+        "CALL_WINDOW": "08:00-20:00",
+        "RETRY_DELAY_MINUTES": "5",
+        "ANSWER_TIMEOUT_SECONDS": "120",
+        "CALL_QUEUE_URL": resources.queue_url,
+        "CALL_QUEUE_ARN": resources.queue_arn,
+        "SCHEDULER_GROUP": resources.group,
+        "SCHEDULER_ROLE_ARN": resources.role_arn,
+        "DEAD_LETTER_QUEUE_ARN": resources.dead_letter_arn,
+    }
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    # The Globals' POWERTOOLS_METRICS_NAMESPACE, which Metrics read when the module was first imported.
+    monkeypatch.setattr(app.metrics, "namespace", "AiFlowRemindersTest")
+    caches = (app._config, app._dialer)  # a test may replace app._dialer; the caches are cleared all the same
+    for cache in caches:
+        cache.cache_clear()
+    yield app.lambda_handler
+    for cache in caches:
+        cache.cache_clear()
+
+
+def use(monkeypatch: pytest.MonkeyPatch, dialer: Dialer) -> None:
+    """Have the handler run ``dialer`` (built with a test clock) instead of the one it builds itself."""
+    from functions.dialer import app
+
+    monkeypatch.setattr(app, "_dialer", lambda token: dialer)
+
+
+def record(resources: Resources, reminder_id: str) -> ReminderRecord:
+    found = repository(resources).get(reminder_id)
+    assert found is not None, f"{reminder_id} is not in the table"
+    return found
+
+
+def events_of(found: ReminderRecord) -> list[str]:
+    return [entry.event for entry in found.history]
+
+
+def dial(reminder_id: str, number: str = "+4915790000687", **fields: Any) -> str:
+    return json.dumps({"kind": "dial", "reminder": reminder_payload(reminder_id, number, **fields)})
+
+
+def store(resources: Resources, reminder_id: str, number: str, clock: Clock | None = None, **fields: Any) -> None:
+    """A reminder in the table, due now on ``clock``."""
+    stored = repository(resources, clock or Clock())
+    assert stored.create(Reminder.model_validate(reminder_payload(reminder_id, number, **fields)))

@@ -27,19 +27,19 @@ from typing import Any
 
 import pytest
 from botocore.awsrequest import AWSResponse
-from test_dialer_harness import (
+
+from aiflow import parse_action
+from reminders.conversation.speech import phrasebook
+from reminders.model.reminder import Language, Outcome, Reminder
+from reminders.store.repository import ReminderRepository
+from tests.harness.dialer import (
     Clock,
     Poller,
     delayed_messages,
     end_delays,
     start_attempt,
 )
-from test_properties import strict_json
-
-from aiflow import parse_action
-from reminders.conversation.speech import phrasebook
-from reminders.model.reminder import Language, Outcome, Reminder
-from reminders.store.repository import ReminderRepository
+from tests.harness.events import strict_json
 
 # DynamoDB.
 
