@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from local.template import load_template
+from tests.harness.template import template
 
-TEMPLATE = load_template()
+TEMPLATE = template()
 RESOURCES: dict[str, Any] = TEMPLATE["Resources"]
 
 

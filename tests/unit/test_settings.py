@@ -10,7 +10,6 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
-from local.template import load_template
 from reminders.settings import (
     ConfigError,
     DialerConfig,
@@ -23,8 +22,9 @@ from reminders.settings import (
     WebhookConfig,
     stack_source,
 )
+from tests.harness.template import template
 
-TEMPLATE = load_template()
+TEMPLATE = template()
 VIEWS: dict[str, type[Settings]] = {
     "WebhookFunction": WebhookConfig,
     "DialerFunction": DialerConfig,

@@ -6,11 +6,11 @@ import json
 import re
 from pathlib import Path
 
-from local.template import load_template
 from reminders.model.reminder import DECIDED
+from tests.harness.template import template
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE = load_template()
+TEMPLATE = template()
 RESOURCES = TEMPLATE["Resources"]
 
 
