@@ -69,8 +69,12 @@ sam-check: $(STAMP) $(SAM_VENV)/.installed
 dist: $(STAMP)
 	$(BIN)/python scripts/build-dists dist
 
+# In parallel (pytest-xdist): a worker per core, each with its own moto server and DynamoDB Local; tests go
+# to the workers one at a time as they free up, a module sharing a module-scoped fixture to one worker
+# (tests/conftest.py). PYTEST_WORKERS=0 runs them in this process, one after another.
+PYTEST_WORKERS ?= auto
 pytest: $(STAMP) $(DYNAMODB_LOCAL) dist
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 test: lint typecheck imports validate sam-check pytest
 
