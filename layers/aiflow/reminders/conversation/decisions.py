@@ -118,7 +118,7 @@ class Decisions:
                 return replies.ask(call, *replies.appointment(call), book.question, *self.hints(book))
             case Intent.PERSON:
                 return self._put_through(call, book)
-            case Intent.UNCLEAR:
+            case Intent.UNCLEAR | Intent.QUESTION | Intent.WRONG_NUMBER | Intent.THIRD_PARTY:
                 return self._unclear(session_id, call, book, via)
 
     def _unclear(self, session_id: str, call: CallState, book: Phrasebook, via: Via) -> SpeakAction:

@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-__all__ = ["Intent", "Understood", "intent_of_key", "read_answer", "understand"]
+__all__ = ["Asked", "Intent", "Understood", "intent_of_key", "read_answer", "understand"]
 
 
 class Intent(StrEnum):
@@ -39,7 +39,20 @@ class Intent(StrEnum):
     OPT_OUT = "opt_out"
     REPEAT = "repeat"
     PERSON = "person"
+    QUESTION = "question"  # a question only the practice can answer: it calls back; the decision is still asked
+    WRONG_NUMBER = "wrong_number"  # the person is not known at this number
+    THIRD_PARTY = "third_party"  # someone else answered for the callee
     UNCLEAR = "unclear"
+
+
+class Asked(StrEnum):
+    """What a question asks: a fact the reminder holds (said again from it), or one only the practice knows."""
+
+    WHEN = "when"
+    WHERE = "where"
+    WHO = "who"  # who is calling
+    WHAT = "what"  # what the call or appointment is about
+    PRACTICE = "practice"
 
 
 _KEYS = {"1": Intent.CONFIRM, "2": Intent.CANCEL, "3": Intent.RESCHEDULE, "*": Intent.REPEAT, "0": Intent.PERSON}
@@ -196,6 +209,8 @@ class Understood:
     # Said in words that carry the intent ("ich komme", "absagen", "verschieben", "wie bitte"), not only in
     # answer words ("ja", "nein", "okay"), which are also how people pick up the phone ("Ja, Müller?").
     worded: bool
+    # A question the answer also asks ("Ja, muss ich was mitbringen?" confirms and asks the practice).
+    asked: Asked | None = None
 
 
 def understand(text: str) -> Intent:
