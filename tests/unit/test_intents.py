@@ -6,7 +6,15 @@ import pytest
 
 from reminders.conversation.intents import Intent, intent_of_key, understand
 
-CONFIRM, CANCEL, RESCHEDULE, OPT_OUT, REPEAT, PERSON, UNCLEAR = Intent
+CONFIRM, CANCEL, RESCHEDULE, OPT_OUT, REPEAT, PERSON, UNCLEAR = (
+    Intent.CONFIRM,
+    Intent.CANCEL,
+    Intent.RESCHEDULE,
+    Intent.OPT_OUT,
+    Intent.REPEAT,
+    Intent.PERSON,
+    Intent.UNCLEAR,
+)
 
 PHRASINGS = [
     # German: yes, and coming

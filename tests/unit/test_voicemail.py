@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from reminders.conversation.voicemail import is_mailbox_greeting, voicemail_is_final
+from reminders.conversation.voicemail import is_mailbox_greeting
+from reminders.model.after_voicemail import voicemail_is_final
 
 GERMAN_MAILBOXES = [
     "Der Teilnehmer ist zurzeit nicht erreichbar. Bitte hinterlassen Sie eine Nachricht nach dem Signalton.",

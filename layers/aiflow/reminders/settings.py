@@ -184,7 +184,7 @@ class AttemptSettings(Settings):
 class VoicemailSettings(Settings):
     """Whether a mailbox ends the reminder: the webhook says so on the call, the dialer decides the retry."""
 
-    # An attempt that reached a mailbox is retried while attempts remain (conversation.voicemail.voicemail_is_final).
+    # An attempt that reached a mailbox is retried while attempts remain (model.after_voicemail.voicemail_is_final).
     retry_after_voicemail: Annotated[bool, StackParameter("RetryAfterVoicemail")] = True
 
 

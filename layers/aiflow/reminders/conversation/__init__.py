@@ -14,7 +14,7 @@ from reminders.conversation.mailbox import MAILBOX_QUIET_SECONDS
 from reminders.conversation.replies import ANSWER_TIMEOUT_SECONDS
 from reminders.conversation.speech import Phrasebook, phrasebook
 from reminders.conversation.state import CallState, Stage
-from reminders.conversation.voicemail import calls_back_after_voicemail, is_mailbox_greeting, voicemail_is_final
+from reminders.conversation.voicemail import is_mailbox_greeting
 
 __all__ = [
     "ANSWER_TIMEOUT_SECONDS",
@@ -29,11 +29,9 @@ __all__ = [
     "ReminderConversation",
     "Stage",
     "Understood",
-    "calls_back_after_voicemail",
     "intent_of_key",
     "is_mailbox_greeting",
     "phrasebook",
     "read_answer",
     "understand",
-    "voicemail_is_final",
 ]

@@ -4,7 +4,7 @@ Caller ID can be forged, so an inbound caller is not trusted by it. A caller who
 reminder is thanked and hung up on, and a dial of the reminder's *stored* number is put on the call queue
 (``InboundCallbacks=call-back``), which reaches only its real owner; the mailbox message asked them to call
 back, so a reminder it closed still gets the callback for a while
-(:func:`reminders.conversation.voicemail.calls_back_after_voicemail`). Anyone else hears a short
+(:func:`reminders.model.after_voicemail.calls_back_after_voicemail`). Anyone else hears a short
 explanation.
 """
 
@@ -18,7 +18,7 @@ from aiflow import SpeakAction
 from reminders.conversation import replies
 from reminders.conversation.speech import phrasebook
 from reminders.conversation.state import CallLanguages, CallState
-from reminders.conversation.voicemail import calls_back_after_voicemail
+from reminders.model.after_voicemail import calls_back_after_voicemail
 from reminders.model.reminder import MAX_ATTEMPTS, InboundCallbacks, Language, ReminderRecord, utc_now
 from reminders.store.repository import LineClaim, ReminderRepository
 

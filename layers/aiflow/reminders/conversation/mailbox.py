@@ -5,7 +5,7 @@ A mailbox answers like a person: the first few ``user_speak`` pieces of an outbo
 stops our question (``barge_in``); a short silence with an input timeout then waits for the greeting to end
 (every further piece re-arms it), and the timeout leaves the short message: who calls, date and time,
 "call us back", nothing more (a mailbox may be shared). ``hangup`` follows when it has played. The attempt
-is recorded ``voicemail`` when it is the last (:func:`reminders.conversation.voicemail.voicemail_is_final`),
+is recorded ``voicemail`` when it is the last (:func:`reminders.model.after_voicemail.voicemail_is_final`),
 else noted on the reminder, which stays open for its next attempt.
 """
 
@@ -18,7 +18,8 @@ from reminders.conversation import replies
 from reminders.conversation.outcomes import Outcomes
 from reminders.conversation.speech import phrasebook
 from reminders.conversation.state import CallState, Stage, stop_listening_for_a_mailbox
-from reminders.conversation.voicemail import GREETING_FRAGMENTS, is_mailbox_greeting, voicemail_is_final
+from reminders.conversation.voicemail import GREETING_FRAGMENTS, is_mailbox_greeting
+from reminders.model.after_voicemail import voicemail_is_final
 from reminders.model.reminder import Outcome
 from reminders.store.repository import ReminderRepository
 

@@ -1,4 +1,4 @@
-"""Recognising a mailbox that answered an outbound reminder call, and whether its attempt is the last.
+"""Recognising a mailbox that answered an outbound reminder call.
 
 sipgate reports no answering-machine detection: a mailbox answers like a person and its greeting arrives
 as ``user_speak`` text, often barging into our question and often in several pieces. The conversation
@@ -19,30 +19,15 @@ when it says something a person answering the phone does not say. These are
 A first answer ("Hallo?", "Ja, Müller", "Praxis Weber, guten Tag", "Hello, this is John", "Wer ist da?")
 carries none of them. ``tests/unit/test_voicemail.py`` holds the tables and prints both rates.
 
-The mailbox message asks the callee to call back. A reminder closed as ``voicemail`` therefore still
-answers a callback for :data:`CALLBACK_AFTER_VOICEMAIL` (:func:`calls_back_after_voicemail`): the inbound
-caller gets the private callback as for an open reminder, the dialer reopens the reminder for that one
-call, and the callee can confirm or cancel on it.
+What follows a mailbox (another attempt, the callback it promises) is the reminder's rule, in
+:mod:`reminders.model.after_voicemail`.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
 
-from reminders.model.reminder import ReminderRecord, ReminderStatus
-
-__all__ = [
-    "CALLBACK_AFTER_VOICEMAIL",
-    "GREETING_FRAGMENTS",
-    "calls_back_after_voicemail",
-    "is_mailbox_greeting",
-    "voicemail_is_final",
-]
-
-# How long after the mailbox message a callee's call back still gets the callback (a mailbox is often heard
-# days later; the appointment itself, the line item's expiry and the minimum notice bound it further).
-CALLBACK_AFTER_VOICEMAIL = timedelta(days=3)
+__all__ = ["GREETING_FRAGMENTS", "is_mailbox_greeting"]
 
 # How many user_speak pieces of an outbound call's start can belong to a mailbox greeting. Later speech is a
 # conversation: a person who said three things is not a mailbox, and what they say later is never re-read.
@@ -89,26 +74,3 @@ def is_mailbox_greeting(text: str) -> bool:
 def _sentences_naming_a_mailbox(folded: str) -> list[str]:
     sentences = re.findall(r"[^.!?]*[.!?]?", folded)
     return [sentence for sentence in sentences if _MAILBOX_NAME.search(sentence)]
-
-
-def voicemail_is_final(attempt: int, max_attempts: int, *, retry_after_voicemail: bool) -> bool:
-    """Whether an attempt that reached a mailbox closes its reminder as ``voicemail``.
-
-    With ``RetryAfterVoicemail`` the reminder is called again while attempts remain; the last attempt, or
-    every attempt without it, ends the reminder ``voicemail``. The webhook and the dialer share this rule.
-    """
-    return not retry_after_voicemail or attempt >= max_attempts
-
-
-def calls_back_after_voicemail(record: ReminderRecord, now: datetime) -> bool:
-    """Whether a callee calling in about ``record``, closed as ``voicemail``, is still called back.
-
-    Only within :data:`CALLBACK_AFTER_VOICEMAIL` of the message and before the appointment. The webhook
-    (to promise the callback) and the dialer (to reopen the reminder for it) share this rule.
-    """
-    return (
-        record.status is ReminderStatus.VOICEMAIL
-        and record.decided_at is not None
-        and now - record.decided_at <= CALLBACK_AFTER_VOICEMAIL
-        and now < record.appointment_at
-    )

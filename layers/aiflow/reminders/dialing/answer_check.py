@@ -7,7 +7,7 @@ superseded or checked already). Unanswered, it ends the line claim and schedules
 call closes its reminder itself; the check looks again once the call must be over, and keeps a call that
 ended with no outcome with the next attempt (``no_decision`` after the last). A mailbox that got the
 message (the webhook set ``voicemail_attempt``) is over: the same, at once, with ``voicemail`` instead of
-``no_answer`` when :func:`reminders.conversation.voicemail.voicemail_is_final` says so.
+``no_answer`` when :func:`reminders.model.after_voicemail.voicemail_is_final` says so.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from reminders.aws.delivery import CallDelivery
-from reminders.conversation.voicemail import voicemail_is_final
 from reminders.dialing.dispositions import Disposition
 from reminders.dialing.moves import ReminderMoves
 from reminders.dialing.timing import LINE_HOLD, CallTiming
 from reminders.messages.call_queue import CheckAnswerMessage
+from reminders.model.after_voicemail import voicemail_is_final
 from reminders.model.calling_window import CallingWindow
 from reminders.model.reminder import Outcome, ReminderRecord, ReminderStatus
 from reminders.store.repository import ReminderRepository

@@ -89,7 +89,6 @@ from typing import Any
 from aiflow.outbound import CallRejected, OutboundClient
 from aiflow.phone import mask
 from reminders.aws.delivery import CallDelivery
-from reminders.conversation.voicemail import calls_back_after_voicemail
 from reminders.dialing.answer_check import AnswerCheck
 from reminders.dialing.dispositions import Disposition, RetryLater
 from reminders.dialing.moves import ReminderMoves
@@ -105,6 +104,7 @@ from reminders.messages.call_queue import (
     SchedulingError,
     parse_call_message,
 )
+from reminders.model.after_voicemail import calls_back_after_voicemail
 from reminders.model.calling_window import CallingWindow
 from reminders.model.history import Canceller, HistoryEvent
 from reminders.model.reminder import Outcome, ReminderRecord, ReminderStatus, utc_now

@@ -1,5 +1,7 @@
-"""The reminder and its rules: statuses, outcomes, history events, the attempt limit, the calling window."""
+"""The reminder and its rules: statuses, outcomes, history events, the attempt limit, the calling window,
+what follows a mailbox."""
 
+from reminders.model.after_voicemail import CALLBACK_AFTER_VOICEMAIL, calls_back_after_voicemail, voicemail_is_final
 from reminders.model.calling_window import CallingWindow
 from reminders.model.history import Canceller, HistoryEvent
 from reminders.model.reminder import (
@@ -18,6 +20,7 @@ from reminders.model.reminder import (
 )
 
 __all__ = [
+    "CALLBACK_AFTER_VOICEMAIL",
     "DECIDED",
     "MAX_ATTEMPTS",
     "REMINDER_ID_PATTERN",
@@ -32,5 +35,7 @@ __all__ = [
     "ReminderRecord",
     "ReminderStatus",
     "Via",
+    "calls_back_after_voicemail",
     "utc_now",
+    "voicemail_is_final",
 ]
