@@ -10,7 +10,7 @@ The conversation's parts, each a stage of the call: the first turn (``opening``)
 
 from reminders.conversation.call import ReminderConversation
 from reminders.conversation.decisions import MAX_REPEATS, MAX_SILENCES, MAX_UNCLEAR, TRANSFER_TIMEOUT_SECONDS
-from reminders.conversation.intents import Intent, Understood, intent_of_key, read_answer, understand
+from reminders.conversation.intents import Asked, Intent, Understood, intent_of_key, read_answer, understand
 from reminders.conversation.mailbox import MAILBOX_QUIET_SECONDS
 from reminders.conversation.preferred_time import mentions_a_time, read_preferred_time
 from reminders.conversation.replies import ANSWER_TIMEOUT_SECONDS
@@ -25,6 +25,7 @@ __all__ = [
     "MAX_SILENCES",
     "MAX_UNCLEAR",
     "TRANSFER_TIMEOUT_SECONDS",
+    "Asked",
     "CallState",
     "Intent",
     "Phrasebook",
