@@ -127,7 +127,7 @@ HEDGE = _any(
     r"\bsollte\b|\bversuch\w*|\bkommt (?:drauf|darauf) an\b|\bklären\b|\babsprechen\b|\bschwierig\b|\bwohl\b",
     r"\bmaybe\b|\bperhaps\b|\bpossibly\b|\bprobably\b|\bunsure\b|\bnot sure\b|\bdo not know\b|\bhopefully\b",
     r"\bvermutlich\b|\bkann sein\b|\bich hoffe\b|\bhope so\b|\bcould be\b|\bnot certain\b|\breckon\b",
-    r"\bno idea\b|\bmight\b|\bnot yet\b|\bthink so\b|\bi think\b|\bshould be\b|\btry\b|\bdepends\b|\bcheck\b",
+    r"\bno idea\b|\bmight\b|\bnot yet\b|\bthink\b|\bshould be\b|\btry\b|\bdepends\b|\bcheck\b",
     r"\bask my\b|\btalk to my\b|\bhold me to it\b|\btricky\b|\bhoffentlich\b",
 )
 # The callee disputes what we said (the time, the person): a decision read from it would be a guess.
