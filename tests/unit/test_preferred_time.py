@@ -48,6 +48,10 @@ FRI = {"weekday": "friday", "date": "2026-03-06"}
     ("mittwochs", {"weekday": "wednesday"}),  # habitual: no single date
     ("I'm only free on Fridays", {"weekday": "friday"}),
     ("Mittwoch oder Donnerstag", WED),
+    ("Wednesday or Thursday", WED),
+    ("am Wochenende", {"weekday": "saturday", "date": "2026-03-07"}),
+    ("at the weekend", {"weekday": "saturday", "date": "2026-03-07"}),
+    ("Donnerstag in einer Woche", {"weekday": "thursday", "date": "2026-03-12", "week": "next"}),
     ("Geht's nicht auch am Donnerstag?", THU),
     ("Couldn't we do Thursday?", THU),
 )
@@ -160,6 +164,8 @@ def test_times_counted_from_the_appointment(text: str, wanted: dict[str, str]) -
     ("gegen Abend", {"part_of_day": "evening"}),
     ("in the morning", {"part_of_day": "morning"}),
     ("after lunch", {"part_of_day": "afternoon"}),
+    ("any time post lunch", {"part_of_day": "afternoon"}),  # Indian English
+    ("evening time", {"part_of_day": "evening"}),
     ("nach dem Mittagessen", {"part_of_day": "afternoon"}),
     ("first thing in the morning", {"part_of_day": "morning"}),
 )
@@ -206,8 +212,22 @@ def test_bounds(text: str, wanted: dict[str, str]) -> None:
     ("I work mornings, so anything after two", {"after": "14:00"}),
     ("Ten is too early, can we say noon?", {"time": "12:00"}),
     ("Cancel Tuesday and book me something in April", {"after": "2026-04-01", "before": "2026-04-30"}),
+    ("Um 11 hab ich schon einen anderen Termin, lieber um 3", {"time": "15:00"}),
+    ("I have another appointment at 11, could we do 3?", {"time": "15:00"}),
+    ("jeder Tag außer Montag, am liebsten Mittwoch", WED),
+    ("any day except Monday, ideally Wednesday", WED),
 )
 def test_what_the_callee_cannot_do(text: str, wanted: dict[str, str]) -> None:
+    assert read(text) == wanted
+
+
+@_cases(
+    # An alternative after a wish is not blended into it.
+    ("Mittwoch um drei, sonst Donnerstag ab vier", {**WED, "time": "15:00"}),
+    ("Wednesday at 3, otherwise Thursday after 4", {**WED, "time": "15:00"}),
+    ("Mittwoch, oder auch Donnerstag", WED),
+)
+def test_alternatives(text: str, wanted: dict[str, str]) -> None:
     assert read(text) == wanted
 
 
@@ -234,6 +254,8 @@ def test_weeks(text: str, wanted: dict[str, str]) -> None:
     ("früher", {"shift": "earlier"}),
     ("a bit later", {"shift": "later"}),
     ("etwas später", {"shift": "later"}),
+    ("Kann ich auch später kommen?", {"shift": "later"}),
+    ("Could I come a bit later?", {"shift": "later"}),
     ("ASAP", {"shift": "earlier"}),
     ("so bald wie möglich", {"shift": "earlier"}),
     ("Can I come earlier, like eight thirty?", {"time": "08:30"}),  # something concrete: no shift
@@ -268,7 +290,11 @@ def test_earlier_and_later(text: str, wanted: dict[str, str]) -> None:
         "Meine Nummer ist 0171 2345678",
         # being late is not another time
         "Ich komme 10 Minuten später",
+        "Ich komme, aber vielleicht ein paar Minuten später.",
+        "Komme, evtl. etwas später.",
         "I'll be 5 minutes late",
+        "I'll be there, maybe a bit later",
+        "I'm running a few minutes later than planned",
         "in 5 Minuten",
         # greetings and goodbyes
         "Guten Morgen",
@@ -280,7 +306,9 @@ def test_earlier_and_later(text: str, wanted: dict[str, str]) -> None:
         "See you later",
         # calling back later, the past
         "Ich rufe später zurück",
+        "Versuchen Sie es später noch mal",
         "Call me back later",
+        "Try again later",
         "Früher war ich öfter bei Ihnen",
         "Ja",
         "kein Problem",

@@ -233,7 +233,7 @@ _GREETING = _compile(
 )
 _CLAUSE_BREAK = _compile(
     r"[,;!?]+|(?<=[^\d\s])\.|\s-\s"
-    r"|\b(?=(?:aber|sondern|lieber|eher|but|rather|instead|maybe|vielleicht|more like|also)\b)"
+    r"|\b(?=(?:aber|sondern|lieber|eher|but|rather|instead|maybe|vielleicht|more like|also|sonst|otherwise)\b)"
     r"|\b(?=(?:oder|or)\b(?!\s+(?:so|spaeter|frueher|later|earlier)\b))"
     r"|\b(?:und|and)\s+(?=(?:ich|wir|i|we|bitte|please|book|buch\w*|geben|give|dann|then|mach\w*|make|put|gib)\b)"
 )
@@ -336,6 +336,7 @@ _WEEKDAY_WORDS = {
     "donnschtig": 3, "dunschtig": 3, "thursday": 3, "thurs": 3, "thur": 3, "thu": 3, "freitag": 4,
     "fritig": 4, "friitig": 4, "friday": 4, "fri": 4, "samstag": 5, "sonnabend": 5, "samschtig": 5,
     "saturday": 5, "sonntag": 6, "sunntig": 6, "sunday": 6,
+    "wochenende": 5, "weekend": 5,  # the weekend day a practice may open
 }  # fmt: skip
 _WEEKDAY_WORDS = {_fold(word): day for word, day in _WEEKDAY_WORDS.items()}
 _SHORT_WEEKDAYS = {"mon": 0, "tue": 1, "sat": 5, "sun": 6}  # words of their own: a weekday only after "on", "next"
@@ -361,13 +362,13 @@ _WEEKS: tuple[tuple[re.Pattern[str], WeekSaid], ...] = (
     ),
     (
         _compile(
-            r"\b(?:diese[rn]?|this) week\b|\bdiese[rn]? woche\b|\b(?:ende|mitte) der woche\b"
+            r"\b(?:diese[rn]?|this) week\b|\bdiese[rn]? woche\b|\b(?:anfang|ende|mitte) der woche\b"
             r"|\b(?:end|middle) of the week\b|\b(?:later|earlier) (?:this|in the) week\b|\bim laufe der woche\b"
         ),
         WeekSaid(from_call=0),
     ),
 )
-_WEEKS_LATER = _compile(rf"\bin\s+({_HOUR}|a couple of|ein paar)\s+(?:wochen|weeks)\b")
+_WEEKS_LATER = _compile(rf"\bin\s+(einer|a|one|{_HOUR}|a couple of|ein paar)\s+(?:wochen?|weeks?)\b")
 
 _MONTH_SAID = _compile(
     rf"\b(?:(anfang|mitte|ende|early|mid|late|the (?:start|beginning|middle|end) of)\s+|(?:im|in)\s+)({_MONTH})\b"
@@ -517,7 +518,7 @@ _DAY_PARTS: tuple[tuple[re.Pattern[str], PartOfDay], ...] = (
     (
         _compile(
             r"\b(?:nach dem mittag(?:essen)?|nach der mittagspause|nach mittag|nachmittags?|spaetnachmittags?"
-            r"|afternoons?|after lunch(?:time)?|after school|nach der schule|in the arvo|in the p\.?m\.?)\b"
+            r"|afternoons?|after lunch(?:time)?|post lunch|after school|nach der schule|in the arvo|in the p\.?m\.?)\b"
         ),
         "afternoon",
     ),
@@ -579,17 +580,28 @@ _SHIFTS: tuple[tuple[re.Pattern[str], Shift], ...] = (
         "earlier",
     ),
 )
-# "Ich rufe später an", "see you later", "früher war ich ...": later and earlier that are not about the slot.
+# Later and earlier that are not about the slot: calling back ("Ich rufe später an", "try again later") and
+# the past ("früher war ich ...").
 _NOT_A_SHIFT = _compile(
-    r"\b(?:rufe?n?|ruf|anrufen|zurueckrufen|melde|call|calling|ring|try|see you|talk|bis spaeter|speak"
-    r"|war|waren|hatte|hatten|gewesen|used to)\b"
+    r"\b(?:rufe?n?|ruf|anrufen|zurueckrufen|melde|call|calling|ring|try|versuch\w*|nochmal|noch mal|see you|talk"
+    r"|bis spaeter|speak|war|waren|hatte|hatten|gewesen|used to)\b"
+)
+# Coming anyway, a little late ("Komme, evtl. etwas später", "I'll be there, maybe a bit later"): no other
+# time, unless the callee also says they cannot ("Ich komme nicht um zehn, lieber später"). Asked, "Kann ich
+# später kommen?" is a wish.
+_COMING_ANYWAY = _compile(
+    r"^(?:ja,? )?(?:ich )?(?:komme|komm)\b|\b(?:ich komme|ich bin da|bin (?:auf jeden fall |trotzdem )?da|i'll be"
+    r"|i will be|i'll come|i'll arrive|i'll get there|i'm running|running late|paar minuten|few minutes"
+    r"|couple of minutes)\b"
 )
 
 # The callee cannot then: the clause's facts are not wishes (bounds turn round).
 _UNABLE = _compile(
     r"\b(?:nicht|nich|ned|net|nit|nimmer|kein|keine|keinen|keiner|not|never|cannot|no good|schlecht|bad"
     r"|zu frueh|zu spaet|too early|too late|too soon|busy|beschaeftigt|verhindert|unmoeglich|impossible"
-    r"|ausgebucht|away|weg|im urlaub|verreist|on holiday|on vacation|out of town|unterwegs"
+    r"|ausgebucht|away|weg|im urlaub|verreist|on holiday|on vacation|out of town|unterwegs|ausser|except|bis auf"
+    r"|(?:hab\w*|have|i've got|got) (?:da |dann |then )?(?:schon |already )?(?:einen|another|an|a) (?:anderen |other )?"
+    r"(?:termin|appointment|meeting)"
     r"|cancel\w*|absag\w*|storn\w*|streich\w*)\b|n't\b|\bsag\w* .*\bab\s*$"
     r"|\b(?:i|we)(?:'m| am| are|'re)? (?:work|working|at work)\b|\b(?:ich )?arbeite(?: ich)?\b"
     r"|\bmuss ich arbeiten\b|\bbin ich (?:arbeiten|in der arbeit|auf der arbeit)\b"
@@ -601,6 +613,7 @@ _NOT_UNABLE = _compile(
     r"|nicht (?:auch|eventuell|vielleicht|lieber|eher|stattdessen)|why not)\b|n't (?:mind|matter)\b"
     r"|^\w+n't (?:we|i|you|it|that|there)\b"
 )
+_ALTERNATIVE = _compile(r"(?:oder|or|sonst|otherwise|alternativ\w*|or else)\b")
 _PREFERENCE = _compile(
     r"\b(?:lieber|eher|besser|bevorzugt|stattdessen|statt|rather|instead|better|prefer\w*|more like|best)\b"
 )
@@ -723,7 +736,7 @@ def _days_weeks_months(clause: _Clause, facts: Facts) -> None:
         for _ in clause.matches(pattern):
             facts.week = facts.week or week
     for m in clause.matches(_WEEKS_LATER):
-        amount = 2 if m[1] in ("a couple of", "ein paar") else _number(m[1])
+        amount = {"a couple of": 2, "ein paar": 2, "einer": 1, "a": 1, "one": 1}.get(m[1]) or _number(m[1])
         facts.week = facts.week or WeekSaid(from_call=amount)
     for m in clause.matches(_MONTH_SAID):
         third = _THIRDS.get(m[1] or m[3] or "")
@@ -787,14 +800,21 @@ def _shift(clause: _Clause, facts: Facts) -> None:
 def _read(text: str) -> Facts | None:
     """The wish the answer states, unresolved: preferences first, what the callee cannot turned round."""
     preferred, plain = Facts(), Facts()
-    mentioned = False
+    mentioned = cannot = False
     for clause in _clauses(text):
         facts, unable, preference = _read_clause(clause)
+        cannot = cannot or unable
+        if _ALTERNATIVE.match(clause) and (preferred.stated() or plain.stated()):
+            mentioned = True
+            continue  # "Mittwoch um drei, sonst Donnerstag ab vier": the first wish, not a blend of both
         mentioned = mentioned or facts.stated()
         if unable:
             facts = Facts(after=facts.before, before=facts.after)
         (preferred if preference else plain).fill_from(facts)
     preferred.fill_from(plain)
+    if preferred.shift is not None and not cannot and _COMING_ANYWAY.search(_fold(text)):
+        preferred.shift = None
+        mentioned = preferred.stated()
     return preferred if mentioned else None
 
 
