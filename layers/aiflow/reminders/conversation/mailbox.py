@@ -15,9 +15,10 @@ answered: a worded answer or a key. Until then
 - an answer among the first pieces that may be a recording
   (:func:`reminders.conversation.voicemail.may_be_a_recording`) is asked again, never decided
   (:meth:`Mailbox.screened`);
-- a call that heard speech but nothing a person says and then falls silent (``MAX_SILENCES`` of the
-  decisions) was a mailbox: after a moment of quiet it gets the short message and closes as after a mailbox,
-  with another attempt if one remains (:meth:`Mailbox.missed_greeting`), not as a final ``no_decision``.
+- a call that heard speech but nothing a person says and then falls silent to the last silence it allows
+  was a mailbox (:meth:`Mailbox.missed_greeting`): after a moment of quiet it gets the short message and
+  closes as after a mailbox, with another attempt if one remains, not as a final ``no_decision``. A call
+  that heard nothing at all still ends ``no_decision``.
 """
 
 from __future__ import annotations
