@@ -42,6 +42,8 @@ FRI = {"weekday": "friday", "date": "2026-03-06"}
     ("Wednesday", WED),
     ("Wednesday's better", WED),
     ("Am Donnschtig", THU),  # Swiss
+    ("am donners tag ginge es besser", THU),  # a speech recogniser's split word
+    ("mitt woch", WED),
     ("Fritig wär guet", FRI),
     ("Sonnabend", {"weekday": "saturday", "date": "2026-03-07"}),
     ("Montag", {"weekday": "monday", "date": "2026-03-09"}),  # said on a Monday: the next one
@@ -52,6 +54,10 @@ FRI = {"weekday": "friday", "date": "2026-03-06"}
     ("am Wochenende", {"weekday": "saturday", "date": "2026-03-07"}),
     ("at the weekend", {"weekday": "saturday", "date": "2026-03-07"}),
     ("Donnerstag in einer Woche", {"weekday": "thursday", "date": "2026-03-12", "week": "next"}),
+    # unpunctuated, two days are two thoughts
+    ("not tuesday wednesday works", WED),
+    ("dienstag nicht mittwoch geht", WED),
+    ("Montag bis Freitag", {"weekday": "monday", "date": "2026-03-09"}),
     ("Geht's nicht auch am Donnerstag?", THU),
     ("Couldn't we do Thursday?", THU),
 )
@@ -88,6 +94,9 @@ def test_relative_days(text: str, wanted: dict[str, str]) -> None:
     ("5.3.", {"date": "2026-03-05"}),
     ("am 12.03.2026", {"date": "2026-03-12"}),
     ("am 5 3 um 9", {"date": "2026-03-05", "time": "09:00"}),  # speech recogniser
+    ("am freitag den 13 um 10", {"weekday": "friday", "date": "2026-03-13", "time": "10:00"}),
+    ("geht auch der 5 3 um 14 uhr", {"date": "2026-03-05", "time": "14:00"}),
+    ("friday 13th at 10", {"weekday": "friday", "date": "2026-03-13", "time": "10:00"}),
     ("Thursday the 12th", {"weekday": "thursday", "date": "2026-03-12"}),
     ("the 1st", {"date": "2026-04-01"}),  # the 1st of March is past: April's
 )
@@ -132,6 +141,9 @@ def test_dates(text: str, wanted: dict[str, str]) -> None:
     ("can we say noon", {"time": "12:00"}),
     ("more like two", {"time": "14:00"}),
     ("ginge zwölf?", {"time": "12:00"}),
+    ("can you prepone it to nine?", {"time": "09:00"}),  # Indian English
+    ("could you move it to two", {"time": "14:00"}),
+    ("können wir es auf zwei legen", {"time": "14:00"}),
     ("abends um 7", {"time": "19:00", "part_of_day": "evening"}),
     ("8 in the evening", {"time": "20:00", "part_of_day": "evening"}),
     ("at 6 in the morning", {"time": "06:00", "part_of_day": "morning"}),
@@ -147,6 +159,9 @@ def test_clock_times(text: str, wanted: dict[str, str]) -> None:
     ("eine Stunde früher", {"time": "09:00"}),
     ("half an hour later", {"time": "10:30"}),
     ("push it back an hour", {"time": "11:00"}),
+    ("Können wir das eine Woche nach hinten schieben?", {"date": "2026-03-10"}),
+    ("push it back a week", {"date": "2026-03-10"}),
+    ("zwei Tage später", {"date": "2026-03-05"}),
     ("zur gleichen Zeit am Donnerstag", {"time": "10:00", **THU}),
     ("same time on Friday", {"time": "10:00", **FRI}),
 )
@@ -158,6 +173,10 @@ def test_times_counted_from_the_appointment(text: str, wanted: dict[str, str]) -
     ("vormittags", {"part_of_day": "morning"}),
     ("in der Früh", {"part_of_day": "morning"}),
     ("Montag früh", {"weekday": "monday", "date": "2026-03-09", "part_of_day": "morning"}),
+    ("Übermorgen früh", {"date": "2026-03-04", "part_of_day": "morning"}),
+    ("um acht Uhr früh", {"time": "08:00", "part_of_day": "morning"}),
+    ("Vormittags kann ich nie, nur abends", {"part_of_day": "evening"}),
+    ("Mornings never work, only evenings", {"part_of_day": "evening"}),
     ("Donnerstagnachmittag", {**THU, "part_of_day": "afternoon"}),
     ("Montagabend", {"weekday": "monday", "date": "2026-03-09", "part_of_day": "evening"}),
     ("über Mittag", {"part_of_day": "midday"}),
@@ -189,6 +208,9 @@ def test_parts_of_the_day(text: str, wanted: dict[str, str]) -> None:
     ("from 2 to 4", {"after": "14:00", "before": "16:00"}),
     ("between 2 and 4 pm", {"after": "14:00", "before": "16:00"}),
     ("nicht vor dem 10.", {"after": "2026-03-10"}),
+    ("Bei mir ginge es erst wieder ab Mittwoch", {"after": "2026-03-04"}),
+    ("from Thursday on", {"after": "2026-03-05"}),
+    ("not before Friday", {"after": "2026-03-06"}),
     ("after the 10th", {"after": "2026-03-10"}),
     ("im April", {"after": "2026-04-01", "before": "2026-04-30"}),
     ("Anfang April", {"after": "2026-04-01", "before": "2026-04-10"}),
@@ -211,6 +233,11 @@ def test_bounds(text: str, wanted: dict[str, str]) -> None:
     ("Um zehn kann ich nicht, aber ab zwölf", {"after": "12:00"}),
     ("I work mornings, so anything after two", {"after": "14:00"}),
     ("Ten is too early, can we say noon?", {"time": "12:00"}),
+    ("I get off work at five, so maybe half five?", {"time": "17:30"}),
+    ("Ich hab um fünf Feierabend, also halb sechs?", {"time": "17:30"}),
+    # asked, "too early" is a wish still
+    ("Is 8 am too early?", {"time": "08:00"}),
+    ("Ist 8 Uhr zu früh?", {"time": "08:00"}),
     ("Cancel Tuesday and book me something in April", {"after": "2026-04-01", "before": "2026-04-30"}),
     ("Um 11 hab ich schon einen anderen Termin, lieber um 3", {"time": "15:00"}),
     ("I have another appointment at 11, could we do 3?", {"time": "15:00"}),
@@ -257,6 +284,7 @@ def test_weeks(text: str, wanted: dict[str, str]) -> None:
     ("Kann ich auch später kommen?", {"shift": "later"}),
     ("Could I come a bit later?", {"shift": "later"}),
     ("ASAP", {"shift": "earlier"}),
+    ("please prepone it", {"shift": "earlier"}),
     ("so bald wie möglich", {"shift": "earlier"}),
     ("Can I come earlier, like eight thirty?", {"time": "08:30"}),  # something concrete: no shift
     ("später am Mittwoch", WED),
