@@ -107,16 +107,17 @@ _MESSAGE_REQUEST = re.compile(
     r" (?:nachricht\w*|botschaft)\b|\bnachricht\w*\b.{0,30}\bhinterl[aä]ss\w*"
     r"|\b(?:nach dem|nachem|beim|after the|at the) (?:\w+ )?(?:signal|piep|ton|beep|tone|pfeif)\w*"
     r"|\bsignalton\b|\bpiepton\b|\bpfeifton\b|\bauf (?:das |mein |meinen )?band\b|\bsprachnachricht\b"
-    rf"|\bsprich\w*\b(?: \w+){{0,3}} (?:drauf|aufs band|auf das band|auf band|auf (?:die|den|das) {_MAILBOX}"
-    rf"|nach dem)\b"
+    rf"|\bspr(?:ich|ech)\w*\b(?: \w+){{0,3}} (?:drauf(?! ?los)|aufs band|auf das band|auf band"
+    rf"|auf (?:die|den|das) {_MAILBOX})\b"
     r"|(?<!not )\bleave (?:me |us )?(?:a |your |it )?(?:\w+ )?(?:message|voicemail|name|number|details)\b"
     r"|\brecord your message\b|\byou know what to do\b|\bdu weisst (?:ja |schon )?(?:bescheid|was zu tun ist)\b"
     r"|\bwenn (?:du|sie|ihr) (?:das|dies) (?:hörst|hören|hört)\b|\bif you are (?:hearing|listening to) this\b"
 )
 # 3. A mailbox naming itself as what answered.
 _MAILBOX_NAMED = re.compile(
-    rf"\b{_MAILBOX} (?:von|of|der rufnummer|der nummer|for|des)\b|\b\w+'s {_MAILBOX}\b"
-    r"|\b(?:hier ist|hier spricht|das ist|dies ist|this is|it is|welcome to|willkommen (?:bei|auf|in)|verbunden mit"
+    rf"\b{_MAILBOX} (?:von|vom|of|der rufnummer|der nummer|for|des)\b|\b\w+'s {_MAILBOX}\b"
+    r"|\b(?:hier ist|hier spricht|das ist|dies ist|des is|des isch|this is|it is|welcome to|willkommen (?:bei|auf|in)"
+    r"|verbunden mit"
     r"|reached|you are (?:on|at)|sie sind (?:hier )?(?:auf|bei|mit)|du bist (?:auf|bei)|sie sprechen mit)"
     rf"(?: (?!(?:kein\w*|nicht|not|no)\b)\w+){{0,3}} {_MAILBOX}\b"
     rf"|^(?:\w+ ){{0,2}}{_MAILBOX}$|^{_MAILBOX}(?: \w+){{1,3}}$"
@@ -158,6 +159,9 @@ _OFFICE_HOURS = re.compile(
     r"|\b(?:ausserhalb|outside)\b(?: \w+){0,2} (?:\w*zeiten|hours)\b"
     r"|\b(?:notdienst|bereitschaftsdienst)\w*\b.{0,30}\b(?:unter|lautet|nummer|erreichen|wählen|\d)"
     r"|\bfor (?:emergencies|urgent)|\bin (?:an |case of )?emergenc"
+    # Where to turn in urgent cases: "In dringenden Fällen wenden Sie sich an meine Vertretung".
+    r"|\b(?:in dringenden|bei dringenden|für dringende|dringende)\w* (?:fällen|anliegen|fragen|angelegenheiten)\b"
+    r"|\bfor (?:anything|something) urgent\b|\burgent (?:matters|enquiries|inquiries|calls)\b"
 )
 # 7. A personal greeting: the owner's introduction, then what a mailbox tells whoever calls.
 _GREETING_WORD = (
@@ -299,20 +303,22 @@ def _decides_nothing_but_hints(folded: str) -> bool:
     opening = _OPENING.match(folded)
     for sentence in _SENTENCE.findall(folded[opening.end() if opening else 0 :]):
         for clause in _CLAUSE.split(sentence):
-            if "?" not in sentence and _is_a_recording_hint(clause):
+            if "?" not in sentence and _is_a_recording_hint(clause, sentence):
                 hinted = True
             else:
                 rest.append(clause)
-    return hinted and read_answer(",".join(rest)).intent is Intent.UNCLEAR
+    answer = read_answer(",".join(rest))
+    return hinted and answer.intent is Intent.UNCLEAR and not answer.worded
 
 
-def _is_a_recording_hint(clause: str) -> bool:
-    """What a mailbox tells whoever calls, or the owner's absence now (not "am Dienstag bin ich nicht da")."""
+def _is_a_recording_hint(clause: str, sentence: str) -> bool:
+    """What a mailbox tells whoever calls, or the owner's absence now: not when the sentence speaks of another
+    day ("Am Dienstag bin ich nicht zu Hause, da bin ich verreist" is about the appointment)."""
     if _ABOUT_THE_REMINDER.search(clause):
         return False
     if any(rule.search(clause) for rule in _TOLD_TO_THE_CALLER):
         return True
-    return any(rule.search(clause) for rule in _ABSENCE) and not _OTHER_TIME.search(_BACK_AGAIN.sub("", clause))
+    return any(rule.search(clause) for rule in _ABSENCE) and not _OTHER_TIME.search(_BACK_AGAIN.sub("", sentence))
 
 
 def _folded(text: str) -> str:
