@@ -175,6 +175,10 @@ def test_times_counted_from_the_appointment(text: str, wanted: dict[str, str]) -
     ("Montag früh", {"weekday": "monday", "date": "2026-03-09", "part_of_day": "morning"}),
     ("Übermorgen früh", {"date": "2026-03-04", "part_of_day": "morning"}),
     ("um acht Uhr früh", {"time": "08:00", "part_of_day": "morning"}),
+    ("Am Namittag wär besser", {"part_of_day": "afternoon"}),  # Swiss
+    ("Lieber am Abig", {"part_of_day": "evening"}),
+    ("Geht's auf d'Nacht?", {"part_of_day": "evening"}),  # Bavarian
+    ("Am Morge am achti?", {"part_of_day": "morning", "time": "08:00"}),
     ("Vormittags kann ich nie, nur abends", {"part_of_day": "evening"}),
     ("Mornings never work, only evenings", {"part_of_day": "evening"}),
     ("Donnerstagnachmittag", {**THU, "part_of_day": "afternoon"}),
@@ -212,6 +216,8 @@ def test_parts_of_the_day(text: str, wanted: dict[str, str]) -> None:
     ("from Thursday on", {"after": "2026-03-05"}),
     ("not before Friday", {"after": "2026-03-06"}),
     ("after the 10th", {"after": "2026-03-10"}),
+    ("I'll be back from holiday on the 14th, so after that", {"after": "2026-03-14"}),
+    ("Am 14. bin ich wieder zurück", {"after": "2026-03-14"}),
     ("im April", {"after": "2026-04-01", "before": "2026-04-30"}),
     ("Anfang April", {"after": "2026-04-01", "before": "2026-04-10"}),
     ("next month", {"after": "2026-04-01", "before": "2026-04-30"}),
@@ -242,6 +248,10 @@ def test_bounds(text: str, wanted: dict[str, str]) -> None:
     ("Um 11 hab ich schon einen anderen Termin, lieber um 3", {"time": "15:00"}),
     ("I have another appointment at 11, could we do 3?", {"time": "15:00"}),
     ("jeder Tag außer Montag, am liebsten Mittwoch", WED),
+    ("I'm flexible next week except Wednesday", {"week": "next"}),
+    ("nächste Woche, außer Mittwoch", {"week": "next"}),
+    ("Bis 14 Uhr bin ich beim Zahnarzt, danach gerne", {"after": "14:00"}),
+    ("I'm at the dentist until 2", {"after": "14:00"}),
     ("any day except Monday, ideally Wednesday", WED),
 )
 def test_what_the_callee_cannot_do(text: str, wanted: dict[str, str]) -> None:
@@ -288,6 +298,9 @@ def test_weeks(text: str, wanted: dict[str, str]) -> None:
     ("so bald wie möglich", {"shift": "earlier"}),
     ("Can I come earlier, like eight thirty?", {"time": "08:30"}),  # something concrete: no shift
     ("später am Mittwoch", WED),
+    # on the appointment's own day, the shift is what is asked
+    ("I'd rather a later slot on the same day", {"date": "2026-03-03", "shift": "later"}),
+    ("Am selben Tag, nur etwas früher", {"date": "2026-03-03", "shift": "earlier"}),
 )
 def test_earlier_and_later(text: str, wanted: dict[str, str]) -> None:
     assert read(text) == wanted
@@ -300,6 +313,7 @@ def test_earlier_and_later(text: str, wanted: dict[str, str]) -> None:
         "Ja, Dienstag um zehn passt",
         "Yes, Tuesday at ten is fine",
         "Ja, morgen um zehn, passt",
+        "Any chance of the morra at ten?",  # Scots: tomorrow, the appointment's own
         "Tuesday morning works",
         "Um zehn passt",
         # numbers that are no times
@@ -313,6 +327,8 @@ def test_earlier_and_later(text: str, wanted: dict[str, str]) -> None:
         "Option 3",
         "Zimmer 12",
         "zum ersten Mal",
+        "beim zweiten Versuch",
+        "on the second try",
         "Ist es im ersten Stock?",
         "wait a second",
         "Meine Nummer ist 0171 2345678",

@@ -142,6 +142,11 @@ _MINUTE_WORDS |= {"oh five": 5, "o five": 5}
 _MINUTES_TO = {word: n for word, n in _CARDINALS.items() if n % 5 == 0 and n < 30}
 _HOUR = rf"(?:(?:[01]?\d|2[0-3])(?!\d)|{_alternatives(_HOUR_WORDS)})"
 _MINUTE = rf"(?:[0-5]\d|{_alternatives(_MINUTE_WORDS)})"
+_SWISS_HOURS = {
+    _fold(word): n
+    for word, n in {"sibni": 7, "sebni": 7, "achti": 8, "nüni": 9, "zäni": 10, "zehni": 10, "elfi": 11,
+                    "zwölfi": 12, "drüü": 3, "vieri": 4, "füfi": 5, "sächsi": 6}.items()
+}  # fmt: skip
 _ORDINAL = rf"(?:(?:{_alternatives(_GERMAN_ORDINALS)})e[mnrs]?|{_alternatives(_ENGLISH_ORDINALS)})"
 
 
@@ -235,7 +240,8 @@ _GREETING = _compile(
 )
 _CLAUSE_BREAK = _compile(
     r"[,;!?]+|(?<=[^\d\s])\.|\s-\s"
-    r"|\b(?=(?:aber|sondern|lieber|eher|but|rather|instead|maybe|vielleicht|more like|also|sonst|otherwise)\b)"
+    r"|\b(?=(?:aber|sondern|lieber|eher|but|rather|instead|maybe|vielleicht|more like|also|sonst|otherwise"
+    r"|ausser|except|bis auf)\b)"
     r"|\b(?=(?:oder|or)\b(?!\s+(?:so|spaeter|frueher|later|earlier)\b))"
     r"|\b(?:und|and)\s+(?=(?:ich|wir|i|we|bitte|please|book|buch\w*|geben|give|dann|then|mach\w*|make|put|gib)\b)"
 )
@@ -279,7 +285,8 @@ _UNITS = (
     r"(?:minuten?|min|stunden?|std|tage?n?|wochen?|monate?n?|jahre?n?|mal|male?n?|euro|prozent|kinder|leute"
     r"|personen|patienten?|termine?n?|nummer|stock|etage|klasse|minutes?|mins?|hours?|hrs?|days?|weeks?"
     r"|months?|years?|times?|percent|kids|children|people|patients?|floor|number|option|thing|appointments?"
-    r"|reminders?|calls?|anrufe?|jahrzehnten?|decades?|dinge|sachen|fragen|things|questions|kilos?|km)"
+    r"|reminders?|calls?|anrufe?|jahrzehnten?|decades?|dinge|sachen|fragen|things|questions|kilos?|km"
+    r"|\w*haelfte|halfs?|quartal|quarter|reihe|runde|versuch|wahl|choice|row|try)"
 )
 _NOT_A_UNIT = rf"(?!\s*{_UNITS}\b)"
 
@@ -342,7 +349,8 @@ _RELATIVE_DAYS: tuple[tuple[re.Pattern[str], Day], ...] = (
         Day(from_appointment=1),
     ),
     (_compile(r"\b(?:the day before|am tag davor|den tag davor|am vortag)\b"), Day(from_appointment=-1)),
-    (_compile(r"\b(?:morgen|tomorrow|tmrw)\b(?!s)"), Day(from_call=1)),
+    (_compile(r"\b(?:morgen|tomorrow|tmrw|the morra|the morrow|tomorra)\b(?!s)"), Day(from_call=1)),  # Scots
+    (_compile(r"\b(?:the same day|same day|am selben tag|am gleichen tag|am selbigen tag)\b"), Day(from_appointment=0)),
     (_compile(r"\b(?:heute|today|this(?= (?:morning|afternoon|evening)\b))\b"), Day(from_call=0)),
 )
 _DAYS_LATER = _compile(
@@ -476,6 +484,8 @@ _CLOCK_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Clock]], ..
         lambda m: _hour_minute(m[1], "0", m[2]),
     ),
     (_compile(r"\b(?:noon|12 noon|midday sharp)\b"), lambda m: Clock(12, exact=True)),
+    # Swiss: "am achti", "um halbi nüni" is not read
+    (_compile(rf"\b(?:am\s|um\s)?({_alternatives(_SWISS_HOURS)})\b"), lambda m: Clock(_SWISS_HOURS[m[1]])),
 )
 # A number alone: a clock time only where the words around it make it one (see _bare_clock).
 # "ein", "eine" are articles; "one of them", "one more" are no hour.
@@ -551,6 +561,8 @@ _DAY_PARTS: tuple[tuple[re.Pattern[str], PartOfDay], ...] = (
         ),
         "afternoon",
     ),
+    (_compile(r"\b(?:am namittag|namittags?)\b"), "afternoon"),  # Swiss
+    (_compile(r"\b(?:am morge|am morgae|am vormittag)\b"), "morning"),
     (
         _compile(
             r"\b(?:vormittags?|morgens|fruehmorgens|am morgen|in der frueh|in da fruah|frueh am morgen"
@@ -568,7 +580,10 @@ _DAY_PARTS: tuple[tuple[re.Pattern[str], PartOfDay], ...] = (
         ),
         "midday",
     ),
-    (_compile(r"\b(?:abends?|am abend|gegen abend|evenings?|nach feierabend)\b"), "evening"),
+    (
+        _compile(r"\b(?:abends?|am abend|gegen abend|evenings?|nach feierabend|am aa?big|auf d'nacht|auf die nacht)\b"),
+        "evening",
+    ),
 )
 _TONIGHT = _compile(r"\btonight\b")
 _VAGUE_PARTS: tuple[tuple[re.Pattern[str], PartOfDay], ...] = (
@@ -589,6 +604,7 @@ _BOUND_PREFIX = _compile(
     r"|\bspaetestens(?: um| bis)?|\bvor|\bbefore|\bbis|\buntil|\btill|\bby|\bup to))"
     r"(?:\s(?:zum|dem|den|the|um|at|so|ca\.?|circa|about|around))*\s$"
 )
+_BACK = _compile(r"\b(?:back|zurueck|wieder da|wieder hier|returning|return)\b")
 _AFTER_SUFFIX = _compile(r"^\s(?:oder spaeter|or later|onwards|at the earliest|fruehestens|und spaeter)\b")
 _BEFORE_SUFFIX = _compile(r"^\s(?:oder frueher|or earlier|at the latest|spaetestens)\b")
 _RANGE_JOIN = _compile(r"^\s?(?:und|and|bis|to|till|until|-)(?:\s(?:zum|dem|den|the|um|at))*\s?$")
@@ -635,6 +651,8 @@ _UNABLE = _compile(
     r"|\b(?:i|we)(?:'m| am| are|'re)? (?:work|working|at work)\b|\b(?:ich )?arbeite(?: ich)?\b"
     r"|\bmuss ich arbeiten\b|\bbin ich (?:arbeiten|in der arbeit|auf der arbeit)\b"
     r"|\b(?:get|gets|getting) off(?: work)?\b|\bfinish(?:es)? work\b|\bfeierabend\b"
+    r"|\bbeim \w*arzt\b|\bat the (?:doctor|dentist)|\bin (?:a|einer) (?:meeting|besprechung|sitzung)\b"
+    r"|\bim (?:meeting|dienst|buero)\b|\bat school\b|\bin der schule\b"
 )
 # Negations that are no "cannot": "kein Problem", "not only"; and suggestions asked with one ("Geht's nicht auch
 # Donnerstag?", "Couldn't we do Thursday?", "why not Friday").
@@ -652,8 +670,8 @@ _PREFERENCE = _compile(
 
 # Every date and clock form above needs one of these: a digit, a number word, an ordinal, a month, a clock word.
 _MAY_NAME_A_DATE_OR_TIME = _compile(
-    rf"\d|\b(?:{_alternatives([*_HOUR_WORDS, *_ENGLISH_ORDINALS, *_MONTHS])}|{_ORDINAL}|halb|half|viertel|quarter"
-    r"|noon|eineinhalb|anderthalb)\b|\b(?:same|gleiche|selbe|hour|stunde|minute)"
+    rf"\d|\b(?:{_alternatives([*_HOUR_WORDS, *_SWISS_HOURS, *_ENGLISH_ORDINALS, *_MONTHS])}|{_ORDINAL}"
+    r"|halb|half|viertel|quarter|noon|eineinhalb|anderthalb)\b|\b(?:same|gleiche|selbe|hour|stunde|minute)"
 )
 
 
@@ -807,6 +825,8 @@ def _bounds(clause: _Clause, facts: Facts, targets: list[_Said]) -> None:
             facts.after = facts.after or said.target
         elif side == "before":
             facts.before = facts.before or said.target
+        elif isinstance(said.target, Day) and _BACK.search(text):
+            facts.after = facts.after or said.target  # "I'll be back on the 14th", "am 14. bin ich zurück"
         elif isinstance(said.target, Day):
             facts.day = facts.day or said.target
         else:
@@ -1050,6 +1070,8 @@ def read_preferred_time(text: str, *, appointment: datetime, now: datetime | Non
     if facts is None or not facts.stated():
         return None
     wish = _resolve(facts, _Calendar(appointment, _call_day(appointment, now)))
+    if _restates(wish, appointment) and facts.shift is not None:
+        return wish.model_copy(update={"shift": facts.shift})  # "later on the same day", "Dienstag, aber später"
     if not wish.stated() or _restates(wish, appointment):
         return None
     return wish
