@@ -5,27 +5,34 @@ Callers name another time the way they would to a receptionist, in either langua
 9", "half past two", and speech recognisers write digits ("mittwoch 15 uhr", "can we do 2 30"). The
 reading, in order:
 
-1. The words are folded (lowercase, umlauts as ``ae``/``oe``/``ue``, hyphens as spaces) and greetings that
-   sound like times are dropped ("Guten Morgen", "good afternoon", a leading "Morgen!").
-2. The answer is split into clauses at punctuation and at words that turn to another thought ("aber",
-   "lieber", "but", "rather", "maybe", "or", "and" before a new verb).
+1. The words are folded (lowercase, umlauts as ``ae``/``oe``/``ue``, hyphens between words as spaces,
+   weekdays a recogniser split joined: "donners tag") and greetings that sound like times are dropped
+   ("Guten Morgen", "good afternoon", a leading "Morgen!").
+2. The answer is split into clauses at punctuation, at words that turn to another thought ("aber",
+   "lieber", "sonst", "außer", "but", "rather", "maybe", "or", "except", "and" before a new verb) and, in
+   unpunctuated speech, before a second weekday ("nicht dienstag mittwoch geht").
 3. Each clause yields facts: weekdays, dates and relative days, clock times, parts of the day, bounds
    (after / before), weeks, months, earlier/later. A number is a clock time only where the words make it
-   one: "um", "at", "Uhr", "pm", a preposition of a bound, a wish ("lieber zwölf", "more like two"), or
-   another clock form; never before a unit ("seit 10 Jahren", "5 minutes late") or after "Taste"/"press".
+   one: "um", "at", "Uhr", "pm", a preposition of a bound, a wish ("lieber zwölf", "more like two", "move
+   it to nine"), a part of the day after it, or another clock form; never before a unit ("seit 10
+   Jahren", "5 minutes late", "zum ersten Mal") or after "Taste"/"press"/"Zimmer".
 4. A clause that says the callee cannot ("Dienstag geht nicht", "not at ten", "Ten is too early", "I work
-   mornings", "I'm away") drops its facts, except bounds, which it turns round: "nach 17 Uhr kann ich
-   nicht" is before 17:00, "I'm away until the 16th" is after it. Clauses that state a preference
-   ("lieber", "rather", "instead", "better") come first; each part is taken from the first clause that
-   states it.
+   mornings", "I'm away", "beim Zahnarzt", "another appointment") drops its facts, except bounds, which it
+   turns round: "nach 17 Uhr kann ich nicht" is before 17:00, "I'm away until the 16th" is after it.
+   Asked, it is a wish still ("Geht's nicht auch Donnerstag?", "Is 8 too early?"). Clauses that state a
+   preference ("lieber", "rather", "instead", "better") come first; each part is taken from the first
+   clause that states it, and an alternative after a wish ("sonst Donnerstag", "or Thursday") adds nothing.
 5. The facts are resolved against the appointment (an aware datetime in the callee's time zone) and the
-   call's day: a weekday or a day of the month is the nearest such day from the day after the call (or
-   the appointment's own day, if that is earlier); "nächste Woche" / "next Wednesday" is the calendar week
-   after the call's week, recorded as ``week`` relative to the appointment's week; an hour without am/pm
-   takes the part of the day said, else practice hours (7 to 12 as said, 1 to 6 in the afternoon).
-   "earlier" / "later" is kept only when nothing more concrete is said.
-6. Nothing is a wish when the answer only restates the appointment ("Ja, Dienstag um zehn passt"): every
-   part said agrees with it, so the reading is ``None``, as it is when no time is said at all.
+   call's day: a weekday is the nearest such day from the day after the call (or the appointment's own
+   day, if that is earlier), a day of the month the nearest from the call's day on; "nächste Woche" /
+   "next Wednesday" is the calendar week after the call's week, recorded as ``week`` relative to the
+   appointment's week; an hour without am/pm takes the part of the day said, else practice hours (7 to
+   12 as said, 1 to 6 in the afternoon); "eine Stunde später", "same time", "a week later" count from the
+   appointment, on the wall clock. "earlier" / "later" is kept only when nothing more concrete is said,
+   and not for a callee coming anyway, a little late ("Komme, evtl. etwas später").
+6. Nothing is a wish when the answer only restates the appointment's day or time ("Ja, Dienstag um zehn
+   passt"), unless it asks for earlier or later on it ("later on the same day"); the reading is then
+   ``None``, as it is when no time is said at all.
 
 Patterns are compiled once, at import; a reading is a few dozen regular expression scans.
 """
