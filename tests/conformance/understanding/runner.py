@@ -24,7 +24,7 @@ from enum import StrEnum
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from reminders.conversation import CallState, is_mailbox_greeting, phrasebook, replies
+from reminders.conversation import CallState, is_mailbox_greeting, phrasebook, replies, unless_a_recording
 from reminders.conversation.decisions import reading
 from reminders.conversation.intents import Intent
 from reminders.model.reminder import Language
@@ -68,7 +68,8 @@ def reading_of(text: str, *, moment: Moment = Moment.AFTER_THE_QUESTION, languag
     """What the call makes of ``text`` as the callee's first answer, said at ``moment`` of its opening."""
     if is_mailbox_greeting(text):
         return Record.MAILBOX
-    return _record_of(reading(text, heard_at(moment, language), appointment=APPOINTMENT).intent)
+    understood = reading(text, heard_at(moment, language), appointment=APPOINTMENT)
+    return _record_of(unless_a_recording(text, understood).intent)  # a first answer: maybe a recording
 
 
 @cache

@@ -28,6 +28,7 @@ from aiflow import SpeakAction, TransferAction, transfer
 from aiflow.phone import mask
 from reminders.conversation import replies
 from reminders.conversation.intents import Asked, Intent, Understood, intent_of_key, read_answer
+from reminders.conversation.mailbox import Mailbox
 from reminders.conversation.outcomes import Outcomes
 from reminders.conversation.speech import Phrasebook, phrasebook
 from reminders.conversation.state import CallState, Stage, stop_listening_for_a_mailbox
@@ -71,6 +72,7 @@ class Decisions:
         logger.debug("caller said %r", text, extra={"session_id": session_id})
         heard = replies.heard(call, barged_in=barged_in, at_ms=at_ms)
         understood = reading(text, heard, appointment=call.appointment)  # nothing heard is unclear: asked again
+        understood = Mailbox.screened(call, text, understood)  # what a missed mailbox says decides nothing
         logger.info(
             "caller answered",
             extra={"session_id": session_id, "intent": understood.intent.value, "heard": heard.value},
@@ -88,6 +90,8 @@ class Decisions:
         """No answer in time: ask whether they are still there, or, after ``MAX_SILENCES``, say goodbye."""
         call.silences += 1
         book = phrasebook(call.language)
+        if call.silences >= MAX_SILENCES and Mailbox.missed_greeting(call):
+            return Mailbox.after_the_missed_greeting(call)
         if call.silences >= MAX_SILENCES:
             return self._outcomes.close(
                 session_id, call, Outcome.NO_DECISION, book.silent_goodbye, detail="no answer (silence)"

@@ -78,9 +78,9 @@ class CallState(BaseModel):
     repeats: int = 0
     transfer_failed: bool = False
     outcome: Outcome | None = None
-    # Mailbox recognition: on while the first pieces of an outbound call's speech may be a greeting.
+    # Mailbox recognition: on until an outbound call is known to be a person (a worded answer, a key) or a mailbox.
     listening_for_mailbox: bool = False
-    heard: str = ""  # those pieces so far, dropped once the call is known to be a person or a mailbox
+    heard: str = ""  # the first pieces (GREETING_FRAGMENTS) so far, dropped once read or the call is known
     pieces: int = 0
     voicemail_left: bool = False  # the message is left and the reminder stays open for another attempt
     third_party_noted: bool = False  # someone else answered for the callee: noted, the dialer calls again
