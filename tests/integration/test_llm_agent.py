@@ -328,3 +328,30 @@ def test_on_lambda_a_slow_turn_is_answered_by_an_async_invocation_through_dynamo
     assert invocation["type"] == "Event"
     assert invocation["payload"]["aiflow_llm_job"]["turn"] == 1
     assert len(bedrock.received) == 2, "the turn's own request timed out; the worker asked again"
+
+
+# The simulator plays the hold pattern's timing: a filler lasts as long as it is spoken.
+
+
+def test_with_playback_the_filler_buys_the_time_a_slow_model_needs(bedrock: FakeBedrock) -> None:
+    agent, assistant = make_agent(max_fillers=1)
+    bedrock.script(text("Ihr Rezept liegt ab morgen bereit.", delay=1.2))
+    started = time.monotonic()
+
+    call = CallSimulator(assistant, playback=1.0).start_call()  # the greeting plays in real time too
+    call.say("Ist mein Rezept fertig?")
+
+    assert answered_after_fillers(call) == "Ihr Rezept liegt ab morgen bereit."
+    assert agent.outcomes["filler"] == 1, "one filler, played out while the model answered"
+    assert time.monotonic() - started >= 1.2 + 3.2, "the greeting (8 words) and the filler were played out"
+
+
+def test_without_playback_the_same_slow_model_runs_out_of_fillers(bedrock: FakeBedrock) -> None:
+    agent, assistant = make_agent(max_fillers=1)
+    bedrock.script(text("Ihr Rezept liegt ab morgen bereit.", delay=1.2))
+
+    call = CallSimulator(assistant).start_call()
+    call.say("Ist mein Rezept fertig?")
+
+    call.assert_said(FALLBACK)
+    assert agent.outcomes["fallback:gave_up"] == 1
