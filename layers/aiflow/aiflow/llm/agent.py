@@ -115,7 +115,7 @@ class LlmAgent:
         if JOB_KEY in event:
             self.run_job(event)
             return {"delivered": True}
-        return self._attached.lambda_handler(event, context)
+        return self.assistant.lambda_handler(event, context)
 
     def run_job(self, event: Mapping[str, Any]) -> None:
         """A background worker's invocation: ask the model for the job and deliver the answer."""
@@ -136,29 +136,33 @@ class LlmAgent:
                 added.append(reply.message)
                 if not reply.tool_calls:
                     return _spoken_answer(reply, added)
-                ended = self._call_tools(reply, added)
+                ended = self._call_tools(job, reply, added)
                 if ended is not None:
                     return ended
             return Answer(failure="too_many_tool_rounds")
         except ModelError as failed:
             return Answer(failure=failed.kind, messages=added)
+        except Exception:  # a worker has nobody to raise to: the failure is the answer, heard as the fallback
+            logger.exception("session %s turn %s: asking the model failed", job.session_id, job.turn)
+            return Answer(failure="error")
         finally:
             logger.debug("session %s turn %s: model %.0f ms", job.session_id, job.turn, _ms_since(started))
 
     def deliver(self, job: Job, answer: Answer) -> None:
         """Leave a late answer for the next ``assistant_speech_ended``; drop it if its turn is over."""
-        current = self._attached.session_store.load(job.session_id).data.get(STATE_KEY, {}).get("turn")
+        current = self.assistant.session_store.load(job.session_id).data.get(STATE_KEY, {}).get("turn")
         if current is None or current > job.turn:  # the call ended, or the caller spoke again
             self._count("dropped_superseded")
             return
-        if not AnswerStore(self._attached.session_store).put(job.session_id, job.turn, answer):
+        if not AnswerStore(self.assistant.session_store).put(job.session_id, job.turn, answer):
             logger.info("session %s turn %s: an answer was delivered already", job.session_id, job.turn)
 
-    def _call_tools(self, reply: ModelReply, added: list[dict[str, Any]]) -> Answer | None:
+    def _call_tools(self, job: Job, reply: ModelReply, added: list[dict[str, Any]]) -> Answer | None:
+        context = {"session_id": job.session_id, "caller_number": job.caller_number}
         outcomes = []
         for call in reply.tool_calls:
             found = self.tools.get(call.name)
-            outcome = found.call(call.id, call.arguments) if found else unknown_tool(call.id, call.name)
+            outcome = found.call(call.id, call.arguments, context) if found else unknown_tool(call.id, call.name)
             self._count("tool_error" if outcome.failed else f"tool:{call.name}")
             outcomes.append(outcome)
         added.append({"role": "user", "content": [outcome.block for outcome in outcomes]})
@@ -172,7 +176,13 @@ class LlmAgent:
     # The handlers.
 
     def _on_session_start(self, event: events.SessionStart, state: dict[str, Any]) -> HandlerResult:
-        state[STATE_KEY] = {"history": history.opening(self.greeting), "turn": 0, "pending": None, "after_speech": []}
+        state[STATE_KEY] = {
+            "history": history.opening(self.greeting),
+            "turn": 0,
+            "pending": None,
+            "after_speech": [],
+            "caller_number": event.session.remote_number,  # for tools that take it; never in the history
+        }
         return speak(self.greeting)
 
     def _on_assistant_speak(self, event: events.AssistantSpeak, state: dict[str, Any]) -> HandlerResult:
@@ -196,7 +206,12 @@ class LlmAgent:
             return None
         logger.debug("session %s turn %s: caller said %r", event.session_id, llm["turn"], event.text)
         history.add_user_text(llm["history"], event.text)
-        job = Job(session_id=event.session_id, turn=llm["turn"], messages=llm["history"])
+        job = Job(
+            session_id=event.session_id,
+            turn=llm["turn"],
+            messages=llm["history"],
+            caller_number=llm.get("caller_number"),
+        )
         answer = self.runner.ask(job, self._time_to_wait(), self)
         if answer is None:
             llm["pending"] = {"turn": llm["turn"], "fillers": 1}
@@ -213,7 +228,7 @@ class LlmAgent:
         if pending is None:
             actions, llm["after_speech"] = llm["after_speech"], []
             return actions or None
-        answers = AnswerStore(self._attached.session_store)
+        answers = AnswerStore(self.assistant.session_store)
         answer = self._wait_for(answers, event.session_id, pending["turn"])
         if answer is not None:
             answers.discard(event.session_id, pending["turn"])
@@ -242,13 +257,14 @@ class LlmAgent:
         logger.warning(
             "session %s: the model gave no answer (%s); the caller hears the fallback", event.session_id, why
         )
-        fallback = self._attached.fallback
+        fallback = self.assistant.fallback
         return fallback(event) if callable(fallback) else fallback
 
     # Internals.
 
     @property
-    def _attached(self) -> AiFlowAssistant:
+    def assistant(self) -> AiFlowAssistant:
+        """The assistant the agent is attached to."""
         if self._assistant is None:
             raise RuntimeError("attach the agent to an assistant first: agent.attach(assistant)")
         return self._assistant

@@ -56,6 +56,7 @@ class Job(BaseModel):
     session_id: str
     turn: int
     messages: list[dict[str, Any]]
+    caller_number: str | None = None  # for tools that take it; never sent to the model
     progress: list[dict[str, Any]] = Field(default_factory=list)  # model and tool messages already had
 
 

@@ -9,6 +9,10 @@ What the model gets back is a ``toolResult`` block: the function's return value 
 text), or, when the arguments do not validate, the function raises or the tool does not exist, the reason
 with ``status: "error"``, so that the model can correct itself. Nothing of that reaches the caller.
 
+A tool may take the call's context, which never goes to the model: parameters named ``session_id`` and
+``caller_number`` (the caller's digits-only E.164 number, ``None`` if withheld) are filled by the agent and
+left out of the schema. That is how "please call me back" records a number the model never saw.
+
 A tool ends the turn by returning :class:`EndTurn`: what to say (if anything) and the actions to take once
 it has been said (``hangup()``, ``transfer(...)``); the model is not asked again in that turn.
 """
@@ -34,6 +38,7 @@ logger = logging.getLogger("aiflow.llm")
 _ARGS_SECTION = re.compile(r"^\s*(?:Args|Arguments|Parameters):\s*$", flags=re.MULTILINE)
 _ARG_LINE = re.compile(r"^\s+(\w+)(?:\s*\([^)]*\))?:\s*(.+)$")
 _TOOL_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")  # Converse's rule for a tool's name
+CONTEXT_PARAMETERS = frozenset({"session_id", "caller_number"})  # filled by the agent, never by the model
 
 
 @dataclass(frozen=True)
@@ -83,21 +88,31 @@ class Tool:
         schema.pop("title", None)
         return {"toolSpec": {"name": self.name, "description": self.description, "inputSchema": {"json": schema}}}
 
-    def call(self, tool_use_id: str, arguments: Mapping[str, Any]) -> ToolOutcome:
-        """Validate the arguments, run the function and wrap what it returned (or why not) for the model."""
+    def call(
+        self, tool_use_id: str, arguments: Mapping[str, Any], context: Mapping[str, Any] | None = None
+    ) -> ToolOutcome:
+        """Validate the arguments, run the function and wrap what it returned (or why not) for the model.
+
+        ``context`` holds the values of the context parameters (see the module's notes) the function takes.
+        """
         try:
             validated = self.arguments.model_validate(dict(arguments))
         except ValidationError as invalid:
             problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'input'}: {e['msg']}" for e in invalid.errors())
             return _error(tool_use_id, f"invalid arguments for {self.name}: {problems}")
         try:
-            returned = self.function(**{name: getattr(validated, name) for name in type(validated).model_fields})
+            given = {name: getattr(validated, name) for name in type(validated).model_fields}
+            wanted = {name: (context or {}).get(name) for name in self._context_parameters()}
+            returned = self.function(**given, **wanted)
         except Exception as failure:
             logger.warning("tool %s failed: %s", self.name, type(failure).__name__, exc_info=True)
             return _error(tool_use_id, f"{self.name} failed: {failure}")
         if isinstance(returned, EndTurn):
             return ToolOutcome(_result(tool_use_id, returned.result), returned)
         return ToolOutcome(_result(tool_use_id, returned))
+
+    def _context_parameters(self) -> list[str]:
+        return [name for name in inspect.signature(self.function).parameters if name in CONTEXT_PARAMETERS]
 
 
 def tool(function: Callable[..., Any]) -> Tool:
@@ -148,6 +163,8 @@ def _arguments_model(function: Callable[..., Any], described: Mapping[str, str])
     hints = get_type_hints(function, include_extras=True)
     fields: dict[str, Any] = {}
     for parameter in inspect.signature(function).parameters.values():
+        if parameter.name in CONTEXT_PARAMETERS:
+            continue
         if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
             raise TypeError(f"tool {function.__name__}: *args and **kwargs cannot be described to a model")
         if parameter.name not in hints:
