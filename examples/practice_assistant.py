@@ -15,7 +15,6 @@ runner=LambdaInvokeRunner())`` with ``lambda_handler = agent.lambda_handler``.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -139,9 +138,7 @@ def main() -> None:
     from aiflow.testing.bedrock import FakeBedrock, text, tool_use
 
     book = CallbackBook()
-    saved = dict(os.environ)
-    with FakeBedrock() as bedrock:
-        os.environ.update(bedrock.environment())  # boto3 finds the fake through AWS_ENDPOINT_URL_BEDROCK_RUNTIME
+    with FakeBedrock() as bedrock, bedrock.applied():  # boto3 finds it through AWS_ENDPOINT_URL_BEDROCK_RUNTIME
         bedrock.script(
             tool_use("opening_hours", {"day": "friday"}),
             text("Freitags haben wir von 8 bis 13 Uhr geöffnet."),
@@ -153,8 +150,6 @@ def main() -> None:
         call.say("Wann haben Sie am Freitag offen?")
         call.say("Können Sie mich zurückrufen?")
         call.say("Erika Mustermann, wegen meiner Laborwerte")
-    os.environ.clear()
-    os.environ.update(saved)
     print(call.transcript_text())
     print(book.requests)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -159,3 +160,16 @@ def test_tool_blocks_without_a_tool_config_are_refused(bedrock: FakeBedrock) -> 
 
     with pytest.raises(bedrock_runtime.exceptions.ValidationException, match="toolConfig"):
         bedrock_runtime.converse(modelId=MODEL, messages=messages)
+
+
+def test_applied_points_boto3_at_the_fake_for_the_block_and_restores_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.delenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", raising=False)
+    with FakeBedrock(default=text("Hallo zurück.")) as fake, fake.applied():
+        answer = client().converse(modelId=MODEL, messages=[user("Hallo")])
+
+    assert answer["output"]["message"]["content"] == [{"text": "Hallo zurück."}]
+    assert os.environ["AWS_DEFAULT_REGION"] == "us-east-1"
+    assert "AWS_ENDPOINT_URL_BEDROCK_RUNTIME" not in os.environ

@@ -2,7 +2,8 @@
 
 ``FakeBedrock()`` serves ``POST /model/{modelId}/converse`` with the JSON of botocore's ``bedrock-runtime``
 service model, so an unmodified ``boto3.client("bedrock-runtime")`` reaches it through the standard
-``AWS_ENDPOINT_URL_BEDROCK_RUNTIME`` (``fake.environment()``) and parses every answer. moto has no Converse.
+``AWS_ENDPOINT_URL_BEDROCK_RUNTIME`` (``fake.environment()``, or ``with fake.applied():``) and parses every
+answer. moto has no Converse.
 
 Each test scripts the model's replies, in order, one per request (``script(...)``):
 
@@ -23,13 +24,15 @@ before, and a history with tool blocks comes with a ``toolConfig``; a request th
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import threading
 import time
 import urllib.parse
 import uuid
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
@@ -177,6 +180,20 @@ class FakeBedrock:
             "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_DEFAULT_REGION": "eu-central-1",
         }
+
+    @contextlib.contextmanager
+    def applied(self) -> Iterator[None]:
+        """Point boto3 here for the block: :meth:`environment` set in ``os.environ``, as it was after."""
+        saved = {name: os.environ.get(name) for name in self.environment()}
+        os.environ.update(self.environment())
+        try:
+            yield
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
     def script(self, *replies: BedrockReply) -> None:
         """Answer the requests to come with ``replies``, one each, in order (after any still scripted)."""
