@@ -297,6 +297,9 @@ def test_weeks(text: str, wanted: dict[str, str]) -> None:
     ("please prepone it", {"shift": "earlier"}),
     ("so bald wie möglich", {"shift": "earlier"}),
     ("Can I come earlier, like eight thirty?", {"time": "08:30"}),  # something concrete: no shift
+    ("Ich komme, aber lieber um halb elf", {"time": "10:30"}),  # a preference, not an arrival
+    ("Ich kann erst nach der Arbeit", {"part_of_day": "evening"}),
+    ("only after school", {"part_of_day": "afternoon"}),
     ("später am Mittwoch", WED),
     # on the appointment's own day, the shift is what is asked
     ("I'd rather a later slot on the same day", {"date": "2026-03-03", "shift": "later"}),
@@ -348,6 +351,21 @@ def test_earlier_and_later(text: str, wanted: dict[str, str]) -> None:
         "Have a nice day",
         "Bis später",
         "See you later",
+        # coming anyway: how, and when they get there
+        "Ja, ich komme direkt nach der Arbeit",
+        "Yes, I'll come straight after school",
+        "Mein Sohn kommt nach der Schule mit",
+        "Ja, ich bin um Viertel vor zehn da",
+        "I'll be there at 9:45",
+        "Ich komme mit dem Bus um 9:40 an",
+        # the time now, and the time of a call
+        "Es ist sieben Uhr morgens!",
+        "It's 7 in the morning!",
+        "Schon der dritte Anruf diese Woche",
+        "Third call this week",
+        "Rufen Sie heute Abend nochmal an",
+        "Call me back on Wednesday",
+        "try again tomorrow",
         # calling back later, the past
         "Ich rufe später zurück",
         "Versuchen Sie es später noch mal",

@@ -564,7 +564,7 @@ _DAY_PARTS: tuple[tuple[re.Pattern[str], PartOfDay], ...] = (
     (
         _compile(
             r"\b(?:nach dem mittag(?:essen)?|nach der mittagspause|nach mittag|nachmittags?|spaetnachmittags?"
-            r"|afternoons?|after lunch(?:time)?|post lunch|after school|nach der schule|in the arvo|in the p\.?m\.?)\b"
+            r"|afternoons?|after lunch(?:time)?|post lunch|in the arvo|in the p\.?m\.?)\b"
         ),
         "afternoon",
     ),
@@ -593,9 +593,17 @@ _DAY_PARTS: tuple[tuple[re.Pattern[str], PartOfDay], ...] = (
     ),
 )
 _TONIGHT = _compile(r"\btonight\b")
+# A part of the day by what the callee does then: a wish only where they limit themselves to it ("Ich kann
+# erst nach der Arbeit", "only after school"), not where they say how they come ("ich komme direkt nach
+# der Arbeit").
 _VAGUE_PARTS: tuple[tuple[re.Pattern[str], PartOfDay], ...] = (
     (_compile(r"\b(?:vor der arbeit|before work)\b"), "morning"),
+    (_compile(r"\b(?:nach der schule|after school)\b"), "afternoon"),
     (_compile(r"\b(?:nach der arbeit|after work)\b"), "evening"),
+)
+_LIMITING = _compile(
+    r"\b(?:erst|nur|only|just|lieber|rather|besser|better|prefer\w*|waere?|would|ginge|geht|could|can|kann"
+    r"|koennte?n?)\b"
 )
 _COMPOUND_PARTS: dict[str, PartOfDay] = {
     "morgen": "morning", "morgens": "morning", "vormittag": "morning", "vormittags": "morning",
@@ -632,17 +640,22 @@ _SHIFTS: tuple[tuple[re.Pattern[str], Shift], ...] = (
         "earlier",
     ),
 )
-# Later and earlier that are not about the slot: calling back ("Ich rufe später an", "try again later") and
-# the past ("früher war ich ...").
-_NOT_A_SHIFT = _compile(
-    r"\b(?:rufe?n?|ruf|anrufen|zurueckrufen|melde|call|calling|ring|try|versuch\w*|nochmal|noch mal|see you|talk"
-    r"|bis spaeter|speak|war|waren|hatte|hatten|gewesen|used to)\b"
+# Later and earlier that are not about the slot: goodbyes ("bis später", "see you later") and the past
+# ("früher war ich ...").
+_NOT_A_SHIFT = _compile(r"\b(?:see you|talk|bis spaeter|speak|war|waren|hatte|hatten|gewesen|used to)\b")
+# A clause about calling names the time of a call, not of the appointment: "Rufen Sie heute Abend nochmal an",
+# "try again tomorrow", "call me back on Wednesday", "schon der dritte Anruf diese Woche".
+# "Es ist sieben Uhr morgens!", "It's 7 in the morning": the time now, not a wish.
+_NOW_IS = _compile(rf"\b(?:es ist|it's|it is)\s(?:(?:ja|doch|erst|schon|gerade|already|only|just)\s)?{_HOUR}\b")
+_ABOUT_CALLING = _compile(
+    r"\b(?:rufe?n?|ruf|anrufen|zurueckrufen|anruf\w*|melde|call|calls|calling|ring|try|versuch\w*)\b"
 )
 # Coming anyway, a little late ("Komme, evtl. etwas später", "I'll be there, maybe a bit later"): no other
 # time, unless the callee also says they cannot ("Ich komme nicht um zehn, lieber später"). Asked, "Kann ich
 # später kommen?" is a wish.
 _COMING_ANYWAY = _compile(
-    r"^(?:ja,? )?(?:ich )?(?:komme|komm)\b|\b(?:ich komme|ich bin da|bin (?:auf jeden fall |trotzdem )?da|i'll be"
+    r"^(?:ja,? )?(?:ich )?(?:komme|komm)\b|\b(?:bin|sind) (?:\w+ ){0,5}da\b"
+    r"|\b(?:ich komme|ich bin da|i'll be"
     r"|i will be|i'll come|i'll arrive|i'll get there|i'm running|running late|paar minuten|few minutes"
     r"|couple of minutes)\b"
 )
@@ -813,9 +826,10 @@ def _parts_of_day(clause: _Clause, facts: Facts) -> None:
     for pattern, part in _DAY_PARTS:
         for _ in clause.matches(pattern):
             facts.part = facts.part or part
+    limited = _LIMITING.search(clause.text) is not None
     for pattern, part in _VAGUE_PARTS:
         for _ in clause.matches(pattern):
-            facts.vague_part = facts.vague_part or part
+            facts.vague_part = facts.vague_part or (part if limited else None)
 
 
 def _bounds(clause: _Clause, facts: Facts, targets: list[_Said]) -> None:
@@ -868,6 +882,9 @@ def _read(text: str) -> Facts | None:
     mentioned = cannot = False
     for clause in _clauses(text):
         facts, unable, preference = _read_clause(clause)
+        if _ABOUT_CALLING.search(clause) or _NOW_IS.search(clause):
+            mentioned = mentioned or facts.stated()
+            continue
         cannot = cannot or unable
         if _ALTERNATIVE.match(clause) and (preferred.stated() or plain.stated()):
             mentioned = True
@@ -1053,6 +1070,22 @@ def _restates(wish: PreferredTime, appointment: datetime) -> bool:
     return all(own.get(name) == value for name, value in stated.items())
 
 
+def _arrives_for(wish: PreferredTime, appointment: datetime, text: str) -> bool:
+    """A callee coming anyway who says when they get there ("ich bin um Viertel vor zehn da", "I'll be there
+    at 9:45"): a clock time within half an hour of the appointment, on its day, is their arrival."""
+    if wish.time is None or not _COMING_ANYWAY.search(_fold(text)) or _PREFERENCE.search(_fold(text)):
+        return False
+    if wish.stated().keys() - {"time", "date", "weekday"}:
+        return False
+    if wish.date not in (None, appointment.date().isoformat()) or wish.weekday not in (
+        None,
+        WEEKDAYS[appointment.weekday()],
+    ):
+        return False
+    hour, minute = (int(part) for part in wish.time.split(":"))
+    return abs(hour * 60 + minute - appointment.hour * 60 - appointment.minute) <= 30
+
+
 def _part_of(moment: datetime) -> PartOfDay:
     if moment.hour < 12:
         return "morning"
@@ -1079,7 +1112,7 @@ def read_preferred_time(text: str, *, appointment: datetime, now: datetime | Non
     wish = _resolve(facts, _Calendar(appointment, _call_day(appointment, now)))
     if _restates(wish, appointment) and facts.shift is not None:
         return wish.model_copy(update={"shift": facts.shift})  # "later on the same day", "Dienstag, aber später"
-    if not wish.stated() or _restates(wish, appointment):
+    if not wish.stated() or _restates(wish, appointment) or _arrives_for(wish, appointment, text):
         return None
     return wish
 
