@@ -1077,10 +1077,8 @@ def _arrives_for(wish: PreferredTime, appointment: datetime, text: str) -> bool:
         return False
     if wish.stated().keys() - {"time", "date", "weekday"}:
         return False
-    if wish.date not in (None, appointment.date().isoformat()) or wish.weekday not in (
-        None,
-        WEEKDAYS[appointment.weekday()],
-    ):
+    own_date, own_weekday = appointment.date().isoformat(), WEEKDAYS[appointment.weekday()]
+    if wish.date not in (None, own_date) or wish.weekday not in (None, own_weekday):
         return False
     hour, minute = (int(part) for part in wish.time.split(":"))
     return abs(hour * 60 + minute - appointment.hour * 60 - appointment.minute) <= 30
