@@ -32,6 +32,15 @@ def _any(*patterns: str) -> re.Pattern[str]:
 
 
 _CALLS = r"\w*anrufe\b|\w*anrufen\b|robocalls?|(?:\w+ )?calls|(?:\w+ )?reminders"
+# The calls themselves, as a thing the callee can refuse: "diese Anrufe", "reminder calls", not "der Anruf"
+# (this one, often thanked for) nor "calling".
+_THE_CALLS = r"\b(?:\w*anrufe[n]?|telefonate|erinnerungen|\w*calls|reminders)\b"
+# Refusing a thing: not wanting or needing it, sparing or stopping it.
+_REFUSED = (
+    r"\b(?:sparen|aufhören|unterlassen|sein lassen|nicht mehr|keine mehr|nicht nötig|unnötig"
+    r"|(?:brauch\w*|will|möchte|muss|müssen) (?:\w+ ){0,2}(?:nicht|keine)"
+    r"|stop\w*|enough|rather not|no more|not (?:want|need|necessary)|unnecessary)\b"
+)
 # No more calls at all: the number goes on the do-not-call list.
 OPT_OUT = _any(
     r"\bnicht (?:mehr |wieder |noch ?mal |nochmal )(?:\w+ )?an\b|\bnicht (?:mehr |wieder )?an(?:zu)?rufen\b",
@@ -49,9 +58,13 @@ OPT_OUT = _any(
     r"\bdo not call (?:\w+ ){0,3}again\b|\bnever (?:call|ring|contact) (?:me|us|this number|here)\b",
     rf"\bno more (?:{_CALLS})\b|\bno calls\b|\bnot want (?:any |these |those |your )?(?:more )?(?:{_CALLS})",
     r"\bnot (?:want )?to be (?:called|contacted)\b|\bleave me alone\b|\bunsubscribe\b|\bopt(?:ing|ed)?(?:\s|-)?out\b",
-    r"\btake (?:me|my number|us) off (?:your|the|this) (?:\w+ )?list\b|\bremove (?:me|my number|my details)\b",
+    r"\btake (?:me|my number|us) off (?:your|the|this) (?:\w+ )?list\b(?! for)|\bremove (?:me|my number|my details)\b",
     r"\bdo[\s-]not[\s-]call\b|\blose my number\b|\bdelete my (?:number|details|data)\b",
     r"\bnever signed up\b|\bnot want to hear from you\b",
+    # The calls refused in one clause, whichever comes first ("Die Anrufe können Sie sich sparen").
+    rf"{_THE_CALLS}[^.!?,;]{{0,40}}{_REFUSED}|{_REFUSED}[^.!?,;]{{0,30}}{_THE_CALLS}",
+    rf"\blassen sie\b[^.!?,;]{{0,20}}{_THE_CALLS}[^.!?,;]{{0,25}}\bsein\b",
+    r"\b(?:delete|remove|erase) (?:this|my) (?:phone )?number\b",
 )
 # The person the reminder is for is not known at this number.
 WRONG_NUMBER = _any(
