@@ -34,6 +34,8 @@ STORED = {
     "expired",
     "reschedule_requested",
     "opted_out",
+    "answered by someone else",
+    "wrong_number",
 }
 
 

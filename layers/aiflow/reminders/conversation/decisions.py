@@ -152,7 +152,11 @@ class Decisions:
                 return self._say_again(call, asked, heard, book)
             case Intent.PERSON:
                 return self._put_through(call, book)
-            case Intent.UNCLEAR | Intent.WRONG_NUMBER | Intent.THIRD_PARTY:
+            case Intent.WRONG_NUMBER:
+                return self._outcomes.wrong_number(session_id, call, via)
+            case Intent.THIRD_PARTY:
+                return self._outcomes.third_party(session_id, call)
+            case Intent.UNCLEAR:
                 return self._unclear(session_id, call, book, via)
 
     def _say_again(

@@ -498,7 +498,7 @@ def _report_rows(figures: OutcomeReport) -> list[tuple[str, Any]]:
         ),
         ("median first call to decision (s)", None if median is None else round(median.total_seconds())),
     ]
-    return rows
+    return rows + [(f"to act on: {name}", count) for name, count in figures.follow_ups.model_dump().items()]
 
 
 def _report_table(figures: OutcomeReport) -> Table:
@@ -514,6 +514,9 @@ def _report_table(figures: OutcomeReport) -> Table:
     table.add_row("attempts per reminder", "-" if per_reminder is None else f"{per_reminder:.2f}", "")
     median = figures.median_first_call_to_decision
     table.add_row("median first call to decision", "-" if median is None else _duration(median), "")
+    table.add_section()
+    for name, count in figures.follow_ups.model_dump().items():
+        table.add_row(f"to act on: {name}", str(count), "")
     return table
 
 
