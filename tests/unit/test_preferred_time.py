@@ -75,6 +75,8 @@ def test_weekdays(text: str, wanted: dict[str, str]) -> None:
     ("tomorrow afternoon", {"date": "2026-03-03", "part_of_day": "afternoon"}),
     ("heute Abend", {"date": "2026-03-02", "part_of_day": "evening"}),
     ("tonight", {"date": "2026-03-02", "part_of_day": "evening"}),
+    ("Geht's heute noch?", {"date": "2026-03-02"}),
+    ("Could I come today instead?", {"date": "2026-03-02"}),
     ("a week later", {"date": "2026-03-10"}),
     ("eine Woche später", {"date": "2026-03-10"}),
 )
@@ -358,6 +360,9 @@ def test_earlier_and_later(text: str, wanted: dict[str, str]) -> None:
         "Ja, ich bin um Viertel vor zehn da",
         "I'll be there at 9:45",
         "Ich komme mit dem Bus um 9:40 an",
+        # today in a remark
+        "Is the doctor running on time today?",
+        "Ist heute viel los bei Ihnen?",
         # the time now, and the time of a call
         "Es ist sieben Uhr morgens!",
         "It's 7 in the morning!",

@@ -730,6 +730,16 @@ class _Said:
     end: int
 
 
+_TODAY = Day(from_call=0)
+
+
+def _today_in_a_remark(facts: Facts, text: str) -> bool:
+    """ "Is the doctor running on time today?" remarks on today; "Geht's heute noch?", "today at 4" ask for it."""
+    if facts.day != _TODAY or facts.clock or facts.part or facts.after or facts.before:
+        return False
+    return not _LIMITING.search(text) and not _PREFERENCE.search(text)
+
+
 def _read_clause(text: str) -> tuple[Facts, bool, bool]:
     """The facts of one clause, whether the callee says they cannot then, and whether it is a preference."""
     clause = _Clause(text)
@@ -740,6 +750,8 @@ def _read_clause(text: str) -> tuple[Facts, bool, bool]:
     _days_weeks_months(clause, facts)
     _bounds(clause, facts, targets)
     _shift(clause, facts)
+    if _today_in_a_remark(facts, text):
+        facts.day = None
     rest = _NOT_UNABLE.sub(" ", clause.rest())
     unable = _UNABLE.search(rest) is not None
     return facts, unable, _PREFERENCE.search(text) is not None
