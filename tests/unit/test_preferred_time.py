@@ -234,6 +234,8 @@ def test_bounds(text: str, wanted: dict[str, str]) -> None:
     ("I work until five", {"after": "17:00"}),
     ("I can't come until 5", {"after": "17:00"}),
     ("bis zum 20. bin ich im Urlaub", {"after": "2026-03-20"}),
+    ("bis zum 20. bin ich weg", {"after": "2026-03-20"}),
+    ("bis 11 muss ich wieder weg", {"before": "11:00"}),  # leaving, not away
     ("I'm on holiday until the 20th", {"after": "2026-03-20"}),
     # ... and drops the rest; a preference wins.
     ("Dienstag geht nicht, lieber Donnerstag", THU),
@@ -360,6 +362,11 @@ def test_earlier_and_later(text: str, wanted: dict[str, str]) -> None:
         "Ja, ich bin um Viertel vor zehn da",
         "I'll be there at 9:45",
         "Ich komme mit dem Bus um 9:40 an",
+        # dates that are no wishes
+        "Mein Geburtsdatum ist der 5.3.1980",
+        "geboren am 5. März",
+        "I was born on the 5th of March",
+        "am 3.2.2026 war ich schon mal da",
         # today in a remark
         "Is the doctor running on time today?",
         "Ist heute viel los bei Ihnen?",

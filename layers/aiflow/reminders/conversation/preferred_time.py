@@ -643,12 +643,13 @@ _SHIFTS: tuple[tuple[re.Pattern[str], Shift], ...] = (
 # Later and earlier that are not about the slot: goodbyes ("bis später", "see you later") and the past
 # ("früher war ich ...").
 _NOT_A_SHIFT = _compile(r"\b(?:see you|talk|bis spaeter|speak|war|waren|hatte|hatten|gewesen|used to)\b")
-# A clause about calling names the time of a call, not of the appointment: "Rufen Sie heute Abend nochmal an",
-# "try again tomorrow", "call me back on Wednesday", "schon der dritte Anruf diese Woche".
-# "Es ist sieben Uhr morgens!", "It's 7 in the morning": the time now, not a wish.
-_NOW_IS = _compile(rf"\b(?:es ist|it's|it is)\s(?:(?:ja|doch|erst|schon|gerade|already|only|just)\s)?{_HOUR}\b")
-_ABOUT_CALLING = _compile(
-    r"\b(?:rufe?n?|ruf|anrufen|zurueckrufen|anruf\w*|melde|call|calls|calling|ring|try|versuch\w*)\b"
+# Clauses whose times are not the appointment's: a call's ("Rufen Sie heute Abend nochmal an", "try again
+# tomorrow", "schon der dritte Anruf diese Woche"), the time now ("Es ist sieben Uhr morgens!", "It's 7 in
+# the morning") and a birthday ("geboren am 5. März").
+_NOT_THE_SLOT = _compile(
+    r"\b(?:rufe?n?|ruf|anrufen|zurueckrufen|anruf\w*|melde|call|calls|calling|ring|try|versuch\w*"
+    r"|geboren|geburtsdatum|geburtstag|born|birthday|date of birth)\b"
+    rf"|\b(?:es ist|it's|it is)\s(?:(?:ja|doch|erst|schon|gerade|already|only|just)\s)?{_HOUR}\b"
 )
 # Coming anyway, a little late ("Komme, evtl. etwas später", "I'll be there, maybe a bit later"): no other
 # time, unless the callee also says they cannot ("Ich komme nicht um zehn, lieber später"). Asked, "Kann ich
@@ -664,7 +665,8 @@ _COMING_ANYWAY = _compile(
 _UNABLE = _compile(
     r"\b(?:nicht|nich|ned|net|nit|nie|niemals|nimmer|kein|keine|keinen|keiner|not|never|cannot|no good|schlecht|bad"
     r"|zu frueh|zu spaet|too early|too late|too soon|busy|beschaeftigt|verhindert|unmoeglich|impossible"
-    r"|ausgebucht|away|weg|im urlaub|verreist|on holiday|on vacation|out of town|unterwegs|ausser|except|bis auf"
+    r"|ausgebucht|away|\bbin\b[^,]*\bweg|weg bin|im urlaub|verreist|on holiday|on vacation|out of town|unterwegs"
+    r"|ausser|except|bis auf"
     r"|(?:hab\w*|have|i've got|got) (?:da |dann |then )?(?:schon |already )?(?:einen|another|an|a) (?:anderen |other )?"
     r"(?:termin|appointment|meeting)"
     r"|cancel\w*|absag\w*|storn\w*|streich\w*)\b|n't\b|\bsag\w* .*\bab\s*$"
@@ -894,7 +896,7 @@ def _read(text: str) -> Facts | None:
     mentioned = cannot = False
     for clause in _clauses(text):
         facts, unable, preference = _read_clause(clause)
-        if _ABOUT_CALLING.search(clause) or _NOW_IS.search(clause):
+        if _NOT_THE_SLOT.search(clause):
             mentioned = mentioned or facts.stated()
             continue
         cannot = cannot or unable
@@ -951,8 +953,9 @@ class _Calendar:
             return self.weekday(said.weekday, None)
         if said.day is None:
             return None
-        if said.year is not None:
-            return _date_or_none(said.year, said.month or self.today.month, said.day)
+        if said.year is not None:  # a date in the past is no wish ("mein Geburtsdatum ist der 5.3.1980")
+            day = _date_or_none(said.year, said.month or self.today.month, said.day)
+            return day if day is not None and day >= self.today else None
         return self._nearest(said.day, said.month)
 
     def _nearest(self, day: int, month: int | None) -> date | None:
