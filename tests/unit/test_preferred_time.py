@@ -212,6 +212,8 @@ def test_parts_of_the_day(text: str, wanted: dict[str, str]) -> None:
     ("by 3", {"before": "15:00"}),
     ("von 2 bis 4", {"after": "14:00", "before": "16:00"}),
     ("from 2 to 4", {"after": "14:00", "before": "16:00"}),
+    ("between half two and four", {"after": "14:30", "before": "16:00"}),
+    ("Zwischen halb drei und vier", {"after": "14:30", "before": "16:00"}),
     ("between 2 and 4 pm", {"after": "14:00", "before": "16:00"}),
     ("nicht vor dem 10.", {"after": "2026-03-10"}),
     ("Bei mir ginge es erst wieder ab Mittwoch", {"after": "2026-03-04"}),
@@ -239,6 +241,8 @@ def test_bounds(text: str, wanted: dict[str, str]) -> None:
     ("I'm on holiday until the 20th", {"after": "2026-03-20"}),
     # ... and drops the rest; a preference wins.
     ("Dienstag geht nicht, lieber Donnerstag", THU),
+    ("Dienstag nein, Mittwoch ja", WED),
+    ("Tuesday no, Wednesday yes", WED),
     ("Ja, Mittwoch ginge, aber lieber Donnerstag", THU),
     ("Um zehn kann ich nicht, aber ab zwölf", {"after": "12:00"}),
     ("I work mornings, so anything after two", {"after": "14:00"}),

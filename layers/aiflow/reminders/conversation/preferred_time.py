@@ -466,7 +466,7 @@ _CLOCK_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Clock]], ..
     (_compile(rf"\bviertel\s({_HOUR})\b"), lambda m: _before_hour(_number(m[1]), 45)),
     # half past two; half nine (British: 9:30)
     (_compile(rf"\bhalf\spast\s({_HOUR})\b"), lambda m: _offset(m[1], "past", 30)),
-    (_compile(rf"\bhalf\s({_HOUR})\b(?!\s(?:an?|hours?|stunden?))"), lambda m: _offset(m[1], "past", 30)),
+    (_compile(rf"\bhalf\s({_HOUR})\b(?!\s(?:an?|hours?|stunden?)\b)"), lambda m: _offset(m[1], "past", 30)),
     # zehn nach drei, ten past three, twenty to four (minutes as words before "to": "2 to 4" is a range)
     (
         _compile(rf"\b((?:[0-5]?\d|{_alternatives(_MINUTES_TO)}))\s(nach|vor)\s({_HOUR})\b{_NOT_A_UNIT}"),
@@ -663,7 +663,8 @@ _COMING_ANYWAY = _compile(
 
 # The callee cannot then: the clause's facts are not wishes (bounds turn round).
 _UNABLE = _compile(
-    r"\b(?:nicht|nich|ned|net|nit|nie|niemals|nimmer|kein|keine|keinen|keiner|not|never|cannot|no good|schlecht|bad"
+    r"\b(?:nein|nee|noe|no|nope)\s*$"  # "Dienstag nein, Mittwoch ja": a no after the day
+    r"|\b(?:nicht|nich|ned|net|nit|nie|niemals|nimmer|kein|keine|keinen|keiner|not|never|cannot|no good|schlecht|bad"
     r"|zu frueh|zu spaet|too early|too late|too soon|busy|beschaeftigt|verhindert|unmoeglich|impossible"
     r"|ausgebucht|away|\bbin\b[^,]*\bweg|weg bin|im urlaub|verreist|on holiday|on vacation|out of town|unterwegs"
     r"|ausser|except|bis auf"
