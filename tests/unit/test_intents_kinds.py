@@ -62,3 +62,34 @@ def _reads(said: str, intent: Intent) -> None:
 )
 def test_the_calls_refused_without_the_verb_of_calling(said: str, intent: Intent) -> None:
     _reads(said, intent)
+
+
+@_table(
+    [
+        ("Einen Herrn Peters kenne ich nicht.", WRONG),
+        ("Peters? Kenn ich nicht.", WRONG),
+        ("Wir sind eine Bäckerei, eine Frau Peters haben wir hier nicht.", WRONG),
+        ("Ich kenne niemanden, der so heißt.", WRONG),
+        ("Da sind Sie falsch, hier ist Meier.", WRONG),
+        ("Bei uns gibt's keinen Peters.", WRONG),
+        ("Sorry, no Peters at this number.", WRONG),
+        ("There's no Mrs Peters here, love.", WRONG),
+        ("Peters? Don't know any Peters.", WRONG),
+        ("This is a garage, we don't have anyone called Peters.", WRONG),
+        ("There's nobody called Peters here.", WRONG),
+        ("I'm not Mr Peters, I don't know who that is.", WRONG),
+        ("no peters here mate", WRONG),
+        ("We do not have a Mr Peters here.", WRONG),
+        # A no, not knowing something else, or having no car: the callee is who we called
+        ("No problem here, I'll be there.", CONFIRM),
+        ("I don't know yet if I can make it.", UNCLEAR),
+        ("I don't know anything about an appointment.", UNCLEAR),
+        ("Keine Ahnung, ob ich das schaffe.", UNCLEAR),
+        ("Das kenne ich nicht, welcher Termin ist das?", REPEAT),
+        ("Die Adresse kenne ich nicht, wo ist das?", REPEAT),
+        ("Nein, hier ist Peters, ich komme nicht.", CANCEL),
+        ("We don't have a car, is there a bus?", QUESTION),
+    ]
+)
+def test_a_wrong_number_that_names_another_person_or_business(said: str, intent: Intent) -> None:
+    _reads(said, intent)

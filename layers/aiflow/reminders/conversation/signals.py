@@ -66,6 +66,14 @@ OPT_OUT = _any(
     rf"\blassen sie\b[^.!?,;]{{0,20}}{_THE_CALLS}[^.!?,;]{{0,25}}\bsein\b",
     r"\b(?:delete|remove|erase) (?:this|my) (?:phone )?number\b",
 )
+_TITLE = r"(?:herrn? |frau |mr |mrs |ms |miss |dr |doktor |namen )"
+# Words in the place of a name that are no name: "keinen Termin", "no problem here", "no way", "kein Auto".
+_NOT_A_NAME = (
+    r"(?:termin\w*|zeit|ahnung|adresse|anschrift|praxis|weg|strasse|haus|nummer|uhrzeit|datum|ort|problem\w*|auto"
+    r"|parkpl\w*|interesse|grund|sorge|stress|eile|address|place|practice|not|one|body|way|need|problems?|worries"
+    r"|time|appointment|car|parking|reason|signal|thanks|sorry|rush|hurry|i|we|it|that|this|he|she)"
+)
+_A_NAME = rf"{_TITLE}?(?!{_NOT_A_NAME}\b)[^\W\d]+"
 # The person the reminder is for is not known at this number.
 WRONG_NUMBER = _any(
     r"\bfalsch verbunden\b|\bfalsche (?:telefon)?nummer\b|\bverwählt\b|\bsie sind (?:hier )?(?:falsch|verkehrt)\b",
@@ -81,6 +89,17 @@ WRONG_NUMBER = _any(
     r"\bthis is not \w+ s (?:phone|number)\b|\bi do not know (?:any|a|an) (?:dr|doctor|mr|mrs|ms)\b",
     r"\bi do not have (?:an|any) appointment\b",
     r"\b(?:nobody|no one) (?:here |living here |at this number )?(?:by|of|called|named|with) (?:that|this) name\b",
+    # Someone named and not known here: "einen Peters haben wir nicht", "no Peters at this number".
+    rf"\b(?:einen|eine|keinen|keine|den|die) {_A_NAME} (?:kenne?|kennen|haben|gibt es|gibt s)"
+    r" (?:ich |wir |es )?(?:hier |bei uns )?(?:nicht|keine?n?)\b",
+    r"^\W*[^\W\d]+\W*\?\W*(?:kenne?|kennen) (?:ich|wir) (?:nicht|keine?n?)\b|\bich kenne? niemand\w*",
+    rf"\b(?:there is )?no {_A_NAME} (?:here|at this number|on this number|lives here)\b",
+    r"\b(?:do not|never) (?:know|knew|have) (?:any(?:one|body)?|a|an|of any)(?: \w+)? (?:called|named|by that name)\b",
+    rf"\b(?:do not|never) know (?:any|a|an) {_A_NAME}\W*$",
+    r"\bdo not know who (?:that|this) is\b",
+    r"\b(?:nobody|no one|niemand) (?:here |hier )?(?:called|named|by the name|namens|mit dem namen)\b",
+    rf"\bwe do not have (?:a|an|any) {_A_NAME}(?: here| at this number)?\s*(?:[.,;!]|$)",
+    r"\bi am not (?:mr|mrs|ms|miss|dr)\b|\b(?:da|hier) sind sie (?:falsch|verkehrt)\b",
 )
 _RELATIVE = (
     r"(?:mann|frau|sohn|tochter|vater|mutter|mama|papa|opa|oma|bruder|schwester|partner\w*|freund\w*|"
