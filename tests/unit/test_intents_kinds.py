@@ -93,3 +93,20 @@ def test_the_calls_refused_without_the_verb_of_calling(said: str, intent: Intent
 )
 def test_a_wrong_number_that_names_another_person_or_business(said: str, intent: Intent) -> None:
     _reads(said, intent)
+
+
+@_table(
+    [
+        ("There's no way I can make it.", CANCEL),
+        ("No way I'm coming tomorrow.", CANCEL),
+        ("Not a chance, I'm away all week.", CANCEL),
+        ("Keine Chance, das schaff ich nicht.", CANCEL),
+        ("Auf keinen Fall schaffe ich das morgen.", CANCEL),
+        ("Unter keinen Umständen komme ich da hin.", CANCEL),
+        # A no that denies a doubt, or the yes idiom beside it
+        ("No way I'd forget, I'll be there.", CONFIRM),
+        ("Auf jeden Fall komme ich.", CONFIRM),
+    ]
+)
+def test_an_emphatic_no_negates_what_follows(said: str, intent: Intent) -> None:
+    _reads(said, intent)
