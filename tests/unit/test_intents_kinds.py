@@ -99,7 +99,8 @@ def test_a_wrong_number_that_names_another_person_or_business(said: str, intent:
     [
         ("There's no way I can make it.", CANCEL),
         ("No way I'm coming tomorrow.", CANCEL),
-        ("Not a chance, I'm away all week.", CANCEL),
+        ("Not a chance, I can't come tomorrow.", CANCEL),
+        ("Auf keinen Fall!", UNCLEAR),  # alone: no verb it negates
         ("Keine Chance, das schaff ich nicht.", CANCEL),
         ("Auf keinen Fall schaffe ich das morgen.", CANCEL),
         ("Unter keinen Umständen komme ich da hin.", CANCEL),

@@ -118,9 +118,8 @@ ANSWER_WORDS = YES_WORDS | NO_WORDS | PRAISE | words("okay nein yes")
 VOCABULARY = DECIDING_WORDS | ANSWER_WORDS | NEGATIONS | FILLERS | MODALS | NEEDS
 
 _YES = " okay "
-_NO = " nein "
 _NOT = " not "
-# An emphatic no: alone it answers, before a clause it negates the clause ("no way I'm coming").
+# An emphatic no: before a clause it negates the clause ("no way I'm coming"); alone it decides nothing.
 _NO_WAY = (
     r"\b(?:there is no way|no way|not a chance|no chance|keine chance|auf keinen fall|unter keinen umständen"
     r"|on no account|under no circumstances)\b"
@@ -145,7 +144,7 @@ _IDIOMS: tuple[tuple[str, str], ...] = (
         " passt ",
     ),
     (r"\bcount me in\b|\bokey dokey\b|\bhaan ji\b|\bja eh\b|\bjo eh\b|\bna klar\b|\bna gut\b|\bsure look\b", _YES),
-    (rf"{_NO_WAY}(?=\s*(?:[.,;!?]|$))", _NO),
+    (rf"{_NO_WAY}(?=\s*(?:[.,;!?]|$))", _NOTHING),  # alone it stresses what follows, or is unclear
     (_NO_WAY, _NOT),
     # How the callee is: health, not the appointment ("mir geht's wieder gut", "I'm feeling better").
     (r"\b(?:mir|uns) geht (?:es |s )?(?:\w+ )?(?:gut|besser)\b|\bi am (?:feeling )?(?:much )?better\b", _NOTHING),
