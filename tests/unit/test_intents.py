@@ -33,7 +33,7 @@ PHRASINGS = [
     ("Ja, gerne.", CONFIRM),
     ("Jawohl.", CONFIRM),
     ("Genau.", CONFIRM),
-    ("Mhm.", CONFIRM),
+    ("Mhm.", UNCLEAR),  # a hum is listening: a yes only with what it agrees to
     ("Bestätigen", CONFIRM),
     ("Ja, ich bestätige den Termin.", CONFIRM),
     ("Ich komme.", CONFIRM),

@@ -111,3 +111,21 @@ def test_a_wrong_number_that_names_another_person_or_business(said: str, intent:
 )
 def test_an_emphatic_no_negates_what_follows(said: str, intent: Intent) -> None:
     _reads(said, intent)
+
+
+@_table(
+    [
+        ("mhm", UNCLEAR),
+        ("Mhm.", UNCLEAR),
+        ("mm-hmm", UNCLEAR),
+        ("Uh-huh.", UNCLEAR),
+        ("mhmm mhmm", UNCLEAR),
+        # with what it agrees to, it is a yes
+        ("Mhm, ich komme.", CONFIRM),
+        ("Mhm, passt.", CONFIRM),
+        ("mm-hmm, I'll be there", CONFIRM),
+        ("Uh-huh, yes, that's fine.", CONFIRM),
+    ]
+)
+def test_a_hum_alone_is_listening_not_agreeing(said: str, intent: Intent) -> None:
+    _reads(said, intent)

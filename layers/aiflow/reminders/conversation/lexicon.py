@@ -83,7 +83,7 @@ SEPARABLE = {
     words("lege legen"): {"um": "reschedule"},
 }
 YES_WORDS = words(
-    "ja jawohl jawoll jo joa jau jep jup jap mhm genau richtig korrekt klar sicher natürlich gerne gern freilich "
+    "ja jawohl jawoll jo joa jau jep jup jap genau richtig korrekt klar sicher natürlich gerne gern freilich "
     "logisch okay ok einverstanden selbstverständlich gut "
     "yes yeah yep yup yea yah aye haan sure surely correct right righto alright fine absolutely definitely "
     "certainly cheers ta"
@@ -103,7 +103,7 @@ FILLERS = words(
     "danke dank vielen vielmal merci äh ähm hm mal eh gell wa woll moin servus adele tschüss i isch ick mer "
     "ma des dat den der die und ja schon scho mir mich hallo da do sehr anruf erinnerung denn "
     "unfortunately please really actually at all i it that is so then thanks thank you very much um uh hmm "
-    "oh ah well mate hen love dear sir madam ma am ji bye okey dokey and me the for calling call reminder"
+    "oh ah well mate hen love dear sir madam ma am ji bye okey dokey and me the for calling call reminder mhm"
 )
 MODALS = words("kann können könnte könnten werde werden will möchte can could will would")
 # A whole answer that names a key: "eins", "die Eins", "ich drück die 1", "I'm pressing one".

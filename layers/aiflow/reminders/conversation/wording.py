@@ -91,7 +91,7 @@ _MISHEARD = (
     (re.compile(r"\bbee? (?:their|they are|theyre)\b|\bbee there\b"), "be there"),
     (re.compile(r"\b(that is|it is|is) find\b"), r"\1 fine"),
     (re.compile(r"^\W*know\b"), "no"),  # "know, I can't": an answer does not begin with "know"
-    (re.compile(r"\b(?:m+ ?hm+|mm+ ?hmm+|uh ?huh|mhm+)\b"), "mhm"),
+    (re.compile(r"\b(?:m+[ -]?hm+|uh[ -]?huh|mhm+)\b"), "mhm"),  # a hum: listening, a yes only with more
     (re.compile(r"\bja wohl\b"), "jawohl"),
     # "ich bin pünktlich da", "i bi denn da": being there, with a word or two between.
     (re.compile(r"\bbin ((?:(?!nicht\b|nie\b|kein\w*)[^\W\d]+ ){0,2})(?:da|do)\b"), r"\1bin da"),
