@@ -142,27 +142,42 @@ def _english_ordinals() -> dict[str, int]:
 _CARDINALS = _cardinals()
 _GERMAN_ORDINALS = _german_ordinal_stems()
 _ENGLISH_ORDINALS = _english_ordinals()
-_HOUR_WORDS = {word: n for word, n in _CARDINALS.items() if n <= 23}
-# The minutes a clock is read with in words: "neun dreißig", "two forty five", "eight oh five"; "zehn nach".
-_MINUTE_WORDS = {word: n for word, n in _CARDINALS.items() if n % 5 == 0 and 10 <= n <= 55}
-_MINUTE_WORDS |= {"oh five": 5, "o five": 5}
-_MINUTES_TO = {word: n for word, n in _CARDINALS.items() if n % 5 == 0 and n < 30}
-_HOUR = rf"(?:(?:[01]?\d|2[0-3])(?!\d)|{_alternatives(_HOUR_WORDS)})"
-_MINUTE = rf"(?:[0-5]\d|{_alternatives(_MINUTE_WORDS)})"
+# Number words are read as digits before anything else ("halb zehn" is "halb 10", "the fifth" "the 5th", "am
+# fünften" "am 5."), so that the patterns below need digits only. "ein", "eine" and "one" stay words: they
+# are articles and pronouns as often as numbers ("one" is an hour where the words make it one).
+_CARDINAL_WORD = re.compile(
+    rf"\b({_alternatives(word for word in _CARDINALS if word not in ('ein', 'eine', 'one'))})\b"
+)
+_HOUR = r"(?:(?:[01]?\d|2[0-3])(?!\d)|one)"
+_MINUTE = r"[0-5]\d"
 _SWISS_HOURS = {
     _fold(word): n
     for word, n in {"sibni": 7, "sebni": 7, "achti": 8, "nüni": 9, "zäni": 10, "zehni": 10, "elfi": 11,
                     "zwölfi": 12, "drüü": 3, "vieri": 4, "füfi": 5, "sächsi": 6}.items()
 }  # fmt: skip
-_ORDINAL = rf"(?:(?:{_alternatives(_GERMAN_ORDINALS)})e[mnrs]?|{_alternatives(_ENGLISH_ORDINALS)})"
+_OH_FIVE = re.compile(r"\b(?:oh|o) five\b")  # "eight oh five"
+_GERMAN_ORDINAL_WORD = re.compile(rf"\b({_alternatives(_GERMAN_ORDINALS)})e[mnrs]?\b")
 
 
 def _number(word: str) -> int:
     word = word.strip()
-    if word.isdigit():
-        return int(word)
-    number = _CARDINALS.get(word) or _MINUTE_WORDS.get(word) or _ENGLISH_ORDINALS.get(word)
-    return number or _GERMAN_ORDINALS[re.sub(r"e[mnrs]?$", "", word)]
+    return int(word) if word.isdigit() else _CARDINALS[word]
+
+
+def _in_digits(text: str) -> str:
+    """``text`` with its number words as digits: cardinals ("zwölf" 12, "twenty five" 25, "oh five" 05) and
+    ordinals (German "fünften" 5., English "fifth" 5th after "the" or a month, or before "of" and a month: "the
+    first thing" reads as no date, "first thing" stays words)."""
+    text = _OH_FIVE.sub("05", text)
+    text = _ENGLISH_ORDINAL_WORD.sub(_english_ordinal, text)
+    text = _GERMAN_ORDINAL_WORD.sub(lambda m: f"{_GERMAN_ORDINALS[m[1]]}.", text)
+    return _CARDINAL_WORD.sub(lambda m: str(_CARDINALS[m[1]]), text)
+
+
+def _english_ordinal(m: re.Match[str]) -> str:
+    if m[1] is None and m[3] is None:
+        return m[0]
+    return f"{m[1] or ''}{_ENGLISH_ORDINALS[m[2]]}th{m[3] or ''}"
 
 
 # --- the facts a clause states -----------------------------------------------------------------------------
@@ -261,7 +276,7 @@ _SPLIT_WEEKDAY = re.compile(r"\b(mon|diens|donners|frei|sams|sonn|mitt)\s(tag|wo
 def _clauses(text: str) -> list[str]:
     folded = _GREETING.sub(" ", _fold(text))
     folded = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", " ", folded)
-    folded = _SPLIT_WEEKDAY.sub(r"\1\2", folded)
+    folded = _in_digits(_SPLIT_WEEKDAY.sub(r"\1\2", folded))
     folded = re.sub(r"\s+", " ", folded)
     clauses = [clause.strip() for clause in _CLAUSE_BREAK.split(folded) if clause and clause.strip()]
     return [part for clause in clauses for part in _one_weekday_each(clause)]
@@ -286,7 +301,10 @@ _MONTHS = {
 }  # fmt: skip
 _MONTHS = {_fold(word): month for word, month in _MONTHS.items()}
 _MONTH = _alternatives(_MONTHS)
-_DAY_NUMBER = rf"(?:[0-3]?\d(?:st|nd|rd|th|\.)?|{_ORDINAL})"
+_DAY_NUMBER = r"[0-3]?\d(?:st|nd|rd|th|\.)?"
+_ENGLISH_ORDINAL_WORD = re.compile(
+    rf"\b(the |{_MONTH} )?({_alternatives(_ENGLISH_ORDINALS)})\b(\s(?:of\s)?(?:{_MONTH})\b)?"
+)
 # Words after an ordinal or a number that make it something other than a day or a time.
 _UNITS = (
     r"(?:minuten?|min|stunden?|std|tage?n?|wochen?|monate?n?|jahre?n?|mal|male?n?|euro|prozent|kinder|leute"
@@ -315,22 +333,21 @@ _DATE_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Day]], ...] 
     ),
     # March 5th, March the 5th
     (
-        _compile(rf"\b({_MONTH})\s(?:the\s)?([0-3]?\d(?:st|nd|rd|th)?|{_ORDINAL})\b"),
+        _compile(rf"\b({_MONTH})\s(?:the\s)?([0-3]?\d(?:st|nd|rd|th)?)\b"),
         lambda m: Day(_day_number(m[2]), _MONTHS[m[1]]),
     ),
     # am 5. / ab dem 16. / am Fünften / den sechsten; ASR without the dot: "am 16"
     (
-        _compile(rf"\b(?:am|an dem|den|dem|zum|vom|der)\s([0-3]?\d\.|(?:{_ORDINAL})\b){_NOT_A_UNIT}"),
+        _compile(rf"\b(?:am|an dem|den|dem|zum|vom|der)\s([0-3]?\d\.){_NOT_A_UNIT}"),
         lambda m: Day(_day_number(m[1])),
     ),
     (
-        _compile(rf"\b(?:am|den|dem|zum|vom)\s([0-3]?\d)\b(?!\s?(?:uhr|:|\.\d)){_NOT_A_UNIT}"),
+        _compile(rf"\b(?:am|den|dem|zum|vom)\s([0-3]?\d)\b(?![.:]|\s?uhr){_NOT_A_UNIT}"),
         lambda m: Day(int(m[1])),
     ),
     # the 5th, 5th, the fifth, on the tenth
-    (_compile(rf"\b([0-3]?\d(?:st|nd|rd|th))\b{_NOT_A_UNIT}"), lambda m: Day(_day_number(m[1]))),
     (
-        _compile(rf"\bthe\s({_ORDINAL})\b{_NOT_A_UNIT}(?!\s(?:one|of (?:the|them|us)))"),
+        _compile(rf"\b([0-3]?\d(?:st|nd|rd|th))\b{_NOT_A_UNIT}(?!\s(?:one|of (?:the|them|us)))"),
         lambda m: Day(_day_number(m[1])),
     ),
 )
@@ -460,7 +477,7 @@ _CLOCK_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Clock]], ..
     # halb zehn, halb 10
     (_compile(rf"\bhalb\s({_HOUR})\b"), lambda m: _before_hour(_number(m[1]), 30)),
     # dreiviertel vier (southern: 3:45), viertel vier (3:15)
-    (_compile(rf"\b(?:drei ?viertel|dreiviertel)\s({_HOUR})\b"), lambda m: _before_hour(_number(m[1]), 15)),
+    (_compile(rf"\b(?:3 ?viertel|dreiviertel)\s({_HOUR})\b"), lambda m: _before_hour(_number(m[1]), 15)),
     (_compile(rf"\bviertel\s(nach|vor|after|past|to|of)\s({_HOUR})\b"), lambda m: _offset(m[2], m[1], 15)),
     (_compile(rf"\b(?:a\s)?quarter\s(past|after|to|of)\s({_HOUR})\b"), lambda m: _offset(m[2], m[1], 15)),
     (_compile(rf"\bviertel\s({_HOUR})\b"), lambda m: _before_hour(_number(m[1]), 45)),
@@ -469,15 +486,15 @@ _CLOCK_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Clock]], ..
     (_compile(rf"\bhalf\s({_HOUR})\b(?!\s(?:an?|hours?|stunden?)\b)"), lambda m: _offset(m[1], "past", 30)),
     # zehn nach drei, ten past three, twenty to four (minutes as words before "to": "2 to 4" is a range)
     (
-        _compile(rf"\b((?:[0-5]?\d|{_alternatives(_MINUTES_TO)}))\s(nach|vor)\s({_HOUR})\b{_NOT_A_UNIT}"),
+        _compile(rf"\b([0-5]?\d)\s(nach|vor)\s({_HOUR})\b{_NOT_A_UNIT}"),
         lambda m: _offset(m[3], m[2], _number(m[1])),
     ),
     (
-        _compile(rf"\b({_alternatives(_MINUTES_TO)})\s(?:minutes\s)?(past|after)\s({_HOUR})\b{_NOT_A_UNIT}"),
+        _compile(rf"\b([0-5]?\d)\s(?:minutes\s)?(past|after)\s({_HOUR})\b{_NOT_A_UNIT}"),
         lambda m: _offset(m[3], m[2], _number(m[1])),
     ),
     (
-        _compile(rf"(?<!from )(?<!between )\b(five|ten|twenty|twenty five)\s(?:minutes\s)?(to|of)\s({_HOUR})\b"),
+        _compile(rf"(?<!from )(?<!between )\b(5|10|20|25)\s(?:minutes\s)?(to|of)\s({_HOUR})\b"),
         lambda m: _offset(m[3], m[2], _number(m[1])),
     ),
     # nine thirty, 2 30, eight oh five, neun dreißig
@@ -693,7 +710,7 @@ _PREFERENCE = _compile(
 
 # Every date and clock form above needs one of these: a digit, a number word, an ordinal, a month, a clock word.
 _MAY_NAME_A_DATE_OR_TIME = _compile(
-    rf"\d|\b(?:{_alternatives([*_HOUR_WORDS, *_SWISS_HOURS, *_ENGLISH_ORDINALS, *_MONTHS])}|{_ORDINAL}"
+    rf"\d|\b(?:{_alternatives(['one', *_SWISS_HOURS, *_MONTHS])}"
     r"|halb|half|viertel|quarter|noon|eineinhalb|anderthalb)\b|\b(?:same|gleiche|selbe|hour|stunde|minute)"
 )
 
