@@ -129,3 +129,27 @@ def test_an_emphatic_no_negates_what_follows(said: str, intent: Intent) -> None:
 )
 def test_a_hum_alone_is_listening_not_agreeing(said: str, intent: Intent) -> None:
     _reads(said, intent)
+
+
+@_table(
+    [
+        # An emphatic yes, then what it is said about instead of a verb: sarcasm
+        ("Klar, sicher, bei Ihren Wartezeiten.", UNCLEAR),
+        ("Oh ja, unbedingt, nach dem letzten Mal.", UNCLEAR),
+        ("Sure, absolutely, after the way I was treated last time.", UNCLEAR),
+        ("Yeah, definitely, with your waiting times.", UNCLEAR),
+        ("Yeah sure, whatever.", UNCLEAR),
+        ("Ja ja, wie auch immer.", UNCLEAR),
+        # the emphatic yes with what it agrees to
+        ("Yes, definitely, I'll be there.", CONFIRM),
+        ("Ja, ganz bestimmt, ich komme.", CONFIRM),
+        ("Sure, definitely, see you then.", CONFIRM),
+        # a forgetting mocked is a yes
+        ("Ja klar, als ob ich das vergessen würde.", CONFIRM),
+        ("As if I'd forget, I'll be there.", CONFIRM),
+        ("Like I would forget! See you tomorrow.", CONFIRM),
+        ("Als ob ich den vergesse, bin doch jedes Mal da.", CONFIRM),
+    ]
+)
+def test_sarcastic_agreement_and_a_mocked_forgetting(said: str, intent: Intent) -> None:
+    _reads(said, intent)

@@ -138,6 +138,8 @@ _IDIOMS: tuple[tuple[str, str], ...] = (
     (r"\bof course\b|\bsounds (?:good|great|fine)\b|\bsure thing\b|\byou bet\b|\bfor sure\b|\bspot on\b", _YES),
     (r"\b(?:weiss|weiß) bescheid\b|\beingetragen\b|\bnotiert\b|\bin (?:my|the) (?:calendar|diary)\b", _YES),
     (r"\b(?:nicht|not|never) (?:vergessen|forgotten|forget)\b", _YES),
+    # A forgetting mocked: "als ob ich das vergessen würde", "as if I'd forget".
+    (r"\b(?:als ob|as if|like) (?:ich|i) (?:\w+ ){0,3}(?:vergessen|vergesse|vergess|forget|forgot)\b(?: würde)?", _YES),
     (
         r"\b(?:that|it|this|das|alles) (?:is |ist )?(?:(?:still|really|totally|völlig|absolut|schon|ganz) )?"
         r"(?:fine|alright|all right|okay|ok|good|gut|in ordnung)\b",

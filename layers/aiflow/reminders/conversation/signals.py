@@ -168,8 +168,20 @@ DISPUTE = _any(
     r"\bfalsch\w*|\bstimmt (?:so )?nicht\b|\bstimmt doch nicht\b|\birrtum\b|\bverwechs\w*",
     r"\bwrong\b|\bincorrect\b|\bmistake\w*|\bnot (?:my|mine)\b",
 )
+# Agreement stressed twice or more ("sure, definitely", "ja, ganz bestimmt"), then only what it is said about,
+# a noun after a preposition, not a verb: "..., nach der letzten Rechnung", "..., with your waiting times".
+_STRESSED_YES = (
+    r"(?:ja|jo|yes|yeah|yep|sure|klar|sicher|natürlich|bestimmt|unbedingt|definitely|absolutely|certainly|totally"
+    r"|oh|na|okay|ganz|right|really)"
+)
+_ABOUT_A_THING = (
+    r"(?:nach|after|bei|mit|with|given|considering) (?:der|die|dem|den|des|the|that|this|those|your|ihre[nmrs]?"
+    r"|eure[nmrs]?|all|my|meine[nmrs]?)\b[^.!?]*"
+)
 # A complaint about the call, or sarcasm: no decision, whatever its words.
 COMPLAINT = _any(
+    rf"^\W*(?:{_STRESSED_YES}\W+){{2,}}{_ABOUT_A_THING}[.!?]?\s*$",
+    r"\bwhatever\b|\bwie auch immer\b",
     r"\brobo\w*|\bcomputer\b|\bmaschine\b|(?<!answering )\bmachines?\b|\bautomat\w*",
     r"\bals ob\b|\bgeht s noch\b|\becht jetzt\b|\bunverschämt\b|\bfrechheit\b|\bnerv\w*|\bwer (?:be)?zahlt\b",
     r"\bseriously\b|\bkidding\b|\bhow rude\b|\bannoying\b|\byeah right\b|\blike i would\b|\bwho pays\b",
