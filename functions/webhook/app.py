@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
     from reminders.aws import CallDelivery
+    from reminders.conversation.second_reader import ModelReading, SecondReader
 
 SERVICE = "aiflow-webhook"
 # Short connects (a hung one is not shortened by the deadline); reads get the turn's time left. "standard"
@@ -66,6 +67,9 @@ DYNAMODB_CONFIG = Config(connect_timeout=0.2, read_timeout=0.5, retries={"mode":
 SQS_CONFIG = Config(connect_timeout=0.2, read_timeout=0.5, retries={"mode": "standard", "total_max_attempts": 2})
 # The token's reads: the same short leash (a refresh while a token is in hand gets less, reminders.aws.secrets).
 SSM_CONFIG = Config(connect_timeout=0.2, read_timeout=0.5, retries={"mode": "standard", "total_max_attempts": 2})
+# The second reader's model: no retry (a retried request could not answer within the turn either), a short
+# connect; the read gets what the turn can spare (reminders.conversation.second_reader).
+BEDROCK_CONFIG = Config(connect_timeout=0.2, read_timeout=2.0, retries={"total_max_attempts": 1})
 
 logger = Logger(service=SERVICE)
 metrics = Metrics(service=SERVICE)
@@ -82,6 +86,30 @@ def _count(name: str, **dimensions: str) -> None:
 
 def _count_outcome(outcome: Outcome) -> None:
     _count("Outcomes", outcome=outcome.value)
+
+
+def _count_model_reading(result: ModelReading, seconds: float) -> None:
+    """A request to the second reader's model: what became of it, and how long it took."""
+    _count("ModelReadings", result=result.value)
+    with single_metric(
+        name="ModelReadingLatency",
+        unit=MetricUnit.Milliseconds,
+        value=round(seconds * 1000),
+        default_dimensions={"service": SERVICE},
+    ):
+        pass
+
+
+def _second_reader(model_id: str | None, client: Any) -> SecondReader | None:
+    """The second reader on ``model_id`` through ``client``; none (and nothing of it imported) with no model."""
+    if not model_id:
+        return None
+    from aiflow.llm import BedrockConverse  # deferred: only a webhook with the model pays for it
+    from reminders.conversation.second_reader import SecondReader
+
+    return SecondReader(
+        BedrockConverse(model_id, max_tokens=200, temperature=0.0, client=client), on_reading=_count_model_reading
+    )
 
 
 @functools.cache
@@ -101,6 +129,14 @@ dynamodb = bind_to_deadline(session.client("dynamodb", config=DYNAMODB_CONFIG))
 # snapshot or a proactive init, not in the first turn's 800 ms.
 ssm = bind_to_deadline(session.client("ssm", config=SSM_CONFIG))
 secrets = SecureParameters(ssm)
+# The second reader's Bedrock client, made at init like the others (a cold start's first turn is short of
+# time), and only when a model is configured: off, the webhook makes none.
+bedrock = (
+    bind_to_deadline(session.client("bedrock-runtime", config=BEDROCK_CONFIG))
+    if config.understanding_model_id
+    else None
+)
+second_reader = _second_reader(config.understanding_model_id, bedrock)
 conversation = ReminderConversation(
     ReminderRepository(config.table_name, client=dynamodb),
     default_language=config.default_language,
@@ -111,6 +147,7 @@ conversation = ReminderConversation(
     callback_delivery=_callback_delivery,
     on_outcome=_count_outcome,
     on_answered=lambda: _count("CallsAnswered"),
+    second_reader=second_reader,
 )
 assistant = conversation.assistant(
     session_store=DynamoDBSessionStore(config.table_name, client=dynamodb),
@@ -155,8 +192,9 @@ def _after_restore() -> None:
     import random
 
     random.seed()
-    for client in (dynamodb, ssm):
-        client._endpoint.http_session.close()  # pooled sockets would be the snapshot's: reconnect
+    for client in (dynamodb, ssm, bedrock):
+        if client is not None:
+            client._endpoint.http_session.close()  # pooled sockets would be the snapshot's: reconnect
     secrets.forget()
 
 

@@ -83,6 +83,8 @@ def _calling_window(text: str) -> str:
     return str(CallingWindow.parse(text))
 
 
+# A Bedrock model ID or inference profile ID: "amazon.nova-micro-v1:0", "eu.amazon.nova-micro-v1:0".
+MODEL_ID_PATTERN = r"^[a-z0-9-]+(\.[a-z0-9-]+)+(:[0-9]+)?$"
 CallQueueUrl = Annotated[str, Field(min_length=1), StackOutput("CallQueueUrl")]
 
 
@@ -200,6 +202,11 @@ class WebhookConfig(VoicemailSettings, TableSettings):
     call_queue_url: CallQueueUrl | None = None  # needed only while callbacks are on
     # Each turn is answered within this many milliseconds of its arrival (sipgate waits about a second).
     turn_deadline_ms: Annotated[int, Field(ge=100, le=10_000), StackParameter("TurnDeadlineMs")] = 800
+    # A Bedrock model or inference profile (eu.amazon.nova-micro-v1:0) that reads the answers the rules leave
+    # unclear (reminders.conversation.second_reader); unset: off, and no Bedrock client is made.
+    understanding_model_id: Annotated[
+        str | None, Field(pattern=MODEL_ID_PATTERN, max_length=200), StackParameter("UnderstandingModelId")
+    ] = None
 
     @field_validator("transfer_number")
     @classmethod

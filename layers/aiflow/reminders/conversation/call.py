@@ -57,6 +57,7 @@ from reminders.store.repository import ReminderRepository
 
 if TYPE_CHECKING:
     from reminders.aws.delivery import CallDelivery
+    from reminders.conversation.second_reader import SecondReader
 
 __all__ = ["ReminderConversation"]
 
@@ -71,7 +72,8 @@ class ReminderConversation:
     to on request. ``retry_after_voicemail``: an attempt that reached a mailbox is not the last while
     attempts remain. ``inbound_callbacks`` with ``callback_delivery`` (made on first use: most calls never
     need the queue) requests the private callback. ``on_outcome`` hears every outcome this conversation wrote,
-    ``on_answered`` every outbound call picked up (by a person or a mailbox).
+    ``on_answered`` every outbound call picked up (by a person or a mailbox). ``second_reader``, when set,
+    reads with a language model what the rules leave unclear.
     """
 
     def __init__(
@@ -87,6 +89,7 @@ class ReminderConversation:
         do_not_call: DoNotCallList | None = None,
         on_outcome: Callable[[Outcome], None] | None = None,
         on_answered: Callable[[], None] | None = None,
+        second_reader: SecondReader | None = None,
     ) -> None:
         self._languages = CallLanguages(default_language)
         inbound = Inbound(
@@ -98,7 +101,9 @@ class ReminderConversation:
         )
         self._outcomes = Outcomes(repository, on_outcome)
         do_not_call = do_not_call or DoNotCallList(repository.table_name, client=repository.client)
-        self._decisions = Decisions(self._outcomes, do_not_call, transfer_number=transfer_number)
+        self._decisions = Decisions(
+            self._outcomes, do_not_call, transfer_number=transfer_number, second_reader=second_reader
+        )
         self._mailbox = Mailbox(repository, self._outcomes, retry_after_voicemail=retry_after_voicemail)
         self._opening = Opening(
             repository, self._languages, inbound, self._decisions, caller_name=caller_name, on_answered=on_answered

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from aiflow import SpeakAction, TransferAction, transfer
 from aiflow.phone import mask
@@ -34,6 +35,9 @@ from reminders.conversation.speech import Phrasebook, phrasebook
 from reminders.conversation.state import CallState, Stage, stop_listening_for_a_mailbox
 from reminders.model.reminder import Outcome, Via
 from reminders.store.do_not_call import DoNotCallList
+
+if TYPE_CHECKING:
+    from reminders.conversation.second_reader import SecondReader  # imported by the webhook only with a model
 
 __all__ = ["MAX_REPEATS", "MAX_SILENCES", "MAX_UNCLEAR", "TRANSFER_TIMEOUT_SECONDS", "Decisions", "reading"]
 
@@ -60,18 +64,36 @@ def reading(text: str, heard: replies.Heard, *, appointment: datetime | None = N
 
 class Decisions:
     """The callee's answers, read and recorded. ``transfer_number``, when set, is the person a caller is put
-    through to on request; ``do_not_call`` is the list an opt-out goes on."""
+    through to on request; ``do_not_call`` is the list an opt-out goes on; ``second_reader``, when set, reads
+    what the rules leave unclear (:mod:`~reminders.conversation.second_reader`)."""
 
-    def __init__(self, outcomes: Outcomes, do_not_call: DoNotCallList, *, transfer_number: str | None) -> None:
+    def __init__(
+        self,
+        outcomes: Outcomes,
+        do_not_call: DoNotCallList,
+        *,
+        transfer_number: str | None,
+        second_reader: SecondReader | None = None,
+    ) -> None:
         self._outcomes = outcomes
         self._do_not_call = do_not_call
         self._transfer_number = transfer_number
+        self._second_reader = second_reader
 
     def said(self, session_id: str, call: CallState, text: str, *, barged_in: bool, at_ms: int) -> SpeakAction:
         """The callee spoke (``text`` may be empty; it arrived at ``at_ms``): their answer, or the question again."""
         logger.debug("caller said %r", text, extra={"session_id": session_id})
         heard = replies.heard(call, barged_in=barged_in, at_ms=at_ms)
         understood = reading(text, heard, appointment=call.appointment)  # nothing heard is unclear: asked again
+        if self._second_reader is not None:
+            understood = self._second_reader.reread(
+                text,
+                understood,
+                appointment_heard=heard is replies.Heard.APPOINTMENT,
+                appointment=call.appointment,
+                language=call.language,
+                session_id=session_id,
+            )
         understood = Mailbox.screened(call, text, understood)  # what a missed mailbox says decides nothing
         logger.info(
             "caller answered",
