@@ -153,3 +153,25 @@ def test_a_hum_alone_is_listening_not_agreeing(said: str, intent: Intent) -> Non
 )
 def test_sarcastic_agreement_and_a_mocked_forgetting(said: str, intent: Intent) -> None:
     _reads(said, intent)
+
+
+@_table(
+    [
+        ("Ist der Doktor Weber zu sprechen?", PERSON),
+        ("Ist Schwester Anna heute da?", PERSON),
+        ("Könnte ich kurz die Frau Doktor sprechen?", PERSON),
+        ("Ich hätte gern die Frau Krause von der Anmeldung gesprochen.", PERSON),
+        ("ist frau krause da", PERSON),
+        ("Is Dr Weber there?", PERSON),
+        ("Is the nurse available?", PERSON),
+        ("I'd like a word with Dr Weber, please.", PERSON),
+        ("Is Karen in today? She knows my history.", PERSON),
+        # The callee's own people, the callee there, or a question about who treats them
+        ("Mein Mann ist nicht da.", THIRD),
+        ("Ja, ich bin da.", CONFIRM),
+        ("Ist Dr. Weber morgen auch da oder die Vertretung?", QUESTION),
+        ("Ich kann gerade nicht sprechen, ich komme aber.", CONFIRM),
+    ]
+)
+def test_a_person_asked_for_by_name(said: str, intent: Intent) -> None:
+    _reads(said, intent)

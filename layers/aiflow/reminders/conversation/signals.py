@@ -141,6 +141,12 @@ PERSON = _any(
     r"\bhuman\b|\bagent\b|\boperator\b|\brepresentative\b|\breceptionist\b|\bfront desk\b|\bsomeone\b|\bsomebody\b",
     r"(?<!\bin )\bperson\b|\b(?:speak|talk) (?:to|with) (?!my\b|him\b|her\b|them\b)|\bput me through\b",
     r"\btransfer me\b|\bconnect me\b",
+    # Someone asked for by name or role: "Ist Frau Krause da?", "Is Dr Weber there?", "die Frau Doktor sprechen".
+    r"(?:^|[.!?]\s*)(?:und |also |and )?(?:ist|is) (?:der |die |the )?"
+    r"(?!es\b|das\b|it\b|that\b|this\b|there\b|mein|my\b)[^\W\d]+(?: [^\W\d]+)?(?: heute| today)?"
+    r" (?:da|there|in|around|available|zu sprechen|erreichbar)(?: heute| today)?\s*(?:\?|$)",
+    r"\b(?:kann|könnte|darf|dürfte|möchte|würde|hätte) (?:ich )?(?:(?!nicht\b)\w+ ){0,5}(?:sprechen|gesprochen)\b",
+    r"\b(?:a word|a quick word) with\b",
 )
 # Say it again: the line, the noise, the speed.
 REPEAT = _any(
