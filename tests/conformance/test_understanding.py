@@ -65,7 +65,6 @@ def test_the_corpus_is_large_balanced_and_labelled() -> None:
     assert len(stated) >= 60, "requests for another time state their preferred time"
 
 
-@_failing_since_the_second_set("7 of 1362 harmful, all in the second set")
 @pytest.mark.parametrize("barge_in", _MOMENTS)
 def test_no_decision_does_harm(barge_in: bool) -> None:
     figures = _figures(barge_in)
