@@ -124,3 +124,51 @@ def test_someone_else_answering_the_last_attempt_closes_it_undecided_and_says_so
     assert closed.third_party_answered_last
     assert closed.history[-1].detail == "attempt 1 was answered by someone else for the callee"
     assert sipgate.received == [], "never called again"
+
+
+@pytest.mark.parametrize(
+    ("language", "answer", "preferred"),
+    [
+        (Language.ENGLISH, "Could we make it Friday at 9 instead?", {"weekday": "friday", "time": "09:00"}),
+        (Language.GERMAN, "Ginge es auch am Mittwoch um 15 Uhr?", {"weekday": "wednesday", "time": "15:00"}),
+        (Language.GERMAN, "Geht es auch an einem anderen Tag?", None),
+        (Language.ENGLISH, "Can we move it to Friday afternoon?", {"weekday": "friday", "part_of_day": "afternoon"}),
+    ],
+)
+def test_another_time_asked_for_as_a_question_reaches_the_practice_as_the_request_alone(
+    webhook: Webhook, language: Language, answer: str, preferred: dict[str, str] | None
+) -> None:
+    dial(webhook, language=language)
+    call = webhook.call()
+
+    call.say(answer)
+
+    assert_goodbye_then_hangup(call)
+    record = assert_decided(webhook, call, Outcome.RESCHEDULE_REQUESTED, Via.SPEECH)
+    assert not record.question_open, "the question is the request: no other question is left for the practice"
+    assert not any(words in _said_after_the_answer(call) for words in ("Ihre Frage", "your question"))
+    stated = record.preferred_time.stated() if record.preferred_time else None
+    assert (stated is None) == (preferred is None)
+    assert preferred is None or preferred.items() <= (stated or {}).items()
+
+
+@pytest.mark.parametrize(
+    ("language", "answer"),
+    [
+        (Language.GERMAN, "Können wir auf Freitag verschieben? Und brauche ich eine Überweisung?"),
+        (Language.ENGLISH, "Could we do Friday instead? And is there parking?"),
+    ],
+)
+def test_a_question_for_the_practice_besides_the_request_is_kept_open(
+    webhook: Webhook, language: Language, answer: str
+) -> None:
+    dial(webhook, language=language)
+    call = webhook.call()
+
+    call.say(answer)
+
+    assert_goodbye_then_hangup(call)
+    record = assert_decided(webhook, call, Outcome.RESCHEDULE_REQUESTED, Via.SPEECH)
+    assert record.question_open
+    assert record.preferred_time is not None
+    assert record.preferred_time.weekday == "friday"

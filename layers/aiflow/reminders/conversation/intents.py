@@ -134,6 +134,7 @@ def read_answer(text: str, *, appointment: datetime | None = None) -> Understood
 def _read_clauses(text: str, said: str, parts: list[Clause], appointment: datetime | None) -> Understood:
     """Steps 5 to 11: the answer's clauses read, then weighed."""
     reading, questions, told = Reading(), [], _Told()
+    asking: list[tuple[Clause, bool]] = []  # each question, and whether it asks for another time
     for index, clause in enumerate(parts):
         if signals.is_a_report(clause.text):
             told.reported = True
@@ -141,7 +142,7 @@ def _read_clauses(text: str, said: str, parts: list[Clause], appointment: dateti
             continue  # "ich bin gerade nicht zu Hause", "I can't talk long": the call, not the appointment
         elif clause.asks:
             questions.append(asked_in(clause.text))
-            _read_question(clause, reading)
+            asking.append((clause, _read_question(clause, reading)))
         elif signals.LATENESS.search(clause.text):
             told.late = True
             reading.answers.add("confirm")  # late, so coming
@@ -153,7 +154,8 @@ def _read_clauses(text: str, said: str, parts: list[Clause], appointment: dateti
     if "reschedule" in reading.decisions or not (told.late or told.reported):
         named, preferred = _time_asked_for(text, appointment)
         if "reschedule" in reading.decisions or named:
-            return Understood(Intent.RESCHEDULE, worded=True, asked=asked, preferred=preferred)
+            besides = _asked(_beside_the_request(asking, appointment), said)
+            return Understood(Intent.RESCHEDULE, worded=True, asked=besides, preferred=preferred)
     if signals.REPEAT.search(said):
         return Understood(Intent.REPEAT, worded=True, asked=asked if asked is not Asked.PRACTICE else None)
     if told.hedged or reading.doubtful or signals.DISPUTE.search(said) or _ironic(reading):
@@ -168,12 +170,26 @@ class _Told:
     hedged: bool = False  # a clause not sure of coming
 
 
-def _read_question(clause: Clause, reading: Reading) -> None:
-    """A clause that asks decides nothing, unless it asks for another time ("Können wir verschieben?")."""
+def _read_question(clause: Clause, reading: Reading) -> bool:
+    """A clause that asks decides nothing, unless it asks for another time ("Können wir verschieben?"):
+    whether it does."""
     asked = Reading()
     read_clause(clause.words, asked, opening=False)
     if "reschedule" in asked.decisions:
         reading.decisions.add("reschedule")
+        return True
+    return False
+
+
+def _beside_the_request(asking: list[tuple[Clause, bool]], appointment: datetime | None) -> list[str]:
+    """What the questions of a request for another time ask besides it: a question that asks for another
+    time, or names one other than the appointment's ("Ginge es auch am Mittwoch um 15 Uhr?"), is the request
+    itself, no question for the practice to call back about."""
+    return [
+        asked_in(clause.text)
+        for clause, requests in asking
+        if not requests and not _time_asked_for(clause.text, appointment)[0]
+    ]
 
 
 def _negation_unplaced(clause: Clause) -> bool:
