@@ -175,3 +175,33 @@ def test_sarcastic_agreement_and_a_mocked_forgetting(said: str, intent: Intent) 
 )
 def test_a_person_asked_for_by_name(said: str, intent: Intent) -> None:
     _reads(said, intent)
+
+
+@_table(
+    [
+        ("Hier ist die Mutter, er ist in der Schule.", THIRD),
+        ("Hier spricht der Nachbar, Frau Peters ist verreist.", THIRD),
+        ("Ich richte es ihr aus.", THIRD),
+        ("Mein Vater kann gerade nicht ans Telefon.", THIRD),
+        ("Frau Peters ist meine Nachbarin, ich hab nur für sie abgenommen.", THIRD),
+        ("Meine Mutter ruft Sie zurück.", THIRD),
+        ("I'll pass the message on to her.", THIRD),
+        ("This is Mr Peters' daughter, he'll call you back.", THIRD),
+        ("It's his wife speaking, he's at work.", THIRD),
+        ("Ms Peters is my neighbour, I just picked up for her.", THIRD),
+        ("She'll ring you back later.", THIRD),
+        # The callee speaking of their own people, or calling back themselves
+        ("Mein Mann fährt mich, ich komme.", CONFIRM),
+        ("Yes, my wife is coming with me.", CONFIRM),
+        ("Hier ist Peters, ja, ich komme.", CONFIRM),
+        ("Hier ist Frau Peters, ja, ich komme.", CONFIRM),
+        ("This is Mrs Peters, yes, I will be there.", CONFIRM),
+        ("Ich rufe Sie zurück.", UNCLEAR),
+        ("I'll call you back.", UNCLEAR),
+        ("You have reached the right person, go ahead.", REPEAT),
+        ("The person you are calling is my husband, he is at work.", THIRD),
+        ("I am sorry, my mother passed away, I have to cancel.", CANCEL),
+    ]
+)
+def test_a_third_party_who_says_who_they_are(said: str, intent: Intent) -> None:
+    _reads(said, intent)

@@ -105,6 +105,7 @@ _RELATIVE = (
     r"(?:mann|frau|sohn|tochter|vater|mutter|mama|papa|opa|oma|bruder|schwester|partner\w*|freund\w*|"
     r"husband|wife|son|daughter|dad|father|mum|mom|mother|partner|brother|sister|grandma|grandpa)"
 )
+_HELPER = r"(?:nachbar\w*|pfleger\w*|betreuer\w*|neighbou?r|carer|caregiver|lodger|untermieter\w*)"
 _AWAY = (
     r"(?:nicht da|nicht zu hause|nicht daheim|nicht erreichbar|arbeiten|auf arbeit|in der schule|im bett|im urlaub|"
     r"unterwegs|schläft|krank|im krankenhaus|not here|not home|not in|at work|at school|asleep|out|away|on holiday|"
@@ -113,7 +114,7 @@ _AWAY = (
 # Someone else answered: a spouse, a child, a carer, a neighbour.
 THIRD_PARTY = _any(
     rf"\b(?:mein|meine|meinem|meiner|my|his|her) {_RELATIVE}(?: is| s"
-    rf"| ist)? (?:\w+ )?(?:gerade |grad |leider |right now )?{_AWAY}",
+    rf"| ist)? (?:(?!passed\b)\w+ )?(?:gerade |grad |leider |right now )?{_AWAY}",
     rf"\b(?:mein|meine|my) {_RELATIVE} (?:ist|is|s) (?:gerade|grad|momentan|im moment|right now|just|beim|at the)\b",
     r"\b(?:der|die|er|sie|he|she) (?:ist|is|s) (?:gerade |grad |leider |heute |momentan |right now )?"
     r"(?:nicht da|nicht zu hause|nicht daheim|not here|not home|not in|not available|at work|at school|asleep"
@@ -130,7 +131,17 @@ THIRD_PARTY = _any(
     r"\b(?:handy|telefon) (?:von|meines|meiner) (?:meinem|meiner|vater|mutter|mann|frau)\b|\bmy \w+ s phone\b",
     r"\bi will (?:let|tell) (?:him|her) know\b|\bi will tell (?:him|her)\b|\bi will pass (?:it |that )?on\b",
     r"\btake a message\b|\bi will get (?:him|her)\b|\btry (?:again )?(?:tomorrow|tonight|later)\b",
-    r"\b(?:can not|not able to) come to the phone\b|\bkann nicht ans telefon\b",
+    r"\b(?:can not|not able to) come to the phone\b|\bnicht ans telefon\b",
+    # Who is speaking, said by relation or role: "Hier ist die Mutter", "this is Mr Peters' daughter".
+    rf"\b(?:hier (?:ist|spricht)|this is|it is|i am just) (?:die |der |the |seine |ihre |his |her |\w+'? s )"
+    rf"(?:{_RELATIVE}|{_HELPER})\b(?! (?:is|ist|s) (?:driving|coming|fährt|kommt))",
+    rf"\b(?:his|her) {_RELATIVE} (?:here|speaking)\b|\b(?:ist|is) (?:mein|meine|my) (?:{_RELATIVE}|{_HELPER})\b",
+    # A message taken for the callee, or the callee to call back: "ich richte es ihr aus", "she'll ring you back".
+    r"\brichte\w* (?:\w+ ){0,3}aus\b|\bpass (?:the |a |your )?(?:message )?on\b|\bsag\w* (?:es |s )?(?:ihm|ihr)\b",
+    r"\b(?:für|for) (?:ihn|sie|him|her) (?:abgenommen|rangegangen|picked up|answered)\b|\bpicked up for\b",
+    rf"\b(?:er|sie|he|she|{_RELATIVE}) (?:ruft|will call|will ring|calls|rings)"
+    r" (?:sie |you )?(?:\w+ )?(?:zurück|back)\b",
+    r"\btell (?:him|her) you (?:rang|called)\b",
 )
 # The callee asks for a person at the practice (not one of their own: "talk to my husband first" is a hedge).
 PERSON = _any(
@@ -139,7 +150,8 @@ PERSON = _any(
     r"|\bmit jemandem\b|\bjemanden sprechen\b|\bjemand echte\w*",
     r"\bmit (?!mein\w*|ihm\b|ihr\b)(?:\w+ ){0,4}(?:sprechen|reden|rede|telefonieren)\b|\bholen sie (?:jemand\w*|wen)\b",
     r"\bhuman\b|\bagent\b|\boperator\b|\brepresentative\b|\breceptionist\b|\bfront desk\b|\bsomeone\b|\bsomebody\b",
-    r"(?<!\bin )\bperson\b|\b(?:speak|talk) (?:to|with) (?!my\b|him\b|her\b|them\b)|\bput me through\b",
+    r"(?<!\bin )(?<!\bright )\bperson\b(?! you)",
+    r"\b(?:speak|talk) (?:to|with) (?!my\b|him\b|her\b|them\b)|\bput me through\b",
     r"\btransfer me\b|\bconnect me\b",
     # Someone asked for by name or role: "Ist Frau Krause da?", "Is Dr Weber there?", "die Frau Doktor sprechen".
     r"(?:^|[.!?]\s*)(?:und |also |and )?(?:ist|is) (?:der |die |the )?"
@@ -156,6 +168,8 @@ REPEAT = _any(
     r"\brepeat\w*|\bagain\b|\bpardon\b|\bsay that\b|\bwhat did you say\b|\bwhat was that\b|\bcome again\b",
     r"\bdid not (?:catch|understand|get|hear)\b|\bbroke up\b|\bbreaking up\b|\bcutting out\b|\bslow down\b",
     r"\bspeak up\b|\bcan not hear\b|\bbad line\b",
+    # Asked to go on: "go ahead", "schießen Sie los" (not "go ahead and cancel it").
+    r"\bgo ahead\W*$|\bschiessen sie los\b|\blegen sie los\b",
     r"^\W*(?:was|what|hä|huh|sorry|pardon|bitte|entschuldigung|wie)\W*(?:\?|$)",
 )
 # Not sure whether they come: asking again is cheaper than a wrong decision.
