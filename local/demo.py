@@ -5,8 +5,10 @@ as ``python -m reminders schedule``, lets the dialer place the calls through the
 callees answer the webhook over HTTP, prints every call as it happens and the reminders' final table,
 and stops everything. The exit status is 0 when every reminder ended with its expected outcome.
 
-``--scenario`` picks scenarios (default: confirm, cancel, reschedule, voicemail and no-answer);
-``--dynamodb moto`` uses moto's DynamoDB instead of DynamoDB Local.
+``--scenario`` picks scenarios (default: confirm, cancel, reschedule, voicemail, no-answer, and what
+reaches the practice: a request for another time with the time the callee named, whose outcome event
+carries it as ``preferred_time``, and a wrong number); ``--dynamodb moto`` uses moto's DynamoDB instead of
+DynamoDB Local.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from aiflow.testing.callees import NO_ANSWER, CalleeScript, mailbox, presses, says, stays_silent
 from local.stack import LocalStack
@@ -47,6 +50,8 @@ class Scenario:
     reminder: dict[str, object]
     callee: CalleeScript | None
     expected_status: str
+    # Fields the reminder's outcome event must have set (not null, not false).
+    expected_in_event: tuple[str, ...] = ()
 
 
 SCENARIOS = {
@@ -90,6 +95,31 @@ SCENARIOS = {
             "reschedule_requested",
         ),
         Scenario(
+            "preferred-time",
+            "Lukas asks for Friday at nine (English): the outcome event carries the time he named",
+            {
+                "reminder_id": "demo-preferred",
+                "to_phone_number": "+4915790000007",
+                "name": "Lukas Braun",
+                "language": "en-US",
+            },
+            says("Could we make it Friday at 9 instead?"),
+            "reschedule_requested",
+            expected_in_event=("preferred_time",),
+        ),
+        Scenario(
+            "wrong-number",
+            "Karl Peters's number reaches someone else (German): wrong number, for the practice to correct",
+            {
+                "reminder_id": "demo-wrong-number",
+                "to_phone_number": "+4915790000008",
+                "name": "Karl Peters",
+                "language": "de-DE",
+            },
+            says("Hier wohnt kein Herr Peters."),
+            "wrong_number",
+        ),
+        Scenario(
             "voicemail",
             "Tom's mailbox answers: the short message is left (one attempt)",
             {
@@ -129,7 +159,7 @@ SCENARIOS = {
         ),
     )
 }
-DEFAULT_SCENARIOS = ("confirm", "cancel", "reschedule", "voicemail", "no-answer")
+DEFAULT_SCENARIOS = ("confirm", "cancel", "reschedule", "voicemail", "no-answer", "preferred-time", "wrong-number")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -148,9 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  [{scenario.name if scenario else number:>9}] {line}", flush=True)
 
     def show_event(detail: dict[str, object]) -> None:
-        via = f" via {detail['via']}" if detail.get("via") else ""
         with printing:
-            print(f"  [bus event] Reminder outcome {detail['event_id']}{via}", flush=True)
+            print(f"  [bus event] {describe_event(detail)}", flush=True)
 
     started = time.monotonic()
     print("Starting the local stack ...", flush=True)
@@ -171,14 +200,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         records = wait_for_outcomes(scheduler, chosen, DEADLINE_SECONDS)
         published = wait_for_outcome_events(stack, [_id(scenario) for scenario in chosen], timeout=15)
         stack.sipgate.wait_for_callees(timeout=10)
+        events = {event["detail"]["reminder_id"]: event["detail"] for event in stack.outcome_events}
 
-    ok = print_results(chosen, records, published)
+    ok = print_results(chosen, records, published, events)
     print(f"\n{'All' if ok else 'Not all'} reminders ended as expected ({time.monotonic() - started:.0f} s).")
     return 0 if ok else 1
 
 
-def print_results(scenarios: Sequence[Scenario], records: dict[str, ReminderRecord], published: dict[str, int]) -> bool:
-    """The reminders' final table; whether each ended as expected and published exactly one outcome event."""
+def describe_event(detail: Mapping[str, Any]) -> str:
+    """One outcome event as the demo prints it: its id, how it was decided and what the practice acts on."""
+    parts = [f"Reminder outcome {detail['event_id']}"]
+    if detail.get("via"):
+        parts.append(f"via {detail['via']}")
+    if detail.get("preferred_time"):
+        asked = ", ".join(f"{name} {value}" for name, value in detail["preferred_time"].items())
+        parts.append(f"preferred_time: {asked}")
+    parts += [flag for flag in ("question_open", "third_party") if detail.get(flag)]
+    return "; ".join(parts)
+
+
+def print_results(
+    scenarios: Sequence[Scenario],
+    records: dict[str, ReminderRecord],
+    published: dict[str, int],
+    events: Mapping[str, Mapping[str, Any]],
+) -> bool:
+    """The reminders' final table; whether each ended as expected and published exactly one outcome event,
+    with the fields its scenario expects set."""
     print("\nreminder          name              status                outcome               via     attempts")
     ok = True
     for scenario in scenarios:
@@ -194,7 +242,15 @@ def print_results(scenarios: Sequence[Scenario], records: dict[str, ReminderReco
     missing = [reminder_id for reminder_id, count in published.items() if count != 1]
     if missing:
         print(f"\nNot exactly one outcome event on the bus for: {', '.join(missing)}")
-    return ok and not missing
+    unset = [
+        f"{_id(scenario)}: {field}"
+        for scenario in scenarios
+        for field in scenario.expected_in_event
+        if not events.get(_id(scenario), {}).get(field)
+    ]
+    if unset:
+        print(f"\nOutcome events without what they should carry: {', '.join(unset)}")
+    return ok and not missing and not unset
 
 
 def schedule_scenarios(stack: LocalStack, scenarios: Sequence[Scenario]) -> ReminderScheduler:

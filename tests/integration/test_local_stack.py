@@ -3,7 +3,9 @@
 One stack for the module (free ports, DynamoDB Local when Java is there), short waits, all reminders at
 once: a confirmation by voice, a cancellation by key, a callee who never answers (called twice, then
 ``no_answer``) and a number sipgate refuses with 503 until the message lands in the dead-letter queue,
-from where a redrive after the outage gets the call through. Nothing is lost, nothing dialled twice.
+from where a redrive after the outage gets the call through. Nothing is lost, nothing dialled twice. What
+reaches the practice: a request for Friday at nine whose outcome event carries it as ``preferred_time``,
+and a wrong number.
 """
 
 from __future__ import annotations
@@ -117,6 +119,36 @@ def test_the_demo_scenarios_and_an_outage_end_with_one_outcome_each(stack: Local
     assert outage.status is ReminderStatus.CONFIRMED
     assert wait_for_outcome_events(stack, ["outage"], timeout=20) == {"outage": 1}
     assert [call.status for call in stack.sipgate.received if call.to_phone_number == "4915790000009"][-1] == 201
+
+
+def test_the_demo_hands_the_practice_a_preferred_time_and_a_wrong_number(stack: LocalStack) -> None:
+    reaching_the_practice = [SCENARIOS["preferred-time"], SCENARIOS["wrong-number"]]
+    scheduler = schedule_scenarios(stack, reaching_the_practice)
+
+    records = wait_for_outcomes(scheduler, reaching_the_practice, deadline_seconds=60)
+
+    assert {record.reminder_id: record.status.value for record in records.values()} == {
+        "demo-preferred": "reschedule_requested",
+        "demo-wrong-number": "wrong_number",
+    }
+    assert wait_for_outcome_events(stack, list(records), timeout=20) == dict.fromkeys(records, 1)
+    details = {event["detail"]["reminder_id"]: event["detail"] for event in stack.outcome_events}
+    for reminder_id in records:
+        jsonschema.validate(details[reminder_id], OUTCOME_SCHEMA)
+    # "Could we make it Friday at 9 instead?": the time the callee named, never their words.
+    assert {"weekday": "friday", "time": "09:00"}.items() <= details["demo-preferred"]["preferred_time"].items()
+    assert "Friday" not in json.dumps(details["demo-preferred"])
+    assert not details["demo-preferred"]["question_open"], "the question was the request itself"
+    assert (details["demo-wrong-number"]["outcome"], details["demo-wrong-number"]["preferred_time"]) == (
+        "wrong_number",
+        None,
+    )
+    # Both heard a goodbye; the wrong number nothing more of the reminder than the greeting had said.
+    stack.sipgate.wait_for_callees(timeout=10)
+    (wrong,) = [call.transcript for call in stack.sipgate.received if call.to_phone_number == "4915790000008"]
+    goodbye = [line for line in wrong if "assistant:" in line and "[" not in line][-1]
+    assert "falsch hinterlegt" in goodbye
+    assert "Peters" not in goodbye
 
 
 def _rang(stack: LocalStack, digits: str, timeout: float) -> bool:
