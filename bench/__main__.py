@@ -1,7 +1,7 @@
 """``python -m bench [--quick] [--only PART ...]``: run the benchmarks, write ``bench/results/``.
 
-Parts, in order: coldstart, turns, dialer, scale, package, understanding, llm. ``--only`` runs some of them
-and keeps the other parts' figures from the last full results. ``--quick`` cuts every count to a smoke test
+Parts, in order: coldstart, turns, dialer, scale, package, understanding, llm, second_reader. ``--only`` runs
+some of them and keeps the other parts' figures from the last full results. ``--quick`` cuts every count to a smoke test
 (its results are written to ``bench/.scratch/quick/`` so that the committed ones stay whole).
 """
 
@@ -16,10 +16,10 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from bench import RESULTS, SCRATCH, coldstart, dialer, llm, package, report, scale, turns, understanding
+from bench import RESULTS, SCRATCH, coldstart, dialer, llm, package, report, scale, second_reader, turns, understanding
 from bench.common import dynamodb_local, moto_server
 
-PARTS = ("coldstart", "turns", "dialer", "scale", "package", "understanding", "llm")
+PARTS = ("coldstart", "turns", "dialer", "scale", "package", "understanding", "llm", "second_reader")
 
 
 def _machine() -> dict[str, Any]:
@@ -90,6 +90,10 @@ def main() -> None:
                 _say(f"bench: understanding, µs per first answer: {results[part]}")
             elif part == "llm":
                 results[part] = llm.run(calls=2 if quick else 10)
+            elif part == "second_reader":
+                with dynamodb_local() as local_endpoint:
+                    results[part] = second_reader.run(endpoint, local_endpoint, *((2, 2) if quick else (20, 10)))
+                _say(f"bench: second_reader: {json.dumps(results[part], indent=1)}")
             else:
                 results[part] = package.run()
             durations[part] = time.perf_counter() - began
