@@ -1,4 +1,5 @@
-"""What reaches the practice from a call (issue 18): a wrong number, someone else answering, an open question.
+"""What reaches the practice from a call (issue 18): a wrong number, someone else answering, an open question,
+a request for another time asked as a question.
 
 Whole calls through the webhook's ``lambda_handler`` with the call simulator, then the dialer's answer check
 for the attempt with the fake sipgate, on one table (DynamoDB as the suite runs it, SQS and Scheduler on
@@ -7,9 +8,11 @@ the moto server). Every test checks what the caller heard, what was stored and w
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 
+import boto3
 import pytest
 
 from aiflow.testing import SimulatedCall
@@ -172,3 +175,27 @@ def test_a_question_for_the_practice_besides_the_request_is_kept_open(
     assert record.question_open
     assert record.preferred_time is not None
     assert record.preferred_time.weekday == "friday"
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "yes"),
+    [
+        (Language.GERMAN, "Brauche ich eine Überweisung?", "Ja, ich komme."),
+        (Language.ENGLISH, "Is there parking?", "Yes, I'll be there."),
+    ],
+)
+def test_a_question_for_the_practice_is_kept_open_on_the_outcome_as_a_flag_not_the_words(
+    webhook: Webhook, language: Language, question: str, yes: str
+) -> None:
+    dial(webhook, language=language)
+    call = webhook.call()
+
+    call.say(question)
+    assert_open(webhook)  # the decision is still asked for
+    call.say(yes)
+
+    assert_goodbye_then_hangup(call)
+    record = assert_decided(webhook, call, Outcome.CONFIRMED, Via.SPEECH)
+    assert record.question_open
+    stored = boto3.client("dynamodb").get_item(TableName=webhook.table, Key={"pk": {"S": f"REMINDER#{REMINDER_ID}"}})
+    assert question.rstrip("?").split()[-1] not in json.dumps(stored["Item"], ensure_ascii=False), "never the words"
