@@ -44,18 +44,22 @@ ClockOrDate = Annotated[str, Field(pattern=f"^(?:{_CLOCK}|{_DATE})$")]
 
 
 class PreferredTime(BaseModel):
-    """The time a request for another time asks for (see the module docstring for what each part means)."""
+    """The time a request for another time asks for: the parts the callee said, never their words."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    weekday: Weekday | None = None
-    date: IsoDate | None = None
-    time: Clock | None = None
-    part_of_day: PartOfDay | None = None
-    after: ClockOrDate | None = None
-    before: ClockOrDate | None = None
-    week: Week | None = None
-    shift: Shift | None = None
+    weekday: Weekday | None = Field(default=None, description="the day of the week named")
+    date: IsoDate | None = Field(
+        default=None, description="the calendar day meant, resolved against the call's day (none for a habitual day)"
+    )
+    time: Clock | None = Field(default=None, description="a clock time asked for, 24 h")
+    part_of_day: PartOfDay | None = Field(default=None, description="morning (until noon), midday, afternoon, evening")
+    after: ClockOrDate | None = Field(default=None, description="the earliest acceptable, inclusive: a time or a date")
+    before: ClockOrDate | None = Field(default=None, description="the latest acceptable, inclusive: a time or a date")
+    week: Week | None = Field(default=None, description="this: the appointment's own week; next: the week after it")
+    shift: Shift | None = Field(
+        default=None, description="earlier or later than the appointment, when nothing more concrete was said"
+    )
 
     def stated(self) -> dict[str, str]:
         """The parts said, as they go into the outcome event (the parts not said are left out)."""
