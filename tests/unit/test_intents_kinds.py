@@ -205,3 +205,26 @@ def test_a_person_asked_for_by_name(said: str, intent: Intent) -> None:
 )
 def test_a_third_party_who_says_who_they_are(said: str, intent: Intent) -> None:
     _reads(said, intent)
+
+
+@_table(
+    [
+        # A confirmation told as done is still a yes; a cancellation or a move told as done is no request
+        ("Ich hab gestern schon online bestätigt.", CONFIRM),
+        ("Hab ich doch schon per Mail bestätigt.", CONFIRM),
+        ("I've already confirmed it by text.", CONFIRM),
+        ("We confirmed that last week already.", CONFIRM),
+        ("Den hab ich schon abgesagt.", UNCLEAR),
+        ("I already moved it to Friday.", UNCLEAR),
+        ("I confirmed it, but now I can't come.", CANCEL),
+        # A no that denies a forgetting answers the worry
+        ("Nee, nee, ich hab's nicht vergessen.", CONFIRM),
+        ("Nein, vergessen hab ich das nicht.", CONFIRM),
+        ("No, no, I haven't forgotten.", CONFIRM),
+        ("No, I won't forget.", CONFIRM),
+        ("Nee, ich vergess den schon nicht.", CONFIRM),
+        ("Nein, ich hab's nicht vergessen, aber ich kann nicht kommen.", UNCLEAR),
+    ]
+)
+def test_a_confirmation_told_as_done_and_a_denied_forgetting(said: str, intent: Intent) -> None:
+    _reads(said, intent)

@@ -134,7 +134,7 @@ def test_another_time_carries_the_time_asked_for() -> None:
 @_table(
     [
         ("Das haben wir doch schon letzten Monat verschoben.", UNCLEAR),
-        ("Ich habe den Termin bereits bestätigt.", UNCLEAR),
+        ("Ich habe den Termin bereits bestätigt.", CONFIRM),  # confirmed before: it stands
         ("My daughter already cancelled it for me.", UNCLEAR),
         ("It was rescheduled last week.", UNCLEAR),
         # A report beside a request: the request decides

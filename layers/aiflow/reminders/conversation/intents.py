@@ -136,7 +136,10 @@ def _read_clauses(text: str, said: str, parts: list[Clause], appointment: dateti
     reading, questions, told = Reading(), [], _Told()
     asking: list[tuple[Clause, bool]] = []  # each question, and whether it asks for another time
     for index, clause in enumerate(parts):
-        if signals.is_a_report(clause.text):
+        if signals.is_a_report(clause.text) and signals.is_a_confirmation_told(clause.text):
+            told.confirmed = True
+            reading.answers.add("confirm")  # confirmed before: the yes stands, unless the answer now decides
+        elif signals.is_a_report(clause.text):
             told.reported = True
         elif signals.ABOUT_THE_CALL.search(clause.text):
             continue  # "ich bin gerade nicht zu Hause", "I can't talk long": the call, not the appointment
@@ -167,6 +170,7 @@ def _read_clauses(text: str, said: str, parts: list[Clause], appointment: dateti
 class _Told:
     late: bool = False  # a clause about being late: coming
     reported: bool = False  # a clause about what was done before
+    confirmed: bool = False  # a clause telling it was confirmed before: a yes in words
     hedged: bool = False  # a clause not sure of coming
 
 
@@ -214,7 +218,8 @@ def _weighed(reading: Reading, asked: Asked | None, told: _Told) -> Understood:
     if told.reported or not reading.answers:
         return Understood(Intent.UNCLEAR, worded=False)
     answer = _only(reading.answers)
-    return Understood(answer, worded=asked is not None, asked=asked if answer is not Intent.UNCLEAR else None)
+    worded = asked is not None or told.confirmed
+    return Understood(answer, worded=worded, asked=asked if answer is not Intent.UNCLEAR else None)
 
 
 def _only(decisions: set[str]) -> Intent:

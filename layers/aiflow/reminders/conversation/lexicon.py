@@ -137,7 +137,13 @@ _IDIOMS: tuple[tuple[str, str], ...] = (
     (r"\bnever better\b|\bcan not complain\b|\bno reason why not\b|\bwhy not\b", _YES),
     (r"\bof course\b|\bsounds (?:good|great|fine)\b|\bsure thing\b|\byou bet\b|\bfor sure\b|\bspot on\b", _YES),
     (r"\b(?:weiss|weiß) bescheid\b|\beingetragen\b|\bnotiert\b|\bin (?:my|the) (?:calendar|diary)\b", _YES),
-    (r"\b(?:nicht|not|never) (?:vergessen|forgotten|forget)\b", _YES),
+    # A forgetting denied: the callee knows of the appointment, and a "no" before it answers the worry.
+    (r"\b(?:nicht|not|never) (?:vergessen|vergesse|vergess|forgotten|forget)\b", " passt "),
+    (
+        r"\b(?:vergessen|vergesse|vergess)\b "
+        r"(?:(?:hab|habe|werde|werd|ich|das|den|es|s|ihn|schon|sicher|bestimmt) ){0,4}nicht\b",
+        " passt ",
+    ),
     # A forgetting mocked: "als ob ich das vergessen würde", "as if I'd forget".
     (r"\b(?:als ob|as if|like) (?:ich|i) (?:\w+ ){0,3}(?:vergessen|vergesse|vergess|forget|forgot)\b(?: würde)?", _YES),
     (

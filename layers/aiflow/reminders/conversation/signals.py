@@ -23,6 +23,7 @@ __all__ = [
     "REPEAT",
     "THIRD_PARTY",
     "WRONG_NUMBER",
+    "is_a_confirmation_told",
     "is_a_report",
 ]
 
@@ -241,6 +242,14 @@ _REPORT = _any(
     rf"\b(?:i|we|she|he|they|wife|husband)\b(?: \w+)? {_PARTICIPLES}\b",
     r"\b(?:ich|i) (?:war|was) (?:schon )?(?:gestern |yesterday )?(?:da|in|there)\b",
 )
+
+
+_CONFIRMED = re.compile(r"\b(?:bestätigt|confirmed)\b")
+
+
+def is_a_confirmation_told(clause: str) -> bool:
+    """Whether the report in ``clause`` is of a confirmation: it still stands ("ich hab schon online bestätigt")."""
+    return _CONFIRMED.search(clause) is not None
 
 
 def is_a_report(clause: str) -> bool:
