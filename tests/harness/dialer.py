@@ -320,6 +320,7 @@ def dialer_config(resources: Resources, sipgate: FakeSipgate, **fields: Any) -> 
         "scheduler_group": resources.group,
         "scheduler_role_arn": resources.role_arn,
         "dead_letter_queue_arn": resources.dead_letter_arn,
+        "caller_name": "Praxis Dr. Weber",
     }
     values.update(fields)
     return DialerConfig.model_validate(values)
