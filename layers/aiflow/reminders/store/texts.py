@@ -27,7 +27,7 @@ from reminders.store.table import ReminderTable
 
 __all__ = ["SmsClaim", "SmsRecords"]
 
-_UNCLAIMED = "(attribute_not_exists(sms) OR sms = :deferred)"
+_UNCLAIMED = "attribute_not_exists(sms) OR sms = :deferred"
 
 
 class SmsClaim(StrEnum):
@@ -46,7 +46,7 @@ class SmsRecords(ReminderTable):
             "TableName": self.table_name,
             "Key": {"pk": {"S": reminder_key(record.reminder_id)}},
             "UpdateExpression": "SET sms = :sending, updated_at = :now, history = list_append(history, :entry)",
-            "ConditionExpression": f"attribute_exists(pk) AND {_UNCLAIMED} AND #status = :status",
+            "ConditionExpression": f"attribute_exists(pk) AND ({_UNCLAIMED}) AND #status = :status",
             "ExpressionAttributeNames": {"#status": "status"},
             "ExpressionAttributeValues": {
                 ":sending": {"S": SmsFate.SENDING.value},
