@@ -94,3 +94,25 @@ def test_an_empty_period_has_no_rates() -> None:
 
     assert (report.reminders, report.outcomes, report.answer_rate, report.attempts_per_reminder) == (0, [], None, None)
     assert report.median_first_call_to_decision is None
+
+
+def test_the_report_counts_the_sms_after_the_last_attempt() -> None:
+    from reminders.model.reminder import Outcome, ReminderRecord, ReminderStatus, SmsFate
+
+    def closed(reminder_id: str, sms: SmsFate | None) -> ReminderRecord:
+        return ReminderRecord(
+            reminder_id=reminder_id,
+            to_phone_number="+4915790000687",
+            appointment_at="2026-12-03T10:00:00+01:00",
+            time_zone="Europe/Berlin",
+            name="Erika",
+            status=ReminderStatus.NO_ANSWER,
+            outcome=Outcome.NO_ANSWER,
+            attempts=3,
+            sms=sms,
+        )
+
+    records = [closed("a", SmsFate.SENT), closed("b", SmsFate.SENT), closed("c", SmsFate.REFUSED)]
+    records += [closed("d", SmsFate.MAYBE_SENT), closed("e", SmsFate.SKIPPED), closed("f", None)]
+
+    assert summarize(records).sms == {"sent": 2, "refused": 1, "unknown": 1}

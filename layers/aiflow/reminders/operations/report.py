@@ -6,7 +6,8 @@ so a report answers "how did the reminders for last week's appointments go". The
 - per outcome (the final status, or ``open`` while a reminder is scheduled or calling): count and share;
 - the answer rate: of the reminders that were called at least once, the share that someone answered;
 - attempts per reminder: the mean number of calls placed, over the reminders called at least once;
-- the median time from the first call to the decision, over the decided reminders that were called.
+- the median time from the first call to the decision, over the decided reminders that were called;
+- the SMS after the last attempt: how many were sent, refused, and may have been sent (``unknown``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pydantic import BaseModel
 
 from reminders.model.history import HistoryEvent
 from reminders.model.reminder import ReminderRecord
+from reminders.model.sms import sms_in_event
 
 __all__ = ["OPEN", "OutcomeCount", "OutcomeReport", "summarize"]
 
@@ -43,6 +45,7 @@ class OutcomeReport(BaseModel):
     answer_rate: float | None
     attempts_per_reminder: float | None
     median_first_call_to_decision: timedelta | None
+    sms: dict[str, int] = {}  # the SMS after the last attempt by what the outcome event says: sent, refused, unknown
 
 
 def summarize(
@@ -74,6 +77,7 @@ def summarize(
         median_first_call_to_decision=timedelta(seconds=statistics.median(decision_seconds))
         if decision_seconds
         else None,
+        sms=dict(Counter(sms_in_event(record.sms) for record in chosen if sms_in_event(record.sms) != "none")),
     )
 
 
