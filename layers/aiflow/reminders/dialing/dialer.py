@@ -198,14 +198,7 @@ class Dialer:
             texts=self._texts,
             clock=clock,
         )
-        self._scheduler = ReminderScheduler(
-            repository,
-            delivery,
-            window=self._window,
-            lead_time=timedelta(hours=config.lead_time_hours),
-            min_notice=self._timing.min_notice,
-            clock=clock,
-        )
+        self._scheduler = ReminderScheduler.from_settings(config, repository, delivery, clock=clock)
 
     def handle(self, body: str | bytes | Mapping[str, Any]) -> Disposition:
         """Handle one message; raises :class:`RetryLater` (or an AWS error) when it must be delivered again."""
