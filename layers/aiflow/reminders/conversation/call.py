@@ -130,12 +130,13 @@ class ReminderConversation:
 
     def on_session_start(self, event: SessionStart, state: dict[str, Any]) -> HandlerResult:
         call = self._languages.resume(event.session_id, state)
-        reply: SpeakAction | None
+        reply: HandlerResult
         if call is None:
             call, reply = self._opening.start(event)
         elif call.stage is Stage.TRANSFERRING:
-            # sipgate brings the caller back with the same session when nobody took the transfer.
-            reply = self._decisions.transfer_came_back(call)
+            # sipgate brings the caller back with the same session when nobody took the transfer: after
+            # "another time" that is the goodbye, with the text that the practice will call.
+            reply = self._decided(call, self._decisions.transfer_came_back(call))
         elif call.stage is Stage.ASKING:
             # The same session_start again: say it again rather than leave the caller in silence.
             reply = replies.ask_the_question(call)
