@@ -94,6 +94,8 @@ def _texted_outcomes(text: str) -> str:
 
 
 CallQueueUrl = Annotated[str, Field(min_length=1), StackOutput("CallQueueUrl")]
+# When calls, and the SMS after the last attempt, may go: the callee's local time.
+CallWindow = Annotated[str, AfterValidator(_calling_window), StackParameter("CallWindow")]
 
 
 class Settings(BaseModel):
@@ -177,7 +179,7 @@ class ScheduleSettings(Settings):
     scheduler_role_arn: Annotated[str, Field(min_length=1), StackOutput("SchedulerRoleArn")]
     # Where a schedule puts a message it could not deliver.
     dead_letter_queue_arn: Annotated[str | None, StackOutput("DeadLetterQueueArn")] = None
-    call_window: Annotated[str, AfterValidator(_calling_window), StackParameter("CallWindow")] = "08:00-20:00"
+    call_window: CallWindow = "08:00-20:00"
     lead_time_hours: Annotated[int, Field(ge=0, le=24 * 14), StackParameter("LeadTimeHours")] = 24
 
 
@@ -279,8 +281,11 @@ class DialerConfig(SchedulingConfig, AttemptSettings, VoicemailSettings, SmsSett
         return self
 
 
-class ReconcilerConfig(CallSettings, AttemptSettings, TableSettings):
-    """The reconciler's view: the dialer's timings (the same variables), and the grace it gives a step."""
+class ReconcilerConfig(CallSettings, AttemptSettings, SmsSettings, TableSettings):
+    """The reconciler's view: the dialer's timings (the same variables), the grace it gives a step, and the
+    SMS after the last attempt it sees settled (which outcomes get one, and when it may go)."""
+
+    call_window: CallWindow = "08:00-20:00"
 
     # How late a step may be before it counts as lost: longer than a redelivery after a refused dial takes.
     reconcile_grace_minutes: Annotated[float, Field(gt=0, le=24 * 60), StackParameter("ReconcileGraceMinutes")] = 30

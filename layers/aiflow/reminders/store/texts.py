@@ -10,6 +10,8 @@ reached sipgate is never made again.
 - :meth:`SmsRecords.settle_sms` writes what the request came to; only over ``sending``.
 - :meth:`SmsRecords.give_back_sms` undoes a claim whose request certainly never left (no connection).
 - :meth:`SmsRecords.defer_sms` and :meth:`SmsRecords.skip_sms` are for a text not yet claimed.
+- :meth:`SmsRecords.note_sms_resent` notes that the reconciler sent a lost ``sms`` message again; the note
+  moves ``updated_at``, from which the reconciler gives the message its grace again.
 """
 
 from __future__ import annotations
@@ -98,6 +100,27 @@ class SmsRecords(ReminderTable):
                     ":now": {"S": now.isoformat()},
                     ":entry": history_attribute(HistoryEvent.SMS, now, f"not sent, to be tried again: {reason}"),
                 },
+            )
+            is not None
+        )
+
+    def note_sms_resent(self, seen: ReminderRecord, detail: str) -> bool:
+        """The reconciler sends ``seen``'s lost ``sms`` message again; ``False`` if its SMS moved on since it was read
+        (or another reconciler sent it)."""
+        now = self._now()
+        values: dict[str, Any] = {
+            ":status": {"S": seen.status.value},
+            ":seen_at": {"S": seen.updated_at.isoformat()},
+            ":now": {"S": now.isoformat()},
+            ":entry": history_attribute(HistoryEvent.RECONCILED, now, detail),
+        }
+        return (
+            self._update(
+                seen.reminder_id,
+                "SET updated_at = :now, history = list_append(history, :entry)",
+                "#status = :status AND updated_at = :seen_at",
+                values,
+                names={"#status": "status"},
             )
             is not None
         )
