@@ -23,6 +23,7 @@ from local.lambda_runtime import FunctionSpec, LocalFunction
 from local.pollers import StreamPoller
 from reminders.messages.outcome_events import DETAIL_TYPE, SOURCE
 from reminders.model.history import HistoryEvent
+from reminders.model.preferred_time import PreferredTime
 from reminders.model.reminder import Outcome, Reminder, Via
 from reminders.store.repository import ReminderRepository
 from tests.harness.dialer import start_attempt
@@ -157,6 +158,49 @@ def test_every_outcome_is_one_event_with_a_valid_detail(
     assert details["withdrawn"]["via"] == "operator"
     assert details["confirmed"]["session_id"] == "s-1"
     assert details["confirmed"]["attempts"] == 1
+
+
+def test_what_the_practice_acts_on_reaches_the_bus_as_fields_of_their_own(
+    tmp_path: Path, bus: Bus, aws_env: str, stream: tuple[ReminderRepository, str]
+) -> None:
+    repository, stream_arn = stream
+    friday_at_nine = PreferredTime(weekday="friday", date="2026-03-06", time="09:00")
+    for index, reminder_id in enumerate(("another-time", "asked", "wrong-number", "someone-else")):
+        repository.create(_reminder(reminder_id, f"+491571234567{index}"))
+        start_attempt(repository, reminder_id)
+    repository.record_outcome(
+        "another-time", Outcome.RESCHEDULE_REQUESTED, via=Via.SPEECH, session_id="s-1", preferred_time=friday_at_nine
+    )
+    repository.record_outcome("asked", Outcome.CONFIRMED, via=Via.KEY, session_id="s-2", question_open=True)
+    repository.record_outcome("wrong-number", Outcome.WRONG_NUMBER, via=Via.SPEECH, session_id="s-3")
+    # The last attempt answered by someone else: the webhook's note, then the dialer's answer check closes it.
+    repository.record_third_party("someone-else", 1, "s-4")
+    repository.record_outcome("someone-else", Outcome.NO_DECISION, detail="attempt 1 was answered by someone else")
+
+    publisher = _publisher(tmp_path, bus, aws_env)
+    poller = _poll(stream_arn, publisher)
+    try:
+        events = bus.events(at_least=4)
+    finally:
+        poller.stop()
+        publisher.stop()
+
+    details = {event["detail"]["reminder_id"]: event["detail"] for event in events}
+    for detail in details.values():
+        jsonschema.validate(detail, SCHEMA)
+        assert "5712345" not in json.dumps(detail), "no phone number, not even in part"
+    assert details["another-time"]["outcome"] == "reschedule_requested"
+    assert details["another-time"]["preferred_time"] == {"weekday": "friday", "date": "2026-03-06", "time": "09:00"}
+    assert {reminder_id: detail["question_open"] for reminder_id, detail in details.items()} == {
+        "another-time": False,
+        "asked": True,
+        "wrong-number": False,
+        "someone-else": False,
+    }
+    assert (details["wrong-number"]["outcome"], details["wrong-number"]["via"]) == ("wrong_number", "speech")
+    assert (details["someone-else"]["outcome"], details["someone-else"]["third_party"]) == ("no_decision", True)
+    assert [reminder_id for reminder_id, detail in details.items() if detail["preferred_time"]] == ["another-time"]
+    assert [reminder_id for reminder_id, detail in details.items() if detail["third_party"]] == ["someone-else"]
 
 
 def test_an_outcome_written_while_the_bus_fails_is_published_once_it_recovers(

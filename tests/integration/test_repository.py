@@ -243,6 +243,57 @@ def test_a_failure_outcome_keeps_its_reason(repo: ReminderRepository) -> None:
     assert (failed.status, failed.last_error) == (ReminderStatus.FAILED, "HTTP 404: unknown flow")
 
 
+def test_an_open_question_is_kept_with_the_outcome_as_a_flag(repo: ReminderRepository) -> None:
+    repo.create(reminder("asked"))
+    repo.create(reminder("plain", number="+4915790000688"))
+
+    assert repo.record_outcome("asked", Outcome.CONFIRMED, via=Via.SPEECH, question_open=True)
+    assert repo.record_outcome("plain", Outcome.CONFIRMED, via=Via.SPEECH)
+
+    assert _record(repo, "asked").question_open
+    assert not _record(repo, "plain").question_open
+
+
+def test_a_wrong_number_is_final(repo: ReminderRepository) -> None:
+    repo.create(reminder())
+    claim(repo, "appt-1")
+
+    assert repo.record_outcome("appt-1", Outcome.WRONG_NUMBER, via=Via.SPEECH, session_id="session-1")
+
+    closed = _record(repo, "appt-1")
+    assert (closed.status, closed.outcome, closed.is_decided) == (
+        ReminderStatus.WRONG_NUMBER,
+        Outcome.WRONG_NUMBER,
+        True,
+    )
+    assert closed.history[-1].event == "wrong_number"
+    assert refusal(repo, "appt-1", 2) == "ReminderMovedOn", "never dialled again"
+
+
+def test_someone_else_answering_is_noted_once_per_attempt_on_an_open_reminder(repo: ReminderRepository) -> None:
+    repo.create(reminder())
+    claim(repo, "appt-1")
+
+    assert repo.record_third_party("appt-1", 1, "session-1")
+    assert not repo.record_third_party("appt-1", 1, "session-1"), "the same attempt twice"
+
+    noted = _record(repo, "appt-1")
+    assert (noted.status, noted.outcome, noted.third_party_attempt) == (ReminderStatus.CALLING, None, 1)
+    assert noted.third_party_answered_last
+    assert (noted.history[-1].event, noted.history[-1].detail) == (
+        "answered by someone else",
+        "attempt 1, session session-1: not the callee, no decision asked",
+    )
+    retry_at = datetime(2030, 3, 1, 18, 0, tzinfo=UTC)  # what the dialer's answer check does next
+    repo.end_line_claim(NUMBER, "appt-1", 1)
+    repo.reschedule("appt-1", retry_at, attempts=1, from_status=ReminderStatus.CALLING, schedule_name=None, reason="")
+    claim(repo, "appt-1", 2)
+    assert not _record(repo, "appt-1").third_party_answered_last, "attempt 2 is another call"
+    repo.record_outcome("appt-1", Outcome.CONFIRMED, via=Via.KEY)
+    assert not repo.record_third_party("appt-1", 2, "session-2"), "a closed reminder is not noted"
+    assert not repo.record_third_party("unknown", 1, "session-3")
+
+
 def test_cancel_closes_an_open_reminder_only(repo: ReminderRepository) -> None:
     repo.create(reminder("open"))
     repo.create(reminder("decided", number="+4915790000688"))

@@ -161,7 +161,7 @@ def test_unclear_answers_end_without_a_decision(webhook: Webhook) -> None:
     dial(webhook)
     call = webhook.call()
 
-    call.say("Hallo? Wer ist da?")
+    call.say("Hm, tja, also.")
     call.assert_said("Entschuldigung, das habe ich nicht verstanden.")
     call.press("7")
     call.assert_said("Diese Taste ist nicht belegt.")
@@ -234,7 +234,7 @@ def test_transfer_that_nobody_takes_returns_to_the_question(start_webhook: Calla
     webhook = start_webhook(TRANSFER_NUMBER=TRANSFER_NUMBER)
     dial(webhook)
     call = webhook.call(transfer_answers=False)
-    call.assert_said("Um mit einem Mitarbeiter zu sprechen, drücken Sie die 0.")
+    call.assert_said("Um mit einem Mitarbeiter zu sprechen, sagen Sie 'Mitarbeiter' oder drücken Sie die 0.")
 
     call.press("0")
 
@@ -250,7 +250,7 @@ def test_transfer_that_nobody_takes_returns_to_the_question(start_webhook: Calla
         }
     ]
     assert [event["type"] for event in call.events].count("session_start") == 2
-    call.assert_said("Leider ist gerade niemand erreichbar. Um den Termin zu bestätigen")
+    call.assert_said("Leider ist gerade niemand erreichbar. Kommen Sie zu dem Termin? Ja oder die 1")
 
     call.say("Kann ich bitte mit einem Mitarbeiter sprechen?")
     call.assert_said("Leider ist gerade niemand erreichbar.")
@@ -547,7 +547,7 @@ def test_a_mailbox_that_starts_with_ja_is_not_taken_for_a_yes(webhook: Webhook) 
 def test_reschedule_by_voice_without_a_transfer_number(webhook: Webhook) -> None:
     dial(webhook)
     call = webhook.call()
-    call.assert_said("Für einen anderen Termin drücken Sie die 3.")
+    call.assert_said("Für einen anderen Termin sagen Sie 'verschieben' oder drücken Sie die 3.")
 
     call.say("Ich möchte den Termin verschieben.")
 
@@ -559,7 +559,7 @@ def test_reschedule_by_voice_without_a_transfer_number(webhook: Webhook) -> None
 def test_reschedule_by_key_3_in_english(webhook: Webhook) -> None:
     dial(webhook, language=Language.ENGLISH)
     call = webhook.call()
-    call.assert_said("For another time, press 3.")
+    call.assert_said("For another time, say 'another time' or press 3.")
 
     call.press("3")
 
@@ -699,7 +699,8 @@ def test_dynamodb_down_mid_call_apologises_in_the_call_language_and_hangs_up(
     record = assert_open(webhook)
     assert record.answered_attempt == 1
     fallbacks = [metric for metric in emitted_metrics(capsys.readouterr().out) if metric["metric"] == "FallbacksUsed"]
-    assert len(fallbacks) == 2  # the answer to "Yes" and the hangup after the apology
+    # The answer to "Yes", the apology's start (a question's start is noted in the state) and the hangup.
+    assert len(fallbacks) == 3
 
 
 def test_decision_survives_when_the_state_cannot_be_saved(webhook: Webhook) -> None:

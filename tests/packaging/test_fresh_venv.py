@@ -42,7 +42,12 @@ CHECK = textwrap.dedent(
     call.assert_hung_up()
     print(call.transcript_text())
 
-    for use in (lambda: aiflow.OutboundClient, lambda: aiflow.DynamoDBSessionStore("table")):
+    import aiflow.llm
+
+    def bedrock_client():
+        return aiflow.llm.BedrockConverse("eu.amazon.nova-micro-v1:0").client
+
+    for use in (lambda: aiflow.OutboundClient, lambda: aiflow.DynamoDBSessionStore("table"), bedrock_client):
         try:
             use()
         except ImportError as error:
@@ -93,6 +98,8 @@ def test_the_sdk_wheel_installs_without_boto3_and_plays_a_call(tmp_path: Path) -
     assert "pip install 'aiflow-kit[outbound]'" in checked.stdout
     assert "missing extra: DynamoDBSessionStore needs the package 'boto3', which is not installed: " in checked.stdout
     assert "pip install 'aiflow-kit[aws]'" in checked.stdout
+    assert "missing extra: BedrockConverse needs the package 'boto3'" in checked.stdout
+    assert "pip install 'aiflow-kit[bedrock]'" in checked.stdout
     frozen = subprocess.run(  # noqa: S603
         [str(python), "-m", "pip", "list", "--format=json", "--exclude", "pip"],
         capture_output=True,

@@ -32,7 +32,7 @@ def test_the_sdk_distribution_is_the_one_the_errors_name_with_the_extras_they_na
 
     assert sdk["name"] == DISTRIBUTION
     assert sdk["dependencies"] == ["pydantic>=2.10,<3"], "pydantic only"
-    assert set(sdk["optional-dependencies"]) == {"outbound", "aws"}
+    assert set(sdk["optional-dependencies"]) == {"outbound", "aws", "bedrock"}
 
 
 def test_the_product_requires_this_very_sdk_version() -> None:

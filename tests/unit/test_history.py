@@ -35,6 +35,8 @@ STORED = {
     "expired",
     "reschedule_requested",
     "opted_out",
+    "answered by someone else",
+    "wrong_number",
 }
 
 

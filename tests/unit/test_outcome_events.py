@@ -45,15 +45,19 @@ def _record(new: dict[str, Any] | None, old: dict[str, Any] | None, key: str = "
     return {"eventName": "MODIFY", "eventSource": "aws:dynamodb", "dynamodb": change}
 
 
+def _decided_fields(outcome: Outcome, via: Via | None = None) -> dict[str, Any]:
+    return {
+        "status": ReminderStatus(outcome.value),
+        "outcome": outcome,
+        "outcome_via": via,
+        "outcome_session_id": "session-1" if via else None,
+        "attempts": 2,
+        "decided_at": datetime(2026, 12, 2, 9, 1, tzinfo=UTC),
+    }
+
+
 def _decided(outcome: Outcome, via: Via | None = None) -> dict[str, Any]:
-    return _image(
-        status=ReminderStatus(outcome.value),
-        outcome=outcome,
-        outcome_via=via,
-        outcome_session_id="session-1" if via else None,
-        attempts=2,
-        decided_at=datetime(2026, 12, 2, 9, 1, tzinfo=UTC),
-    )
+    return _image(**_decided_fields(outcome, via))
 
 
 @pytest.mark.parametrize("outcome", list(Outcome))
@@ -152,3 +156,56 @@ def test_an_outcome_without_sms_is_published_at_once_with_none() -> None:
 
     assert detail is not None
     assert detail.sms == "none"
+
+
+def test_a_preferred_time_is_in_the_event_as_the_parts_said() -> None:
+    asked = {"weekday": "friday", "date": "2026-12-04", "time": "09:00"}
+    rescheduled = _image(
+        status=ReminderStatus.RESCHEDULE_REQUESTED,
+        outcome=Outcome.RESCHEDULE_REQUESTED,
+        outcome_via=Via.SPEECH,
+        attempts=1,
+        preferred_time=asked,
+        decided_at=datetime(2026, 12, 2, 9, 1, tzinfo=UTC),
+    )
+
+    detail = outcome_event(_record(rescheduled, _image(status=ReminderStatus.CALLING, attempts=1)))
+
+    assert detail is not None
+    payload = json.loads(detail.model_dump_json())
+    assert payload["preferred_time"] == asked, "only the parts said, none as null"
+    assert (payload["question_open"], payload["third_party"]) == (False, False)
+    jsonschema.validate(payload, SCHEMA)
+
+
+def test_an_open_question_is_a_flag_in_the_event() -> None:
+    asked = _image(**{**_decided_fields(Outcome.CONFIRMED, Via.SPEECH), "question_open": True})
+
+    detail = outcome_event(_record(asked, _image(status=ReminderStatus.CALLING, attempts=2)))
+
+    assert detail is not None
+    assert (detail.outcome, detail.question_open, detail.preferred_time) == ("confirmed", True, None)
+    jsonschema.validate(json.loads(detail.model_dump_json()), SCHEMA)
+
+
+@pytest.mark.parametrize(
+    ("third_party_attempt", "expected"),
+    [
+        pytest.param(2, True, id="the last call reached someone else"),
+        pytest.param(1, False, id="an earlier call did, the last reached nobody"),
+        pytest.param(0, False, id="never"),
+    ],
+)
+def test_the_event_says_whether_someone_else_answered_the_last_call(third_party_attempt: int, expected: bool) -> None:
+    closed = _image(**{**_decided_fields(Outcome.NO_DECISION), "third_party_attempt": third_party_attempt})
+
+    detail = outcome_event(_record(closed, _image(status=ReminderStatus.CALLING, attempts=2)))
+
+    assert detail is not None
+    assert detail.third_party is expected
+    jsonschema.validate(json.loads(detail.model_dump_json()), SCHEMA)
+
+
+def test_the_schema_forbids_the_callees_words_in_a_preferred_time() -> None:
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"weekday": "friday", "said": "Freitag um neun"}, SCHEMA["$defs"]["PreferredTime"])

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from reminders.model.preferred_time import PreferredTime
 from reminders.model.reminder import HistoryEntry, Outcome, ReminderRecord, ReminderStatus
-from reminders.operations.report import OPEN, summarize
+from reminders.operations.report import OPEN, FollowUps, summarize
 
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
@@ -116,3 +117,26 @@ def test_the_report_counts_the_sms_after_the_last_attempt() -> None:
     records += [closed("d", SmsFate.MAYBE_SENT), closed("e", SmsFate.SKIPPED), closed("f", None)]
 
     assert summarize(records).sms == {"sent": 2, "refused": 1, "unknown": 1}
+
+
+def test_what_the_practice_has_to_act_on() -> None:
+    def closed(reminder_id: str, status: ReminderStatus, **fields: object) -> ReminderRecord:
+        return _record(reminder_id, status=status, attempts=1, answered=1).model_copy(update=fields)
+
+    friday = PreferredTime(weekday="friday", part_of_day="morning")
+    records = [
+        closed("wrong", ReminderStatus.WRONG_NUMBER),
+        closed("friday", ReminderStatus.RESCHEDULE_REQUESTED, preferred_time=friday),
+        closed("some-day", ReminderStatus.RESCHEDULE_REQUESTED),
+        closed("asked", ReminderStatus.CONFIRMED, question_open=True),
+        closed("someone-else", ReminderStatus.NO_DECISION, third_party_attempt=1),
+        closed("earlier-someone-else", ReminderStatus.CONFIRMED, attempts=2, third_party_attempt=1),
+        _record("still-open", status=ReminderStatus.CALLING, attempts=1).model_copy(update={"third_party_attempt": 1}),
+    ]
+
+    report = summarize(records)
+
+    assert report.follow_ups == FollowUps(
+        wrong_number=1, reschedule_requested=2, with_preferred_time=1, question_open=1, third_party=1
+    )
+    assert ("wrong_number", 1) in [(row.outcome, row.count) for row in report.outcomes]

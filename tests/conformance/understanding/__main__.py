@@ -1,9 +1,10 @@
-"""``python -m tests.conformance.understanding [--barge-in] [--misses]``: the corpus's figures, printed.
+"""``python -m tests.conformance.understanding [--barge-in | --into-greeting] [--misses]``: the corpus's figures.
 
 Per language and category: answers, recorded as a receptionist would, harmful, asked again, mailbox
 greetings recognised and persons taken for a mailbox; then the totals against issue 18's targets.
-``--barge-in`` says every answer into the question; ``--misses`` lists the answers read otherwise than a
-receptionist would, the harmful ones first.
+``--barge-in`` says every answer into the question once the appointment's date and time were heard,
+``--into-greeting`` into the greeting's first words (where "ja" is how people pick up: asked again);
+``--misses`` lists the answers read otherwise than a receptionist would, the harmful ones first.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import argparse
 
 from . import measure
-from .runner import TARGET_ACCURACY, TARGET_HARMFUL, TARGET_MAILBOX_RECOGNITION, Figures, Tally
+from .runner import TARGET_ACCURACY, TARGET_HARMFUL, TARGET_MAILBOX_RECOGNITION, Figures, Moment, Tally
 
 _HEADER = f"{'':<10} {'category':<18} {'n':>4} {'receptionist':>14} {'harmful':>8} {'asked again':>12} {'mailbox':>9}"
 
@@ -44,8 +45,7 @@ def _summary(total: Tally) -> list[str]:
 
 def report(figures: Figures, *, misses: bool = False) -> str:
     """The figures as text: the table, the totals, and the misses if asked for."""
-    said = "said into the question (barge-in)" if figures.barge_in else "answered after the question"
-    lines = [f"Understanding of first answers, {said}", "", _HEADER]
+    lines = [f"Understanding of first answers, {figures.moment}", "", _HEADER]
     for language, tally in figures.languages.items():
         by_category = [(category, t) for (lang, category), t in figures.categories.items() if lang == language]
         lines += [_row(language, category, category_tally) for category, category_tally in by_category]
@@ -63,10 +63,24 @@ def report(figures: Figures, *, misses: bool = False) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.conformance.understanding", description=__doc__)
-    parser.add_argument("--barge-in", action="store_true", help="say every answer into the question")
+    said = parser.add_mutually_exclusive_group()
+    said.add_argument(
+        "--barge-in",
+        dest="moment",
+        action="store_const",
+        const=Moment.AFTER_THE_DATE,
+        help="say every answer into the question, after the appointment's date and time",
+    )
+    said.add_argument(
+        "--into-greeting",
+        dest="moment",
+        action="store_const",
+        const=Moment.INTO_THE_GREETING,
+        help="say every answer into the greeting's first words",
+    )
     parser.add_argument("--misses", action="store_true", help="list the answers not read as a receptionist would")
     arguments = parser.parse_args()
-    print(report(measure(barge_in=arguments.barge_in), misses=arguments.misses))
+    print(report(measure(moment=arguments.moment), misses=arguments.misses))
 
 
 if __name__ == "__main__":

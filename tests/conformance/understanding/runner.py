@@ -4,22 +4,30 @@ A first answer meets the conversation (``reminders.conversation.call``, ``on_use
 
 1. while the call's first pieces of speech are heard, :func:`is_mailbox_greeting` reads them: a mailbox
    is left a message and nothing it says decides anything;
-2. :func:`read_answer` reads the answer; its intent is the reading, in the corpus's words (an ``Intent``'s
-   value is the name of the record it makes; ``unclear`` is asked again);
-3. said into the question (``barge_in``), an answer of answer words only (not ``worded``: "ja", "yes",
-   "hallo") is taken for the callee picking up, and the opening is said again: asked again.
+2. the conversation works out how much of its opening the callee had heard (``replies.heard``) and reads
+   the answer with it (``decisions.reading``, which calls ``read_answer`` with the corpus's appointment);
+   its intent is the reading, in the corpus's words (an ``Intent``'s value is the name of the record it
+   makes; ``unclear`` and ``repeat`` are asked again). Answer words alone ("ja", "yes", "hallo") said
+   before the appointment's date and time were heard are a repeat: the call says again what was missed.
 
-Step 3 mirrors the one condition in ``on_user_speak`` that depends on barging in; when the conversation's
-rule for it changes, :func:`reading_of` changes with it.
+Both steps are the conversation's own functions, played on the call's own opening: the runner mirrors
+nothing. When is the answer said (:class:`Moment`): after the question, into it once the date and time
+were heard (``--barge-in``), or into the greeting's first words (``--into-greeting``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from functools import cache
+from zoneinfo import ZoneInfo
 
-from reminders.conversation import is_mailbox_greeting, read_answer
+from reminders.conversation import CallState, is_mailbox_greeting, phrasebook, replies, unless_a_recording
+from reminders.conversation.decisions import reading
 from reminders.conversation.intents import Intent
+from reminders.model.reminder import Language
 
 from .corpus import ASKED_AGAIN, DECISIONS, Answer, Labels, Record, load_answers, load_labels
 
@@ -28,6 +36,7 @@ __all__ = [
     "TARGET_HARMFUL",
     "TARGET_MAILBOX_RECOGNITION",
     "Figures",
+    "Moment",
     "Played",
     "Tally",
     "measure",
@@ -41,14 +50,39 @@ TARGET_HARMFUL = 1 / 200
 TARGET_MAILBOX_RECOGNITION = 0.95
 
 
-def reading_of(text: str, *, barged_in: bool) -> Record:
-    """What the call makes of ``text`` as the callee's first answer, after the question or into it."""
+# The corpus's appointment, in the callee's time zone; the call comes the day before.
+APPOINTMENT = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+_LANGUAGES = {"de": Language.GERMAN, "en": Language.ENGLISH}
+_OPENING_MS = 30_000  # how long the opening plays: any length will do, the call reads shares of it
+
+
+class Moment(StrEnum):
+    """When the callee gives the first answer."""
+
+    AFTER_THE_QUESTION = "answered after the question"
+    AFTER_THE_DATE = "said into the question, after the appointment's date and time (barge-in)"
+    INTO_THE_GREETING = "said into the greeting's first words"
+
+
+def reading_of(text: str, *, moment: Moment = Moment.AFTER_THE_QUESTION, language: str = "de") -> Record:
+    """What the call makes of ``text`` as the callee's first answer, said at ``moment`` of its opening."""
     if is_mailbox_greeting(text):
         return Record.MAILBOX
-    understood = read_answer(text)
-    if barged_in and not understood.worded:
-        return Record.REPEAT  # the opening again: the call takes the answer for a "hello"
-    return _record_of(understood.intent)
+    understood = reading(text, heard_at(moment, language), appointment=APPOINTMENT)
+    return _record_of(unless_a_recording(text, understood).intent)  # a first answer: maybe a recording
+
+
+@cache
+def heard_at(moment: Moment, language: str) -> replies.Heard:
+    """How much of the opening the call takes the callee to have heard at ``moment``, worked out as it does."""
+    call = CallState(language=_LANGUAGES[language], reminder_id="corpus", caller="Praxis Dr. Weber", name="Sam")
+    call.when = phrasebook(call.language).when(APPOINTMENT)
+    replies.opening(call, hints=[])
+    replies.started(call, started_at_ms=0, duration_ms=_OPENING_MS)
+    if moment is Moment.AFTER_THE_QUESTION:
+        return replies.heard(call, barged_in=False, at_ms=_OPENING_MS)
+    share = call.question.appointment_ends if moment is Moment.AFTER_THE_DATE else call.question.greeting_ends / 4
+    return replies.heard(call, barged_in=True, at_ms=round(share * _OPENING_MS) + 1)
 
 
 def _record_of(intent: Intent) -> Record:
@@ -117,7 +151,7 @@ class Tally:
 class Figures:
     """The figures of one run: in all, per language and per (language, category), and every answer played."""
 
-    barge_in: bool
+    moment: Moment
     total: Tally = field(default_factory=Tally)
     languages: dict[str, Tally] = field(default_factory=dict)
     categories: dict[tuple[str, str], Tally] = field(default_factory=dict)
@@ -136,8 +170,8 @@ class Figures:
         return sorted((p for p in self.played if not p.as_receptionist), key=lambda p: not p.harmful)
 
 
-def play(answer: Answer, labels: Labels, *, barge_in: bool) -> Played:
-    reading = reading_of(answer.say, barged_in=barge_in)
+def play(answer: Answer, labels: Labels, *, moment: Moment) -> Played:
+    reading = reading_of(answer.say, moment=moment, language=answer.language)
     return Played(
         answer=answer,
         reading=reading,
@@ -146,13 +180,16 @@ def play(answer: Answer, labels: Labels, *, barge_in: bool) -> Played:
     )
 
 
-def measure(*, barge_in: bool = False, answers: Iterable[Answer] | None = None) -> Figures:
+def measure(
+    *, barge_in: bool = False, moment: Moment | None = None, answers: Iterable[Answer] | None = None
+) -> Figures:
     """Play ``answers`` (the whole corpus unless given) through the call's reading; their figures.
 
-    ``barge_in``: every answer is said into the question, after the appointment's date and time were heard.
+    ``barge_in``: every answer is said into the question, after the appointment's date and time were heard
+    (``Moment.AFTER_THE_DATE``); ``moment`` names any other.
     """
     labels = load_labels()
-    figures = Figures(barge_in=barge_in)
+    figures = Figures(moment=moment or (Moment.AFTER_THE_DATE if barge_in else Moment.AFTER_THE_QUESTION))
     for answer in load_answers() if answers is None else answers:
-        figures.add(play(answer, labels, barge_in=barge_in))
+        figures.add(play(answer, labels, moment=figures.moment))
     return figures

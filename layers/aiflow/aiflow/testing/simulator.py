@@ -16,7 +16,10 @@ Where sipgate's documentation is silent, the simulator assumes:
   ``assistant_speech_ended``;
 - actions after a ``hangup`` or ``transfer`` in the same answer are ignored: the assistant has left the call;
 - answers to ``session_end`` and ``user_speech_started`` are ignored whatever their body (sipgate's own
-  flow-io answers ``{"success": true}``), and a ``200`` with an empty body means no action.
+  flow-io answers ``{"success": true}``), and a ``200`` with an empty body means no action;
+- playback takes no time, unless ``playback`` says how many real seconds a second of speech lasts: with
+  ``playback=1`` each ``assistant_speech_ended`` comes as long after its ``assistant_speak`` as the speech
+  lasts, which is the time a webhook that said a filler has to get its late answer (the hold pattern).
 
 The silence timer (``user_input_timeout``), as the simulator models it:
 
@@ -109,7 +112,8 @@ class CallSimulator:
     ``webhook_token`` is sent as ``X-API-TOKEN``. ``flow_number`` and ``account_id`` fill the session.
     ``sparse_sessions`` sends only ``session.id`` after ``session_start``, as several of sipgate's
     examples do: it proves handlers keep in their state what they need from ``session_start``.
-    ``max_events_per_move`` stops an assistant that keeps the call busy without end.
+    ``max_events_per_move`` stops an assistant that keeps the call busy without end. ``playback`` is the
+    real time a second of speech takes to play (0: none; see the module's notes).
     """
 
     def __init__(
@@ -121,7 +125,10 @@ class CallSimulator:
         account_id: str = DEFAULT_ACCOUNT_ID,
         sparse_sessions: bool = False,
         max_events_per_move: int = DEFAULT_MAX_EVENTS_PER_MOVE,
+        playback: float = 0.0,
     ) -> None:
+        if playback < 0:
+            raise ValueError("playback must not be negative")
         self.target: Target = AssistantTarget(target) if isinstance(target, AiFlowAssistant) else target
         self.headers = {"Content-Type": "application/json"}
         if webhook_token is not None:
@@ -130,6 +137,7 @@ class CallSimulator:
         self.account_id = account_id
         self.sparse_sessions = sparse_sessions
         self.max_events_per_move = max_events_per_move
+        self.playback = playback
 
     def start_call(
         self,
@@ -451,6 +459,8 @@ class SimulatedCall:
                 continue
             self._playing = None
             self._clock_ms += duration_ms
+            if self._simulator.playback:
+                time.sleep(duration_ms / 1000 * self._simulator.playback)
             self._apply(self._deliver("assistant_speech_ended"))
 
     def _transcript_block(self) -> str:

@@ -10,13 +10,13 @@ The conversation's parts, each a stage of the call: the first turn (``opening``)
 
 from reminders.conversation.call import ReminderConversation
 from reminders.conversation.decisions import MAX_REPEATS, MAX_SILENCES, MAX_UNCLEAR, TRANSFER_TIMEOUT_SECONDS
-from reminders.conversation.intents import Intent, Understood, intent_of_key, read_answer, understand
+from reminders.conversation.intents import Asked, Intent, Understood, intent_of_key, read_answer, understand
 from reminders.conversation.mailbox import MAILBOX_QUIET_SECONDS
 from reminders.conversation.preferred_time import mentions_a_time, read_preferred_time
 from reminders.conversation.replies import ANSWER_TIMEOUT_SECONDS
 from reminders.conversation.speech import Phrasebook, phrasebook
 from reminders.conversation.state import CallState, Stage
-from reminders.conversation.voicemail import is_mailbox_greeting
+from reminders.conversation.voicemail import is_mailbox_greeting, may_be_a_recording, unless_a_recording
 
 __all__ = [
     "ANSWER_TIMEOUT_SECONDS",
@@ -25,6 +25,7 @@ __all__ = [
     "MAX_SILENCES",
     "MAX_UNCLEAR",
     "TRANSFER_TIMEOUT_SECONDS",
+    "Asked",
     "CallState",
     "Intent",
     "Phrasebook",
@@ -33,9 +34,11 @@ __all__ = [
     "Understood",
     "intent_of_key",
     "is_mailbox_greeting",
+    "may_be_a_recording",
     "mentions_a_time",
     "phrasebook",
     "read_answer",
     "read_preferred_time",
     "understand",
+    "unless_a_recording",
 ]

@@ -17,11 +17,15 @@ state (``state``), hands the turn to the part for the call's stage and writes th
 
 A goodbye is always followed by ``hangup`` on ``assistant_speech_ended``, never in the same answer, so it
 is heard to its end. A call that ends undecided is recorded ``no_decision`` (a mailbox's, ``voicemail``).
+A question's ``assistant_speak`` is noted (when it began, how long it plays), and so is its end: speech said
+into it is read by how much of it was heard. A speech event carries no time of its own: its arrival is when
+it was said.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -118,6 +122,7 @@ class ReminderConversation:
             on_user_speak=self.on_user_speak,
             on_dtmf_received=self.on_dtmf_received,
             on_user_input_timeout=self.on_user_input_timeout,
+            on_assistant_speak=self.on_assistant_speak,
             on_assistant_speech_ended=self.on_assistant_speech_ended,
             on_session_end=self.on_session_end,
             on_sms_failed=self.on_sms_failed,
@@ -146,6 +151,7 @@ class ReminderConversation:
         return reply
 
     def on_user_speak(self, event: UserSpeak, state: dict[str, Any]) -> HandlerResult:
+        arrived_at_ms = time.time_ns() // 1_000_000
         call = self._languages.resume(event.session_id, state)
         if call is None:
             return self._no_conversation(event, state)
@@ -160,7 +166,9 @@ class ReminderConversation:
         elif text and self._mailbox.answered(call, text):
             reply = self._mailbox.greeting_began(event.session_id, call)
         else:
-            reply = self._decided(call, self._decisions.said(event.session_id, call, text, barged_in=event.barged_in))
+            reply = self._decided(
+                call, self._decisions.said(event.session_id, call, text, barged_in=event.barged_in, at_ms=arrived_at_ms)
+            )
         keep(state, call)
         return reply
 
@@ -189,6 +197,13 @@ class ReminderConversation:
         keep(state, call)
         return reply
 
+    def on_assistant_speak(self, event: AssistantSpeak, state: dict[str, Any]) -> None:
+        call = self._languages.resume(event.session_id, state)
+        if call is None or call.stage is not Stage.ASKING:
+            return  # only a question can be answered while it plays
+        replies.started(call, started_at_ms=event.speech_started_at, duration_ms=event.duration_ms)
+        keep(state, call)
+
     def on_assistant_speech_ended(self, event: AssistantSpeechEnded, state: dict[str, Any]) -> HandlerResult:
         call = self._languages.resume(event.session_id, state)
         if call is None or call.stage is Stage.GOODBYE:
@@ -196,8 +211,8 @@ class ReminderConversation:
             return hangup()
         if call.stage is Stage.TRANSFERRING:
             return self._decisions.transfer(call)
-        if call.stage is Stage.ASKING and not call.opening_heard:
-            call.opening_heard = True
+        if call.stage is Stage.ASKING:
+            replies.played_to_the_end(call)
             keep(state, call)
         return None  # a question ended: the caller's turn
 
@@ -206,7 +221,7 @@ class ReminderConversation:
         self._languages.forget(event.session_id)
         if call is None or call.reminder_id is None or call.number is None or call.outcome is not None:
             return
-        if call.voicemail_left:
+        if call.voicemail_left or call.third_party_noted:
             return  # the reminder stays open for its next attempt
         if call.stage is Stage.MAILBOX:
             self._mailbox.record_voicemail(event.session_id, call, "the mailbox hung up before the message")

@@ -91,13 +91,12 @@ class Opening:
             number=event.session.remote_number,
             name=reminder.name,
             when=book.when(reminder.local_appointment),
+            appointment=reminder.local_appointment,
             location=reminder.location,
             listening_for_mailbox=True,
         )
         self._languages.remember(event.session_id, call.language)
-        greeting = book.greeting.format(name=call.name, caller=call.caller)
-        sentences = [greeting, *replies.appointment(call), book.question, *self._decisions.hints(book)]
-        return call, replies.ask(call, *sentences)
+        return call, replies.opening(call, self._decisions.hints(book))
 
 
 def _direction(event: SessionStart) -> str:

@@ -68,6 +68,7 @@ class Phrasebook:
 
     Fields with ``{name}``, ``{when}``, ``{location}`` or ``{caller}`` (who calls: the practice) are templates.
     What a mailbox or an inbound caller hears names no callee and no place: anyone may hear it.
+    Every question offers each choice by voice and by key, in words the call reads as that choice.
     """
 
     voice: AzureTts
@@ -76,10 +77,14 @@ class Phrasebook:
     appointment: str
     location: str
     question: str
+    short_question: str  # the question again, after an answer to the callee's own question or one not understood
     repeat_hint: str
     person_hint: str
     not_understood: str
     key_not_used: str
+    who_calls: str
+    where_unknown: str  # "where?" about a reminder without a location
+    question_noted: str  # a question only the practice can answer
     still_there: str
     confirmed: str
     cancelled: str
@@ -95,6 +100,9 @@ class Phrasebook:
     reschedule_goodbye: str
     reschedule_nobody: str
     opted_out: str
+    wrong_number: str
+    third_party_call_again: str
+    third_party_last: str
     calling_back: str
     no_callback: str
 
@@ -108,12 +116,16 @@ _GERMAN = Phrasebook(
     question=(
         "Um den Termin zu bestätigen, sagen Sie Ja oder drücken Sie die 1. "
         "Um ihn abzusagen, sagen Sie Nein oder drücken Sie die 2. "
-        "Für einen anderen Termin drücken Sie die 3."
+        "Für einen anderen Termin sagen Sie 'verschieben' oder drücken Sie die 3."
     ),
-    repeat_hint="Zum Wiederholen drücken Sie die Sterntaste.",
-    person_hint="Um mit einem Mitarbeiter zu sprechen, drücken Sie die 0.",
+    short_question="Kommen Sie zu dem Termin? Ja oder die 1, Nein oder die 2, 'verschieben' oder die 3.",
+    repeat_hint="Zum Wiederholen sagen Sie 'wiederholen' oder drücken Sie die Sterntaste.",
+    person_hint="Um mit einem Mitarbeiter zu sprechen, sagen Sie 'Mitarbeiter' oder drücken Sie die 0.",
     not_understood="Entschuldigung, das habe ich nicht verstanden.",
     key_not_used="Diese Taste ist nicht belegt.",
+    who_calls="Hier ist die automatische Terminerinnerung von {caller}.",
+    where_unknown="Ihr Termin ist bei {caller}.",
+    question_noted="Ihre Frage gebe ich an {caller} weiter, Sie werden dazu zurückgerufen.",
     still_there="Sind Sie noch da?",
     confirmed="Vielen Dank! Ihr Termin am {when} ist bestätigt. Wir freuen uns auf Sie. Auf Wiederhören.",
     cancelled="Ihr Termin am {when} ist abgesagt. Vielen Dank für Ihre Rückmeldung. Auf Wiederhören.",
@@ -150,6 +162,12 @@ _GERMAN = Phrasebook(
         "Auf Wiederhören."
     ),
     opted_out="Verstanden, Sie erhalten von {caller} keine automatischen Anrufe mehr, auf Wiederhören.",
+    wrong_number=(
+        "Entschuldigen Sie bitte die Störung. Dann ist die Nummer bei uns falsch hinterlegt, "
+        "wir lassen sie korrigieren. Auf Wiederhören."
+    ),
+    third_party_call_again="Vielen Dank, dann rufen wir später noch einmal an. Auf Wiederhören.",
+    third_party_last="Vielen Dank. Bitte richten Sie aus, dass {caller} angerufen hat. Auf Wiederhören.",
     calling_back=(
         "Guten Tag, hier ist die automatische Terminerinnerung von {caller}. Vielen Dank für Ihren Anruf. "
         "Wir rufen Sie sofort unter Ihrer Nummer zurück. Auf Wiederhören."
@@ -166,11 +184,18 @@ _ENGLISH = Phrasebook(
     greeting="Hello {name}, this is the automated appointment reminder from {caller}.",
     appointment="You have an appointment on {when}.",
     location="Location: {location}.",
-    question="To confirm it, say yes or press 1. To cancel it, say no or press 2. For another time, press 3.",
-    repeat_hint="To hear this again, press star.",
-    person_hint="To speak to someone, press 0.",
+    question=(
+        "To confirm it, say yes or press 1. To cancel it, say no or press 2. "
+        "For another time, say 'another time' or press 3."
+    ),
+    short_question="Will you come? Yes or 1, no or 2, 'another time' or 3.",
+    repeat_hint="To hear this again, say 'repeat' or press star.",
+    person_hint="To speak to someone, say 'person' or press 0.",
     not_understood="Sorry, I didn't understand that.",
     key_not_used="That key does nothing here.",
+    who_calls="This is the automated appointment reminder from {caller}.",
+    where_unknown="Your appointment is with {caller}.",
+    question_noted="I'll pass your question on to {caller}, and they will call you back about it.",
     still_there="Are you still there?",
     confirmed="Thank you! Your appointment on {when} is confirmed. See you then. Goodbye.",
     cancelled="Your appointment on {when} is cancelled. Thank you for letting us know. Goodbye.",
@@ -203,6 +228,11 @@ _ENGLISH = Phrasebook(
         "Sorry, nobody is available right now. {caller} will get in touch with you to find a new time. Goodbye."
     ),
     opted_out="Understood, you will get no more automated calls from {caller}, goodbye.",
+    wrong_number=(
+        "Sorry to have bothered you. Then we have the wrong number on file, and we'll have it corrected. Goodbye."
+    ),
+    third_party_call_again="Thank you, then we'll call again later. Goodbye.",
+    third_party_last="Thank you. Please let them know that {caller} called. Goodbye.",
     calling_back=(
         "Hello, this is the automated appointment reminder from {caller}. Thank you for calling. "
         "We are calling you back on your number right away. Goodbye."

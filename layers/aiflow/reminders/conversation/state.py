@@ -6,6 +6,9 @@
   writes it back with :func:`keep`.
 - The fallback cannot read the state (the store may be what failed): :class:`CallLanguages` finds the call's
   language if this process served the call before, else the default language is spoken.
+- Speech said into a question (a barge-in) is read by how much of the question was heard: the question
+  playing (:class:`Playing`) keeps where in its text the greeting and the appointment's date and time end,
+  and, from its ``assistant_speak``, when it started and how long it plays.
 """
 
 from __future__ import annotations
@@ -15,11 +18,12 @@ from collections import OrderedDict
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from reminders.model.preferred_time import PreferredTime
 from reminders.model.reminder import Language, Outcome
 
-__all__ = ["CallLanguages", "CallState", "Stage", "keep", "stop_listening_for_a_mailbox"]
+__all__ = ["CallLanguages", "CallState", "Playing", "Stage", "keep", "stop_listening_for_a_mailbox"]
 
 _LANGUAGE_HINTS = 1024  # calls whose language is remembered, the most recent
 
@@ -29,6 +33,28 @@ class Stage(StrEnum):
     MAILBOX = "mailbox"  # a mailbox answered: waiting for its greeting to end
     TRANSFERRING = "transferring"  # announcing the transfer, or transferred and waiting to hear whether it took
     GOODBYE = "goodbye"  # the goodbye is playing; hang up when it ends
+
+
+class Playing(BaseModel):
+    """The question the call asked last, for speech said into it.
+
+    Positions are shares of the question's text (0 to 1), which the voice reads at an even pace: where the
+    greeting ends (0 when it has none) and where the appointment's date and time end (0 when it does not
+    state them). Its ``assistant_speak`` adds when it started playing (Unix ms) and for how long.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    greeting_ends: float = 0.0
+    appointment_ends: float = 0.0
+    started_at_ms: int | None = None
+    duration_ms: float | None = None
+
+    def position(self, at_ms: int) -> float | None:
+        """How far the question had played at ``at_ms`` (0 to 1), ``None`` while its playback is unknown."""
+        if self.started_at_ms is None or not self.duration_ms:
+            return None
+        return min(1.0, max(0.0, (at_ms - self.started_at_ms) / self.duration_ms))
 
 
 class CallState(BaseModel):
@@ -45,18 +71,23 @@ class CallState(BaseModel):
     number: str | None = None  # the callee's digits-only E.164 number: the line to release
     name: str = ""
     when: str = ""  # the appointment's date and time as spoken, in the callee's language and time zone
+    appointment: AwareDatetime | None = None  # the same in the callee's time zone, for reading their answer
     location: str | None = None
     silences: int = 0  # timeouts in a row
     unclear: int = 0
     repeats: int = 0
     transfer_failed: bool = False
     outcome: Outcome | None = None
-    # Mailbox recognition: on while the first pieces of an outbound call's speech may be a greeting.
+    # Mailbox recognition: on until an outbound call is known to be a person (a worded answer, a key) or a mailbox.
     listening_for_mailbox: bool = False
-    heard: str = ""  # those pieces so far, dropped once the call is known to be a person or a mailbox
+    heard: str = ""  # the first pieces (GREETING_FRAGMENTS) so far, dropped once read or the call is known
     pieces: int = 0
     voicemail_left: bool = False  # the message is left and the reminder stays open for another attempt
-    opening_heard: bool = False  # the first question played to its end (or was said a second time)
+    third_party_noted: bool = False  # someone else answered for the callee: noted, the dialer calls again
+    question_open: bool = False  # the callee asked what only the practice can answer: on the outcome
+    preferred_time: PreferredTime | None = None  # the time asked for instead: on reschedule_requested
+    question: Playing = Field(default_factory=Playing)
+    appointment_heard: bool = False  # a question played past the appointment's date and time
 
 
 def keep(state: dict[str, Any], call: CallState) -> None:

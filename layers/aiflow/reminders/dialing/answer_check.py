@@ -7,9 +7,11 @@ superseded or checked already). Unanswered, it ends the line claim and schedules
 call closes its reminder itself; the check looks again once the call must be over, and keeps a call that
 ended with no outcome with the next attempt (``no_decision`` after the last). A mailbox that got the
 message (the webhook set ``voicemail_attempt``) is over: the same, at once, with ``voicemail`` instead of
-``no_answer`` when :func:`reminders.model.after_voicemail.voicemail_is_final` says so. A reminder the check
-closed, or finds closed by its attempt's call, as ``no_answer`` or ``voicemail`` gets its SMS after the last
-attempt, if configured (:mod:`reminders.dialing.texts`).
+``no_answer`` when :func:`reminders.model.after_voicemail.voicemail_is_final` says so. An attempt that
+someone else answered for the callee (the webhook set ``third_party_attempt``) is over undecided: the next
+attempt follows as after no answer, ``no_decision`` after the last. A reminder the check closed, or finds
+closed by its attempt's call, as ``no_answer`` or ``voicemail`` gets its SMS after the last attempt, if
+configured (:mod:`reminders.dialing.texts`).
 """
 
 from __future__ import annotations
@@ -107,6 +109,8 @@ class AnswerCheck:
         now = self._now()
         if record.voicemail_attempt >= attempt:
             return self._follow_up_voicemail(record, attempt, now)
+        if record.third_party_attempt >= attempt:
+            return self._follow_up_third_party(record, attempt, now)
         call_over_at = (record.attempt_started_at or now) + LINE_HOLD
         if now < call_over_at:
             check = CheckAnswerMessage(reminder_id=record.reminder_id, attempt=attempt)
@@ -128,3 +132,13 @@ class AnswerCheck:
             logger.info("reminder %s: %s", record.reminder_id, detail)
             return Disposition.VOICEMAIL
         return self._retry(record, attempt, now, f"attempt {attempt} reached a mailbox")
+
+    def _follow_up_third_party(self, record: ReminderRecord, attempt: int, now: datetime) -> Disposition:
+        """Someone else answered for the callee: called again like after no answer, ``no_decision`` after the last."""
+        self._repository.end_line_claim(record.to_phone_number, record.reminder_id, attempt)
+        reason = f"attempt {attempt} was answered by someone else for the callee"
+        if attempt >= record.max_attempts:
+            self._repository.record_outcome(record.reminder_id, Outcome.NO_DECISION, detail=reason)
+            logger.info("reminder %s: %s", record.reminder_id, reason)
+            return Disposition.UNDECIDED
+        return self._retry(record, attempt, now, reason)

@@ -19,6 +19,13 @@ detail is :class:`OutcomeDetail` (JSON Schema: ``schemas/reminder-outcome.schema
 least once: a stream record can be read twice, and the publisher repeats a batch that the bus refused in
 part. ``event_id`` (the reminder id and the outcome) is the same each time, so a consumer drops the
 duplicates by it. The detail carries no phone number and no transcript.
+
+Besides the outcome, the detail says what the practice has to act on, each a field of its own and never
+the callee's words: ``preferred_time`` (on ``reschedule_requested``, the time the callee asked for, as
+:class:`reminders.model.preferred_time.PreferredTime`: only the parts said, resolved to the calendar),
+``question_open`` (the callee asked something only the practice can answer; it calls back about it) and
+``third_party`` (the reminder's last call was answered by someone else for the callee,
+who was not reached: ``no_decision``, or ``expired`` when no later call could come in time).
 """
 
 from __future__ import annotations
@@ -26,8 +33,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
+from reminders.model.preferred_time import PreferredTime
 from reminders.model.reminder import DECIDED, Outcome, ReminderStatus, SmsFate, Via
 from reminders.model.sms import SMS_IN_EVENT, sms_in_event
 from reminders.store.repository import REMINDER_KEY_PREFIX, record_from_item
@@ -66,6 +74,22 @@ class OutcomeDetail(BaseModel):
         "sent: a 5xx or a timeout, never repeated) or none",
         json_schema_extra={"enum": list(SMS_IN_EVENT)},
     )
+    preferred_time: PreferredTime | None = Field(
+        description="on reschedule_requested, the time the callee asked for (only the parts said; dates resolved "
+        "against the appointment in its time zone); null when they named none. Never the callee's words"
+    )
+    question_open: bool = Field(
+        description="the callee asked a question only the practice can answer, and was told it calls back "
+        "(the flag, never the words)"
+    )
+    third_party: bool = Field(
+        description="the last call was answered by someone else for the callee, who was not reached "
+        "(outcome no_decision, or expired when no later call could come in time)"
+    )
+
+    @field_serializer("preferred_time")
+    def _parts_said(self, preferred_time: PreferredTime | None) -> dict[str, str] | None:
+        return preferred_time.stated() if preferred_time is not None else None
 
 
 def outcome_event(record: dict[str, Any], texted: frozenset[Outcome] = frozenset()) -> OutcomeDetail | None:
@@ -95,6 +119,9 @@ def outcome_event(record: dict[str, Any], texted: frozenset[Outcome] = frozenset
         time_zone=reminder.time_zone,
         session_id=reminder.outcome_session_id,
         sms=sms_in_event(reminder.sms),
+        preferred_time=reminder.preferred_time,
+        question_open=reminder.question_open,
+        third_party=reminder.third_party_answered_last,
     )
 
 

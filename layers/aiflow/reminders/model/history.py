@@ -49,6 +49,7 @@ class HistoryEvent(StrEnum):
     # The call, and what brings a reminder back.
     ANSWERED = "answered"
     VOICEMAIL = "voicemail"  # a mailbox got the message (and the outcome of that name)
+    THIRD_PARTY = "answered by someone else"  # not the callee: no decision asked, the dialer calls again
     RECONCILED = "reconciled"  # a step whose message went astray was sent again
     REOPENED = "reopened"  # closed as voicemail, reopened for the callee's call back
     SMS = "sms"  # the SMS after the last attempt: deferred, claimed, sent, refused or skipped (the detail says)
@@ -62,6 +63,7 @@ class HistoryEvent(StrEnum):
     EXPIRED = "expired"
     RESCHEDULE_REQUESTED = "reschedule_requested"
     OPTED_OUT = "opted_out"
+    WRONG_NUMBER = "wrong_number"
 
     @classmethod
     def decided(cls, outcome: Outcome) -> HistoryEvent:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from aiflow import phone
 from reminders.model.history import HistoryEvent
+from reminders.model.preferred_time import PreferredTime
 
 __all__ = [
     "DECIDED",
@@ -58,6 +59,7 @@ class ReminderStatus(StrEnum):
     RESCHEDULE_REQUESTED = "reschedule_requested"  # the callee wants another time; the practice gets in touch
     OPTED_OUT = "opted_out"  # the callee asked for no more calls; the number is on the do-not-call list
     VOICEMAIL = "voicemail"  # the last attempt reached a mailbox, which got the short message
+    WRONG_NUMBER = "wrong_number"  # whoever answered does not know the callee: the practice corrects the number
 
 
 class Outcome(StrEnum):
@@ -70,6 +72,7 @@ class Outcome(StrEnum):
     RESCHEDULE_REQUESTED = "reschedule_requested"
     OPTED_OUT = "opted_out"
     VOICEMAIL = "voicemail"
+    WRONG_NUMBER = "wrong_number"
 
 
 class Via(StrEnum):
@@ -107,6 +110,7 @@ DECIDED = frozenset(
         ReminderStatus.RESCHEDULE_REQUESTED,
         ReminderStatus.OPTED_OUT,
         ReminderStatus.VOICEMAIL,
+        ReminderStatus.WRONG_NUMBER,
     }
 )
 
@@ -204,6 +208,10 @@ class ReminderRecord(Reminder):
     decided_at: datetime | None = None
     answered_attempt: int = 0
     voicemail_attempt: int = 0  # the last attempt that reached a mailbox (it got the short message)
+    third_party_attempt: int = 0  # the last attempt that someone else answered for the callee
+    # What the call that closed the reminder learned for the practice (never the callee's words).
+    question_open: bool = False  # the callee asked what only the practice can answer: it calls back
+    preferred_time: PreferredTime | None = None  # the time a reschedule_requested callee asked for
     attempt_started_at: datetime | None = None  # when the current attempt was claimed (the answer check needs it)
     recoveries: int = 0  # how often the reconciler re-sent a step whose message went astray
     last_error: str | None = None
@@ -223,6 +231,11 @@ class ReminderRecord(Reminder):
         """Waiting with its attempts used up: only a callback can be next (the callee called back after the
         last attempt's mailbox message, and the dialer reopened the reminder for that call)."""
         return self.status is ReminderStatus.SCHEDULED and self.attempts >= self.max_attempts
+
+    @property
+    def third_party_answered_last(self) -> bool:
+        """Whether someone else answered the reminder's last call for the callee (who was not reached)."""
+        return self.attempts > 0 and self.third_party_attempt >= self.attempts
 
     def reminder(self) -> Reminder:
         return Reminder.model_validate(self.model_dump(include=set(Reminder.model_fields)))

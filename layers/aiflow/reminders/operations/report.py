@@ -8,6 +8,9 @@ so a report answers "how did the reminders for last week's appointments go". The
 - attempts per reminder: the mean number of calls placed, over the reminders called at least once;
 - the median time from the first call to the decision, over the decided reminders that were called;
 - the SMS after the last attempt: how many were sent, refused, and may have been sent (``unknown``).
+- what the practice has to act on (:class:`FollowUps`): wrong numbers to correct, requests for another time
+  (and how many named one), open questions to call back about, and reminders whose last call reached
+  someone else for the callee.
 """
 
 from __future__ import annotations
@@ -20,10 +23,10 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel
 
 from reminders.model.history import HistoryEvent
-from reminders.model.reminder import ReminderRecord
+from reminders.model.reminder import ReminderRecord, ReminderStatus
 from reminders.model.sms import sms_in_event
 
-__all__ = ["OPEN", "OutcomeCount", "OutcomeReport", "summarize"]
+__all__ = ["OPEN", "FollowUps", "OutcomeCount", "OutcomeReport", "summarize"]
 
 OPEN = "open"
 # The history event that marks a call leaving for sipgate (see reminders.store.dial_claims.claim_attempt).
@@ -36,6 +39,16 @@ class OutcomeCount(BaseModel):
     share: float
 
 
+class FollowUps(BaseModel):
+    """The period's closed reminders the practice has to act on, by what it has to do."""
+
+    wrong_number: int  # correct the callee's number
+    reschedule_requested: int  # offer another time
+    with_preferred_time: int  # of those, the callee named the time they would like
+    question_open: int  # call back about a question only the practice can answer
+    third_party: int  # the last call reached someone else for the callee: reach them another way
+
+
 class OutcomeReport(BaseModel):
     since: datetime | None
     until: datetime | None
@@ -46,6 +59,7 @@ class OutcomeReport(BaseModel):
     attempts_per_reminder: float | None
     median_first_call_to_decision: timedelta | None
     sms: dict[str, int] = {}  # the SMS after the last attempt by what the outcome event says: sent, refused, unknown
+    follow_ups: FollowUps
 
 
 def summarize(
@@ -78,6 +92,18 @@ def summarize(
         if decision_seconds
         else None,
         sms=dict(Counter(sms_in_event(record.sms) for record in chosen if sms_in_event(record.sms) != "none")),
+        follow_ups=_follow_ups([record for record in chosen if record.is_decided]),
+    )
+
+
+def _follow_ups(closed: list[ReminderRecord]) -> FollowUps:
+    rescheduled = [record for record in closed if record.status is ReminderStatus.RESCHEDULE_REQUESTED]
+    return FollowUps(
+        wrong_number=sum(record.status is ReminderStatus.WRONG_NUMBER for record in closed),
+        reschedule_requested=len(rescheduled),
+        with_preferred_time=sum(record.preferred_time is not None for record in rescheduled),
+        question_open=sum(record.question_open for record in closed),
+        third_party=sum(record.third_party_answered_last for record in closed),
     )
 
 

@@ -12,8 +12,9 @@ from typing import Any
 
 from aiflow import CancellationReasons
 from reminders.model.history import HistoryEvent
+from reminders.model.preferred_time import PreferredTime
 from reminders.model.reminder import Outcome, ReminderStatus, Via
-from reminders.store.items import history_attribute, reminder_key
+from reminders.store.items import history_attribute, reminder_key, to_attributes
 from reminders.store.lines import LineRelease, line_release_part
 from reminders.store.table import ReminderTable
 
@@ -69,19 +70,33 @@ class CallOutcomes(ReminderTable):
         follows (:mod:`reminders.conversation.voicemail` decides). ``False`` if the attempt was noted before or
         the reminder was closed meanwhile.
         """
+        detail = f"attempt {attempt}, session {session_id}: message left"
+        return self._note_attempt_over(reminder_id, attempt, "voicemail_attempt", HistoryEvent.VOICEMAIL, detail)
+
+    def record_third_party(self, reminder_id: str, attempt: int, session_id: str) -> bool:
+        """Note that someone else answered ``attempt`` for the callee; the reminder stays open for the dialer.
+
+        ``third_party_attempt`` tells the dialer's answer check that the attempt is over undecided: it calls
+        again like after no answer, or closes the reminder ``no_decision`` after the last attempt. ``False``
+        if the attempt was noted before or the reminder was closed meanwhile.
+        """
+        detail = f"attempt {attempt}, session {session_id}: not the callee, no decision asked"
+        return self._note_attempt_over(reminder_id, attempt, "third_party_attempt", HistoryEvent.THIRD_PARTY, detail)
+
+    def _note_attempt_over(
+        self, reminder_id: str, attempt: int, attribute: str, event: HistoryEvent, detail: str
+    ) -> bool:
+        """Set ``attribute`` to ``attempt`` on an open reminder, once per attempt, with a history entry."""
         now = self._now()
         return (
             self._update(
                 reminder_id,
-                "SET voicemail_attempt = :attempt, updated_at = :now, history = list_append(history, :entry)",
-                "(attribute_not_exists(voicemail_attempt) OR voicemail_attempt < :attempt)"
-                " AND #status IN (:scheduled, :calling)",
+                f"SET {attribute} = :attempt, updated_at = :now, history = list_append(history, :entry)",
+                f"(attribute_not_exists({attribute}) OR {attribute} < :attempt) AND #status IN (:scheduled, :calling)",
                 {
                     ":attempt": {"N": str(attempt)},
                     ":now": {"S": now.isoformat()},
-                    ":entry": history_attribute(
-                        HistoryEvent.VOICEMAIL, now, f"attempt {attempt}, session {session_id}: message left"
-                    ),
+                    ":entry": history_attribute(event, now, detail),
                     ":scheduled": {"S": ReminderStatus.SCHEDULED.value},
                     ":calling": {"S": ReminderStatus.CALLING.value},
                 },
@@ -98,11 +113,15 @@ class CallOutcomes(ReminderTable):
         session_id: str | None = None,
         detail: str | None = None,
         release_line: LineRelease | None = None,
+        question_open: bool = False,
+        preferred_time: PreferredTime | None = None,
     ) -> bool:
         """Write the outcome once: ``False`` if the reminder already has one or was closed meanwhile.
 
         With ``release_line`` the callee's line is freed in the same transaction (one request, twice the
-        write capacity); a line another reminder (or attempt) holds by then is left alone.
+        write capacity); a line another reminder (or attempt) holds by then is left alone. What the practice
+        has to act on goes with it, never the callee's words: ``question_open`` (the callee asked what only
+        the practice can answer) and ``preferred_time`` (the parts of the time a rescheduling callee asked for).
         """
         now = self._now()
         values: dict[str, Any] = {
@@ -131,6 +150,12 @@ class CallOutcomes(ReminderTable):
         if detail is not None:
             assignments.append("last_error = :detail")
             values[":detail"] = {"S": detail}
+        if question_open:
+            assignments.append("question_open = :question_open")
+            values[":question_open"] = {"BOOL": True}
+        if preferred_time is not None:
+            assignments.append("preferred_time = :preferred_time")
+            values[":preferred_time"] = {"M": to_attributes(preferred_time.stated())}
         update = "SET " + ", ".join(assignments)
         condition = "attribute_not_exists(outcome) AND #status IN (:scheduled, :calling)"
         if release_line is not None:

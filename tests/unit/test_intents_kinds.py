@@ -1,0 +1,113 @@
+"""Kinds of answer the first rules read too narrowly, each in other wordings than the corpus's and with the
+near-misses that must not read that way (issue 18, second round).
+
+Every table holds a kind, not a sentence: German and English, regional and recogniser forms, and answers
+whose words collide with the kind's.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from reminders.conversation.intents import Intent, read_answer
+
+APPOINTMENT = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))  # Tuesday, 10:00
+
+CONFIRM, CANCEL, RESCHEDULE, OPT_OUT, REPEAT, PERSON, QUESTION, WRONG, THIRD, UNCLEAR = (
+    Intent.CONFIRM,
+    Intent.CANCEL,
+    Intent.RESCHEDULE,
+    Intent.OPT_OUT,
+    Intent.REPEAT,
+    Intent.PERSON,
+    Intent.QUESTION,
+    Intent.WRONG_NUMBER,
+    Intent.THIRD_PARTY,
+    Intent.UNCLEAR,
+)
+
+
+def _table(rows: list[tuple[str, Intent]]) -> pytest.MarkDecorator:
+    return pytest.mark.parametrize(("said", "intent"), rows, ids=[said for said, _ in rows])
+
+
+def _reads(said: str, intent: Intent) -> None:
+    assert read_answer(said, appointment=APPOINTMENT).intent is intent
+
+
+@_table(
+    [
+        ("Die Erinnerungsanrufe können Sie sich künftig sparen.", OPT_OUT),
+        ("Solche Anrufe brauche ich nicht.", OPT_OUT),
+        ("Anrufe brauch ich keine mehr, danke.", OPT_OUT),
+        ("Lassen Sie die Anrufe bitte sein.", OPT_OUT),
+        ("Mit den Anrufen können Sie aufhören.", OPT_OUT),
+        ("Anrufen müssen Sie mich nicht mehr, eine Mail reicht.", OPT_OUT),
+        ("I want no more of these phone calls.", OPT_OUT),
+        ("You can stop these reminders now, thanks.", OPT_OUT),
+        ("I'd rather not get reminder calls in future.", OPT_OUT),
+        ("These calls aren't necessary, I've got a diary.", OPT_OUT),
+        ("i dont need these reminder calls", OPT_OUT),
+        ("Please delete this number from your system.", OPT_OUT),
+        # The call itself thanked, or the calls welcome: no opt-out
+        ("Danke für den Anruf, ich komme nicht.", CANCEL),
+        ("Danke fürs Anrufen, den Termin brauche ich nicht mehr.", CANCEL),
+        ("Thanks for the call, but I can't come.", CANCEL),
+        ("I don't mind the calls, I'll be there.", CONFIRM),
+        ("Take me off the list for tomorrow, I can't come.", CANCEL),
+    ]
+)
+def test_the_calls_refused_without_the_verb_of_calling(said: str, intent: Intent) -> None:
+    _reads(said, intent)
+
+
+@_table(
+    [
+        ("Einen Herrn Peters kenne ich nicht.", WRONG),
+        ("Peters? Kenn ich nicht.", WRONG),
+        ("Wir sind eine Bäckerei, eine Frau Peters haben wir hier nicht.", WRONG),
+        ("Ich kenne niemanden, der so heißt.", WRONG),
+        ("Da sind Sie falsch, hier ist Meier.", WRONG),
+        ("Bei uns gibt's keinen Peters.", WRONG),
+        ("Sorry, no Peters at this number.", WRONG),
+        ("There's no Mrs Peters here, love.", WRONG),
+        ("Peters? Don't know any Peters.", WRONG),
+        ("This is a garage, we don't have anyone called Peters.", WRONG),
+        ("There's nobody called Peters here.", WRONG),
+        ("I'm not Mr Peters, I don't know who that is.", WRONG),
+        ("no peters here mate", WRONG),
+        ("We do not have a Mr Peters here.", WRONG),
+        # A no, not knowing something else, or having no car: the callee is who we called
+        ("No problem here, I'll be there.", CONFIRM),
+        ("I don't know yet if I can make it.", UNCLEAR),
+        ("I don't know anything about an appointment.", UNCLEAR),
+        ("Keine Ahnung, ob ich das schaffe.", UNCLEAR),
+        ("Das kenne ich nicht, welcher Termin ist das?", REPEAT),
+        ("Die Adresse kenne ich nicht, wo ist das?", REPEAT),
+        ("Nein, hier ist Peters, ich komme nicht.", CANCEL),
+        ("We don't have a car, is there a bus?", QUESTION),
+    ]
+)
+def test_a_wrong_number_that_names_another_person_or_business(said: str, intent: Intent) -> None:
+    _reads(said, intent)
+
+
+@_table(
+    [
+        ("There's no way I can make it.", CANCEL),
+        ("No way I'm coming tomorrow.", CANCEL),
+        ("Not a chance, I can't come tomorrow.", CANCEL),
+        ("Auf keinen Fall!", UNCLEAR),  # alone: no verb it negates
+        ("Keine Chance, das schaff ich nicht.", CANCEL),
+        ("Auf keinen Fall schaffe ich das morgen.", CANCEL),
+        ("Unter keinen Umständen komme ich da hin.", CANCEL),
+        # A no that denies a doubt, or the yes idiom beside it
+        ("No way I'd forget, I'll be there.", CONFIRM),
+        ("Auf jeden Fall komme ich.", CONFIRM),
+    ]
+)
+def test_an_emphatic_no_negates_what_follows(said: str, intent: Intent) -> None:
+    _reads(said, intent)
