@@ -8,7 +8,9 @@ and stops everything. The exit status is 0 when every reminder ended with its ex
 ``--scenario`` picks scenarios (default: confirm, cancel, reschedule, voicemail, no-answer, and what
 reaches the practice: a request for another time with the time the callee named, whose outcome event
 carries it as ``preferred_time``, and a wrong number); ``--dynamodb moto`` uses moto's DynamoDB instead of
-DynamoDB Local.
+DynamoDB Local; ``--sms`` turns on the SMS after the last attempt for ``no_answer`` (``make demo
+DEMO_ARGS=--sms``): the no-answer reminder then gets one text, which the fake sipgate takes and the demo
+prints, and its outcome event says ``sms: sent``.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ DEMO_PARAMETERS = {
     "RetryDelayMinutes": "0.1",
 }
 DEMO_ENVIRONMENT = {"DialerFunction": {"DIAL_BUDGET_SECONDS": "15"}}
+# --sms: the SMS after the last attempt, from the fake sipgate's Web SMS extension.
+SMS_PARAMETERS = {"SmsAfterLastAttempt": "no_answer", "SmsId": "s0", "SmsCallbackNumber": "+4921155660000"}
 DEADLINE_SECONDS = 150
 
 
@@ -167,6 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--scenario", action="append", choices=sorted(SCENARIOS), help="repeat for several")
     parser.add_argument("--dynamodb", choices=("auto", "local", "moto"), default="auto")
     parser.add_argument("--work-dir", type=Path, default=Path(".local-stack"), help="logs of the functions")
+    parser.add_argument("--sms", action="store_true", help="an SMS after the last attempt of a no_answer reminder")
     args = parser.parse_args(argv)
     chosen = [SCENARIOS[name] for name in (args.scenario or DEFAULT_SCENARIOS)]
     by_number = {str(scenario.reminder["to_phone_number"]).lstrip("+"): scenario for scenario in chosen}
@@ -178,15 +183,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  [{scenario.name if scenario else number:>9}] {line}", flush=True)
 
     def show_event(detail: dict[str, object]) -> None:
+        sms = f", sms {detail['sms']}" if detail.get("sms", "none") != "none" else ""
         with printing:
-            print(f"  [bus event] {describe_event(detail)}", flush=True)
+            print(f"  [bus event] {describe_event(detail)}{sms}", flush=True)
 
     started = time.monotonic()
     print("Starting the local stack ...", flush=True)
     with LocalStack(
         work_dir=args.work_dir,
         dynamodb=args.dynamodb,
-        parameter_overrides=DEMO_PARAMETERS,
+        parameter_overrides={**DEMO_PARAMETERS, **(SMS_PARAMETERS if args.sms else {})},
         environment_overrides=DEMO_ENVIRONMENT,
         on_call_line=show,
         on_outcome_event=lambda event: show_event(event["detail"]),
@@ -201,8 +207,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         published = wait_for_outcome_events(stack, [_id(scenario) for scenario in chosen], timeout=15)
         stack.sipgate.wait_for_callees(timeout=10)
         events = {event["detail"]["reminder_id"]: event["detail"] for event in stack.outcome_events}
+        texts = stack.sipgate.texts_per_recipient()
+        if args.sms:
+            print_texts(stack, by_number)
 
     ok = print_results(chosen, records, published, events)
+    if args.sms:
+        ok &= texts_as_expected(chosen, texts)
     print(f"\n{'All' if ok else 'Not all'} reminders ended as expected ({time.monotonic() - started:.0f} s).")
     return 0 if ok else 1
 
@@ -251,6 +262,26 @@ def print_results(
     if unset:
         print(f"\nOutcome events without what they should carry: {', '.join(unset)}")
     return ok and not missing and not unset
+
+
+def print_texts(stack: LocalStack, by_number: dict[str, Scenario]) -> None:
+    """The SMS the fake sipgate took, each with the scenario it went to."""
+    print("\nSMS after the last attempt (taken by the fake sipgate):")
+    for text in stack.sipgate.texts():
+        scenario = by_number.get(text.recipient)
+        print(f"  [{scenario.name if scenario else text.recipient:>9}] {text.message}")
+
+
+def texts_as_expected(scenarios: Sequence[Scenario], texts: dict[str, int]) -> bool:
+    """With ``--sms``: exactly one text to each reminder that ended ``no_answer``, none to the others."""
+    expected = {
+        str(scenario.reminder["to_phone_number"]).lstrip("+"): 1
+        for scenario in scenarios
+        if scenario.expected_status == "no_answer"
+    }
+    if texts != expected:
+        print(f"\nSMS per recipient {texts}, expected {expected}")
+    return texts == expected
 
 
 def schedule_scenarios(stack: LocalStack, scenarios: Sequence[Scenario]) -> ReminderScheduler:

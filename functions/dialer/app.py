@@ -13,8 +13,9 @@ what happens to a message in :mod:`reminders.dialing.dialer`.
 Every message's disposition is an EMF metric (namespace ``POWERTOOLS_METRICS_NAMESPACE``, dimension
 ``service``): ``CallsPlaced``, ``CallsMaybePlaced``, ``CallsNotPlaced`` (given back, to come again),
 ``CallsRefused`` (sipgate refused for good), ``CallsDeferred``, ``RetriesScheduled``, ``RemindersExpired``,
-``DialsRefusedWhileLive``; for the messages of other systems ``RemindersScheduled``, ``RemindersMoved``,
-``RemindersWithdrawn`` and ``MessagesRejected`` (the reason is logged and noted on the reminder).
+``DialsRefusedWhileLive``; for the SMS after the last attempt ``SmsSent``, ``SmsMaybeSent``, ``SmsRefused``
+(alarmed), ``SmsDeferred`` and ``SmsSkipped``; for the messages of other systems ``RemindersScheduled``,
+``RemindersMoved``, ``RemindersWithdrawn`` and ``MessagesRejected`` (the reason is logged and noted on the reminder).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from aiflow.outbound import OutboundClient
+from aiflow.sms import SmsClient
 from reminders.aws import CallDelivery, SecureParameters
 from reminders.aws.clients import schedule_target
 from reminders.dialing.dialer import Dialer, Disposition, RetryLater
@@ -62,6 +64,11 @@ _METRICS: dict[str, str] = {
     Disposition.EXPIRED: "RemindersExpired",
     Disposition.ATTEMPT_LIVE: "DialsRefusedWhileLive",
     Disposition.REJECTED: "MessagesRejected",
+    Disposition.SMS_SENT: "SmsSent",
+    Disposition.SMS_MAYBE_SENT: "SmsMaybeSent",
+    Disposition.SMS_REFUSED: "SmsRefused",
+    Disposition.SMS_DEFERRED: "SmsDeferred",
+    Disposition.SMS_SKIPPED: "SmsSkipped",
     Disposition.CREATED: "RemindersScheduled",
     Disposition.UPDATED: "RemindersMoved",
     Disposition.WITHDRAWN: "RemindersWithdrawn",
@@ -99,6 +106,16 @@ def _dialer(token: str) -> Dialer:
             max_retries=0,  # the dialer tries again itself, each try within the calls-per-second cap
         )
 
+    def sms() -> SmsClient:  # one per dialling thread; the token needs the scope sessions:sms:write
+        assert config.sms_id is not None, "DialerConfig requires SMS_ID while SMS after the last attempt is on"
+        return SmsClient(
+            token,
+            config.sms_id,
+            base_url=config.sipgate_base_url,
+            connect_timeout=CONNECT_TIMEOUT,
+            read_timeout=READ_TIMEOUT,
+        )
+
     return Dialer(
         config,
         repository=ReminderRepository(config.table_name, client=boto3.client("dynamodb")),
@@ -106,6 +123,7 @@ def _dialer(token: str) -> Dialer:
         delivery=delivery,
         dial_budget=timedelta(seconds=config.dial_budget_seconds),
         request_timeout=timedelta(seconds=CONNECT_TIMEOUT + READ_TIMEOUT),
+        sms=sms,
     )
 
 

@@ -55,7 +55,7 @@ def _count_closed(outcome: str) -> None:
 
 def publish(record: DynamoDBRecord) -> str | None:
     """Put the record's outcome event on the bus; ``None`` for a record that closes no reminder."""
-    detail = outcome_event(record.raw_event)
+    detail = outcome_event(record.raw_event, _config().texted_outcomes)
     if detail is None:
         return None
     answer = _events().put_events(

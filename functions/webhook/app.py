@@ -121,6 +121,9 @@ def _callback_delivery() -> CallDelivery:
     return CallDelivery(bind_to_deadline(session.client("sqs", config=SQS_CONFIG)), config.call_queue_url)
 
 
+# ConfirmationSms: each send_sms answered, and each sms_failed that came back.
+_CONFIRMATION_SMS = {"sent": "ConfirmationSmsSent", "failed": "ConfirmationSmsFailed"}
+
 config = WebhookConfig.from_environ()
 session = boto3.Session()
 # One client for the session store and the repository: a second would double its share of the cold start.
@@ -148,6 +151,8 @@ conversation = ReminderConversation(
     on_outcome=_count_outcome,
     on_answered=lambda: _count("CallsAnswered"),
     second_reader=second_reader,
+    confirmation_sms=config.confirmation_sms,
+    on_sms=lambda result: _count(_CONFIRMATION_SMS[result]),
 )
 assistant = conversation.assistant(
     session_store=DynamoDBSessionStore(config.table_name, client=dynamodb),

@@ -23,6 +23,7 @@ import boto3
 import pytest
 
 from aiflow.outbound import OutboundClient
+from aiflow.sms import SmsClient
 from aiflow.testing.sipgate import FakeSipgate
 from reminders.aws import CallDelivery, ScheduleTarget
 from reminders.dialing.dialer import Dialer
@@ -320,6 +321,7 @@ def dialer_config(resources: Resources, sipgate: FakeSipgate, **fields: Any) -> 
         "scheduler_group": resources.group,
         "scheduler_role_arn": resources.role_arn,
         "dead_letter_queue_arn": resources.dead_letter_arn,
+        "caller_name": "Praxis Dr. Weber",
     }
     values.update(fields)
     return DialerConfig.model_validate(values)
@@ -340,6 +342,9 @@ def make_dialer(
     def outbound() -> OutboundClient:
         return OutboundClient(TOKEN, base_url=base_url or sipgate.url, read_timeout=read_timeout, max_retries=0)
 
+    def sms() -> SmsClient:
+        return SmsClient(TOKEN, "s0", base_url=base_url or sipgate.url, read_timeout=read_timeout)
+
     return Dialer(
         dialer_config(resources, sipgate, **config),
         repository=ReminderRepository(resources.table, client=boto3.client("dynamodb"), clock=clock),
@@ -354,6 +359,7 @@ def make_dialer(
         clock=clock,
         sleep=sleep,
         request_timeout=timedelta(seconds=read_timeout + 1),
+        sms=sms,
     )
 
 
@@ -407,6 +413,7 @@ def handler(resources: Resources, sipgate: FakeSipgate, monkeypatch: pytest.Monk
         "SCHEDULER_GROUP": resources.group,
         "SCHEDULER_ROLE_ARN": resources.role_arn,
         "DEAD_LETTER_QUEUE_ARN": resources.dead_letter_arn,
+        "CALLER_NAME": "Praxis Dr. Weber",
     }
     for name, value in environment.items():
         monkeypatch.setenv(name, value)

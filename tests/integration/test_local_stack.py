@@ -26,8 +26,10 @@ from aiflow.testing.sipgate import Reply
 from local.demo import (
     DEMO_ENVIRONMENT,
     SCENARIOS,
+    SMS_PARAMETERS,
     Scenario,
     schedule_scenarios,
+    texts_as_expected,
     wait_for_outcome_events,
     wait_for_outcomes,
 )
@@ -62,7 +64,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     }
     with LocalStack(
         work_dir=Path(tmp_path_factory.mktemp("local-stack")),
-        parameter_overrides=parameters,
+        # As make demo DEMO_ARGS=--sms runs it: the no-answer reminder gets its SMS after the last attempt.
+        parameter_overrides={**parameters, **SMS_PARAMETERS},
         environment_overrides=DEMO_ENVIRONMENT,
         schedule_rate_seconds=1,  # the reconciler's rate(5 minutes)
     ) as running:
@@ -97,6 +100,13 @@ def test_the_demo_scenarios_and_an_outage_end_with_one_outcome_each(stack: Local
     assert published == dict.fromkeys(records, 1)
     for event in stack.outcome_events:
         jsonschema.validate(event["detail"], OUTCOME_SCHEMA)
+    # The no-answer reminder got one SMS, which its event (waiting for it) reports; the others none.
+    assert texts_as_expected(PLAYED, stack.sipgate.texts_per_recipient())
+    assert {event["detail"]["reminder_id"]: event["detail"]["sms"] for event in stack.outcome_events} == {
+        "demo-confirm": "none",
+        "demo-cancel": "none",
+        "demo-no-answer": "sent",
+    }
     placed = [call.to_phone_number for call in stack.sipgate.received if call.status == 201]
     assert sorted(placed) == ["4915790000001", "4915790000002", "4915790000003", "4915790000003"]
 

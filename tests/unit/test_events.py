@@ -172,10 +172,29 @@ def test_timeout_alias_parses_to_user_input_timeout(event_type: str) -> None:
     assert parsed.type == event_type
 
 
-def test_sms_failed_keeps_its_undocumented_fields() -> None:
-    parsed = parse_event(event("sms_failed", phone_number="4915790000687", error="unreachable"))
+def test_sms_failed_reads_its_likely_fields_and_keeps_the_others() -> None:
+    parsed = parse_event(event("sms_failed", phone_number="4915790000687", error="unreachable", code=7))
     assert isinstance(parsed, SmsFailed)
-    assert parsed.model_extra == {"phone_number": "4915790000687", "error": "unreachable"}
+    assert (parsed.phone_number, parsed.reason, parsed.message) == ("4915790000687", "unreachable", None)
+    assert parsed.model_extra == {"code": 7}
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason", "number"),
+    [
+        pytest.param({}, None, None, id="no-fields"),
+        pytest.param({"reason": "no credit"}, "no credit", None, id="reason"),
+        pytest.param({"error_message": "blocked"}, "blocked", None, id="error_message"),
+        pytest.param({"error": {"code": 5, "text": "x"}}, '{"code": 5, "text": "x"}', None, id="error-object"),
+        pytest.param({"phone_number": 4915790000687}, None, "4915790000687", id="number-as-json-number"),
+    ],
+)
+def test_sms_failed_is_lenient_about_the_shape_of_its_fields(
+    fields: dict[str, Any], reason: str | None, number: str | None
+) -> None:
+    parsed = parse_event(event("sms_failed", **fields))
+    assert isinstance(parsed, SmsFailed)
+    assert (parsed.reason, parsed.phone_number) == (reason, number)
 
 
 @pytest.mark.parametrize("event_type", ["call_recording_ready", "USER_SPEAK", "user_speak_v2"])

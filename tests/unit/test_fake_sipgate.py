@@ -118,3 +118,26 @@ def test_take_received_hands_over_the_requests_once(sipgate: FakeSipgate) -> Non
     assert len(sipgate.take_received()) == 2
     assert sipgate.take_received() == []
     assert sum(sipgate.calls_per_second().values()) == 0
+
+
+SMS_PATH = "/v2/sessions/sms"
+SMS = {"smsId": "s0", "recipient": "+4915790000687", "message": "Hi"}
+
+
+@pytest.mark.parametrize(
+    ("body", "token", "content_type", "status"),
+    [
+        pytest.param(SMS, TOKEN, "application/json", 204, id="valid"),
+        pytest.param(SMS, "wrong", "application/json", 401, id="token"),
+        pytest.param(SMS, TOKEN, "text/plain", 415, id="not-json"),
+        pytest.param({**SMS, "smsId": "s1"}, TOKEN, "application/json", 403, id="other-extension"),
+        pytest.param({**SMS, "recipient": "abc"}, TOKEN, "application/json", 400, id="bad-recipient"),
+        pytest.param({**SMS, "message": " "}, TOKEN, "application/json", 400, id="empty-message"),
+    ],
+)
+def test_the_sms_endpoint_checks_the_token_and_the_body(
+    sipgate: FakeSipgate, body: dict[str, str], token: str, content_type: str, status: int
+) -> None:
+    assert post(sipgate, SMS_PATH, body, token=token, content_type=content_type) == status
+    assert sipgate.texts_per_recipient() == ({"4915790000687": 1} if status == 204 else {})
+    assert sipgate.rang() == []  # a text is no call

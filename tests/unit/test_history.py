@@ -26,6 +26,7 @@ STORED = {
     "voicemail",
     "reconciled",
     "reopened",
+    "sms",
     "confirmed",
     "cancelled",
     "no_decision",

@@ -15,7 +15,7 @@ import pytest
 from boto3.dynamodb.types import TypeSerializer
 
 from reminders.messages.outcome_events import DETAIL_TYPE, OPERATOR, SOURCE, outcome_event
-from reminders.model.reminder import DECIDED, Outcome, ReminderRecord, ReminderStatus, Via
+from reminders.model.reminder import DECIDED, Outcome, ReminderRecord, ReminderStatus, SmsFate, Via
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "schemas" / "reminder-outcome.schema.json").read_text(encoding="utf-8"))
@@ -118,6 +118,44 @@ def test_the_readmes_example_event_fits_the_schema() -> None:
 
     assert (example["source"], example["detail-type"]) == (SOURCE, DETAIL_TYPE)
     jsonschema.validate(example["detail"], SCHEMA)
+
+
+TEXTED = frozenset({Outcome.NO_ANSWER, Outcome.VOICEMAIL})
+
+
+def _texted(outcome: Outcome, sms: SmsFate | None) -> dict[str, Any]:
+    return _image(
+        status=ReminderStatus(outcome.value), outcome=outcome, attempts=3, sms=sms, decided_at=datetime.now(UTC)
+    )
+
+
+@pytest.mark.parametrize(
+    ("fate", "said"),
+    [(SmsFate.SENT, "sent"), (SmsFate.REFUSED, "refused"), (SmsFate.MAYBE_SENT, "unknown"), (SmsFate.SKIPPED, "none")],
+)
+def test_a_texted_outcome_is_published_once_its_sms_is_settled_and_says_its_fate(fate: SmsFate, said: str) -> None:
+    calling = _image(status=ReminderStatus.CALLING, attempts=3)
+    closed = _texted(Outcome.NO_ANSWER, None)
+
+    assert outcome_event(_record(closed, calling), TEXTED) is None  # waits for the SMS
+    for waiting in (SmsFate.DEFERRED, SmsFate.SENDING):
+        assert outcome_event(_record(_texted(Outcome.NO_ANSWER, waiting), closed), TEXTED) is None
+    detail = outcome_event(
+        _record(_texted(Outcome.NO_ANSWER, fate), _texted(Outcome.NO_ANSWER, SmsFate.SENDING)), TEXTED
+    )
+
+    assert detail is not None
+    assert (detail.outcome, detail.sms, detail.event_id) == ("no_answer", said, "appt-7#no_answer")
+    jsonschema.validate(json.loads(detail.model_dump_json()), SCHEMA)
+    settled = _texted(Outcome.NO_ANSWER, fate)
+    assert outcome_event(_record(settled, settled), TEXTED) is None  # a later note is no second event
+
+
+def test_an_outcome_without_sms_is_published_at_once_with_none() -> None:
+    detail = outcome_event(_record(_texted(Outcome.VOICEMAIL, None), _image(status=ReminderStatus.CALLING)))
+
+    assert detail is not None
+    assert detail.sms == "none"
 
 
 def test_a_preferred_time_is_in_the_event_as_the_parts_said() -> None:

@@ -97,6 +97,28 @@ def test_an_empty_period_has_no_rates() -> None:
     assert report.median_first_call_to_decision is None
 
 
+def test_the_report_counts_the_sms_after_the_last_attempt() -> None:
+    from reminders.model.reminder import Outcome, ReminderRecord, ReminderStatus, SmsFate
+
+    def closed(reminder_id: str, sms: SmsFate | None) -> ReminderRecord:
+        return ReminderRecord(
+            reminder_id=reminder_id,
+            to_phone_number="+4915790000687",
+            appointment_at="2026-12-03T10:00:00+01:00",
+            time_zone="Europe/Berlin",
+            name="Erika",
+            status=ReminderStatus.NO_ANSWER,
+            outcome=Outcome.NO_ANSWER,
+            attempts=3,
+            sms=sms,
+        )
+
+    records = [closed("a", SmsFate.SENT), closed("b", SmsFate.SENT), closed("c", SmsFate.REFUSED)]
+    records += [closed("d", SmsFate.MAYBE_SENT), closed("e", SmsFate.SKIPPED), closed("f", None)]
+
+    assert summarize(records).sms == {"sent": 2, "refused": 1, "unknown": 1}
+
+
 def test_what_the_practice_has_to_act_on() -> None:
     def closed(reminder_id: str, status: ReminderStatus, **fields: object) -> ReminderRecord:
         return _record(reminder_id, status=status, attempts=1, answered=1).model_copy(update=fields)

@@ -1,7 +1,7 @@
 """aiflow: sipgate AI Flow voice assistants in Python, on AWS Lambda, ASGI or WSGI servers.
 
-Everything public is importable from here. The outbound client loads on first use: a webhook that
-never dials never imports ``requests``. Pydantic models build their validators on first use too.
+Everything public is importable from here. The outbound client and the SMS client load on first use: a
+webhook that never dials never imports ``requests``. Pydantic models build their validators on first use too.
 Installed as the distribution ``aiflow-kit``; its extras ``[outbound]`` and ``[aws]`` bring what placing
 calls and the DynamoDB session store need, and using either without it raises :class:`MissingExtra`.
 """
@@ -88,6 +88,17 @@ if TYPE_CHECKING:
         OutboundClient,
         PlacedCall,
     )
+    from aiflow.sms import (
+        SentSms,
+        SmsBadRequest,
+        SmsClient,
+        SmsError,
+        SmsMaybeSent,
+        SmsNoCredit,
+        SmsNotPermitted,
+        SmsNotSent,
+        SmsRefused,
+    )
 
 # The outbound client needs requests; a webhook that never dials should not load it.
 _OUTBOUND = frozenset(
@@ -101,11 +112,27 @@ _OUTBOUND = frozenset(
         "PlacedCall",
     }
 )
+# The SMS client needs requests too.
+_SMS = frozenset(
+    {
+        "SentSms",
+        "SmsBadRequest",
+        "SmsClient",
+        "SmsError",
+        "SmsMaybeSent",
+        "SmsNoCredit",
+        "SmsNotPermitted",
+        "SmsNotSent",
+        "SmsRefused",
+    }
+)
 
 
 def __getattr__(name: str) -> Any:
     if name in _OUTBOUND:
         return getattr(import_module("aiflow.outbound"), name)
+    if name in _SMS:
+        return getattr(import_module("aiflow.sms"), name)
     raise AttributeError(f"module 'aiflow' has no attribute {name!r}")
 
 
@@ -149,11 +176,20 @@ __all__ = [
     "OutboundClient",
     "PlacedCall",
     "SendSmsAction",
+    "SentSms",
     "Session",
     "SessionEnd",
     "SessionStart",
     "SessionStore",
+    "SmsBadRequest",
+    "SmsClient",
+    "SmsError",
     "SmsFailed",
+    "SmsMaybeSent",
+    "SmsNoCredit",
+    "SmsNotPermitted",
+    "SmsNotSent",
+    "SmsRefused",
     "SpeakAction",
     "StateConflict",
     "StoredState",

@@ -14,7 +14,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
 from aiflow import phone
 from aiflow.errors import InvalidEvent
@@ -168,9 +168,25 @@ class SessionEnd(_EventBase):
 
 
 class SmsFailed(_EventBase):
-    """A ``send_sms`` failed. Its fields are undocumented; they are kept as extra fields."""
+    """A ``send_sms`` failed. sipgate does not document its fields: the likely ones are read when they come
+    (as strings, whatever their JSON type, never refused), and any other field is kept in ``model_extra``.
+
+    ``phone_number`` is the recipient, ``message`` the text, ``reason`` why it failed (sent as ``reason``,
+    ``error`` or ``error_message``); each is ``None`` when absent.
+    """
 
     type: Literal["sms_failed"]
+    phone_number: str | None = None
+    message: str | None = None
+    reason: str | None = Field(default=None, validation_alias=AliasChoices("reason", "error", "error_message"))
+
+    @field_validator("phone_number", "message", "reason", mode="before")
+    @classmethod
+    def _as_text(cls, value: Any) -> str | None:
+        """A field of an undocumented shape is read, never refused: an object or a list becomes its JSON."""
+        if value is None or isinstance(value, str):
+            return value
+        return json.dumps(value, ensure_ascii=False)
 
 
 class UnknownEvent(_EventBase):

@@ -5,6 +5,7 @@ The map, from the inside out (each package imports only the ones above it):
 =================  ===================================================================================
 ``model``          the reminder, its statuses and outcomes, its history's events, the attempt limit and
                    the calling window: the rules every other part shares
+``texting``        what the SMS say, in German and English, and how many SMS they take
 ``settings``       the one settings model: every template parameter a function or the CLI reads
 ``messages``       what comes in (the call queue's messages) and what goes out (``Reminder outcome``)
 ``store``          the DynamoDB items and every conditional write on them; the do-not-call list

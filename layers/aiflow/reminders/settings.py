@@ -10,7 +10,10 @@ reader's view is the groups it reads, plus the fields only it reads:
 - :class:`ScheduleSettings`, the Scheduler's group and role, the calling window and lead time: the dialer
   and the CLI (:class:`SchedulingConfig`, which the dialer's view extends);
 - :class:`AttemptSettings`, an attempt's timing: the dialer and the reconciler;
-- :class:`VoicemailSettings`, retrying after a mailbox: the webhook and the dialer.
+- :class:`VoicemailSettings`, retrying after a mailbox: the webhook and the dialer;
+- :class:`CallerSettings`, who calls: the webhook (the call says it) and the dialer (its SMS says it);
+- :class:`SmsSettings`, which outcomes get an SMS after the last attempt: the dialer sends it, the outcome
+  publisher waits for its fate.
 
 A Lambda reads its view from the environment (:meth:`Settings.from_environ`); ``reminders --stack-name``
 reads :class:`SchedulingConfig` from the stack's Parameters and Outputs (:meth:`Settings.from_stack`). A
@@ -31,11 +34,13 @@ from pydantic.fields import FieldInfo
 
 from aiflow import phone
 from reminders.model.calling_window import CallingWindow
-from reminders.model.reminder import InboundCallbacks, Language
+from reminders.model.reminder import InboundCallbacks, Language, Outcome
+from reminders.model.sms import texted_outcomes
 
 __all__ = [
     "AttemptSettings",
     "CallSettings",
+    "CallerSettings",
     "ConfigError",
     "DialerConfig",
     "PublisherConfig",
@@ -43,6 +48,7 @@ __all__ = [
     "ScheduleSettings",
     "SchedulingConfig",
     "Settings",
+    "SmsSettings",
     "StackOutput",
     "StackParameter",
     "TableSettings",
@@ -83,9 +89,16 @@ def _calling_window(text: str) -> str:
     return str(CallingWindow.parse(text))
 
 
+def _texted_outcomes(text: str) -> str:
+    return ",".join(sorted(texted_outcomes(text))) or "off"
+
+
 # A Bedrock model ID or inference profile ID: "amazon.nova-micro-v1:0", "eu.amazon.nova-micro-v1:0".
 MODEL_ID_PATTERN = r"^[a-z0-9-]+(\.[a-z0-9-]+)+(:[0-9]+)?$"
+
 CallQueueUrl = Annotated[str, Field(min_length=1), StackOutput("CallQueueUrl")]
+# When calls, and the SMS after the last attempt, may go: the callee's local time.
+CallWindow = Annotated[str, AfterValidator(_calling_window), StackParameter("CallWindow")]
 
 
 class Settings(BaseModel):
@@ -169,7 +182,7 @@ class ScheduleSettings(Settings):
     scheduler_role_arn: Annotated[str, Field(min_length=1), StackOutput("SchedulerRoleArn")]
     # Where a schedule puts a message it could not deliver.
     dead_letter_queue_arn: Annotated[str | None, StackOutput("DeadLetterQueueArn")] = None
-    call_window: Annotated[str, AfterValidator(_calling_window), StackParameter("CallWindow")] = "08:00-20:00"
+    call_window: CallWindow = "08:00-20:00"
     lead_time_hours: Annotated[int, Field(ge=0, le=24 * 14), StackParameter("LeadTimeHours")] = 24
 
 
@@ -190,14 +203,33 @@ class VoicemailSettings(Settings):
     retry_after_voicemail: Annotated[bool, StackParameter("RetryAfterVoicemail")] = True
 
 
-class WebhookConfig(VoicemailSettings, TableSettings):
+class CallerSettings(Settings):
+    """Who calls: the call says it, and so does the SMS after the last attempt."""
+
+    # Who calls, e.g. "Praxis Dr. Weber".
+    caller_name: Annotated[str, Field(min_length=1, max_length=100), StackParameter("CallerName")]
+
+
+class SmsSettings(Settings):
+    """Which outcomes get an SMS after the last attempt (``reminders.model.sms``): off, no_answer and/or voicemail."""
+
+    sms_after_last_attempt: Annotated[str, AfterValidator(_texted_outcomes), StackParameter("SmsAfterLastAttempt")] = (
+        "off"
+    )
+
+    @property
+    def texted_outcomes(self) -> frozenset[Outcome]:
+        return texted_outcomes(self.sms_after_last_attempt)
+
+
+class WebhookConfig(VoicemailSettings, CallerSettings, TableSettings):
     """The webhook's view: the conversation's settings, and the queue a callback's dial goes to."""
 
     webhook_token_parameter: Annotated[str, Field(min_length=1), StackParameter("WebhookTokenParameterName")]
     default_language: Annotated[Language, StackParameter("DefaultLanguage")] = Language.GERMAN
     transfer_number: Annotated[str | None, StackParameter("TransferNumber")] = None
-    # Who calls, e.g. "Praxis Dr. Weber".
-    caller_name: Annotated[str, Field(min_length=1, max_length=100), StackParameter("CallerName")]
+    # On: a confirmation, or a request for another time, also gets the appointment in writing (send_sms).
+    confirmation_sms: Annotated[bool, StackParameter("ConfirmationSms")] = False
     inbound_callbacks: Annotated[InboundCallbacks, StackParameter("InboundCallbacks")] = InboundCallbacks.CALL_BACK
     call_queue_url: CallQueueUrl | None = None  # needed only while callbacks are on
     # Each turn is answered within this many milliseconds of its arrival (sipgate waits about a second).
@@ -229,8 +261,9 @@ class SchedulingConfig(ScheduleSettings, CallSettings, TableSettings):
     """
 
 
-class DialerConfig(SchedulingConfig, AttemptSettings, VoicemailSettings):
-    """The dialer's view: it schedules too (deferred calls, other systems' messages), and it places the calls."""
+class DialerConfig(SchedulingConfig, AttemptSettings, VoicemailSettings, SmsSettings, CallerSettings):
+    """The dialer's view: it schedules too (deferred calls, other systems' messages), it places the calls, and
+    it sends the SMS after the last attempt."""
 
     sipgate_token_parameter: Annotated[str, Field(min_length=1), StackParameter("SipgateTokenParameterName")]
     sipgate_base_url: Annotated[str, StackParameter("SipgateBaseUrl")] = "https://api.sipgate.com"
@@ -239,16 +272,35 @@ class DialerConfig(SchedulingConfig, AttemptSettings, VoicemailSettings):
     calls_per_second: Annotated[int, Field(ge=1, le=100), StackParameter("CallsPerSecond")] = 1
     # Fractions of a minute are for local runs (make demo); the template's parameter allows whole minutes.
     retry_delay_minutes: Annotated[float, Field(gt=0, le=24 * 60), StackParameter("RetryDelayMinutes")] = 60
+    # The Web SMS extension the SMS after the last attempt goes from ("s0"), and the number it asks to call
+    # back: the AI Flow's own, whose calls reach the private callback. Both needed while that SMS is on.
+    sms_id: Annotated[str | None, Field(pattern=r"^s\d+$"), StackParameter("SmsId")] = None
+    sms_callback_number: Annotated[str | None, StackParameter("SmsCallbackNumber")] = None
+
+    @field_validator("sms_callback_number")
+    @classmethod
+    def _callback_dialable(cls, value: str | None) -> str | None:
+        return None if value is None else phone.normalize(value)
+
+    @model_validator(mode="after")
+    def _sms_needs_its_sender(self) -> Self:
+        if self.texted_outcomes and not (self.sms_id and self.sms_callback_number):
+            raise ValueError("SMS_ID and SMS_CALLBACK_NUMBER are required while SMS_AFTER_LAST_ATTEMPT is not off")
+        return self
 
 
-class ReconcilerConfig(CallSettings, AttemptSettings, TableSettings):
-    """The reconciler's view: the dialer's timings (the same variables), and the grace it gives a step."""
+class ReconcilerConfig(CallSettings, AttemptSettings, SmsSettings, TableSettings):
+    """The reconciler's view: the dialer's timings (the same variables), the grace it gives a step, and the
+    SMS after the last attempt it sees settled (which outcomes get one, and when it may go)."""
+
+    call_window: CallWindow = "08:00-20:00"
 
     # How late a step may be before it counts as lost: longer than a redelivery after a refused dial takes.
     reconcile_grace_minutes: Annotated[float, Field(gt=0, le=24 * 60), StackParameter("ReconcileGraceMinutes")] = 30
 
 
-class PublisherConfig(Settings):
-    """The outcome publisher's view: the bus it puts ``Reminder outcome`` events on."""
+class PublisherConfig(SmsSettings):
+    """The outcome publisher's view: the bus it puts ``Reminder outcome`` events on, and the outcomes whose
+    event waits for the fate of their SMS."""
 
     event_bus_name: Annotated[str, Field(min_length=1), StackOutput("EventBusName")]

@@ -19,6 +19,13 @@ A placed call rings the callee. One given a script with ``callee(number, script)
 with the :class:`~aiflow.testing.CallSimulator` as sipgate would play it; its transcript goes on the request's
 record. A callee without a script lets the phone ring out: sipgate sends the webhook nothing.
 
+It also serves ``POST /v2/sessions/sms`` (Web SMS): the token first (``401``), then the body (``415`` unless
+JSON, ``403`` for an ``smsId`` other than ``sms_id``, ``400`` unless it has a ``recipient`` that is a phone number
+and a ``message``). A valid request gets the next :meth:`script_sms` reply, ``204`` unless a test says otherwise:
+``Reply(402)`` (no credit), ``Reply(403)``, ``Reply(500)`` (refused, not sent), ``sent_then(502)`` (sent, then
+a 5xx), ``Reply(204, delay=30)`` (sent, and the answer hangs). ``texts_per_recipient()`` counts the messages
+sent, ``texts()`` lists them.
+
 The endpoints are one table of routes (``_routes``): another endpoint of sipgate's API is a route and a method.
 The listen backlog is 128, not socketserver's 5, so that a burst of dialling threads is not refused.
 """
@@ -41,7 +48,17 @@ from aiflow.testing.errors import SimulatorError
 from aiflow.testing.simulator import DEFAULT_FLOW_NUMBER, CallSimulator, SimulatedCall
 from aiflow.testing.targets import HttpTarget
 
-__all__ = ["BROKEN_GZIP", "DROPPED", "FakeSipgate", "Received", "Reply", "rings_then", "undecodable_201"]
+__all__ = [
+    "BROKEN_GZIP",
+    "DROPPED",
+    "FakeSipgate",
+    "Received",
+    "Reply",
+    "SentText",
+    "rings_then",
+    "sent_then",
+    "undecodable_201",
+]
 
 DROPPED = 0  # a Reply status: sipgate takes the call, then the connection dies before any answer
 # A body no gzip decoder can read: with ``Content-Encoding: gzip`` the client cannot decode the answer.
@@ -67,9 +84,19 @@ class Reply:
     def placed(self) -> bool:
         return self.rings or self.status in (201, DROPPED)
 
+    @property
+    def texted(self) -> bool:
+        """An SMS request with this reply was sent: a ``2xx`` (however late), a dropped connection, ``rings``."""
+        return self.rings or self.status == DROPPED or 200 <= self.status < 300
+
 
 def rings_then(status: int) -> Reply:
     """sipgate places the call, and then it (or a proxy in front of it) answers ``status``."""
+    return Reply(status, rings=True)
+
+
+def sent_then(status: int) -> Reply:
+    """sipgate sends the SMS, and then it (or a proxy in front of it) answers ``status``."""
     return Reply(status, rings=True)
 
 
@@ -93,12 +120,22 @@ class Received:
     at: float  # time.time() on arrival: the wall clock a calls-per-second cap is about
     reply: Reply = field(default_factory=Reply)
     to_phone_number: str | None = None  # the callee of a valid call request, as E.164 digits
+    sms_recipient: str | None = None  # the recipient of a valid SMS request, as E.164 digits
     transcript: list[str] = field(default_factory=list)  # the callee's call, line by line
     error: str | None = None  # why the callee's call could not go on
 
     @property
     def status(self) -> int:
         return self.reply.status
+
+
+@dataclass(frozen=True)
+class SentText:
+    """An SMS the fake sent: to whom (E.164 digits), what, and from which extension."""
+
+    recipient: str
+    message: str
+    sms_id: str
 
 
 @dataclass(frozen=True)
@@ -122,20 +159,27 @@ class FakeSipgate:
         token: str,
         ai_flow_id: str,
         flow_number: str = DEFAULT_FLOW_NUMBER,
+        sms_id: str = "s0",
         ring_seconds: float = 0.5,
         on_line: Callable[[str, str], None] | None = None,
     ) -> None:
         self.token = token
         self.ai_flow_id = ai_flow_id
+        self.sms_id = sms_id
         self.flow_number = flow_number
         self.ring_seconds = ring_seconds
         self.webhook_url = ""
         self.webhook_token: str | None = None
         self.received: list[Received] = []
         self._on_line = on_line or _unseen
-        self._routes = (_Route("POST", re.compile(r"/v3/ai-flows/(?P<flow>[^/]+)/call"), self._place_call),)
+        self._routes = (
+            _Route("POST", re.compile(r"/v3/ai-flows/(?P<flow>[^/]+)/call"), self._place_call),
+            _Route("POST", re.compile(r"/v2/sessions/sms"), self._send_sms),
+        )
         self._replies: list[Reply] = [Reply()]
         self._replies_to: dict[str, list[Reply]] = {}
+        self._sms_replies: list[Reply] = [Reply(204)]
+        self._sms_replies_to: dict[str, list[Reply]] = {}
         self._callees: dict[str, CalleeScript] = {}
         self._ringing: list[threading.Thread] = []
         self._lock = threading.Lock()
@@ -178,6 +222,19 @@ class FakeSipgate:
             else:
                 self._replies_to.pop(phone.normalize(to), None)
 
+    def script_sms(self, *replies: Reply, to: str | None = None) -> None:
+        """Answer the SMS requests to come with ``replies`` in order, the last one repeating; ``to``: only to it.
+
+        Without replies, the requests go back to the default: ``204``, or for ``to``, the script of every SMS.
+        """
+        with self._lock:
+            if to is None:
+                self._sms_replies = list(replies) or [Reply(204)]
+            elif replies:
+                self._sms_replies_to[phone.normalize(to)] = list(replies)
+            else:
+                self._sms_replies_to.pop(phone.normalize(to), None)
+
     def callee(self, number: str, script: CalleeScript | None) -> None:
         """What the callee at ``number`` does when the phone rings; ``None`` (``NO_ANSWER``): it rings out."""
         with self._lock:
@@ -212,6 +269,15 @@ class FakeSipgate:
 
     def rings_per_callee(self) -> Counter[str]:
         return Counter(self.rang())
+
+    def texts(self) -> list[SentText]:
+        """The SMS sent (the reply sent it, see :attr:`Reply.texted`), in the order the requests arrived."""
+        with self._lock:
+            sent = [r for r in self.received if r.sms_recipient is not None and r.reply.texted]
+        return [SentText(r.sms_recipient or "", str(r.body["message"]), str(r.body["smsId"])) for r in sent]
+
+    def texts_per_recipient(self) -> Counter[str]:
+        return Counter(text.recipient for text in self.texts())
 
     def calls_per_second(self) -> Counter[int]:
         """How many requests arrived in each second of the wall clock."""
@@ -253,6 +319,20 @@ class FakeSipgate:
         if reply.placed:
             self._ring(request, number)
         return reply
+
+    def _send_sms(self, request: Received, path: re.Match[str]) -> Reply:
+        if not _sent_as_json(request):
+            return _refusal(415, "Content-Type must be application/json")
+        if request.body.get("smsId") != self.sms_id:
+            return _refusal(403, "no permission to use this SMS extension")
+        number = _phone_number(request.body.get("recipient"))
+        message = request.body.get("message")
+        if number is None or not isinstance(message, str) or not message.strip():
+            return _refusal(400, "a recipient and a message are required")
+        request.sms_recipient = number
+        with self._lock:
+            replies = self._sms_replies_to.get(number) or self._sms_replies
+            return replies.pop(0) if len(replies) > 1 else replies[0]
 
     def _send(self, http: _RequestHandler, reply: Reply) -> None:
         if reply.status == DROPPED:

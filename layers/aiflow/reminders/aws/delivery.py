@@ -17,19 +17,20 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from reminders.messages.call_queue import CheckAnswerMessage, DialMessage
+from reminders.messages.call_queue import CheckAnswerMessage, DialMessage, SmsMessage
 from reminders.model.reminder import utc_now
 from reminders.settings import ConfigError
 
 __all__ = ["SQS_MAX_DELAY", "CallDelivery", "ScheduleTarget", "schedule_name"]
 
+type _Delivered = DialMessage | CheckAnswerMessage | SmsMessage
 SQS_MAX_DELAY = timedelta(seconds=900)  # SQS DelaySeconds cannot exceed 15 minutes
 # A schedule may deliver a little late (Scheduler retries, a busy queue), never so late that a call is pointless.
 SCHEDULE_MAX_EVENT_AGE_SECONDS = 3600
 SCHEDULE_MAX_RETRIES = 10
 
 
-def schedule_name(message: DialMessage | CheckAnswerMessage, at: datetime) -> str:
+def schedule_name(message: _Delivered, at: datetime) -> str:
     """A Scheduler-legal (``[0-9A-Za-z_.-]``, at most 64 characters), deterministic name for one delivery.
 
     Delivering the same message at the same time twice gives the same name, so the second create fails
@@ -37,7 +38,7 @@ def schedule_name(message: DialMessage | CheckAnswerMessage, at: datetime) -> st
     """
     readable = re.sub(r"[^0-9A-Za-z_.-]", "_", message.reminder_id)[:24]
     digest = hashlib.sha256(message.reminder_id.encode()).hexdigest()[:10]
-    kind = "d" if isinstance(message, DialMessage) else "c"
+    kind = {"dial": "d", "check_answer": "c", "sms": "s"}[message.kind]
     return f"{readable}-{digest}-{kind}{message.attempt}-{at.astimezone(UTC):%Y%m%dT%H%M%S}"
 
 
@@ -74,7 +75,7 @@ class CallDelivery:
         self._target = target
         self._now = clock
 
-    def send(self, message: DialMessage | CheckAnswerMessage, *, delay: timedelta = timedelta(0)) -> None:
+    def send(self, message: _Delivered, *, delay: timedelta = timedelta(0)) -> None:
         """Put ``message`` on the queue, invisible for ``delay`` (at most :data:`SQS_MAX_DELAY`)."""
         if not timedelta(0) <= delay <= SQS_MAX_DELAY:
             raise ValueError(f"an SQS delay must be between 0 and {SQS_MAX_DELAY}, not {delay}")
@@ -84,13 +85,13 @@ class CallDelivery:
             DelaySeconds=math.ceil(delay.total_seconds()),
         )
 
-    def name_for(self, message: DialMessage | CheckAnswerMessage, at: datetime) -> str | None:
+    def name_for(self, message: _Delivered, at: datetime) -> str | None:
         """The name of the schedule :meth:`deliver_at` would create now, or ``None`` if it would use SQS."""
         if at - self._now() <= SQS_MAX_DELAY:
             return None
         return schedule_name(message, _whole_second(at))
 
-    def deliver_at(self, message: DialMessage | CheckAnswerMessage, at: datetime, *, time_zone: str) -> str | None:
+    def deliver_at(self, message: _Delivered, at: datetime, *, time_zone: str) -> str | None:
         """Have ``message`` arrive at ``at``; the schedule's name if that took a schedule, else ``None``."""
         wait = at - self._now()
         if wait <= SQS_MAX_DELAY:
@@ -107,7 +108,7 @@ class CallDelivery:
             return False
         return True
 
-    def _schedule(self, message: DialMessage | CheckAnswerMessage, at: datetime, time_zone: str) -> str:
+    def _schedule(self, message: _Delivered, at: datetime, time_zone: str) -> str:
         scheduler, target = self._scheduling()
         at = _whole_second(at)
         name = schedule_name(message, at)

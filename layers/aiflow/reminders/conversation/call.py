@@ -10,6 +10,7 @@ state (``state``), hands the turn to the part for the call's stage and writes th
 ``mailbox``        telling a mailbox from a person, its greeting waited out, the short message
 ``decisions``      the answers read (``intents``) and recorded, repeats, silences, the transfer
 ``outcomes``       the outcome written once on the reminder, with the line's release
+``in_writing``     the appointment in writing after a decision (``ConfirmationSms``), and ``sms_failed``
 ``replies``        how a question, an announcement, a goodbye and the apology are played (``speech``
                    says what is said)
 =================  ===================================================================================
@@ -38,6 +39,7 @@ from aiflow import (
     SessionEnd,
     SessionStart,
     SessionStore,
+    SmsFailed,
     SpeakAction,
     UserInputTimeout,
     UserSpeak,
@@ -45,6 +47,7 @@ from aiflow import (
 )
 from reminders.conversation import replies
 from reminders.conversation.decisions import Decisions
+from reminders.conversation.in_writing import ConfirmationSms
 from reminders.conversation.inbound import Inbound
 from reminders.conversation.mailbox import Mailbox
 from reminders.conversation.opening import Opening
@@ -73,7 +76,8 @@ class ReminderConversation:
     attempts remain. ``inbound_callbacks`` with ``callback_delivery`` (made on first use: most calls never
     need the queue) requests the private callback. ``on_outcome`` hears every outcome this conversation wrote,
     ``on_answered`` every outbound call picked up (by a person or a mailbox). ``second_reader``, when set,
-    reads with a language model what the rules leave unclear.
+    reads with a language model what the rules leave unclear. ``confirmation_sms``: a decision's goodbye
+    comes with the appointment in writing (``in_writing``), ``on_sms`` hears each SMS sent and failed.
     """
 
     def __init__(
@@ -90,8 +94,11 @@ class ReminderConversation:
         on_outcome: Callable[[Outcome], None] | None = None,
         on_answered: Callable[[], None] | None = None,
         second_reader: SecondReader | None = None,
+        confirmation_sms: bool = False,
+        on_sms: Callable[[str], None] | None = None,
     ) -> None:
         self._languages = CallLanguages(default_language)
+        self._in_writing = ConfirmationSms(on_sms) if confirmation_sms else None
         inbound = Inbound(
             repository,
             self._languages,
@@ -123,6 +130,7 @@ class ReminderConversation:
             on_assistant_speak=self.on_assistant_speak,
             on_assistant_speech_ended=self.on_assistant_speech_ended,
             on_session_end=self.on_session_end,
+            on_sms_failed=self.on_sms_failed,
             session_store=session_store,
             fallback=self.fallback,
             deadline_seconds=deadline_seconds,
@@ -132,12 +140,13 @@ class ReminderConversation:
 
     def on_session_start(self, event: SessionStart, state: dict[str, Any]) -> HandlerResult:
         call = self._languages.resume(event.session_id, state)
-        reply: SpeakAction | None
+        reply: HandlerResult
         if call is None:
             call, reply = self._opening.start(event)
         elif call.stage is Stage.TRANSFERRING:
-            # sipgate brings the caller back with the same session when nobody took the transfer.
-            reply = self._decisions.transfer_came_back(call)
+            # sipgate brings the caller back with the same session when nobody took the transfer: after
+            # "another time" that is the goodbye, with the text that the practice will call.
+            reply = self._decided(call, self._decisions.transfer_came_back(call))
         elif call.stage is Stage.ASKING:
             # The same session_start again: say it again rather than leave the caller in silence.
             reply = replies.ask_the_question(call)
@@ -162,7 +171,9 @@ class ReminderConversation:
         elif text and self._mailbox.answered(call, text):
             reply = self._mailbox.greeting_began(event.session_id, call)
         else:
-            reply = self._decisions.said(event.session_id, call, text, barged_in=event.barged_in, at_ms=arrived_at_ms)
+            reply = self._decided(
+                call, self._decisions.said(event.session_id, call, text, barged_in=event.barged_in, at_ms=arrived_at_ms)
+            )
         keep(state, call)
         return reply
 
@@ -174,7 +185,7 @@ class ReminderConversation:
             call.stage = Stage.ASKING  # a mailbox presses no keys: a person after all
         if call.stage is not Stage.ASKING:
             return None
-        reply = self._decisions.pressed(event.session_id, call, event.digit)
+        reply = self._decided(call, self._decisions.pressed(event.session_id, call, event.digit))
         keep(state, call)
         return reply
 
@@ -223,6 +234,10 @@ class ReminderConversation:
         reason = "transferred to a person" if call.stage is Stage.TRANSFERRING else "callee hung up before deciding"
         self._outcomes.hung_up_undecided(event.session_id, call, reason)
 
+    def on_sms_failed(self, event: SmsFailed) -> None:
+        if self._in_writing is not None:
+            self._in_writing.failed(event)
+
     def fallback(self, event: Event) -> HandlerResult:
         """What the caller hears when a turn failed (the table unreachable, say): never silence, never a loop.
 
@@ -234,6 +249,12 @@ class ReminderConversation:
         if isinstance(event, AssistantSpeak):
             return None  # playback just started: speaking now would talk over it
         return replies.apology(self._languages.of(event.session_id))
+
+    def _decided(self, call: CallState, reply: HandlerResult) -> HandlerResult:
+        """The answer to a turn that may have decided the call: with the appointment in writing, if that is on."""
+        if self._in_writing is None:
+            return reply
+        return self._in_writing.after_decision(call, reply)
 
     def _no_conversation(self, event: Event, state: dict[str, Any]) -> SpeakAction:
         """An event for a call without state: its session_start failed, or the state expired. End it politely."""

@@ -9,7 +9,9 @@ ended with no outcome with the next attempt (``no_decision`` after the last). A 
 message (the webhook set ``voicemail_attempt``) is over: the same, at once, with ``voicemail`` instead of
 ``no_answer`` when :func:`reminders.model.after_voicemail.voicemail_is_final` says so. An attempt that
 someone else answered for the callee (the webhook set ``third_party_attempt``) is over undecided: the next
-attempt follows as after no answer, ``no_decision`` after the last.
+attempt follows as after no answer, ``no_decision`` after the last. A reminder the check closed, or finds
+closed by its attempt's call, as ``no_answer`` or ``voicemail`` gets its SMS after the last attempt, if
+configured (:mod:`reminders.dialing.texts`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from datetime import datetime, timedelta
 from reminders.aws.delivery import CallDelivery
 from reminders.dialing.dispositions import Disposition
 from reminders.dialing.moves import ReminderMoves
+from reminders.dialing.texts import LastAttemptTexts
 from reminders.dialing.timing import LINE_HOLD, CallTiming
 from reminders.messages.call_queue import CheckAnswerMessage
 from reminders.model.after_voicemail import voicemail_is_final
@@ -46,6 +49,7 @@ class AnswerCheck:
         repository: ReminderRepository,
         delivery: CallDelivery,
         moves: ReminderMoves,
+        texts: LastAttemptTexts,
         clock: Callable[[], datetime],
     ) -> None:
         self._timing = timing
@@ -55,6 +59,7 @@ class AnswerCheck:
         self._repository = repository
         self._delivery = delivery
         self._moves = moves
+        self._texts = texts
         self._now = clock
 
     def check(self, message: CheckAnswerMessage) -> Disposition:
@@ -63,6 +68,8 @@ class AnswerCheck:
         if record is None:
             return self._moves.reject(reminder_id, "unknown reminder")
         if record.is_decided:
+            if record.attempts == attempt:  # closed by this attempt's call (a mailbox), or by this check before
+                self._texts.follow(record, record.outcome)
             return Disposition.CLOSED
         # A check for an attempt that is not the live one was given back, superseded or checked already.
         if record.status is not ReminderStatus.CALLING or record.attempts != attempt:
@@ -78,7 +85,8 @@ class AnswerCheck:
         self._repository.end_line_claim(record.to_phone_number, reminder_id, attempt)
         if attempt >= record.max_attempts:
             detail = f"none of {attempt} attempts was answered"
-            self._repository.record_outcome(reminder_id, Outcome.NO_ANSWER, detail=detail)
+            if self._repository.record_outcome(reminder_id, Outcome.NO_ANSWER, detail=detail):
+                self._texts.follow(record, Outcome.NO_ANSWER)
             logger.info("reminder %s: %s", reminder_id, detail)
             return Disposition.NO_ANSWER
         return self._retry(record, attempt, now, f"attempt {attempt} was not answered")
@@ -119,7 +127,8 @@ class AnswerCheck:
         self._repository.end_line_claim(record.to_phone_number, record.reminder_id, attempt)
         if voicemail_is_final(attempt, record.max_attempts, retry_after_voicemail=self._retry_after_voicemail):
             detail = f"attempt {attempt} reached a mailbox, which got the message"
-            self._repository.record_outcome(record.reminder_id, Outcome.VOICEMAIL, detail=detail)
+            if self._repository.record_outcome(record.reminder_id, Outcome.VOICEMAIL, detail=detail):
+                self._texts.follow(record, Outcome.VOICEMAIL)
             logger.info("reminder %s: %s", record.reminder_id, detail)
             return Disposition.VOICEMAIL
         return self._retry(record, attempt, now, f"attempt {attempt} reached a mailbox")

@@ -73,7 +73,8 @@ How each ending leaves the reminder:
   and none is dialled twice.
 
 The answer check of attempt *n* (:mod:`reminders.dialing.answer_check`) acts only while the reminder is
-``calling`` with *n* claimed: it retries an unanswered attempt or closes the reminder. The POST under the
+``calling`` with *n* claimed: it retries an unanswered attempt or closes the reminder. An ``sms`` message,
+the SMS after the last attempt, is :mod:`reminders.dialing.texts`'. The POST under the
 cap is :mod:`reminders.dialing.placing`'s; deferring, expiring and rejecting, which the dial and the check
 share, :mod:`reminders.dialing.moves`'.
 """
@@ -88,11 +89,13 @@ from typing import Any
 
 from aiflow.outbound import CallRejected, OutboundClient
 from aiflow.phone import mask
+from aiflow.sms import SmsClient
 from reminders.aws.delivery import CallDelivery
 from reminders.dialing.answer_check import AnswerCheck
 from reminders.dialing.dispositions import Disposition, RetryLater
 from reminders.dialing.moves import ReminderMoves
 from reminders.dialing.placing import CallPlacer, MaybePlaced
+from reminders.dialing.texts import LastAttemptTexts, SmsSender
 from reminders.dialing.timing import LINE_HOLD, CallTiming
 from reminders.messages.call_queue import (
     CancelMessage,
@@ -102,6 +105,7 @@ from reminders.messages.call_queue import (
     InvalidReminder,
     ScheduleMessage,
     SchedulingError,
+    SmsMessage,
     parse_call_message,
 )
 from reminders.model.after_voicemail import calls_back_after_voicemail
@@ -148,8 +152,10 @@ class Dialer:
         sleep: Callable[[float], None] = time.sleep,
         dial_budget: timedelta = timedelta(seconds=40),
         request_timeout: timedelta = timedelta(seconds=14),
+        sms: Callable[[], SmsClient] | None = None,
     ) -> None:
-        """``outbound`` makes the sipgate client of one dialling thread (called once per thread).
+        """``outbound`` makes the sipgate client of one dialling thread (called once per thread), ``sms`` its
+        SMS client (needed while ``SMS_AFTER_LAST_ATTEMPT`` is not off).
 
         ``dial_budget`` bounds the time from claiming an attempt to the answer of its last POST.
 
@@ -174,6 +180,13 @@ class Dialer:
             repository=repository,
             delivery=delivery,
         )
+        self._texts = LastAttemptTexts(
+            _sms_sender(config, sms),
+            window=self._window,
+            repository=repository,
+            delivery=delivery,
+            clock=clock,
+        )
         self._answer_check = AnswerCheck(
             timing=self._timing,
             window=self._window,
@@ -182,6 +195,7 @@ class Dialer:
             repository=repository,
             delivery=delivery,
             moves=self._moves,
+            texts=self._texts,
             clock=clock,
         )
         self._scheduler = ReminderScheduler.from_settings(config, repository, delivery, clock=clock)
@@ -196,6 +210,8 @@ class Dialer:
             return self._dial(message)
         if isinstance(message, CheckAnswerMessage):
             return self._answer_check.check(message)
+        if isinstance(message, SmsMessage):
+            return self._texts.handle(message)
         return self._apply_request(message)
 
     # Dialling.
@@ -369,3 +385,12 @@ class Dialer:
             return Disposition.CLOSED
         logger.info("reminder %s %s", message.reminder_id, HistoryEvent.CANCELLED_BY_CANCEL_MESSAGE)
         return Disposition.WITHDRAWN
+
+
+def _sms_sender(config: DialerConfig, sms: Callable[[], SmsClient] | None) -> SmsSender | None:
+    """Who the SMS after the last attempt comes from; ``None`` while it is off."""
+    if not config.texted_outcomes:
+        return None
+    if sms is None or config.sms_callback_number is None:
+        raise ValueError("SMS after the last attempt is on: the dialer needs its SMS client and callback number")
+    return SmsSender(config.texted_outcomes, config.caller_name, config.sms_callback_number, sms)

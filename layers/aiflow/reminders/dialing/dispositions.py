@@ -32,6 +32,11 @@ class Disposition(StrEnum):
     UNCHANGED = "unchanged"  # a schedule message repeated what is stored
     KEPT = "kept"  # a schedule message for a reminder being called or decided: not disturbed
     WITHDRAWN = "withdrawn"  # a cancel message cancelled the reminder
+    SMS_SENT = "sms sent"  # the SMS after the last attempt went out
+    SMS_MAYBE_SENT = "sms maybe sent"  # it may have gone out (5xx, timeout): never sent again
+    SMS_REFUSED = "sms refused"  # sipgate refused it (402, 403, 400): the reason recorded, alarmed
+    SMS_DEFERRED = "sms deferred"  # outside the calling window: delivered again at its opening
+    SMS_SKIPPED = "sms skipped"  # never sent: do-not-call, after the appointment, the window opens too late
 
 
 class RetryLater(Exception):

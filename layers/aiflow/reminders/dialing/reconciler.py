@@ -19,6 +19,21 @@ has the state diagram):
   rule of the dialer: claims, the live-attempt refusal, the calling window, the minimum notice. A late
   original racing it rings nobody twice: one of the two claims the attempt, the other is a duplicate.
 
+A closed reminder has one step left when it gets an SMS after its last attempt (``SMS_AFTER_LAST_ATTEMPT``,
+:mod:`reminders.dialing.texts`): the ``sms`` message, whose settled fate releases the outcome event. A
+reminder closed with such an outcome whose SMS is still unsettled (never looked at, claimed or deferred)
+the grace after its last write (for a deferred one, after the calling window's opening) lost that message,
+or the answer check that was to send it:
+
+- claimed (``sending``) and never settled: the claiming invocation died, its request may have left;
+  settled ``maybe_sent`` here, never sent again;
+- past the appointment, or with the window opening only after it: settled ``skipped`` with the reason
+  (``sms: none`` in the event);
+- otherwise the ``sms`` message is sent again (noted on the history); its claim keeps the SMS to one.
+
+Those reminders are read through the same index, by their last call (``call_at``), up to
+:data:`SMS_LOOKBACK` back: the longest lead time, and a week for a reconciler that did not run.
+
 The grace must exceed what a healthy step may be late by: a refused dial comes back after the queue's
 visibility timeout (6 minutes) up to five times, a schedule may retry its delivery for a while.
 """
@@ -33,15 +48,21 @@ from enum import StrEnum
 
 from reminders.aws.delivery import CallDelivery
 from reminders.dialing.timing import CallTiming
-from reminders.messages.call_queue import CheckAnswerMessage, DialMessage
+from reminders.messages.call_queue import CheckAnswerMessage, DialMessage, SmsMessage
+from reminders.model.calling_window import CallingWindow
 from reminders.model.history import HistoryEvent
-from reminders.model.reminder import Outcome, ReminderRecord, ReminderStatus, utc_now
+from reminders.model.reminder import Outcome, ReminderRecord, ReminderStatus, SmsFate, utc_now
+from reminders.model.sms import SmsSkipped, SmsWaits, when_to_text
 from reminders.settings import ReconcilerConfig
 from reminders.store.repository import ReminderRepository
 
-__all__ = ["Action", "Reconciler", "ReconcilingFailed", "Recovery"]
+__all__ = ["SMS_LOOKBACK", "Action", "Reconciler", "ReconcilingFailed", "Recovery"]
 
 logger = logging.getLogger(__name__)
+
+# How far back the reconciler looks for a closed reminder's unsettled SMS: the longest lead time (14 days)
+# and a week.
+SMS_LOOKBACK = timedelta(days=21)
 
 
 class Action(StrEnum):
@@ -49,6 +70,8 @@ class Action(StrEnum):
     CHECK_ANSWER = "check_answer"  # the answer check was sent again
     EXPIRED = "expired"  # too late for a call: closed
     FAILED = "failed"  # its steps went astray too often: closed
+    SMS = "sms"  # the sms message of a closed reminder was sent again
+    SMS_SETTLED = "sms_settled"  # a closed reminder's SMS can no longer go, or its claim died: settled
 
 
 @dataclass(frozen=True)
@@ -79,6 +102,8 @@ class Reconciler:
             min_notice=timedelta(minutes=config.min_notice_minutes),
         )
         self._grace = timedelta(minutes=config.reconcile_grace_minutes)
+        self._texted = config.texted_outcomes
+        self._window = CallingWindow.parse(config.call_window)
         self._repository = repository
         self._delivery = delivery
         self._now = clock
@@ -93,7 +118,7 @@ class Reconciler:
         recoveries, failed = [], []
         for record, due in self._overdue(now):
             try:
-                recovery = self._recover(record, due, now)
+                recovery = self._settle_sms(record, now) if record.is_decided else self._recover(record, due, now)
             except Exception:
                 logger.exception("could not reconcile reminder %s", record.reminder_id)
                 failed.append(record.reminder_id)
@@ -115,6 +140,43 @@ class Reconciler:
             due = self._timing.check_due(record)
             if due is not None and due <= cutoff:
                 yield record, due
+        for outcome in sorted(self._texted):
+            for record in self._repository.list(ReminderStatus(outcome.value), due_by=cutoff, since=now - SMS_LOOKBACK):
+                due = self._sms_due(record)
+                if due is not None and due <= cutoff:
+                    yield record, due
+
+    def _sms_due(self, record: ReminderRecord) -> datetime | None:
+        """When the unsettled SMS of a closed ``record`` was to be settled: at its last write, or at the window's
+        opening it was deferred to; ``None`` for a settled one."""
+        if record.sms is not None and record.sms.settled:
+            return None
+        if record.sms is SmsFate.DEFERRED:
+            plan = when_to_text(record, record.updated_at, self._window)
+            if isinstance(plan, SmsWaits):
+                return plan.at
+        return record.updated_at
+
+    def _settle_sms(self, record: ReminderRecord, now: datetime) -> Recovery | None:
+        """The last step of a closed reminder whose SMS went astray (see the module's notes)."""
+        reminder_id = record.reminder_id
+        if record.sms is SmsFate.SENDING:
+            reason = "reconciler: the claiming invocation ended before it recorded the answer"
+            settled = self._repository.settle_sms(reminder_id, SmsFate.MAYBE_SENT, reason)
+            return Recovery(reminder_id, Action.SMS_SETTLED, reason) if settled else None
+        plan = when_to_text(record, now, self._window)
+        if isinstance(plan, SmsSkipped):
+            reason = f"reconciler: {plan.reason}"
+            return (
+                Recovery(reminder_id, Action.SMS_SETTLED, reason)
+                if self._repository.skip_sms(reminder_id, reason)
+                else None
+            )
+        detail = f"the SMS after the last attempt was not settled by {now.isoformat(timespec='seconds')}: sent again"
+        if not self._repository.note_sms_resent(record, detail):
+            return None  # it moved on since it was read
+        self._delivery.send(SmsMessage(reminder_id=reminder_id, attempt=max(record.attempts, 1)))
+        return Recovery(reminder_id, Action.SMS, detail)
 
     def _recover(self, record: ReminderRecord, due: datetime, now: datetime) -> Recovery | None:
         scheduled = record.status is ReminderStatus.SCHEDULED

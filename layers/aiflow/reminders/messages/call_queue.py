@@ -26,6 +26,10 @@ object; ``kind`` says which. Other systems send the first three (their JSON Sche
     Sent by the dialer itself, delayed by the answer timeout, before it dials: if the callee has not
     answered that attempt by then, the reminder is retried after ``RETRY_DELAY_MINUTES`` or, after its last
     attempt, closed as ``no_answer``.
+``{"kind": "sms", "reminder_id": "appt-1001", "attempt": 3}``
+    Sent by the dialer itself when attempt ``attempt`` closed the reminder as ``no_answer`` or ``voicemail``
+    and ``SMS_AFTER_LAST_ATTEMPT`` names that outcome: text the callee (:mod:`reminders.dialing.texts`), now,
+    or again at the calling window's opening.
 
 The attempt number makes every message idempotent: the dialer claims attempt *n* with a conditional write
 (:meth:`reminders.store.repository.ReminderRepository.claim_attempt`), so a message delivered twice, two messages
@@ -56,6 +60,7 @@ __all__ = [
     "Problem",
     "ScheduleMessage",
     "SchedulingError",
+    "SmsMessage",
     "parse_call_message",
     "parse_reminder",
 ]
@@ -124,10 +129,20 @@ class CheckAnswerMessage(BaseModel):
     attempt: Attempt
 
 
-AnyCallMessage = ScheduleMessage | CancelMessage | DialMessage | CheckAnswerMessage
+class SmsMessage(BaseModel):
+    """Text the callee of a reminder that attempt ``attempt`` closed unreached. Sent by the dialer itself."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["sms"] = "sms"
+    reminder_id: ReminderId
+    attempt: Attempt
+
+
+AnyCallMessage = ScheduleMessage | CancelMessage | DialMessage | CheckAnswerMessage | SmsMessage
 CallMessage = Annotated[AnyCallMessage, Field(discriminator="kind")]
 _CALL_MESSAGE: TypeAdapter[AnyCallMessage] = TypeAdapter(CallMessage)
-_KINDS = ("schedule", "cancel", "dial", "check_answer")
+_KINDS = ("schedule", "cancel", "dial", "check_answer", "sms")
 
 
 class InvalidCallMessage(ValueError):
@@ -154,7 +169,7 @@ def parse_call_message(body: str | bytes | Mapping[str, Any]) -> AnyCallMessage:
             raise InvalidCallMessage(f"not JSON: {error}", None) from None
     if not isinstance(data, dict):
         raise InvalidCallMessage("the message must be a JSON object", None)
-    kinds = ", ".join(_KINDS[:3])  # check_answer is the dialer's own
+    kinds = ", ".join(_KINDS[:3])  # check_answer and sms are the dialer's own
     if "kind" not in data:
         if not {"reminder_id", "to_phone_number"} <= data.keys():
             raise InvalidCallMessage(

@@ -9,6 +9,11 @@ or ``None`` when the record is not a reminder reaching a final status:
   and whose old image did not have one: the moment it was decided, expired, failed or cancelled;
 - everything else (sessions, line claims, rate counters, history notes on a closed reminder) is not.
 
+A reminder closed with an outcome that gets an SMS after the last attempt (``texted``, from
+``SMS_AFTER_LAST_ATTEMPT``) is published once its SMS is settled (:attr:`SmsFate.settled`: sent, maybe sent,
+refused or skipped), so that the event says what became of it (``sms``); a deferred SMS holds its event until
+the calling window opens.
+
 Each event goes on the stack's bus with source :data:`SOURCE` and detail-type :data:`DETAIL_TYPE`; the
 detail is :class:`OutcomeDetail` (JSON Schema: ``schemas/reminder-outcome.schema.json``). Delivery is at
 least once: a stream record can be read twice, and the publisher repeats a batch that the bus refused in
@@ -31,7 +36,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 from reminders.model.preferred_time import PreferredTime
-from reminders.model.reminder import DECIDED, ReminderStatus, Via
+from reminders.model.reminder import DECIDED, Outcome, ReminderStatus, SmsFate, Via
+from reminders.model.sms import SMS_IN_EVENT, sms_in_event
 from reminders.store.repository import REMINDER_KEY_PREFIX, record_from_item
 
 __all__ = ["DETAIL_TYPE", "OPERATOR", "SOURCE", "OutcomeDetail", "outcome_event"]
@@ -63,6 +69,11 @@ class OutcomeDetail(BaseModel):
     appointment_at: datetime
     time_zone: str = Field(description="the callee's IANA time zone, in which the appointment is spoken")
     session_id: str | None = Field(description="the AI Flow session of the call that decided it, if any")
+    sms: str = Field(
+        description="the SMS after the last attempt: sent, refused (402, 403, 400), unknown (it may have been "
+        "sent: a 5xx or a timeout, never repeated) or none",
+        json_schema_extra={"enum": list(SMS_IN_EVENT)},
+    )
     preferred_time: PreferredTime | None = Field(
         description="on reschedule_requested, the time the callee asked for (only the parts said; dates resolved "
         "against the appointment in its time zone); null when they named none. Never the callee's words"
@@ -81,14 +92,17 @@ class OutcomeDetail(BaseModel):
         return preferred_time.stated() if preferred_time is not None else None
 
 
-def outcome_event(record: dict[str, Any]) -> OutcomeDetail | None:
-    """The event for one DynamoDB stream record (Lambda's format), or ``None`` if it closes no reminder."""
+def outcome_event(record: dict[str, Any], texted: frozenset[Outcome] = frozenset()) -> OutcomeDetail | None:
+    """The event for one DynamoDB stream record (Lambda's format), or ``None`` if it closes no reminder.
+
+    ``texted``: the outcomes whose event waits for their SMS to be settled.
+    """
     change = record.get("dynamodb") or {}
     new_image = change.get("NewImage")
     key = (change.get("Keys") or {}).get("pk", {}).get("S", "")
     if not new_image or not key.startswith(REMINDER_KEY_PREFIX):
         return None
-    if not _is_final(new_image) or _is_final(change.get("OldImage") or {}):
+    if not _is_final(new_image, texted) or _is_final(change.get("OldImage") or {}, texted):
         return None
     reminder = record_from_item(new_image)
     outcome = reminder.outcome.value if reminder.outcome is not None else reminder.status.value
@@ -104,12 +118,17 @@ def outcome_event(record: dict[str, Any]) -> OutcomeDetail | None:
         appointment_at=reminder.appointment_at,
         time_zone=reminder.time_zone,
         session_id=reminder.outcome_session_id,
+        sms=sms_in_event(reminder.sms),
         preferred_time=reminder.preferred_time,
         question_open=reminder.question_open,
         third_party=reminder.third_party_answered_last,
     )
 
 
-def _is_final(image: dict[str, Any]) -> bool:
+def _is_final(image: dict[str, Any], texted: frozenset[Outcome]) -> bool:
     status = image.get("status", {}).get("S")
-    return status is not None and status in {final.value for final in DECIDED}
+    if status is None or status not in {final.value for final in DECIDED}:
+        return False
+    outcome = image.get("outcome", {}).get("S")
+    sms = image.get("sms", {}).get("S")
+    return outcome not in texted or (sms is not None and SmsFate(sms).settled)

@@ -52,6 +52,7 @@ class HistoryEvent(StrEnum):
     THIRD_PARTY = "answered by someone else"  # not the callee: no decision asked, the dialer calls again
     RECONCILED = "reconciled"  # a step whose message went astray was sent again
     REOPENED = "reopened"  # closed as voicemail, reopened for the callee's call back
+    SMS = "sms"  # the SMS after the last attempt: deferred, claimed, sent, refused or skipped (the detail says)
 
     # The outcomes (each Outcome's value; VOICEMAIL above is one of them).
     CONFIRMED = "confirmed"

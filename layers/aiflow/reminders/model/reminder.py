@@ -25,6 +25,7 @@ __all__ = [
     "Reminder",
     "ReminderRecord",
     "ReminderStatus",
+    "SmsFate",
     "Via",
     "utc_now",
 ]
@@ -79,6 +80,22 @@ class Via(StrEnum):
 
     SPEECH = "speech"
     KEY = "key"
+
+
+class SmsFate(StrEnum):
+    """What became of a reminder's SMS after its last attempt (``sms`` on the reminder's item)."""
+
+    DEFERRED = "deferred"  # waits for the calling window's opening
+    SENDING = "sending"  # claimed: the request goes out now
+    SENT = "sent"  # sipgate took it (2xx)
+    MAYBE_SENT = "maybe_sent"  # the request may have reached sipgate (5xx, timeout, crash): never sent again
+    REFUSED = "refused"  # sipgate refused it (402 no credit, 403 not permitted, 400 bad number): the reason kept
+    SKIPPED = "skipped"  # not sent: do-not-call, after the appointment, the window opens too late
+
+    @property
+    def settled(self) -> bool:
+        """Whether nothing more happens to it (the outcome event waits for a settled fate)."""
+        return self not in (SmsFate.DEFERRED, SmsFate.SENDING)
 
 
 # Statuses after which nothing is dialled or decided any more.
@@ -198,6 +215,8 @@ class ReminderRecord(Reminder):
     attempt_started_at: datetime | None = None  # when the current attempt was claimed (the answer check needs it)
     recoveries: int = 0  # how often the reconciler re-sent a step whose message went astray
     last_error: str | None = None
+    sms: SmsFate | None = None  # the SMS after the last attempt (reminders.model.sms), once it was looked at
+    sms_detail: str | None = None  # why it was refused or skipped, or when a deferred one goes
     schedule_name: str | None = None
     created_at: datetime = Field(default_factory=lambda: utc_now())
     updated_at: datetime = Field(default_factory=lambda: utc_now())

@@ -498,6 +498,7 @@ def _report_rows(figures: OutcomeReport) -> list[tuple[str, Any]]:
         ),
         ("median first call to decision (s)", None if median is None else round(median.total_seconds())),
     ]
+    rows += [(f"sms {said}", count) for said, count in sorted(figures.sms.items())]
     return rows + [(f"to act on: {name}", count) for name, count in figures.follow_ups.model_dump().items()]
 
 
@@ -514,6 +515,8 @@ def _report_table(figures: OutcomeReport) -> Table:
     table.add_row("attempts per reminder", "-" if per_reminder is None else f"{per_reminder:.2f}", "")
     median = figures.median_first_call_to_decision
     table.add_row("median first call to decision", "-" if median is None else _duration(median), "")
+    for said, count in sorted(figures.sms.items()):
+        table.add_row(f"sms {said}", str(count), "")
     table.add_section()
     for name, count in figures.follow_ups.model_dump().items():
         table.add_row(f"to act on: {name}", str(count), "")

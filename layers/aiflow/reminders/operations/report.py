@@ -7,6 +7,7 @@ so a report answers "how did the reminders for last week's appointments go". The
 - the answer rate: of the reminders that were called at least once, the share that someone answered;
 - attempts per reminder: the mean number of calls placed, over the reminders called at least once;
 - the median time from the first call to the decision, over the decided reminders that were called;
+- the SMS after the last attempt: how many were sent, refused, and may have been sent (``unknown``).
 - what the practice has to act on (:class:`FollowUps`): wrong numbers to correct, requests for another time
   (and how many named one), open questions to call back about, and reminders whose last call reached
   someone else for the callee.
@@ -23,6 +24,7 @@ from pydantic import BaseModel
 
 from reminders.model.history import HistoryEvent
 from reminders.model.reminder import ReminderRecord, ReminderStatus
+from reminders.model.sms import sms_in_event
 
 __all__ = ["OPEN", "FollowUps", "OutcomeCount", "OutcomeReport", "summarize"]
 
@@ -56,6 +58,7 @@ class OutcomeReport(BaseModel):
     answer_rate: float | None
     attempts_per_reminder: float | None
     median_first_call_to_decision: timedelta | None
+    sms: dict[str, int] = {}  # the SMS after the last attempt by what the outcome event says: sent, refused, unknown
     follow_ups: FollowUps
 
 
@@ -88,6 +91,7 @@ def summarize(
         median_first_call_to_decision=timedelta(seconds=statistics.median(decision_seconds))
         if decision_seconds
         else None,
+        sms=dict(Counter(sms_in_event(record.sms) for record in chosen if sms_in_event(record.sms) != "none")),
         follow_ups=_follow_ups([record for record in chosen if record.is_decided]),
     )
 

@@ -30,6 +30,7 @@ from reminders.store.table import ReminderTable
 __all__ = ["ReminderLifecycle"]
 
 _LARGEST_UTC_OFFSET = timedelta(hours=14)  # Pacific/Kiritimati
+_SMALLEST_UTC_OFFSET = timedelta(hours=-12)  # Etc/GMT+12
 
 
 class ReminderLifecycle(ReminderTable):
@@ -109,11 +110,15 @@ class ReminderLifecycle(ReminderTable):
         item = response.get("Item")
         return record_from_item(item) if item else None
 
-    def list(self, status: ReminderStatus | None = None, *, due_by: datetime | None = None) -> Iterator[ReminderRecord]:
-        """Every reminder, or those with ``status`` (by the local call time); with ``due_by``, only those due by then.
+    def list(
+        self, status: ReminderStatus | None = None, *, due_by: datetime | None = None, since: datetime | None = None
+    ) -> Iterator[ReminderRecord]:
+        """Every reminder, or those with ``status`` (by the local call time); with ``due_by``, only those due by then,
+        with ``since`` (and ``due_by``), only those due from then on.
 
         ``call_at`` is kept with the callee's UTC offset, so the index orders by local wall-clock time: the
-        query reads up to ``due_by`` plus the largest offset there is (+14:00), and the exact cut follows.
+        query reads from ``since`` less the smallest offset there is (-12:00) up to ``due_by`` plus the largest
+        (+14:00), and the exact cut follows.
         """
         if status is None:
             pages = self.client.get_paginator("scan").paginate(
@@ -125,8 +130,14 @@ class ReminderLifecycle(ReminderTable):
             condition, values = "#status = :status", {":status": {"S": status.value}}
             if due_by is not None:
                 local_bound = (due_by.astimezone(UTC) + _LARGEST_UTC_OFFSET).replace(tzinfo=None).isoformat()
-                condition += " AND call_at <= :bound"
                 values[":bound"] = {"S": local_bound + "~"}  # "~" sorts after any offset or fraction
+                if since is None:
+                    condition += " AND call_at <= :bound"
+                else:
+                    condition += " AND call_at BETWEEN :since AND :bound"
+                    values[":since"] = {
+                        "S": (since.astimezone(UTC) + _SMALLEST_UTC_OFFSET).replace(tzinfo=None).isoformat()
+                    }
             pages = self.client.get_paginator("query").paginate(
                 TableName=self.table_name,
                 IndexName=STATUS_INDEX,
@@ -137,7 +148,7 @@ class ReminderLifecycle(ReminderTable):
         for page in pages:
             for item in page.get("Items", []):
                 record = record_from_item(item)
-                if due_by is None or (record.call_at is not None and record.call_at <= due_by):
+                if _due_between(record, since, due_by):
                     yield record
 
     def reschedule(
@@ -238,3 +249,9 @@ class ReminderLifecycle(ReminderTable):
             "attribute_exists(pk)",
             {":now": {"S": now.isoformat()}, ":entry": history_attribute(event, now, detail)},
         )
+
+
+def _due_between(record: ReminderRecord, since: datetime | None, due_by: datetime | None) -> bool:
+    if due_by is None:
+        return True
+    return record.call_at is not None and (since is None or since <= record.call_at) and record.call_at <= due_by

@@ -25,6 +25,7 @@ one concern each, all on the table of :mod:`reminders.store.table`:
 ``lines``                the ``LINE#`` items: how the webhook finds a call's reminder, a claim's end
 ``outcomes``             the answer, a mailbox's message, the outcome written once
 ``recovery``             the reconciler's re-sent step, a voicemail reminder reopened for a callback
+``texts``                the SMS after the last attempt: deferred, claimed with the do-not-call check, settled
 ``items``, ``errors``    the keys and (de)serialisation of the items; why a write was refused
 =======================  ==============================================================================
 """
@@ -38,6 +39,7 @@ from reminders.store.lifecycle import ReminderLifecycle
 from reminders.store.lines import CallLines, LineClaim, LineRelease
 from reminders.store.outcomes import CallOutcomes
 from reminders.store.recovery import Recoveries
+from reminders.store.texts import SmsClaim, SmsRecords
 
 # The names its callers import with the repository: what its methods raise, take and return.
 __all__ = [
@@ -49,11 +51,12 @@ __all__ = [
     "NumberOptedOut",
     "ReminderMovedOn",
     "ReminderRepository",
+    "SmsClaim",
     "record_from_item",
 ]
 
 
-class ReminderRepository(ReminderLifecycle, DialClaims, CallOutcomes, CallLines, Recoveries):
+class ReminderRepository(ReminderLifecycle, DialClaims, CallOutcomes, CallLines, Recoveries, SmsRecords):
     """Reminders, line claims and the dial-rate counter in one DynamoDB table.
 
     ``ReminderRepository(table_name, client=..., clock=...)``; without a client it makes one from the
