@@ -5,8 +5,10 @@ answered after the question and said into it (barge-in), each counted on its own
 recorded as a receptionist would in each language, no harmful decision, no request for another time
 recorded as confirmed, mailbox greetings 95 % recognised and no person taken for one.
 
-Every target is reached and held: a test fails on the first answer that misses it. ``python -m
-tests.conformance.understanding --misses`` lists what is read wrongly.
+On the tuning set (the answers the rules are built on) every target is reached and held: a test fails on
+the first answer that misses it. On the held-out set, which no rule is tuned to and which the issue's
+targets are about, some are missed today: those are strict xfails with the figures. ``python -m
+tests.conformance.understanding [--held-out] --misses`` lists what is read wrongly.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pytest
 from tests.conformance.understanding import (
     LANGUAGES,
     TARGET_ACCURACY,
+    TARGET_HARMFUL,
     TARGET_MAILBOX_RECOGNITION,
     Figures,
     Played,
@@ -27,6 +30,7 @@ from tests.conformance.understanding import (
     load_labels,
     measure,
 )
+from tests.conformance.understanding.corpus import HELD_OUT
 
 
 @cache
@@ -100,3 +104,48 @@ def test_no_person_is_taken_for_a_mailbox() -> None:
     figures = _figures(False)
     taken = [p for p in figures.played if p.answer.record is not Record.MAILBOX and p.reading is Record.MAILBOX]
     assert taken == [], f"{len(taken)} persons taken for a mailbox:\n{_listed(taken)}"
+
+
+# The held-out set: the issue's targets "on answers nobody tuned to". Today's rules miss some of them there;
+# those tests are strict xfails carrying the figures, so that a rule reaching a target turns them red (then
+# the mark goes) and nobody can read the miss as a pass.
+
+
+@cache
+def _held_out() -> Figures:
+    return measure(answers=load_answers(HELD_OUT))
+
+
+def _missed_on_the_held_out_set(figures: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, raises=AssertionError, reason=f"held-out set today: {figures}")
+
+
+@_missed_on_the_held_out_set("5 of 320 harmful (de 3, en 2)")
+def test_no_decision_on_the_held_out_set_does_harm() -> None:
+    harmful = [p for p in _held_out().played if p.harmful]
+    assert len(harmful) / len(_held_out().played) <= TARGET_HARMFUL, f"{len(harmful)}:\n{_listed(harmful)}"
+
+
+@_missed_on_the_held_out_set("2 of 66 requests for another time recorded as confirmed")
+def test_no_request_for_another_time_on_the_held_out_set_is_confirmed() -> None:
+    figures = _held_out()
+    confirmed = [p for p in figures.played if p.answer.record is Record.RESCHEDULE and p.reading is Record.CONFIRM]
+    assert confirmed == [], _listed(confirmed)
+
+
+@_missed_on_the_held_out_set("de 80.6 %, en 86.9 % recorded as a receptionist would")
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_held_out_answers_are_recorded_as_a_receptionist_would(language: str) -> None:
+    tally = _held_out().languages[language]
+    assert tally.accuracy >= TARGET_ACCURACY, f"{language}: {tally.as_receptionist}/{tally.answers}"
+
+
+def test_held_out_mailbox_greetings_are_recognised() -> None:
+    assert _held_out().total.mailbox_recognition >= TARGET_MAILBOX_RECOGNITION
+
+
+@_missed_on_the_held_out_set("2 of 300 persons taken for a mailbox (a greeting recited as a joke)")
+def test_no_person_on_the_held_out_set_is_taken_for_a_mailbox() -> None:
+    played = _held_out().played
+    taken = [p for p in played if p.answer.record is not Record.MAILBOX and p.reading is Record.MAILBOX]
+    assert taken == [], _listed(taken)

@@ -1,10 +1,11 @@
-"""``python -m tests.conformance.understanding [--barge-in | --into-greeting] [--misses]``: the corpus's figures.
+"""``python -m tests.conformance.understanding [--held-out] [--barge-in | --into-greeting] [--misses]``: figures.
 
 Per language and category: answers, recorded as a receptionist would, harmful, asked again, mailbox
 greetings recognised and persons taken for a mailbox; then the totals against issue 18's targets.
 ``--barge-in`` says every answer into the question once the appointment's date and time were heard,
 ``--into-greeting`` into the greeting's first words (where "ja" is how people pick up: asked again);
 ``--misses`` lists the answers read otherwise than a receptionist would, the harmful ones first.
+``--held-out`` plays the held-out set (``held_out/``, which no rule is tuned to) instead of the tuning set.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 
 from . import measure
+from .corpus import HELD_OUT, load_answers
 from .runner import TARGET_ACCURACY, TARGET_HARMFUL, TARGET_MAILBOX_RECOGNITION, Figures, Moment, Tally
 
 _HEADER = f"{'':<10} {'category':<18} {'n':>4} {'receptionist':>14} {'harmful':>8} {'asked again':>12} {'mailbox':>9}"
@@ -79,8 +81,10 @@ def main() -> None:
         help="say every answer into the greeting's first words",
     )
     parser.add_argument("--misses", action="store_true", help="list the answers not read as a receptionist would")
+    parser.add_argument("--held-out", action="store_true", help="the held-out answers, which no rule is tuned to")
     arguments = parser.parse_args()
-    print(report(measure(moment=arguments.moment), misses=arguments.misses))
+    answers = load_answers(HELD_OUT) if arguments.held_out else None
+    print(report(measure(moment=arguments.moment, answers=answers), misses=arguments.misses))
 
 
 if __name__ == "__main__":
