@@ -157,7 +157,11 @@ _IDIOMS: tuple[tuple[str, str], ...] = (
     # How the callee is: health, not the appointment ("mir geht's wieder gut", "I'm feeling better").
     (r"\b(?:mir|uns) geht (?:es |s )?(?:\w+ )?(?:gut|besser)\b|\bi am (?:feeling )?(?:much )?better\b", _NOTHING),
     # Giving the appointment up, in other words.
-    (r"\b(?:das|es|der|daraus|dat|des) wird (?:leider |wohl |dann |so )?(?:nichts|nix)\b", _CANCEL),
+    (
+        r"\b(?:(?:das|es|der|daraus|dat|des) wird|wird (?:s|es|das|dat|des))"
+        r" (?:leider |wohl |dann |so |halt )?(?:nichts|nix)\b|\bno[- ]?go\b",
+        _CANCEL,
+    ),
     (r"\bkann weg\b|\bhat sich erledigt\b|\bcall (?:it|that|the appointment) off\b", _CANCEL),
     (r"\bcross (?:me|it|us) off\b|\bscrap (?:it|that)\b|\bgive (?:it|that) up\b", _CANCEL),
     (r"\bdrop (?:it|that|the appointment|my appointment)\b|\btake me off the schedule\b", _CANCEL),
@@ -172,6 +176,15 @@ _IDIOMS: tuple[tuple[str, str], ...] = (
     (r"\b(?:andere|spätere) (?:uhrzeit|zeit|woche)\b|\banderen (?:tag|termin)\b|\bneuen termin\b", _RESCHEDULE),
     (r"\bein andermal\b|\b(?:bitte )?(?:einen|nen) neuen\b|\b(?:was|etwas|irgendwas) anderes\b", _RESCHEDULE),
     (r"\blässt sich (?:da )?(?:was|etwas) machen\b", _RESCHEDULE),
+    # A replacement asked for: "ein Ersatztermin", "an alternative slot".
+    (r"\b(?:ersatz|ausweich|alternativ|nachhol)(?:termin|datum|tag)\w*", _RESCHEDULE),
+    (r"\b(?:replacement|alternative|substitute|backup|make-up) (?:appointment|slot|time|date|day)\b", _RESCHEDULE),
+    # Coming, only not then: "nur nicht zu der Zeit", "just not at that time", "only not on that day".
+    (
+        r"\b(?:nur|bloss|halt|aber|just|only|but|simply) (?:nicht|not) (?:(?:zu|um|an|at|on|in) )?"
+        r"(?:(?:der|dieser|diesem|dem|die|that|this|the) )?(?:zeit|uhrzeit|tag|time|day|hour|slot|then|dann)\b",
+        _RESCHEDULE,
+    ),
     (
         r"\b(?:another|a different|a later|a new|some other|any other|other) (?:time|day|date|slot|appointment)\b",
         _RESCHEDULE,

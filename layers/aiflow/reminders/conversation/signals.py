@@ -207,6 +207,9 @@ COMPLAINT = _any(
     r"\bals ob\b|\bgeht s noch\b|\becht jetzt\b|\bunverschämt\b|\bfrechheit\b|\bnerv\w*|\bwer (?:be)?zahlt\b",
     r"\bseriously\b|\bkidding\b|\bhow rude\b|\bannoying\b|\byeah right\b|\blike i would\b|\bwho pays\b",
     r"\bschon wieder\b|\bnoch so ein\b|\bschon der \w+ anruf\b|\b(?:another|third|second) call\b",
+    # "As if": "als hätte ich nichts Besseres zu tun", "like I've got nothing better to do".
+    r"\bals (?:hätte|wäre|würde|könnte|müsste) ich\b|\bas if i\b|\blike i (?:have|had|am|was|would|could|do|did)\b",
+    r"\bnichts besseres zu tun\b|\bnothing better to do\b|\ball the time in the world\b",
 )
 # The callee's moment, which is about the call, not the appointment: "ich bin gerade nicht zu Hause",
 # "I can't talk long". Such a clause neither decides nor leaves the answer in doubt.

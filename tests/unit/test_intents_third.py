@@ -1,0 +1,84 @@
+"""Kinds of answer the held-out set of round two showed the reader missing (issue 18, third round), each in
+other wordings, both languages, and with near-misses that must not read that way.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from reminders.conversation.intents import Intent, read_answer
+
+APPOINTMENT = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))  # Tuesday, 10:00
+
+CONFIRM, CANCEL, RESCHEDULE, OPT_OUT, REPEAT, PERSON, QUESTION, WRONG, THIRD, UNCLEAR = (
+    Intent.CONFIRM,
+    Intent.CANCEL,
+    Intent.RESCHEDULE,
+    Intent.OPT_OUT,
+    Intent.REPEAT,
+    Intent.PERSON,
+    Intent.QUESTION,
+    Intent.WRONG_NUMBER,
+    Intent.THIRD_PARTY,
+    Intent.UNCLEAR,
+)
+
+
+def _table(rows: list[tuple[str, Intent]]) -> pytest.MarkDecorator:
+    return pytest.mark.parametrize(("said", "intent"), rows, ids=[said for said, _ in rows])
+
+
+def _reads(said: str, intent: Intent) -> None:
+    assert read_answer(said, appointment=APPOINTMENT).intent is intent
+
+
+@_table(
+    [
+        # A replacement appointment asked for is another time, whatever "passt nicht" before it says
+        ("Da passt es mir nicht, bitte einen Ersatztermin.", RESCHEDULE),
+        ("Geht nicht, ich bräuchte einen Ausweichtermin.", RESCHEDULE),
+        ("Haben Sie einen Alternativtermin für mich?", RESCHEDULE),
+        ("Dann bitte einen Nachholtermin.", RESCHEDULE),
+        ("That doesn't suit, I need a replacement appointment.", RESCHEDULE),
+        ("Can't make it, could you offer an alternative slot?", RESCHEDULE),
+        ("Could I get a substitute appointment?", RESCHEDULE),
+        # Coming, only not then
+        ("Ich komme gern, nur nicht zu der Zeit.", RESCHEDULE),
+        ("Kommen will ich schon, bloß nicht zu dieser Uhrzeit.", RESCHEDULE),
+        ("Ich möchte kommen, aber nicht an dem Tag.", RESCHEDULE),
+        ("I want to come, just not at that time.", RESCHEDULE),
+        ("I'd like to come, only not on that day.", RESCHEDULE),
+        ("Happy to come in, just not then.", RESCHEDULE),
+        # A day ruled out in other words, another named
+        ("Ja mei, am Dienstag wird's nix, geht's am Donnerstag aa?", RESCHEDULE),
+        ("Am Dienstag wird das nichts, lieber Mittwoch.", RESCHEDULE),
+        ("Tuesday's a no-go, how about Thursday?", RESCHEDULE),
+        ("Tomorrow's a no-go for me, please cancel.", CANCEL),
+        ("Morgen wird's leider nix.", CANCEL),
+        ("Yes, tomorrow is no problem.", CONFIRM),
+    ]
+)
+def test_another_time_said_beside_a_no(said: str, intent: Intent) -> None:
+    _reads(said, intent)
+
+
+@_table(
+    [
+        # Sarcasm: "as if", "nothing better to do"
+        ("Ja klar, als hätte ich Dienstag um zehn nichts Besseres zu tun.", UNCLEAR),
+        ("Sicher, als wäre ich dienstags nicht arbeiten.", UNCLEAR),
+        ("Klar komme ich, als hätte ich sonst nichts zu tun.", UNCLEAR),
+        ("Oh sure, like I've got nothing better to do on a Tuesday morning.", UNCLEAR),
+        ("Yeah, as if I had nothing better to do.", UNCLEAR),
+        ("Sure, like I have all the time in the world.", UNCLEAR),
+        # Near-misses: a plain yes said with "like I said", nothing else planned
+        ("Like I said, I'll be there.", CONFIRM),
+        ("Ich hab nichts Besseres vor, ich komme.", CONFIRM),
+        ("Als ob ich das vergessen würde, ich komme.", CONFIRM),
+    ]
+)
+def test_sarcasm_as_if(said: str, intent: Intent) -> None:
+    _reads(said, intent)
