@@ -295,6 +295,96 @@ def _deadline(deadline: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _llm(llm: dict[str, Any]) -> list[str]:
+    lines = [
+        f"### A language model in the call (`aiflow.llm` on the fake Bedrock, {llm['deadline_ms']:.0f} ms deadline, "
+        "speech in real time, ms)",
+        "",
+        "| model answers in | calls | `user_speak` turn p50 / p95 / max | to the model's words p50 / p95 "
+        "| needed a filler | fillers per turn | ended in the fallback |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for entry in llm["by_latency"].values():
+        turn, answer = entry["turn_ms"], entry["answer_ms"]
+        words = f"{_ms(answer['p50'])} / {_ms(answer['p95'])}" if answer else "never"
+        lines.append(
+            f"| {entry['model_latency_s']:g} s | {entry['calls']} | {_ms(turn['p50'])} / {_ms(turn['p95'])} / "
+            f"{_ms(turn['max'])} | {words} | {100 * entry['filler_share']:.0f} % | {entry['fillers_per_turn']:g} | "
+            f"{100 * entry['fallback_share']:.0f} % |"
+        )
+    lines += [
+        "",
+        "To the model's words: from the caller's words to the webhook answering with the model's, through any "
+        "filler (spoken in real time) and its `assistant_speech_ended`.",
+        "",
+    ]
+    return lines
+
+
+def _second_reader(reader: dict[str, Any]) -> list[str]:
+    cold, turns = reader["coldstart_ms"], reader["turns"]
+    off, on = cold["model off"], cold["model on"]
+    when_off = (
+        "with the model off nothing of `aiflow.llm` is imported"
+        if not off["imports_aiflow_llm"]
+        else "**with the model off, `aiflow.llm` is imported at init**"
+    )
+    lines = [
+        "### The second reader (`UnderstandingModelId`) in the webhook",
+        "",
+        f"The webhook's init (`import functions.webhook.app`, median of {off['runs']} fresh processes, this "
+        f"machine's packages with bytecode): {_ms(off['median_ms'])} ms with the model off, "
+        f"{_ms(on['median_ms'])} ms with it configured (+{_ms(cold['model_costs_ms'])} ms); {when_off}.",
+        "",
+        f'An answer the rules leave unclear ("{turns["answer"]}"), {turns["calls"]} calls per condition on '
+        f"{turns['backend']}, ms from the event's stamp:",
+        "",
+        "| the model | p50 | p95 | max | decided by the model | asked again | within the deadline |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, condition in turns["conditions"].items():
+        ms = condition["ms"]
+        lines.append(
+            f"| {name.removeprefix('model ')} | {_ms(ms['p50'])} | {_ms(ms['p95'])} | {_ms(ms['max'])} | "
+            f"{100 * condition['decided_by_the_model_share']:.0f} % | {100 * condition['asked_again_share']:.0f} % | "
+            f"{'every turn' if condition['all_within_deadline'] else 'no'} ({condition['deadline_ms']} ms) |"
+        )
+    return [*lines, ""]
+
+
+def _model_budget(results: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The budget's lines for a language model in the turn: the agent's (``llm``) and the second reader's."""
+    rows = []
+    llm = results.get("llm")
+    if llm:
+        slowest = max(entry["turn_ms"]["max"] for entry in llm["by_latency"].values())
+        fallbacks = sum(entry["fallback_share"] for entry in llm["by_latency"].values())
+        latencies = ", ".join(f"{entry['model_latency_s']:g}" for entry in llm["by_latency"].values())
+        rows.append(
+            (
+                f"an agent's turn answers within {llm['deadline_ms']:.0f} ms however slow the model "
+                "(a filler, then the late answer)",
+                f"slowest `user_speak` turn {_ms(slowest)} ms with the model answering in {latencies} s; "
+                f"fallbacks: {'none' if not fallbacks else 'some'}",
+                "met" if slowest < llm["deadline_ms"] and not fallbacks else "over",
+            )
+        )
+    reader = results.get("second_reader")
+    if reader:
+        conditions = reader["turns"]["conditions"].values()
+        slowest = max(condition["ms"]["max"] for condition in conditions)
+        unloaded = not reader["coldstart_ms"]["model off"]["imports_aiflow_llm"]
+        rows.append(
+            (
+                "the second reader: an unclear answer's turn within the deadline, model on or off; "
+                "nothing of it at init when off",
+                f"slowest turn {_ms(slowest)} ms; `aiflow.llm` {'not ' if unloaded else ''}imported with the model off",
+                "met" if all(condition["all_within_deadline"] for condition in conditions) and unloaded else "over",
+            )
+        )
+    return rows
+
+
 def _budget(results: dict[str, Any]) -> list[str]:
     """The performance budget (its targets are the constants above), line by line, against this run's figures."""
     rows = []
@@ -410,6 +500,7 @@ def _budget(results: dict[str, Any]) -> list[str]:
                 verdict,
             )
         )
+    rows += _model_budget(results)
     layer = (results.get("package") or {}).get("artifacts", {}).get("AiFlowLayer")
     if layer:
         size = layer["unzipped_bytes"] / MIB
@@ -459,6 +550,10 @@ def figures(results: dict[str, Any], results_dir: str) -> str:
         lines += _scale(results["scale"])
     if "package" in results:
         lines += _package(results["package"])
+    if "llm" in results:
+        lines += _llm(results["llm"])
+    if "second_reader" in results:
+        lines += _second_reader(results["second_reader"])
     return "\n".join(lines).rstrip() + "\n"
 
 
