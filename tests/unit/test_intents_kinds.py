@@ -209,13 +209,13 @@ def test_a_third_party_who_says_who_they_are(said: str, intent: Intent) -> None:
 
 @_table(
     [
-        # A confirmation told as done is still a yes; a cancellation or a move told as done is no request
+        # A confirmation told as done is still a yes; a cancellation stands, a move is for the practice to check
         ("Ich hab gestern schon online bestätigt.", CONFIRM),
         ("Hab ich doch schon per Mail bestätigt.", CONFIRM),
         ("I've already confirmed it by text.", CONFIRM),
         ("We confirmed that last week already.", CONFIRM),
-        ("Den hab ich schon abgesagt.", UNCLEAR),
-        ("I already moved it to Friday.", UNCLEAR),
+        ("Den hab ich schon abgesagt.", CANCEL),
+        ("I already moved it to Friday.", QUESTION),
         ("I confirmed it, but now I can't come.", CANCEL),
         # A no that denies a forgetting answers the worry
         ("Nee, nee, ich hab's nicht vergessen.", CONFIRM),

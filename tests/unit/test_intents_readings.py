@@ -133,10 +133,11 @@ def test_another_time_carries_the_time_asked_for() -> None:
 
 @_table(
     [
-        ("Das haben wir doch schon letzten Monat verschoben.", UNCLEAR),
+        ("Das haben wir doch schon letzten Monat verschoben.", QUESTION),  # moved before: the practice checks
         ("Ich habe den Termin bereits bestätigt.", CONFIRM),  # confirmed before: it stands
-        ("My daughter already cancelled it for me.", UNCLEAR),
-        ("It was rescheduled last week.", UNCLEAR),
+        ("My daughter already cancelled it for me.", CANCEL),  # given up before: it stays given up
+        ("It was rescheduled last week.", QUESTION),
+        ("We sorted that out with your colleague.", UNCLEAR),
         # A report beside a request: the request decides
         ("Ich habe schon einmal verschoben, können wir nochmal verschieben?", RESCHEDULE),
     ]

@@ -82,3 +82,56 @@ def test_another_time_said_beside_a_no(said: str, intent: Intent) -> None:
 )
 def test_sarcasm_as_if(said: str, intent: Intent) -> None:
     _reads(said, intent)
+
+
+@_table(
+    [
+        # Another day or time in a compound, the appointment changed, a part of the day's appointment
+        ("Wäre ein anderer Wochentag möglich?", RESCHEDULE),
+        ("Ginge eine andere Tageszeit?", RESCHEDULE),
+        ("Dienstag ist schlecht, lässt sich das ändern?", RESCHEDULE),
+        ("Können wir den Termin abändern?", RESCHEDULE),
+        ("Tuesday's bad, can that be changed?", RESCHEDULE),
+        ("Could we change the day?", RESCHEDULE),
+        ("Ich bräuchte einen Abendtermin.", RESCHEDULE),
+        ("Haben Sie einen Nachmittagstermin?", RESCHEDULE),
+        ("Do you have an evening appointment?", RESCHEDULE),
+        ("I'd need a morning slot.", RESCHEDULE),
+        # Split by the recogniser
+        ("ich brauche einen and eren termin", RESCHEDULE),
+        ("i need a nother appointment", RESCHEDULE),
+        # "Or something else" asked about the appointment is no request
+        ("Ist das die Kontrolle nach der OP oder was anderes?", QUESTION),
+        ("Is that the check-up or something else?", QUESTION),
+        ("Gibt es was anderes?", RESCHEDULE),
+        # A conflict at the appointment's time
+        ("Na super, genau dann hab ich eine Besprechung.", RESCHEDULE),
+        ("Da hab ich leider Dienst.", RESCHEDULE),
+        ("Um die Zeit habe ich schon einen Zahnarzttermin.", RESCHEDULE),
+        ("Oh brilliant, that's exactly when my meeting is.", RESCHEDULE),
+        ("I've got a shift then.", RESCHEDULE),
+        ("Da hab ich Zeit, ich komme.", CONFIRM),
+    ]
+)
+def test_another_time_in_other_words(said: str, intent: Intent) -> None:
+    _reads(said, intent)
+
+
+@_table(
+    [
+        # Told as done: a cancellation stands, a visit made frees the slot, a move is for the practice to check
+        ("Den hab ich am Freitag schon bei Ihrer Kollegin abgesagt.", CANCEL),
+        ("Meine Frau hat den für mich schon abgesagt.", CANCEL),
+        ("I rang on Friday and cancelled that already.", CANCEL),
+        ("My wife already cancelled it for me.", CANCEL),
+        ("Ich war heute früh schon bei Ihnen, der Doktor hat mich gleich drangenommen.", CANCEL),
+        ("I was in this morning, the doctor saw me already.", CANCEL),
+        ("Wir haben den schon telefonisch auf Donnerstag verlegt.", QUESTION),
+        ("We moved it to Thursday over the phone already.", QUESTION),
+        ("My husband already rescheduled it.", QUESTION),
+        ("Ich hab schon online bestätigt.", CONFIRM),
+        ("I cancelled it, but now I'd like to come after all.", UNCLEAR),
+    ]
+)
+def test_what_was_done_before(said: str, intent: Intent) -> None:
+    _reads(said, intent)

@@ -136,11 +136,14 @@ def _read_clauses(text: str, said: str, parts: list[Clause], appointment: dateti
     reading, questions, told = Reading(), [], _Told()
     asking: list[tuple[Clause, bool]] = []  # each question, and whether it asks for another time
     for index, clause in enumerate(parts):
-        if signals.is_a_report(clause.text) and signals.is_a_confirmation_told(clause.text):
+        done = signals.told_as_done(clause.text)
+        if done == "confirm":
             told.confirmed = True
             reading.answers.add("confirm")  # confirmed before: the yes stands, unless the answer now decides
-        elif signals.is_a_report(clause.text):
-            told.reported = True
+        elif done is not None:
+            told.reported, told.moved = True, done == "moved"
+            if done == "cancel":
+                reading.decisions.add("cancel")  # given up before: so it stays, unless the answer now says more
         elif signals.ABOUT_THE_CALL.search(clause.text):
             continue  # "ich bin gerade nicht zu Hause", "I can't talk long": the call, not the appointment
         elif clause.asks:
@@ -170,6 +173,7 @@ def _read_clauses(text: str, said: str, parts: list[Clause], appointment: dateti
 class _Told:
     late: bool = False  # a clause about being late: coming
     reported: bool = False  # a clause about what was done before
+    moved: bool = False  # a clause telling it was moved before: for the practice to check
     confirmed: bool = False  # a clause telling it was confirmed before: a yes in words
     hedged: bool = False  # a clause not sure of coming
 
@@ -215,6 +219,8 @@ def _weighed(reading: Reading, asked: Asked | None, told: _Told) -> Understood:
         return Understood(Intent.REPEAT, worded=True, asked=asked)  # "Ja, worum geht's?": not yet understood
     if asked is Asked.PRACTICE and not reading.answers:
         return Understood(Intent.QUESTION, worded=True, asked=asked)
+    if told.moved:
+        return Understood(Intent.QUESTION, worded=True, asked=Asked.PRACTICE)  # "wir haben den schon verlegt"
     if told.reported or not reading.answers:
         return Understood(Intent.UNCLEAR, worded=False)
     answer = _only(reading.answers)

@@ -31,6 +31,7 @@ __all__ = [
     "PRAISE",
     "RESCHEDULE_VERBS",
     "SEPARABLE",
+    "SPLIT_WORDS",
     "VOCABULARY",
     "YES_WORDS",
     "words",
@@ -54,7 +55,8 @@ CANCEL_VERBS = words(
 # Another time: the slot is not given up, the practice gets in touch.
 RESCHEDULE_VERBS = words(
     "verschieben verschiebe verschoben verlegen verlege verlegt umbuchen umlegen umvereinbaren schieben "
-    "reschedule rescheduled rescheduling rearrange postpone postponed rebook shift"
+    "ändern abändern umändern "
+    "reschedule rescheduled rescheduling rearrange postpone postponed rebook shift change changed"
 )
 # Coming to the appointment, or its time suiting, is confirming it.
 COME_VERBS = words(
@@ -114,6 +116,8 @@ KEYS_BY_NAME = {
     **dict.fromkeys(("0", "null", "zero"), "0"),
 }
 DECIDING_WORDS = CONFIRM_VERBS | CANCEL_VERBS | RESCHEDULE_VERBS | COME_VERBS
+# Words a recogniser splits ("verschie ben", "and eren termin", "a nother"), joined where the whole is one.
+SPLIT_WORDS = DECIDING_WORDS | words("anderen andere anderer anderes another")
 ANSWER_WORDS = YES_WORDS | NO_WORDS | PRAISE | words("okay nein yes")
 VOCABULARY = DECIDING_WORDS | ANSWER_WORDS | NEGATIONS | FILLERS | MODALS | NEEDS
 
@@ -174,7 +178,9 @@ _IDIOMS: tuple[tuple[str, str], ...] = (
         _RESCHEDULE,
     ),
     (r"\b(?:andere|spätere) (?:uhrzeit|zeit|woche)\b|\banderen (?:tag|termin)\b|\bneuen termin\b", _RESCHEDULE),
-    (r"\bein andermal\b|\b(?:bitte )?(?:einen|nen) neuen\b|\b(?:was|etwas|irgendwas) anderes\b", _RESCHEDULE),
+    # "Oder was anderes?" asks what the appointment is, not for another.
+    (r"\bein andermal\b|\b(?:bitte )?(?:einen|nen) neuen\b|(?<!oder )\b(?:was|etwas|irgendwas) anderes\b", _RESCHEDULE),
+    (r"\bander(?:e[mnrs]?)? \w*(?:tag|zeit|termin|datum|woche)\b", _RESCHEDULE),  # "ein anderer Wochentag"
     (r"\blässt sich (?:da )?(?:was|etwas) machen\b", _RESCHEDULE),
     # A replacement asked for: "ein Ersatztermin", "an alternative slot".
     (r"\b(?:ersatz|ausweich|alternativ|nachhol)(?:termin|datum|tag)\w*", _RESCHEDULE),
@@ -183,6 +189,20 @@ _IDIOMS: tuple[tuple[str, str], ...] = (
     (
         r"\b(?:nur|bloss|halt|aber|just|only|but|simply) (?:nicht|not) (?:(?:zu|um|an|at|on|in) )?"
         r"(?:(?:der|dieser|diesem|dem|die|that|this|the) )?(?:zeit|uhrzeit|tag|time|day|hour|slot|then|dann)\b",
+        _RESCHEDULE,
+    ),
+    # Something else at the appointment's time: "genau dann hab ich eine Besprechung", "I've got a shift then".
+    (
+        r"\b(?:dann|da|um die zeit|zu der zeit|zu dieser zeit|um zehn) (?:hab|habe|hätte) (?:ich )?"
+        r"(?:(?:leider|schon|doch|eben|halt|aber) ){0,2}(?:(?:eine?n?|meine?n?) )?"
+        r"(?:\w*termin|besprechung|meeting|dienst|schicht|arbeit|konferenz|sitzung|prüfung|klausur|unterricht)\b",
+        _RESCHEDULE,
+    ),
+    (
+        r"\b(?:that|it) is (?:exactly |just |precisely )?when (?:my|i have) (?:a |an )?(?:\w+ )?"
+        r"(?:meeting|shift|class|exam|appointment|interview|conference|work)\b"
+        r"|\bi have (?:got )?(?:a|an|my) (?:\w+ )?(?:meeting|shift|class|exam|appointment|interview)"
+        r" (?:then|at that time|that morning)\b",
         _RESCHEDULE,
     ),
     (

@@ -578,6 +578,10 @@ def _relative_clock(said: str, unit: str, later: bool) -> Clock | None:
 # --- parts of the day, bounds, earlier and later --------------------------------------------------------
 
 _DAY_PARTS: tuple[tuple[re.Pattern[str], PartOfDay], ...] = (
+    # An appointment of a part of the day: "ein Abendtermin", "einen Vormittagstermin".
+    (_compile(r"\bnachmittags?termin\w*"), "afternoon"),
+    (_compile(r"\b(?:vormittags?|morgen|frueh)termin\w*"), "morning"),
+    (_compile(r"\babend(?:s)?termin\w*"), "evening"),
     (
         _compile(
             r"\b(?:nach dem mittag(?:essen)?|nach der mittagspause|nach mittag|nachmittags?|spaetnachmittags?"

@@ -23,8 +23,7 @@ __all__ = [
     "REPEAT",
     "THIRD_PARTY",
     "WRONG_NUMBER",
-    "is_a_confirmation_told",
-    "is_a_report",
+    "told_as_done",
 ]
 
 
@@ -238,23 +237,35 @@ _PARTICIPLES = (
     r"(?:verschoben|verlegt|umgelegt|gelegt|geschoben|umgebucht|abgesagt|storniert|bestätigt|gestrichen|geändert|"
     r"cancelled|canceled|moved|rescheduled|changed|confirmed|pushed|booked|rebooked|postponed|sorted)"
 )
+# The visit already made: "ich war heute früh schon bei Ihnen", "I was in this morning".
+_VISITED = (
+    r"\b(?:ich|i|wir|we) (?:war|waren|was|were) (?:\w+ ){0,4}?(?:da|there|bei ihnen|bei euch|with you"
+    r"|in(?= (?:this|yesterday|today|last|earlier|already)\b)|in\s*$)\b"
+)
 _REPORT = _any(
     rf"\b(?:schon|bereits|already|gestern|yesterday|online)\b.*\b{_PARTICIPLES}\b",
     rf"\b{_PARTICIPLES}\b.*\b(?:schon|bereits|already|gestern|yesterday|online)\b",
     rf"\b(?:hab|habe|haben|hat|hatte|hatten|wurde|wurden|had|has|have|was|were|been)\b(?: \w+){{0,6}} {_PARTICIPLES}\b",
     rf"\b(?:i|we|she|he|they|wife|husband)\b(?: \w+)? {_PARTICIPLES}\b",
-    r"\b(?:ich|i) (?:war|was) (?:schon )?(?:gestern |yesterday )?(?:da|in|there)\b",
+    _VISITED,
 )
-
-
 _CONFIRMED = re.compile(r"\b(?:bestätigt|confirmed)\b")
+_MOVED = re.compile(
+    r"\b(?:verschoben|verlegt|umgelegt|gelegt|geschoben|umgebucht|geändert"
+    r"|moved|rescheduled|changed|pushed|rebooked|postponed)\b"
+)
+_CANCELLED = re.compile(rf"\b(?:abgesagt|storniert|gestrichen|cancelled|canceled)\b|{_VISITED}")
 
 
-def is_a_confirmation_told(clause: str) -> bool:
-    """Whether the report in ``clause`` is of a confirmation: it still stands ("ich hab schon online bestätigt")."""
-    return _CONFIRMED.search(clause) is not None
-
-
-def is_a_report(clause: str) -> bool:
-    """Whether ``clause`` tells what was done before rather than asks for it ("den hab ich schon abgesagt")."""
-    return _REPORT.search(clause) is not None
+def told_as_done(clause: str) -> str | None:
+    """What ``clause`` tells was done before rather than asks for ("den hab ich schon abgesagt"), if it does:
+    ``confirm`` (it still stands), ``cancel`` (given up, or the visit already made: the slot is free) or
+    ``moved`` (moved or changed: the practice checks, it is no request) or ``reported`` (something else done:
+    "we sorted that out", nothing to read)."""
+    if _REPORT.search(clause) is None:
+        return None
+    if _CONFIRMED.search(clause):
+        return "confirm"
+    if _CANCELLED.search(clause):
+        return "cancel"
+    return "moved" if _MOVED.search(clause) else "reported"

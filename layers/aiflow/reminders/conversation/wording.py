@@ -148,7 +148,7 @@ def _joined(text: str) -> str:
     while pieces:
         first = pieces.pop(0)
         second = _LEADING_WORD.match(pieces[0]) if pieces and first.isalpha() else None
-        if second and first + second[1] in lexicon.DECIDING_WORDS:
+        if second and first + second[1] in lexicon.SPLIT_WORDS:
             first += pieces.pop(0)
         joined.append(first)
     return " ".join(joined)
