@@ -19,7 +19,8 @@ the tool call or with arguments that do not validate is declined. A declined, fa
 leaves the rules' reading: the callee is asked again, as without the model.
 
 The clock: the request gets the turn's time left less :data:`AFTER_THE_MODEL_SECONDS`, what the turn still
-needs after it (the outcome's write, the session's save, the answer); with less than
+needs after it (the outcome's write, the session's save, the answer), and never more than
+:data:`MAX_MODEL_SECONDS` (a longer deadline is the turn's margin, not the model's); with less than
 :data:`MIN_MODEL_SECONDS` of that left the model is not asked. The model's client keeps to that deadline
 (``aiflow.deadline``, retries off in :class:`aiflow.llm.BedrockConverse`), so a slow model costs the turn
 its time, never its deadline, and the caller hears the question again rather than silence. The hold pattern
@@ -49,6 +50,7 @@ from reminders.model.reminder import Language
 
 __all__ = [
     "AFTER_THE_MODEL_SECONDS",
+    "MAX_MODEL_SECONDS",
     "MIN_CONFIDENCE",
     "MIN_MODEL_SECONDS",
     "READING_TOOL",
@@ -64,6 +66,9 @@ MIN_CONFIDENCE = 0.8  # a reading less sure than this is declined: asking again 
 # each, with a retry that fits), and sending the answer.
 AFTER_THE_MODEL_SECONDS = 0.25
 MIN_MODEL_SECONDS = 0.2  # less time than this for the model: no small model answers so soon, it is not asked
+# A one-line reading that a small model has not given in a second is not worth the caller's wait (Nova Micro
+# answers in 0.3-0.5 s, Claude Haiku in 1.1-1.4 s); a turn with a longer deadline keeps the rest as margin.
+MAX_MODEL_SECONDS = 1.0
 
 Choice = Literal["confirm", "cancel", "reschedule", "repeat", "person", "unclear"]
 
@@ -187,9 +192,13 @@ class SecondReader:
         return (ModelReading.USED if reading else ModelReading.DECLINED), reading
 
     def _model_deadline(self) -> Deadline | None:
-        """The turn's deadline, less what the turn needs after the model; ``None`` outside a turn."""
+        """The turn's deadline, less what the turn needs after the model, at most :data:`MAX_MODEL_SECONDS`
+        away; ``None`` outside a turn."""
         turn = current_deadline()
-        return None if turn is None else Deadline(turn.at - self._after_the_model, turn.reserve)
+        if turn is None:
+            return None
+        at_the_latest = time.monotonic() + turn.reserve + MAX_MODEL_SECONDS
+        return Deadline(min(turn.at - self._after_the_model, at_the_latest), turn.reserve)
 
 
 def request(text: str, *, appointment: datetime, language: Language) -> ModelRequest:
