@@ -1,4 +1,4 @@
-"""The twenty-line phone agent of the SDK's guides answers a call behind the fake Bedrock, with its one tool."""
+"""The twenty-line phone agent (the README, the SDK's guides) answers a call behind the fake Bedrock, with its tool."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from aiflow.testing import CallSimulator
 from aiflow.testing.bedrock import FakeBedrock, text, tool_use
 
 ROOT = Path(__file__).resolve().parents[2]
-GUIDES = [ROOT / "docs" / "sdk.md", ROOT / "packaging" / "aiflow-kit" / "README.md"]
+GUIDES = [ROOT / "README.md", ROOT / "docs" / "sdk.md", ROOT / "packaging" / "aiflow-kit" / "README.md"]
 
 
 def _agent_block(guide: Path) -> str:
