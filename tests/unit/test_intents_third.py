@@ -135,3 +135,50 @@ def test_another_time_in_other_words(said: str, intent: Intent) -> None:
 )
 def test_what_was_done_before(said: str, intent: Intent) -> None:
     _reads(said, intent)
+
+
+@_table(
+    [
+        # Giving it up in other words
+        ("Bitte löschen Sie den Termin.", CANCEL),
+        ("Please remove that appointment.", CANCEL),
+        ("Delete the appointment, please.", CANCEL),
+        ("Der Termin ist hinfällig, ich geh da nicht hin.", CANCEL),
+        ("Der Termin ist überflüssig geworden.", CANCEL),
+        ("I'm not coming, you can give the slot to someone else.", CANCEL),
+        ("Geben Sie den Termin jemand anderem.", CANCEL),
+        ("Löschen Sie bitte meine Nummer.", OPT_OUT),
+        # Regional and recogniser forms
+        ("Merci vilmal, das stimmt für mich.", CONFIRM),
+        ("Das stimmt so nicht.", UNCLEAR),
+        ("Nä, dat krisch isch nit hin, dat jeht nit.", CANCEL),
+        ("ne ich kom nich hin", CANCEL),
+        ("Cheers, lovely, I'll pop in tomorrow.", CONFIRM),
+        ("I'll drop by at ten.", CONFIRM),
+        ("Grand, grand, I'll be down to ye at ten.", CONFIRM),
+        ("Ah no, I won't be able for it, sure I'll ring ye.", CANCEL),
+        ("I wouldn't dream of missing it.", CONFIRM),
+        ("Den lass ich mir nicht entgehen.", CONFIRM),
+        # No more calls, the practice named again, a person wanted
+        ("Schluss mit diesen Anrufen, bitte aus der Liste nehmen.", OPT_OUT),
+        ("Genug mit den Anrufen.", OPT_OUT),
+        ("Welche Praxis, sagten Sie?", REPEAT),
+        ("Which practice did you say?", REPEAT),
+        ("Spreche ich mit einer Maschine? Ich will einen richtigen Menschen.", PERSON),
+        ("Geben Sie mir mal die Frau Doktor.", PERSON),
+        # The wrong number, someone else's phone
+        ("Das ist ein Firmenanschluss, hier gibt es niemanden namens Peters.", WRONG),
+        ("Das ist das Handy meiner Oma, die hört schlecht, worum geht's denn?", THIRD),
+        ("This is my dad's mobile, he's hard of hearing.", THIRD),
+        # The callee's moment, then the answer
+        ("Bin grad im Auto, eigentlich nicht erreichbar, aber sagen Sie den Termin ab.", CANCEL),
+        ("I'm driving, not really reachable, but cancel the appointment.", CANCEL),
+        # Annoyed at the calls, but answering in words
+        ("Schon wieder ein Anruf, ja doch, ich komme ja!", CONFIRM),
+        ("Another call? Yes, I'm coming, for the tenth time!", CONFIRM),
+        ("Schon wieder ein Anruf, ja ja.", UNCLEAR),
+        ("Toll, noch so ein Robo-Anruf.", UNCLEAR),
+    ]
+)
+def test_clear_answers_in_other_words(said: str, intent: Intent) -> None:
+    _reads(said, intent)

@@ -128,7 +128,10 @@ def read_answer(text: str, *, appointment: datetime | None = None) -> Understood
             return Understood(intent, worded=True)
     if signals.COMPLAINT.search(said) or signals.ANNOUNCEMENT.search(said):
         return Understood(Intent.UNCLEAR, worded=True)
-    return _read_clauses(text, said, clauses(said), appointment)
+    understood = _read_clauses(text, said, clauses(said), appointment)
+    if signals.ANNOYANCE.search(said) and not understood.worded:
+        return Understood(Intent.UNCLEAR, worded=True)  # "Schon wieder ein Anruf, ja ja.": annoyed, no answer
+    return understood
 
 
 def _read_clauses(text: str, said: str, parts: list[Clause], appointment: datetime | None) -> Understood:

@@ -49,8 +49,8 @@ CONFIRM_VERBS = words(
 )
 CANCEL_VERBS = words(
     "absagen absage abgesagt austragen stornieren storniere storniert stornierung streichen streiche verhindert "
-    "verpassen "
-    "cancel cancelled canceled cancelling canceling cancellation miss"
+    "verpassen entgehen löschen lösche entfernen "
+    "cancel cancelled canceled cancelling canceling cancellation miss remove delete"
 )
 # Another time: the slot is not given up, the practice gets in touch.
 RESCHEDULE_VERBS = words(
@@ -70,6 +70,8 @@ OBJECTS = words("es s das des dat den ihn termin it that")
 NEEDS = words("brauche brauch brauchen need needed needing")
 # Two words that decide together.
 DECIDING_PAIRS = {
+    **dict.fromkeys(("pop in", "pop by", "pop round", "drop by", "drop in", "swing by", "come by"), "confirm"),
+    "able for": "confirm",  # Irish: "I'll be able for it"
     **dict.fromkeys(("make it", "be there", "bin da", "da sein", "see you", "got it", "will do"), "confirm"),
     **dict.fromkeys(("mach ich", "machen wir", "wird gemacht", "geht klar", "bis dann", "bis bald"), "confirm"),
     **{f"bis {day}": "confirm" for day in ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "morgen")},
@@ -83,6 +85,7 @@ SEPARABLE = {
     words("fällt fallen"): {"aus": "cancel"},
     words("kriege kriegen krieg kriejen krieje"): {"hin": "confirm"},
     words("lege legen"): {"um": "reschedule"},
+    words("gehe geh gehen"): {"hin": "confirm"},
 }
 YES_WORDS = words(
     "ja jawohl jawoll jo joa jau jep jup jap genau richtig korrekt klar sicher natürlich gerne gern freilich "
@@ -155,6 +158,8 @@ _IDIOMS: tuple[tuple[str, str], ...] = (
         r"(?:fine|alright|all right|okay|ok|good|gut|in ordnung)\b",
         " passt ",
     ),
+    (r"\b(?:would|will) not (?:dream of|think of) miss\w*|\b(?:das |es )?stimmt (?:für mich|mir)\b", _YES),
+    (r"\bbe (?:down|over|round) (?:to|with) (?:ye|you|yous)\b", " be there "),
     (r"\bcount me in\b|\bokey dokey\b|\bhaan ji\b|\bja eh\b|\bjo eh\b|\bna klar\b|\bna gut\b|\bsure look\b", _YES),
     (rf"{_NO_WAY}(?=\s*(?:[.,;!?]|$))", _NOTHING),  # alone it stresses what follows, or is unclear
     (_NO_WAY, _NOT),
@@ -164,6 +169,12 @@ _IDIOMS: tuple[tuple[str, str], ...] = (
     (
         r"\b(?:(?:das|es|der|daraus|dat|des) wird|wird (?:s|es|das|dat|des))"
         r" (?:leider |wohl |dann |so |halt )?(?:nichts|nix)\b|\bno[- ]?go\b",
+        _CANCEL,
+    ),
+    (r"\b(?:hinfällig|überflüssig|obsolet)\w*", _CANCEL),
+    (
+        r"\b(?:give|geben sie|gib|vergeben sie) (?:\w+ ){0,3}(?:to )?(?:someone|somebody|anyone|jemand\w*)"
+        r" (?:else|anderem|anders|anderen)\b",
         _CANCEL,
     ),
     (r"\bkann weg\b|\bhat sich erledigt\b|\bcall (?:it|that|the appointment) off\b", _CANCEL),

@@ -637,7 +637,8 @@ _BOUND_PREFIX = _compile(
     r"(?:(?P<after>\bnicht vor|\bnot before|\bno earlier than|\bnicht frueher als|\bnot until|\bnot till"
     r"|\berst ab|\berst nach|\berst um|\bfruehestens(?: um| ab)?|\bonly after|\bab|\bnach|\bafter|\bfrom)"
     r"|(?P<before>\bnicht nach|\bnot after|\bno later than|\bnicht spaeter als|\bbis spaetestens"
-    r"|\bspaetestens(?: um| bis)?|\bvor|\bbefore|\bbis|\buntil|\btill|\bby|\bup to))"
+    r"|\bspaetestens(?: um| bis)?|\bvor|\bbefore|\bbis|\buntil|\btill"
+    r"|(?<!drop )(?<!pop )(?<!come )(?<!stop )(?<!swing )\bby|\bup to))"
     r"(?:\s(?:zum|dem|den|the|um|at|so|ca\.?|circa|about|around))*\s$"
 )
 _BACK = _compile(r"\b(?:back|zurueck|wieder da|wieder hier|returning|return)\b")

@@ -38,7 +38,8 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=\?)(?=\S)")
 _ASKS_WHO = re.compile(
     r"\bmit wem\b|\bwer (?:ist|spricht|ruft|hat|sind)\b|\bwho (?:is"
     r"|am|are|was|s) (?:this|calling|speaking|that|it|there|i)\b"
-    r"|\bwho is calling\b|\bwho (?:am i|are you)\b|\bwho was calling\b|\bvon wo\b.*\banrufen\b"
+    r"|\bwho is calling\b|\bwho (?:am i|are you)\b|\bwho was calling\b"
+    r"|\bwelche praxis\b|\bwhich (?:practice|surgery|doctor)\b|\bvon wo\b.*\banrufen\b"
 )
 _ASKS_WHERE = re.compile(
     r"\b(?:wo|where|wohin)\b(?!.*\b(?:park\w*|warte\w*|wait\w*|toilet\w*)\b)|\badresse\b|\baddress\b|\banschrift\b"

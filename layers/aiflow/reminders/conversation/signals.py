@@ -13,6 +13,7 @@ import re
 __all__ = [
     "ABOUT_THE_CALL",
     "ANNOUNCEMENT",
+    "ANNOYANCE",
     "COMPLAINT",
     "DISPUTE",
     "HEDGE",
@@ -39,7 +40,7 @@ _THE_CALLS = r"\b(?:\w*anrufe[n]?|telefonate|erinnerungen|\w*calls|reminders)\b"
 _REFUSED = (
     r"\b(?:sparen|aufhören|unterlassen|sein lassen|nicht mehr|keine mehr|nicht nötig|unnötig"
     r"|(?:brauch\w*|will|möchte|muss|müssen) (?:\w+ ){0,2}(?:nicht|keine)"
-    r"|stop\w*|enough|rather not|no more|not (?:want|need|necessary)|unnecessary)\b"
+    r"|stop\w*|schluss mit|genug mit|enough|rather not|no more|not (?:want|need|necessary)|unnecessary)\b"
 )
 # No more calls at all: the number goes on the do-not-call list.
 OPT_OUT = _any(
@@ -52,6 +53,7 @@ OPT_OUT = _any(
     r"\bhören sie auf\b.{0,20}\banzurufen\b|\baufhören\b.{0,20}\banzurufen\b|\bin ruhe\b|\babbestell\w*|\babmelden\b",
     r"\b(?:streichen|löschen|entfernen|sperren|nehmen) sie (?:bitte )?meine (?:telefon)?nummer\b",
     r"\bmeine (?:telefon)?nummer (?:bitte )?(?:löschen|streichen|entfernen|sperren)\b|\bsperrliste\b",
+    r"\baus der (?:\w+ )?liste (?:nehmen|streichen|löschen|entfernen)\b",
     r"\btrag\w* (?:sie )?mich aus\b.{0,30}\b(?:anruf\w*|liste)\b",
     r"\b(?:stop|quit) (?:calling|ringing|phoning)\b|\bdo not (?:ever )?(?:call"
     r"|contact|ring|phone) (?:me|us|this number|here)\b",
@@ -77,7 +79,7 @@ _A_NAME = rf"{_TITLE}?(?!{_NOT_A_NAME}\b)[^\W\d]+"
 # The person the reminder is for is not known at this number.
 WRONG_NUMBER = _any(
     r"\bfalsch verbunden\b|\bfalsche (?:telefon)?nummer\b|\bverwählt\b|\bsie sind (?:hier )?(?:falsch|verkehrt)\b",
-    r"\b(?:wohnt|lebt|gibt es|gibt s) (?:hier |bei uns )?(?:kein|keine|keinen|niemand)\b",
+    r"\b(?:wohnt|lebt|gibt es|gibt s) (?:hier |bei uns )?(?:kein|keine|keinen|niemand\w*)\b",
     r"\b(?:wohnt|wohnen|lebt|leben) (?:hier |da |bei uns )?nicht (?:mehr\b)?",
     r"\bgibt s (?:hier )?(?:nicht|nicht mehr)\b|\bausgezogen\b|\bvorbesitzer\w*|\bvorherige[nr]? (?:besitzer|inhaber)",
     r"\bich bin nicht (?:der |die )?(?:herr|frau|mr|mrs|ms)\b"
@@ -128,7 +130,9 @@ THIRD_PARTY = _any(
     r"\bich sag\w* (?:es |s )?(?:ihm|ihr) bescheid\b|\bich geb\w* (?:es |s )?(?:ihm|ihr) weiter\b|\bausrichten\b",
     r"\bich hol\w* (?:ihn|sie)\b|\bversuchen sie (?:es |s )?(?:morgen|später|heute abend|nochmal|noch mal)\b",
     r"\brufen sie (?:morgen|später|heute abend) (?:nochmal |noch mal |wieder )?an\b|\bdann ist (?:er|sie) da\b",
-    r"\b(?:handy|telefon) (?:von|meines|meiner) (?:meinem|meiner|vater|mutter|mann|frau)\b|\bmy \w+ s phone\b",
+    r"\b(?:handy|telefon) (?:von|meines|meiner) (?:meinem|meiner|vater|mutter|mann|frau)\b"
+    r"|\bmy \w+ s (?:phone|mobile|cell|handy)\b",
+    rf"\b(?:handy|telefon|nummer|anschluss) (?:von )?(?:meiner|meines|meinem) {_RELATIVE}s?\b",
     r"\bi will (?:let|tell) (?:him|her) know\b|\bi will tell (?:him|her)\b|\bi will pass (?:it |that )?on\b",
     r"\btake a message\b|\bi will get (?:him|her)\b|\btry (?:again )?(?:tomorrow|tonight|later)\b",
     r"\b(?:can not|not able to) come to the phone\b|\bnicht ans telefon\b",
@@ -145,7 +149,8 @@ THIRD_PARTY = _any(
 )
 # The callee asks for a person at the practice (not one of their own: "talk to my husband first" is a hedge).
 PERSON = _any(
-    r"\bmitarbeiter\w*|\b(?:einem|einen|echten) menschen\b|\brezeption\b|\bempfang\b|\banmeldung\b|\bverbinden\b",
+    r"\bmitarbeiter\w*|\b(?:einem|einen|echten|richtigen|realen)(?: \w+)? menschen\b",
+    r"\brezeption\b|\bempfang\b|\banmeldung\b|\bverbinden\b",
     r"\bsprechstundenhilfe\b|\bdurchstellen\b|\bweiterleiten\b"
     r"|\bmit jemandem\b|\bjemanden sprechen\b|\bjemand echte\w*",
     r"\bmit (?!mein\w*|ihm\b|ihr\b)(?:\w+ ){0,4}(?:sprechen|reden|rede|telefonieren)\b|\bholen sie (?:jemand\w*|wen)\b",
@@ -159,10 +164,13 @@ PERSON = _any(
     r" (?:da|there|in|around|available|zu sprechen|erreichbar)(?: heute| today)?\s*(?:\?|$)",
     r"\b(?:kann|könnte|darf|dürfte|möchte|würde|hätte) (?:ich )?(?:(?!nicht\b)\w+ ){0,5}(?:sprechen|gesprochen)\b",
     r"\b(?:a word|a quick word) with\b",
+    r"\bgeben sie mir (?:mal |bitte )*(?:den |die )?(?:herrn?|frau|doktor|dr|chef\w*|ärztin|arzt)\b",
+    r"\b(?:get|give|put) me (?:through to )?(?:the )?(?:doctor|dr|nurse|receptionist|manager)\b",
 )
 # Say it again: the line, the noise, the speed.
 REPEAT = _any(
     r"\bwiederhol\w*|\bnoch ?(?:ein)?mal\b|\bwie bitte\b|\bnicht verstanden\b|\bnicht verstehen\b",
+    r"\bsagten sie\b|\bdid you say\b",
     r"\bwas haben sie gesagt\b|\bnicht (?:mitgekriegt|mitbekommen|gehört)\b|\bnur die hälfte\b|\babgehackt\b",
     r"\bverbindung ist (?:so |sehr )?schlecht\b|\blangsamer\b|\blauter bitte\b",
     r"\brepeat\w*|\bagain\b|\bpardon\b|\bsay that\b|\bwhat did you say\b|\bwhat was that\b|\bcome again\b",
@@ -205,15 +213,22 @@ COMPLAINT = _any(
     r"\brobo\w*|\bcomputer\b|\bmaschine\b|(?<!answering )\bmachines?\b|\bautomat\w*",
     r"\bals ob\b|\bgeht s noch\b|\becht jetzt\b|\bunverschämt\b|\bfrechheit\b|\bnerv\w*|\bwer (?:be)?zahlt\b",
     r"\bseriously\b|\bkidding\b|\bhow rude\b|\bannoying\b|\byeah right\b|\blike i would\b|\bwho pays\b",
-    r"\bschon wieder\b|\bnoch so ein\b|\bschon der \w+ anruf\b|\b(?:another|third|second) call\b",
     # "As if": "als hätte ich nichts Besseres zu tun", "like I've got nothing better to do".
     r"\bals (?:hätte|wäre|würde|könnte|müsste) ich\b|\bas if i\b|\blike i (?:have|had|am|was|would|could|do|did)\b",
     r"\bnichts besseres zu tun\b|\bnothing better to do\b|\ball the time in the world\b",
+)
+# Annoyed at the calls: no decision, unless the answer says one in words ("Schon wieder ein Anruf, ja doch,
+# ich komme ja!").
+ANNOYANCE = _any(
+    r"\bschon wieder\b|\bnoch so ein\b|\bschon der \w+ anruf\b|\b(?:another|third|second) call\b",
+    r"\bzum (?:\w+ten|x-ten) mal\b|\bfor the \w+th time\b",
 )
 # The callee's moment, which is about the call, not the appointment: "ich bin gerade nicht zu Hause",
 # "I can't talk long". Such a clause neither decides nor leaves the answer in doubt.
 ABOUT_THE_CALL = _any(
     r"\b(?:gerade|grad|momentan|zurzeit|derzeit|im moment|right now|at the moment|currently|just now)\b",
+    r"\b(?:(?:nicht|not) )?(?:(?:really|wirklich|eigentlich) )?(?:erreichbar|reachable)\b"
+    r"(?!.*\b(?:dienstag|tuesday|morgen|tomorrow|woche|week)\b)|\bam steuer\b|\bim auto\b|\bi am driving\b",
     r"\b(?:lange|long) (?:telefonieren|reden|sprechen|talk|speak)\b|\b(?:talk|speak) (?:for )?long\b",
 )
 # What an announcement says, never a callee: a practice's hours, closing, an emergency number.
