@@ -32,10 +32,11 @@ import time
 import urllib.parse
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
+from typing import Any
+
+from aiflow.testing.loopback import LoopbackFake, RequestHandler
 
 __all__ = [
     "ERRORS",
@@ -136,11 +137,14 @@ class ConverseRequest:
         return [tool["toolSpec"]["name"] for tool in tools if "toolSpec" in tool]
 
 
-class FakeBedrock:
+class FakeBedrock(LoopbackFake):
     """Bedrock's Converse on 127.0.0.1 (see the module's notes); a context manager, or ``start()`` and ``stop()``.
 
     ``latency`` is added to every answer; ``default`` answers requests the script has no reply left for.
     """
+
+    name = "fake-bedrock"
+    protocol_version = "HTTP/1.1"  # keep-alive, as Bedrock: botocore reuses its connections
 
     def __init__(self, *, latency: float = 0.0, default: BedrockReply | None = None) -> None:
         self.latency = latency
@@ -148,29 +152,7 @@ class FakeBedrock:
         self.received: list[ConverseRequest] = []
         self._script: deque[BedrockReply] = deque()
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._server = _Server(self._serve)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, name="fake-bedrock", daemon=True
-        )
-
-    def start(self) -> str:
-        """Serve from now on; returns :attr:`url`."""
-        self._thread.start()
-        return self.url
-
-    def stop(self) -> None:
-        self._stopping.set()  # ends the wait of hanging and late replies
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
+        super().__init__()
 
     def environment(self) -> dict[str, str]:
         """The environment that points boto3 here (with placeholder credentials and region if none are set)."""
@@ -207,7 +189,7 @@ class FakeBedrock:
 
     # The API.
 
-    def _serve(self, http: _RequestHandler) -> None:
+    def _serve(self, http: RequestHandler) -> None:
         request, problem = _read(http)
         reply = self._answer(request, problem)
         request.reply = reply
@@ -225,7 +207,7 @@ class FakeBedrock:
             error="InternalServerException", message="the fake Bedrock has no scripted reply left for this request"
         )
 
-    def _send(self, http: _RequestHandler, reply: BedrockReply) -> None:
+    def _send(self, http: RequestHandler, reply: BedrockReply) -> None:
         wait = self.latency + reply.delay
         if reply.hangs:
             self._stopping.wait()
@@ -264,7 +246,7 @@ def _converse_output(reply: BedrockReply, *, latency_ms: int) -> dict[str, Any]:
     }
 
 
-def _read(http: _RequestHandler) -> tuple[ConverseRequest, str | None]:
+def _read(http: RequestHandler) -> tuple[ConverseRequest, str | None]:
     arrived = time.monotonic()
     raw = http.rfile.read(int(http.headers.get("Content-Length") or 0))
     headers = {name.lower(): value for name, value in http.headers.items()}
@@ -304,25 +286,3 @@ def _invalid(body: Mapping[str, Any]) -> str | None:
             return "toolConfig field must be defined when using toolUse and toolResult content blocks"
         previous_tool_uses = {block["toolUse"].get("toolUseId") for block in content if "toolUse" in block}
     return None
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128
-
-    def __init__(self, serve: Callable[[_RequestHandler], None]) -> None:
-        super().__init__(("127.0.0.1", 0), _RequestHandler)
-        self.serve = serve
-
-
-class _RequestHandler(BaseHTTPRequestHandler):
-    server: _Server
-    protocol_version = "HTTP/1.1"  # keep-alive, as Bedrock: botocore reuses its connections
-
-    def do_POST(self) -> None:
-        self.server.serve(self)
-
-    do_GET = do_PUT = do_DELETE = do_POST
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: every request is in ``received``."""

@@ -39,12 +39,12 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
+from typing import Any
 
 from aiflow import phone
 from aiflow.testing.callees import CalleeScript
 from aiflow.testing.errors import SimulatorError
+from aiflow.testing.loopback import LoopbackFake, RequestHandler
 from aiflow.testing.simulator import DEFAULT_FLOW_NUMBER, CallSimulator, SimulatedCall
 from aiflow.testing.targets import HttpTarget
 
@@ -145,13 +145,15 @@ class _Route:
     answer: Callable[[Received, re.Match[str]], Reply]
 
 
-class FakeSipgate:
+class FakeSipgate(LoopbackFake):
     """sipgate's REST API on 127.0.0.1, and the callees of the calls it places (see the module's notes).
 
     ``token`` is the API token a request must bear and ``ai_flow_id`` the one flow there is. A callee's call
     reaches ``webhook_url`` with ``webhook_token`` as ``X-API-TOKEN``, from ``flow_number``; ``on_line(number,
     line)`` sees each of its lines as it happens. Use it as a context manager, or ``start()`` and ``stop()``.
     """
+
+    name = "fake-sipgate"
 
     def __init__(
         self,
@@ -183,29 +185,7 @@ class FakeSipgate:
         self._callees: dict[str, CalleeScript] = {}
         self._ringing: list[threading.Thread] = []
         self._lock = threading.Lock()
-        self._stopping = threading.Event()  # ends the wait of a hanging reply and of a ringing phone
-        self._server = _Server(self._serve)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, name="fake-sipgate", daemon=True
-        )
-
-    def start(self) -> str:
-        """Serve requests from now on; returns :attr:`url`, the base URL to give the client."""
-        self._thread.start()
-        return self.url
-
-    def stop(self) -> None:
-        self._stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
+        super().__init__()
 
     # What the test sets.
 
@@ -290,7 +270,7 @@ class FakeSipgate:
 
     # The API.
 
-    def _serve(self, http: _RequestHandler) -> None:
+    def _serve(self, http: RequestHandler) -> None:
         request = _read(http)
         request.reply = self._answer(request)
         with self._lock:
@@ -334,7 +314,7 @@ class FakeSipgate:
             replies = self._sms_replies_to.get(number) or self._sms_replies
             return replies.pop(0) if len(replies) > 1 else replies[0]
 
-    def _send(self, http: _RequestHandler, reply: Reply) -> None:
+    def _send(self, http: RequestHandler, reply: Reply) -> None:
         if reply.status == DROPPED:
             http.close_connection = True  # no status line: the client reads the connection closing
             return
@@ -397,7 +377,7 @@ def _unseen(number: str, line: str) -> None:
     """The default ``on_line``: the lines are on the requests' transcripts."""
 
 
-def _read(http: _RequestHandler) -> Received:
+def _read(http: RequestHandler) -> Received:
     arrived = time.time()
     raw = http.rfile.read(int(http.headers.get("Content-Length") or 0))
     headers = {name.lower(): value for name, value in http.headers.items()}
@@ -420,24 +400,3 @@ def _phone_number(value: object) -> str | None:
 def _sent_as_json(request: Received) -> bool:
     media_type = request.headers.get("content-type", "").split(";")[0]
     return media_type.strip().lower() == "application/json"
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128  # socketserver's 5 refuses connections when 20 dialling threads connect at once
-
-    def __init__(self, serve: Callable[[_RequestHandler], None]) -> None:
-        super().__init__(("127.0.0.1", 0), _RequestHandler)
-        self.serve = serve
-
-
-class _RequestHandler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def do_POST(self) -> None:
-        self.server.serve(self)
-
-    do_GET = do_PUT = do_PATCH = do_DELETE = do_POST  # the routes decide what each method may do
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: every request is in ``received``."""
