@@ -120,20 +120,17 @@ def _missed_on_the_held_out_set(figures: str) -> pytest.MarkDecorator:
     return pytest.mark.xfail(strict=True, raises=AssertionError, reason=f"held-out set today: {figures}")
 
 
-@_missed_on_the_held_out_set("5 of 320 harmful (de 3, en 2)")
 def test_no_decision_on_the_held_out_set_does_harm() -> None:
     harmful = [p for p in _held_out().played if p.harmful]
     assert len(harmful) / len(_held_out().played) <= TARGET_HARMFUL, f"{len(harmful)}:\n{_listed(harmful)}"
 
 
-@_missed_on_the_held_out_set("2 of 66 requests for another time recorded as confirmed")
 def test_no_request_for_another_time_on_the_held_out_set_is_confirmed() -> None:
     figures = _held_out()
     confirmed = [p for p in figures.played if p.answer.record is Record.RESCHEDULE and p.reading is Record.CONFIRM]
     assert confirmed == [], _listed(confirmed)
 
 
-@_missed_on_the_held_out_set("de 80.6 %, en 86.9 % recorded as a receptionist would")
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_held_out_answers_are_recorded_as_a_receptionist_would(language: str) -> None:
     tally = _held_out().languages[language]
