@@ -8,20 +8,36 @@ conversation in German or English as the caller speaks; it has two tools:
   :class:`CallbackBook` with the caller's number, which the tool gets from the call (the model never
   sees it), then the assistant says goodbye and hangs up.
 
-Try it against the fake Bedrock (``python -m examples.practice_assistant``): a scripted model answers one
-call, played by the call simulator. On AWS, ``create_assistant(session_store=DynamoDBSessionStore(...),
+Try it against the fake Bedrock (``python -m examples.practice_assistant``): a scripted model
+(:func:`scripted_model`) answers one call, played by the call simulator. ``--url`` plays the same call over
+HTTP against the example served by the local stack (``make local``: ``POST /examples/practice-assistant``,
+see ``local/example.py``). On AWS, ``create_agent(session_store=DynamoDBSessionStore(...),
 runner=LambdaInvokeRunner())`` with ``lambda_handler = agent.lambda_handler``.
 """
 
 from __future__ import annotations
 
+import argparse
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from aiflow import AiFlowAssistant, SessionStore, hangup
 from aiflow.llm import BackgroundRunner, BedrockConverse, EndTurn, LlmAgent
 
-__all__ = ["OPENING_HOURS", "CallbackBook", "CallbackRequest", "create_agent"]
+if TYPE_CHECKING:
+    from aiflow.testing.bedrock import BedrockReply
+
+__all__ = [
+    "DEFAULT_MODEL_ID",
+    "OPENING_HOURS",
+    "SCRIPTED_CALLER",
+    "CallbackBook",
+    "CallbackRequest",
+    "create_agent",
+    "scripted_model",
+]
 
 type Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
@@ -58,6 +74,13 @@ FALLBACKS = {
     "de": "Entschuldigung, das hat gerade nicht geklappt. Bitte rufen Sie später noch einmal an.",
     "en": "Sorry, that did not work just now. Please call again later.",
 }
+DEFAULT_MODEL_ID = "eu.amazon.nova-micro-v1:0"  # Amazon Nova Micro through the EU inference profile
+# The call main() plays: what the caller says, and what the scripted model answers (scripted_model()).
+SCRIPTED_CALLER = (
+    "Wann haben Sie am Freitag offen?",
+    "Können Sie mich zurückrufen?",
+    "Erika Mustermann, wegen meiner Laborwerte",
+)
 
 
 @dataclass(frozen=True)
@@ -85,13 +108,18 @@ def create_agent(
     *,
     book: CallbackBook,
     language: Literal["de", "en"] = "de",
-    model_id: str = "eu.amazon.nova-micro-v1:0",
+    model_id: str = DEFAULT_MODEL_ID,
     session_store: SessionStore | None = None,
     runner: BackgroundRunner | None = None,
     deadline_seconds: float | None = 0.8,
     webhook_token: str | None = None,
+    bedrock_client: Any = None,
 ) -> LlmAgent:
-    """The agent, attached to its assistant (``agent.lambda_handler`` serves both on Lambda)."""
+    """The agent, attached to its assistant (``agent.lambda_handler`` serves both on Lambda).
+
+    ``bedrock_client`` replaces the ``bedrock-runtime`` client made from the environment (the local stack
+    passes one on its fake Bedrock).
+    """
 
     def opening_hours(day: Weekday) -> dict[str, str]:
         """The practice's opening hours on a weekday.
@@ -115,7 +143,7 @@ def create_agent(
         return EndTurn(say=GOODBYES[language], actions=[hangup()], result="callback request recorded")
 
     agent = LlmAgent(
-        model=BedrockConverse(model_id, max_tokens=200),
+        model=BedrockConverse(model_id, max_tokens=200, client=bedrock_client),
         system_prompt=PROMPTS[language],
         greeting=GREETINGS[language],
         tools=[opening_hours, request_callback],
@@ -132,27 +160,45 @@ def create_agent(
     return agent
 
 
-def main() -> None:
-    """One call against the fake Bedrock with a scripted model: the hours, then a callback request."""
-    from aiflow.testing import CallSimulator
-    from aiflow.testing.bedrock import FakeBedrock, text, tool_use
+def scripted_model() -> tuple[tuple[BedrockReply, ...], ...]:
+    """The fake model's replies to each line of :data:`SCRIPTED_CALLER`: Friday's hours by the tool, a question
+    for the caller's name, a callback request."""
+    from aiflow.testing.bedrock import text, tool_use  # deferred: the agent itself never needs the fake
 
+    return (
+        (tool_use("opening_hours", {"day": "friday"}), text("Freitags haben wir von 8 bis 13 Uhr geöffnet.")),
+        (text("Gern. Wie ist Ihr Name, und worum geht es?"),),
+        (tool_use("request_callback", {"name": "Erika Mustermann", "reason": "Laborwerte"}),),
+    )
+
+
+def main(argv: Sequence[str] = ()) -> None:
+    """One call with the scripted model: in this process against the fake Bedrock, or over HTTP with ``--url``."""
+    from aiflow.testing import CallSimulator, HttpTarget, SimulatedCall
+    from aiflow.testing.bedrock import FakeBedrock
+
+    parser = argparse.ArgumentParser(prog="python -m examples.practice_assistant", description=main.__doc__)
+    parser.add_argument("--url", help="the example's route on a running local stack (make local prints it)")
+    parser.add_argument("--token", help="the webhook token make local prints (sent as X-API-TOKEN)")
+    args = parser.parse_args(argv)
+
+    def play(simulator: CallSimulator) -> SimulatedCall:
+        call = simulator.start_call(from_phone_number="+4915790000687")
+        for words in SCRIPTED_CALLER:
+            call.say(words)
+        return call
+
+    if args.url:  # the stack's model answers: its fake Bedrock plays scripted_model() too, or a real model
+        print(play(CallSimulator(HttpTarget(args.url), args.token)).transcript_text())
+        return
     book = CallbackBook()
     with FakeBedrock() as bedrock, bedrock.applied():  # boto3 finds it through AWS_ENDPOINT_URL_BEDROCK_RUNTIME
-        bedrock.script(
-            tool_use("opening_hours", {"day": "friday"}),
-            text("Freitags haben wir von 8 bis 13 Uhr geöffnet."),
-            text("Gern. Wie ist Ihr Name, und worum geht es?"),
-            tool_use("request_callback", {"name": "Erika Mustermann", "reason": "Laborwerte"}),
-        )
-        agent = create_agent(book=book)
-        call = CallSimulator(agent.assistant).start_call(from_phone_number="+4915790000687")
-        call.say("Wann haben Sie am Freitag offen?")
-        call.say("Können Sie mich zurückrufen?")
-        call.say("Erika Mustermann, wegen meiner Laborwerte")
+        for replies in scripted_model():
+            bedrock.script(*replies)
+        call = play(CallSimulator(create_agent(book=book).assistant))
     print(call.transcript_text())
     print(book.requests)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -1,7 +1,8 @@
 """``python -m local`` (``make local``): keep the local stack running for manual use until Ctrl-C.
 
-Prints the webhook URL and token (to try the webhook with curl, or point a simulator at it), and the
-environment that points ``python -m reminders ...`` at this stack.
+Prints the webhook URL and token (to try the webhook with curl, or point a simulator at it), the URL of
+the SDK's example practice assistant (``local/example.py``), and the environment that points
+``python -m reminders ...`` at this stack.
 """
 
 from __future__ import annotations
@@ -23,15 +24,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--parameter", action="append", default=[], metavar="NAME=VALUE", help="template parameter override"
     )
+    parser.add_argument(
+        "--example-model",
+        metavar="MODEL_ID",
+        help="a Bedrock model for the example assistant, reached with this shell's AWS credentials "
+        "(default: the stack's fake Bedrock, unless AWS_ENDPOINT_URL_BEDROCK_RUNTIME is set)",
+    )
     args = parser.parse_args(argv)
     overrides = dict(item.split("=", 1) for item in args.parameter)
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    with LocalStack(work_dir=args.work_dir, dynamodb=args.dynamodb, parameter_overrides=overrides) as stack:
+    with LocalStack(
+        work_dir=args.work_dir,
+        dynamodb=args.dynamodb,
+        parameter_overrides=overrides,
+        example_model_id=args.example_model,
+    ) as stack:
         info = stack.info
+        model = "fake Bedrock, scripted" if stack.example.bedrock else "Bedrock"
         print(f"DynamoDB:      {info.dynamodb}")
         print(f"webhook URL:   {info.webhook_url}")
         print(f"webhook token: {info.webhook_token}   (send it as X-API-TOKEN)")
+        print(f"example:       {info.example_url}   (the SDK's practice assistant, same token; {model})")
+        play = f"--url {info.example_url} --token {shlex.quote(info.webhook_token)}"
+        print(f"  play a call: python -m examples.practice_assistant {play}")
         print(f"fake sipgate:  {info.sipgate_url}")
         print(f"function logs: {args.work_dir}/")
         print("\nPoint `python -m reminders ...` at this stack (in another shell):")

@@ -1,8 +1,9 @@
 """API Gateway on loopback: HTTP requests in, HTTP API payload 2.0 events to the function, responses out.
 
-Routes come from the functions' ``HttpApi`` events in ``template.yaml``; each request becomes the event
-the HTTP API would send (``aiflow.testing.http_api_event``) and is answered with the proxy result the
-function returns, or ``500`` when the function fails, as API Gateway does.
+Routes come from the functions' ``HttpApi`` events in ``template.yaml`` (and the stack's example route,
+``local/example.py``); each request becomes the event the HTTP API would send (``aiflow.testing.http_api_event``)
+and is answered with the proxy result the function returns, or ``500`` when the function fails, as API
+Gateway does.
 """
 
 from __future__ import annotations
@@ -11,18 +12,26 @@ import base64
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Protocol
 
 from aiflow.testing import http_api_event
-from local.lambda_runtime import InvocationError, LocalFunction
+from local.lambda_runtime import InvocationError
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # HTTP API's payload limit
+
+
+class Function(Protocol):
+    """What a route invokes: a :class:`~local.lambda_runtime.LocalFunction`, or the example in this process."""
+
+    def invoke(self, event: Any) -> Any:
+        """The proxy result for ``event``; raises :class:`InvocationError` when the function fails."""
+        ...
 
 
 class LocalGateway:
     """Serves ``routes`` (``(method, path) -> function``) on a free loopback port."""
 
-    def __init__(self, routes: dict[tuple[str, str], LocalFunction]) -> None:
+    def __init__(self, routes: dict[tuple[str, str], Function]) -> None:
         self.routes = routes
         gateway = self
 

@@ -3,7 +3,8 @@
 ``LocalStack`` starts, in order: a moto server (SQS, Scheduler, SSM, and DynamoDB when DynamoDB Local
 cannot run), DynamoDB Local when Java is there, the template's resources created from
 ``template.yaml``, the fake sipgate, every function in worker processes with its resolved environment,
-the gateway in front of the functions' HTTP routes, and the pollers that stand in for the SQS event
+the gateway in front of the functions' HTTP routes (and of the SDK's example practice assistant, served
+in this process: ``local/example.py``), and the pollers that stand in for the SQS event
 source, the EventBridge rules on the stack's bus, Scheduler (one-time and rate schedules), the table's
 stream and TTL, and a tap on the bus that collects the outcome events the stack publishes
 (``outcome_events``). ``stop()`` ends all of it. Nothing here is imported by the Lambda code.
@@ -24,7 +25,9 @@ import boto3
 
 from aiflow.testing.sipgate import FakeSipgate
 from local import dynamodb_local
-from local.gateway import LocalGateway
+from local.example import ROUTE as EXAMPLE_ROUTE
+from local.example import ExampleAssistant
+from local.gateway import Function, LocalGateway
 from local.lambda_runtime import LocalFunction
 from local.pollers import (
     BusTap,
@@ -53,6 +56,7 @@ class StackInfo:
 
     webhook_url: str
     webhook_token: str
+    example_url: str  # the example practice assistant's webhook (the same token)
     sipgate_url: str
     environment: dict[str, str]
     dynamodb: str
@@ -74,9 +78,11 @@ class LocalStack:
         environment_overrides: Mapping[str, Mapping[str, str]] | None = None,
         schedule_rate_seconds: float | None = None,
         on_outcome_event: Callable[[dict[str, Any]], None] | None = None,
+        example_model_id: str | None = None,
     ) -> None:
         """``schedule_rate_seconds`` runs every ``rate(...)`` schedule this often instead (short local runs);
-        ``on_outcome_event`` is called with each outcome event as it arrives on the stack's bus."""
+        ``on_outcome_event`` is called with each outcome event as it arrives on the stack's bus;
+        ``example_model_id`` puts a real Bedrock model behind the example (else the stack's fake Bedrock)."""
         self.work_dir = work_dir
         self.stack_name = stack_name
         self._dynamodb_choice = dynamodb
@@ -88,6 +94,8 @@ class LocalStack:
         self.rate_schedules: dict[str, RateSchedule] = {}
         self.rule_pollers: dict[str, RuleTargetPoller] = {}
         self._on_outcome_event = on_outcome_event
+        self._example_model_id = example_model_id
+        self.example: ExampleAssistant
         self._outcome_tap: BusTap | None = None
         # Per function, like `sam local invoke --env-vars`: local-only settings the template does not expose.
         self._environment_overrides = {name: dict(values) for name, values in (environment_overrides or {}).items()}
@@ -155,7 +163,11 @@ class LocalStack:
             )
             self.functions[logical_id] = function
             self._stoppers.append(function.stop)
-        gateway = LocalGateway(self._routes())
+        self.example = ExampleAssistant(webhook_token=self.sipgate.webhook_token, model_id=self._example_model_id)
+        self.example.start()
+        self._stoppers.append(self.example.stop)
+        routes: dict[tuple[str, str], Function] = {**self._routes(), EXAMPLE_ROUTE: self.example}
+        gateway = LocalGateway(routes)
         gateway_url = gateway.start()
         self._stoppers.append(gateway.stop)
         webhook_url = gateway_url + self._webhook_path()
@@ -164,6 +176,7 @@ class LocalStack:
         self.info = StackInfo(
             webhook_url=webhook_url,
             webhook_token=self.sipgate.webhook_token or "",
+            example_url=gateway_url + EXAMPLE_ROUTE[1],
             sipgate_url=sipgate_url,
             environment={**environment, **self._tool_environment()},
             dynamodb=dynamodb_kind,

@@ -21,8 +21,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from aiflow.testing import CallSimulator, HttpTarget, SimulatorError
+from aiflow.testing.bedrock import text, tool_use
 from aiflow.testing.callees import says
 from aiflow.testing.sipgate import Reply
+from examples.practice_assistant import GOODBYES, GREETINGS, OPENING_HOURS, CallbackRequest, main
 from local.demo import (
     DEMO_ENVIRONMENT,
     SCENARIOS,
@@ -266,3 +269,45 @@ def _cli(*argv: str) -> str:
     out, err = io.StringIO(), io.StringIO()
     assert cli.main(list(argv), stdout=out, stderr=err) == 0, err.getvalue()
     return out.getvalue()
+
+
+def test_the_example_practice_assistant_answers_on_its_route_with_its_tools(stack: LocalStack) -> None:
+    bedrock = stack.example.bedrock
+    assert bedrock is not None, "no model configured: the stack's own fake Bedrock"
+    asked_before = len(bedrock.received)
+    bedrock.script(
+        tool_use("opening_hours", {"day": "friday"}),
+        text("Freitags haben wir von 8 bis 13 Uhr geöffnet."),
+        tool_use("request_callback", {"name": "Erika Mustermann", "reason": "Laborwerte"}),
+    )
+    simulator = CallSimulator(HttpTarget(stack.info.example_url), stack.info.webhook_token)
+
+    call = simulator.start_call(from_phone_number="+4915790000687")
+    call.assert_said(GREETINGS["de"])
+    call.say("Wann haben Sie am Freitag offen?")
+    call.assert_said("Freitags haben wir von 8 bis 13 Uhr geöffnet.")
+    call.say("Erika Mustermann, rufen Sie mich bitte wegen der Laborwerte zurück")
+
+    call.assert_said(GOODBYES["de"])
+    call.assert_hung_up()
+    asked = bedrock.received[asked_before:]
+    assert len(asked) == 3, "the hours: the tool's call and the words; the callback: the tool's call"
+    assert bedrock.pending() == 0
+    hours = asked[1].messages[-1]["content"][0]["toolResult"]["content"]
+    assert hours == [{"json": {"day": "friday", "hours": OPENING_HOURS["friday"]}}]
+    assert stack.example.book.requests[-1] == CallbackRequest(
+        call.session_id, "4915790000687", "Erika Mustermann", "Laborwerte", None
+    )
+    with pytest.raises(SimulatorError, match="HTTP 401"):
+        CallSimulator(HttpTarget(stack.info.example_url), "a wrong token").start_call()
+
+
+def test_the_examples_script_plays_its_call_on_the_route_and_the_stacks_fake_model_answers(
+    stack: LocalStack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["--url", stack.info.example_url, "--token", stack.info.webhook_token])
+
+    printed = capsys.readouterr().out
+    assert "assistant: Freitags haben wir von 8 bis 13 Uhr geöffnet." in printed
+    assert printed.rstrip().endswith("assistant: [hung up]")
+    assert stack.example.book.requests[-1].name == "Erika Mustermann"
