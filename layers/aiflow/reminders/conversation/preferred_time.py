@@ -613,6 +613,8 @@ _DAY_PARTS: tuple[tuple[re.Pattern[str], PartOfDay], ...] = (
         "evening",
     ),
 )
+# "ab Mittag": from noon on, a bound rather than the part of the day "mittags" names.
+_FROM_NOON = _compile(r"\b(?:ab|von) mittag\b")
 _TONIGHT = _compile(r"\btonight\b")
 # A part of the day by what the callee does then: a wish only where they limit themselves to it ("Ich kann
 # erst nach der Arbeit", "only after school"), not where they say how they come ("ich komme direkt nach
@@ -859,6 +861,8 @@ def _days_weeks_months(clause: _Clause, facts: Facts) -> None:
 
 
 def _parts_of_day(clause: _Clause, facts: Facts) -> None:
+    for _ in clause.matches(_FROM_NOON):
+        facts.after = facts.after or Clock(12, exact=True)
     for _ in clause.matches(_TONIGHT):
         facts.day, facts.part = facts.day or Day(from_call=0), facts.part or "evening"
     for pattern, part in _DAY_PARTS:
