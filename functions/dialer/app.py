@@ -14,7 +14,8 @@ Every message's disposition is an EMF metric (namespace ``POWERTOOLS_METRICS_NAM
 ``service``): ``CallsPlaced``, ``CallsMaybePlaced``, ``CallsNotPlaced`` (given back, to come again),
 ``CallsRefused`` (sipgate refused for good), ``CallsDeferred``, ``RetriesScheduled``, ``RemindersExpired``,
 ``DialsRefusedWhileLive``; for the messages of other systems ``RemindersScheduled``, ``RemindersMoved``,
-``RemindersWithdrawn`` and ``MessagesRejected`` (the reason is logged and noted on the reminder).
+``RemindersWithdrawn``, ``RemindersForgotten`` and ``MessagesRejected`` (the reason is logged and noted on
+the reminder).
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ from aiflow.outbound import OutboundClient
 from reminders.aws import CallDelivery, SecureParameters
 from reminders.aws.clients import schedule_target
 from reminders.dialing.dialer import Dialer, Disposition, RetryLater
+from reminders.model.retention import Retention
 from reminders.settings import DialerConfig
+from reminders.store.number_keys import NumberKeys
 from reminders.store.repository import ReminderRepository
 
 SERVICE = "aiflow-dialer"
@@ -65,6 +68,7 @@ _METRICS: dict[str, str] = {
     Disposition.CREATED: "RemindersScheduled",
     Disposition.UPDATED: "RemindersMoved",
     Disposition.WITHDRAWN: "RemindersWithdrawn",
+    Disposition.FORGOTTEN: "RemindersForgotten",
 }
 
 
@@ -75,7 +79,8 @@ def _config() -> DialerConfig:
 
 @functools.cache
 def _secrets() -> SecureParameters:
-    """The sipgate token's reader (reminders.aws.secrets), made on the first invocation like the other clients."""
+    """The reader of the sipgate token and the numbers' hash key (reminders.aws.secrets), made on the first
+    invocation like the other clients."""
     return SecureParameters(boto3.client("ssm"))
 
 
@@ -99,9 +104,15 @@ def _dialer(token: str) -> Dialer:
             max_retries=0,  # the dialer tries again itself, each try within the calls-per-second cap
         )
 
+    repository = ReminderRepository(
+        config.table_name,
+        client=boto3.client("dynamodb"),
+        number_keys=NumberKeys(lambda: _secrets().get_once(config.number_key_parameter)),
+        retention=Retention(config.retention_days),
+    )
     return Dialer(
         config,
-        repository=ReminderRepository(config.table_name, client=boto3.client("dynamodb")),
+        repository=repository,
         outbound=outbound,
         delivery=delivery,
         dial_budget=timedelta(seconds=config.dial_budget_seconds),

@@ -158,13 +158,20 @@ def test_a_reminder_call_event_on_the_stacks_bus_is_dialled_and_one_on_the_defau
 def test_the_reconcilers_schedule_runs_and_recovers_a_reminder_whose_message_was_lost(stack: LocalStack) -> None:
     table = stack.info.environment["TABLE_NAME"]
     forty_minutes_ago = utc_now() - timedelta(minutes=40)
-    stored = ReminderRepository(table, client=stack.client("dynamodb"), clock=lambda: forty_minutes_ago)
+    stored = ReminderRepository(
+        table, client=stack.client("dynamodb"), clock=lambda: forty_minutes_ago, number_keys=stack.number_keys
+    )
     # Stored, due 40 minutes ago, and its message never came: only the reconciler can get it called.
     assert stored.create(Reminder.model_validate(_reminder("lost", "+4915790000023")))
 
     assert _rang(stack, "4915790000023", timeout=60)
     assert stack.rate_schedules["ReconcilerFunction"].invocations >= 1
-    history = [entry.event for entry in ReminderRepository(table, client=stack.client("dynamodb")).get("lost").history]
+    history = [
+        entry.event
+        for entry in ReminderRepository(table, client=stack.client("dynamodb"), number_keys=stack.number_keys)
+        .get("lost")
+        .history
+    ]
     assert history[:3] == ["scheduled", "reconciled", "dialling"]
 
 
@@ -173,7 +180,9 @@ def test_report_and_list_formats_read_the_stacks_table(stack: LocalStack, monkey
         monkeypatch.setenv(name, value)
     table = stack.info.environment["TABLE_NAME"]
     called_at = utc_now() - timedelta(hours=1)
-    repository = ReminderRepository(table, client=stack.client("dynamodb"), clock=lambda: called_at)
+    repository = ReminderRepository(
+        table, client=stack.client("dynamodb"), clock=lambda: called_at, number_keys=stack.number_keys
+    )
     week = (utc_now() + timedelta(days=60)).replace(hour=0, minute=0, second=0, microsecond=0)
     for index, outcome in enumerate([Outcome.CONFIRMED, Outcome.CONFIRMED, Outcome.CANCELLED, Outcome.NO_ANSWER]):
         reminder_id = f"report-{index}"

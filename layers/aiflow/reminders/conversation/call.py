@@ -93,7 +93,9 @@ class ReminderConversation:
             callback_delivery=callback_delivery,
         )
         self._outcomes = Outcomes(repository, on_outcome)
-        do_not_call = do_not_call or DoNotCallList(repository.table_name, client=repository.client)
+        do_not_call = do_not_call or DoNotCallList(
+            repository.table_name, client=repository.client, number_keys=repository.number_keys
+        )
         self._decisions = Decisions(self._outcomes, do_not_call, transfer_number=transfer_number)
         self._mailbox = Mailbox(repository, self._outcomes, retry_after_voicemail=retry_after_voicemail)
         self._opening = Opening(

@@ -32,6 +32,7 @@ class Disposition(StrEnum):
     UNCHANGED = "unchanged"  # a schedule message repeated what is stored
     KEPT = "kept"  # a schedule message for a reminder being called or decided: not disturbed
     WITHDRAWN = "withdrawn"  # a cancel message cancelled the reminder
+    FORGOTTEN = "forgotten"  # a forget message erased a reminder or a number's reminders (maybe none were left)
 
 
 class RetryLater(Exception):

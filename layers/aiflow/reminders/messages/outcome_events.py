@@ -7,7 +7,9 @@ or ``None`` when the record is not a reminder reaching a final status:
 
 - a reminder item (``REMINDER#...``) whose new image has a final status (:data:`reminders.model.reminder.DECIDED`)
   and whose old image did not have one: the moment it was decided, expired, failed or cancelled;
-- everything else (sessions, line claims, rate counters, history notes on a closed reminder) is not.
+- everything else (sessions, line claims, rate counters, history notes on a closed reminder) is not, and
+  neither is any deletion: an erasure's (``reminders forget``) or the table's TTL's (its records name
+  DynamoDB's own principal, :func:`is_expiry`; the publisher's event filter drops them before this).
 
 Each event goes on the stack's bus with source :data:`SOURCE` and detail-type :data:`DETAIL_TYPE`; the
 detail is :class:`OutcomeDetail` (JSON Schema: ``schemas/reminder-outcome.schema.json``). Delivery is at
@@ -26,12 +28,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from reminders.model.reminder import DECIDED, ReminderStatus, Via
 from reminders.store.repository import REMINDER_KEY_PREFIX, record_from_item
 
-__all__ = ["DETAIL_TYPE", "OPERATOR", "SOURCE", "OutcomeDetail", "outcome_event"]
+__all__ = ["DETAIL_TYPE", "OPERATOR", "SOURCE", "TTL_PRINCIPAL", "OutcomeDetail", "is_expiry", "outcome_event"]
 
 SOURCE = "aiflow.reminders"
 DETAIL_TYPE = "Reminder outcome"
 # ``via`` of a reminder an operator withdrew (the CLI's ``cancel``): it has a status but no outcome.
 OPERATOR = "operator"
+# Who a stream record of a TTL deletion names in its userIdentity (type "Service").
+TTL_PRINCIPAL = "dynamodb.amazonaws.com"
 
 
 class OutcomeDetail(BaseModel):
@@ -59,6 +63,8 @@ class OutcomeDetail(BaseModel):
 
 def outcome_event(record: dict[str, Any]) -> OutcomeDetail | None:
     """The event for one DynamoDB stream record (Lambda's format), or ``None`` if it closes no reminder."""
+    if is_expiry(record):
+        return None
     change = record.get("dynamodb") or {}
     new_image = change.get("NewImage")
     key = (change.get("Keys") or {}).get("pk", {}).get("S", "")
@@ -81,6 +87,12 @@ def outcome_event(record: dict[str, Any]) -> OutcomeDetail | None:
         time_zone=reminder.time_zone,
         session_id=reminder.outcome_session_id,
     )
+
+
+def is_expiry(record: dict[str, Any]) -> bool:
+    """Whether the stream record is the table's TTL deleting an item (never an outcome, whatever it held)."""
+    identity = record.get("userIdentity") or {}
+    return identity.get("type") == "Service" and identity.get("principalId") == TTL_PRINCIPAL
 
 
 def _is_final(image: dict[str, Any]) -> bool:

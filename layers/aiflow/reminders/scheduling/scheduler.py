@@ -82,7 +82,9 @@ class ReminderScheduler:
         self._lead_time = lead_time
         self._min_notice = min_notice
         self._now = clock
-        self._do_not_call = DoNotCallList(repository.table_name, client=repository.client)
+        self._do_not_call = DoNotCallList(
+            repository.table_name, client=repository.client, number_keys=repository.number_keys
+        )
 
     @classmethod
     def from_settings(

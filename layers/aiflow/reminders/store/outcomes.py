@@ -13,7 +13,7 @@ from typing import Any
 from aiflow import CancellationReasons
 from reminders.model.history import HistoryEvent
 from reminders.model.reminder import Outcome, ReminderStatus, Via
-from reminders.store.items import history_attribute, reminder_key
+from reminders.store.items import history_attribute, reminder_key, status_shard_values
 from reminders.store.lines import LineRelease, line_release_part
 from reminders.store.table import ReminderTable
 
@@ -114,10 +114,12 @@ class CallOutcomes(ReminderTable):
             ),
             ":scheduled": {"S": ReminderStatus.SCHEDULED.value},
             ":calling": {"S": ReminderStatus.CALLING.value},
+            **status_shard_values(reminder_id, ReminderStatus(outcome.value)),
         }
         assignments = [
             "outcome = :outcome",
             "#status = :status",
+            "status_shard = :status_shard",
             "decided_at = :now",
             "updated_at = :now",
             "history = list_append(history, :entry)",
@@ -156,7 +158,7 @@ class CallOutcomes(ReminderTable):
                             "ExpressionAttributeValues": values,
                         }
                     },
-                    line_release_part(self.table_name, reminder_id, line, self._now()),
+                    line_release_part(self.table_name, self.number_keys, reminder_id, line, self._now()),
                 ]
             )
         except self.client.exceptions.TransactionCanceledException as error:
