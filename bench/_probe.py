@@ -10,13 +10,15 @@ Only the standard library is imported before the clock starts. TARGET is what La
   (its configuration and three boto3 clients), timed apart
 
 Socket connections are recorded through the audit hook: module init must not touch the network. The time
-pydantic spends building validators is measured by wrapping its two builders as they are imported.
+pydantic spends building validators is measured by wrapping its two builders as they are imported, and
+the garbage collector's pauses in each turn through ``gc.callbacks``.
 ``BENCH_DEFER_ALL=1`` makes every model defer its validator to first use (the lever, as an experiment).
 The result, JSON, goes to the file RESULT.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -26,6 +28,15 @@ from typing import Any
 
 _connects: list[str] = []
 _schema = {"seconds": 0.0, "builds": 0, "depth": 0}
+_collections = {"seconds": 0.0, "count": 0, "started": 0.0}  # the garbage collector's pauses
+
+
+def _on_collection(phase: str, info: dict[str, Any]) -> None:
+    if phase == "start":
+        _collections["started"] = time.perf_counter()
+    else:
+        _collections["seconds"] += time.perf_counter() - _collections["started"]
+        _collections["count"] += 1
 
 
 def _audit(event: str, args: tuple[Any, ...]) -> None:
@@ -119,6 +130,7 @@ def main() -> None:
     target, result_path = sys.argv[1], sys.argv[2]
     sys.addaudithook(_audit)
     sys.meta_path.insert(0, _PatchOnImport())
+    gc.callbacks.append(_on_collection)
     result: dict[str, Any] = {"target": target}
 
     started = time.perf_counter()
@@ -151,6 +163,7 @@ def main() -> None:
         turns = []
         for event in events:
             _schema.update(seconds=0.0, builds=0)
+            _collections.update(seconds=0.0, count=0)
             started = time.perf_counter()
             response = app.lambda_handler(event, _Context())
             turns.append(
@@ -159,6 +172,8 @@ def main() -> None:
                     "status": response["statusCode"],
                     "schema_s": _schema["seconds"],
                     "schema_builds": _schema["builds"],
+                    "gc_s": _collections["seconds"],
+                    "gc_collections": _collections["count"],
                 }
             )
         result["turns"] = turns

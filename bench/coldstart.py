@@ -381,6 +381,7 @@ def summarise(results: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
                 raise RuntimeError(f"{key}: a turn was not answered 200: {[t['status'] for t in first + second]}")
             entry["first_turn_ms"] = 1000 * statistics.median(t["seconds"] for t in first)
             entry["first_turn_schema_ms"] = 1000 * statistics.median(t["schema_s"] for t in first)
+            entry["first_turn_gc_ms"] = 1000 * statistics.median(t["gc_s"] for t in first)
             entry["second_turn_ms"] = 1000 * statistics.median(t["seconds"] for t in second)
             entry["init_and_first_turn_ms"] = 1000 * statistics.median(
                 r["init_s"] + r["turns"][0]["seconds"] for r in runs

@@ -5,9 +5,9 @@ answered after the question and said into it (barge-in), each counted on its own
 recorded as a receptionist would in each language, no harmful decision, no request for another time
 recorded as confirmed, mailbox greetings 95 % recognised and no person taken for one.
 
-Today's rules miss the targets: those tests are strict xfails whose reasons carry the figures measured
-before the rules change, so the suite stays green and turns red (XPASS) once a target is reached; then
-the mark goes. ``python -m tests.conformance.understanding --misses`` lists what is read wrongly.
+A target not yet reached is a strict xfail whose reason carries the figures measured, so the suite stays
+green and turns red (XPASS) once it is reached; then the mark goes. ``python -m
+tests.conformance.understanding --misses`` lists what is read wrongly.
 """
 
 from __future__ import annotations
@@ -49,10 +49,7 @@ def _failing_today(figures: str) -> pytest.MarkDecorator:
     return pytest.mark.xfail(strict=True, raises=AssertionError, reason=f"today's rules: {figures}")
 
 
-def _variant(barge_in: bool, today: str) -> object:
-    """A run of the corpus, after the question or into it, failing today with the figures in ``today``."""
-    name = "barge-in" if barge_in else "answered"
-    return pytest.param(barge_in, id=name, marks=_failing_today(f"{name}, {today}"))
+_MOMENTS = [pytest.param(False, id="answered"), pytest.param(True, id="barge-in")]
 
 
 def test_the_corpus_is_large_balanced_and_labelled() -> None:
@@ -69,39 +66,21 @@ def test_the_corpus_is_large_balanced_and_labelled() -> None:
     assert len(stated) >= 60, "requests for another time state their preferred time"
 
 
-@pytest.mark.parametrize(
-    "barge_in",
-    [
-        _variant(False, "93 of 759 harmful (de 46, en 47)"),
-        _variant(True, "43 of 759 harmful (de 30, en 13)"),
-    ],
-)
+@pytest.mark.parametrize("barge_in", _MOMENTS)
 def test_no_decision_does_harm(barge_in: bool) -> None:
     figures = _figures(barge_in)
     harmful = [p for p in figures.played if p.harmful]
     assert harmful == [], f"{len(harmful)} harmful readings:\n{_listed(harmful)}"
 
 
-@pytest.mark.parametrize(
-    "barge_in",
-    [
-        _variant(False, "38 of 123 requests for another time recorded as confirmed"),
-        _variant(True, "17 of 123 requests for another time recorded as confirmed"),
-    ],
-)
+@pytest.mark.parametrize("barge_in", _MOMENTS)
 def test_no_request_for_another_time_is_recorded_as_confirmed(barge_in: bool) -> None:
     figures = _figures(barge_in)
     confirmed = [p for p in figures.played if p.answer.record is Record.RESCHEDULE and p.reading is Record.CONFIRM]
     assert confirmed == [], f"{len(confirmed)} of {figures.total.reschedules}:\n{_listed(confirmed)}"
 
 
-@pytest.mark.parametrize(
-    "barge_in",
-    [
-        _variant(False, "51.1 % recorded as a receptionist would (de 50.8 %, en 51.5 %)"),
-        _variant(True, "45.8 % recorded as a receptionist would (de 46.8 %, en 44.9 %)"),
-    ],
-)
+@pytest.mark.parametrize("barge_in", _MOMENTS)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_answers_are_recorded_as_a_receptionist_would(barge_in: bool, language: str) -> None:
     figures = _figures(barge_in)

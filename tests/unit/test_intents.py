@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
-from reminders.conversation.intents import Intent, intent_of_key, understand
+from reminders.conversation.intents import Intent, intent_of_key, read_answer
+
+# The appointment the answers are given to: Tuesday, 3 March 2026, 10:00 in Berlin.
+APPOINTMENT = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+def understand(said: str) -> Intent:
+    return read_answer(said, appointment=APPOINTMENT).intent
+
 
 CONFIRM, CANCEL, RESCHEDULE, OPT_OUT, REPEAT, PERSON, UNCLEAR = (
     Intent.CONFIRM,
@@ -129,7 +140,7 @@ PHRASINGS = [
     ("I might come.", UNCLEAR),
     ("Cancel. No wait, keep it.", UNCLEAR),
     ("Ja nein", UNCLEAR),
-    ("Hallo? Wer ist da?", UNCLEAR),
+    ("Hallo? Wer ist da?", REPEAT),  # who is calling: said again
     ("Auf keinen Fall!", UNCLEAR),
     ("Hm.", UNCLEAR),
     ("", UNCLEAR),

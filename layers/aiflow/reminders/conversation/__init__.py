@@ -1,5 +1,6 @@
 """The reminder call: the conversation (``call``, which wires the parts below to an assistant's handlers),
-its reading of what the callee says or presses (``intents``), what it says in each language (``speech``)
+its reading of what the callee says or presses (``intents``) and of the time they ask for instead
+(``preferred_time``), what it says in each language (``speech``)
 and how it tells a mailbox from a person (``voicemail``).
 
 The conversation's parts, each a stage of the call: the first turn (``opening``), inbound callers
@@ -9,8 +10,9 @@ The conversation's parts, each a stage of the call: the first turn (``opening``)
 
 from reminders.conversation.call import ReminderConversation
 from reminders.conversation.decisions import MAX_REPEATS, MAX_SILENCES, MAX_UNCLEAR, TRANSFER_TIMEOUT_SECONDS
-from reminders.conversation.intents import Intent, Understood, intent_of_key, read_answer, understand
+from reminders.conversation.intents import Asked, Intent, Understood, intent_of_key, read_answer, understand
 from reminders.conversation.mailbox import MAILBOX_QUIET_SECONDS
+from reminders.conversation.preferred_time import mentions_a_time, read_preferred_time
 from reminders.conversation.replies import ANSWER_TIMEOUT_SECONDS
 from reminders.conversation.speech import Phrasebook, phrasebook
 from reminders.conversation.state import CallState, Stage
@@ -23,6 +25,7 @@ __all__ = [
     "MAX_SILENCES",
     "MAX_UNCLEAR",
     "TRANSFER_TIMEOUT_SECONDS",
+    "Asked",
     "CallState",
     "Intent",
     "Phrasebook",
@@ -31,7 +34,9 @@ __all__ = [
     "Understood",
     "intent_of_key",
     "is_mailbox_greeting",
+    "mentions_a_time",
     "phrasebook",
     "read_answer",
+    "read_preferred_time",
     "understand",
 ]

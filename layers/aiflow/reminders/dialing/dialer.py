@@ -186,14 +186,7 @@ class Dialer:
             moves=self._moves,
             clock=clock,
         )
-        self._scheduler = ReminderScheduler(
-            repository,
-            delivery,
-            window=self._window,
-            lead_time=timedelta(hours=config.lead_time_hours),
-            min_notice=self._timing.min_notice,
-            clock=clock,
-        )
+        self._scheduler = ReminderScheduler.from_settings(config, repository, delivery, clock=clock)
         self._eraser = Eraser(repository, delivery)
 
     def handle(self, body: str | bytes | Mapping[str, Any]) -> Disposition:

@@ -1,9 +1,10 @@
 """The reminder and its rules: statuses, outcomes, history events, the attempt limit, the calling window,
-what follows a mailbox, how long a reminder is kept."""
+what follows a mailbox, the time a callee asks for instead, how long a reminder is kept."""
 
 from reminders.model.after_voicemail import CALLBACK_AFTER_VOICEMAIL, calls_back_after_voicemail, voicemail_is_final
 from reminders.model.calling_window import CallingWindow
 from reminders.model.history import Canceller, HistoryEvent
+from reminders.model.preferred_time import PreferredTime
 from reminders.model.reminder import (
     DECIDED,
     MAX_ATTEMPTS,
@@ -33,6 +34,7 @@ __all__ = [
     "InboundCallbacks",
     "Language",
     "Outcome",
+    "PreferredTime",
     "Reminder",
     "ReminderRecord",
     "ReminderStatus",

@@ -1,0 +1,171 @@
+"""The answer reader's vocabulary, German and English in one: the words that decide, the answer words, the
+negations, the words that carry nothing, and the idioms read as the word they amount to.
+
+Regional words are here in the form :mod:`reminders.conversation.wording` leaves them ("jo", "aye",
+"freilich", "haan"); their spellings are mended there. Two words collide across regions and are placed
+by their position, not listed as a yes or a no: "na" (a Bavarian or Austrian no, but "na klar", "na gut")
+and "ne" (a northern no, but a tag at the end: "passt schon, ne").
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "ANSWER_WORDS",
+    "CANCEL_VERBS",
+    "COME_VERBS",
+    "CONFIRM_VERBS",
+    "DECIDING_PAIRS",
+    "DECIDING_WORDS",
+    "FILLERS",
+    "IDIOMS",
+    "KEYS_BY_NAME",
+    "MODALS",
+    "NEEDS",
+    "NEEDS_AN_OBJECT",
+    "NEGATIONS",
+    "NO_AT_THE_START",
+    "NO_WORDS",
+    "OBJECTS",
+    "PRAISE",
+    "RESCHEDULE_VERBS",
+    "SEPARABLE",
+    "VOCABULARY",
+    "YES_WORDS",
+    "words",
+]
+
+
+def words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Verbs (and their nouns) that decide. "bleibt" as in "der Termin bleibt".
+CONFIRM_VERBS = words(
+    "bestätigen bestätige bestätigt bestätigung behalten behalte bleibt wahrnehmen zusagen "
+    "confirm confirmed confirming confirmation keep keeping"
+)
+CANCEL_VERBS = words(
+    "absagen absage abgesagt stornieren storniere storniert stornierung streichen streiche verhindert verpassen "
+    "cancel cancelled canceled cancelling canceling cancellation miss"
+)
+# Another time: the slot is not given up, the practice gets in touch.
+RESCHEDULE_VERBS = words(
+    "verschieben verschiebe verschoben verlegen verlege verlegt umbuchen umlegen umvereinbaren schieben "
+    "reschedule rescheduled rescheduling rearrange postpone postponed rebook shift"
+)
+# Coming to the appointment, or its time suiting, is confirming it.
+COME_VERBS = words(
+    "komme kommen komm erscheine erscheinen vorbeikommen schaffe schaffen schaff passt klappt geht dabei möglich "
+    "come coming attend attending works suits suit possible happen go"
+)
+# "schaffen" is managing it only with what is managed ("ich schaffe es"); alone it is Swabian for working.
+NEEDS_AN_OBJECT = words("schaffe schaffen schaff")
+OBJECTS = words("es s das den ihn termin it that")
+# Needing the appointment decides only negated: "den brauche ich nicht mehr", "I don't need it anymore".
+NEEDS = words("brauche brauch brauchen need needed needing")
+# Two words that decide together.
+DECIDING_PAIRS = {
+    **dict.fromkeys(("make it", "be there", "bin da", "da sein", "see you", "got it", "will do"), "confirm"),
+    **dict.fromkeys(("mach ich", "machen wir", "wird gemacht", "geht klar", "bis dann", "bis bald"), "confirm"),
+    **{f"bis {day}": "confirm" for day in ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "morgen")},
+    "call off": "cancel",
+}
+# Separable German verbs: "ich sage (den Termin) ab", "der Termin fällt aus", "dat kriejen mer hin".
+SEPARABLE = {
+    words("sage sagen sag"): {"ab": "cancel", "zu": "confirm"},
+    words("nehme nehmen"): {"wahr": "confirm"},
+    words("trage tragen"): {"aus": "cancel"},
+    words("fällt fallen"): {"aus": "cancel"},
+    words("kriege kriegen krieg kriejen krieje"): {"hin": "confirm"},
+    words("lege legen"): {"um": "reschedule"},
+}
+YES_WORDS = words(
+    "ja jawohl jawoll jo joa jau jep jup jap mhm genau richtig korrekt klar sicher natürlich gerne gern freilich "
+    "logisch okay ok einverstanden selbstverständlich gut "
+    "yes yeah yep yup yea yah aye haan sure surely correct right righto alright fine absolutely definitely "
+    "certainly cheers ta"
+)
+# Praise is a yes, except when what follows it is no answer at all ("Toll, noch so ein Robo-Anruf.").
+PRAISE = words(
+    "super toll prima perfekt wunderbar klasse schön herrlich spitze "
+    "great perfect lovely brilliant wonderful fantastic excellent grand nice"
+)
+NO_WORDS = words("nein nee nö nä naa nei noi no nope nah naw nae nahi")
+NO_AT_THE_START = words("ne na")
+NEGATIONS = words("nicht kein keine keinen keinem keiner nie niemals keinesfalls not never")
+# Words that stand beside the answer and say nothing of it: a negation among only these is no more than a
+# stressed no ("nein, leider nicht", "no, not at all"), and praise among only these is a yes.
+FILLERS = words(
+    "leider bitte also doch wirklich gar überhaupt eben halt mehr ganz auf fall ich es das ist so sorry dann "
+    "danke dank vielen vielmal merci äh ähm hm mal eh gell wa woll moin servus adele tschüss i isch ick mer "
+    "ma des dat den der die und ja schon scho mir mich hallo da do sehr anruf erinnerung denn "
+    "unfortunately please really actually at all i it that is so then thanks thank you very much um uh hmm "
+    "oh ah well mate hen love dear sir madam ma am ji bye okey dokey and me the for calling call reminder"
+)
+MODALS = words("kann können könnte könnten werde werden will möchte can could will would")
+# A whole answer that names a key: "eins", "die Eins", "ich drück die 1", "I'm pressing one".
+KEYS_BY_NAME = {
+    **dict.fromkeys(("1", "eins", "one"), "1"),
+    **dict.fromkeys(("2", "zwei", "two"), "2"),
+    **dict.fromkeys(("3", "drei", "three"), "3"),
+    **dict.fromkeys(("0", "null", "zero"), "0"),
+}
+DECIDING_WORDS = CONFIRM_VERBS | CANCEL_VERBS | RESCHEDULE_VERBS | COME_VERBS
+ANSWER_WORDS = YES_WORDS | NO_WORDS | PRAISE | words("okay nein yes")
+VOCABULARY = DECIDING_WORDS | ANSWER_WORDS | NEGATIONS | FILLERS | MODALS | NEEDS
+
+_YES = " okay "
+_CANCEL = " absagen "
+_RESCHEDULE = " verschieben "
+_NOTHING = " "
+# Idioms, read as the word they amount to (the words around them are kept).
+IDIOMS = tuple(
+    (re.compile(pattern), said)
+    for pattern, said in (
+        # A negation that means yes.
+        (r"\bkeine?n? (?:ding|problem|sorge|sorgen|angst|stress|thema)\b", _YES),
+        (r"\b(?:da )?spricht nichts dagegen\b|\bnichts dagegen\b|\bnothing against (?:it|that)\b", _YES),
+        (r"\bohne frage\b|\bnichts besseres vor\b|\bauf jeden fall\b", _YES),
+        (r"\bno (?:problem|worries|bother|probs|doubt)\b|\bnot a (?:problem|bother)\b|\bnae bother\b", _YES),
+        (r"\bnever better\b|\bcan not complain\b|\bno reason why not\b|\bwhy not\b", _YES),
+        (r"\bof course\b|\bsounds (?:good|great|fine)\b|\bsure thing\b|\byou bet\b|\bfor sure\b|\bspot on\b", _YES),
+        (r"\b(?:weiss|weiß) bescheid\b|\beingetragen\b|\bnotiert\b|\bin (?:my|the) (?:calendar|diary)\b", _YES),
+        (r"\b(?:nicht|not|never) (?:vergessen|forgotten|forget)\b", _YES),
+        (
+            r"\b(?:that|it|this|das|alles) (?:is |ist )?(?:(?:still|really|totally|völlig|absolut|schon|ganz) )?"
+            r"(?:fine|alright|all right|okay|ok|good|gut|in ordnung)\b",
+            " passt ",
+        ),
+        (r"\bokey dokey\b|\bhaan ji\b|\bja eh\b|\bjo eh\b|\bna klar\b|\bna gut\b|\bsure look\b", _YES),
+        # How the callee is: health, not the appointment ("mir geht's wieder gut", "I'm feeling better").
+        (r"\b(?:mir|uns) geht (?:es |s )?(?:\w+ )?(?:gut|besser)\b|\bi am (?:feeling )?(?:much )?better\b", _NOTHING),
+        # Giving the appointment up, in other words.
+        (r"\b(?:das|es|der|daraus|dat|des) wird (?:leider |wohl |dann |so )?(?:nichts|nix)\b", _CANCEL),
+        (r"\bkann weg\b|\bhat sich erledigt\b|\bcall (?:it|that|the appointment) off\b", _CANCEL),
+        (r"\bcross (?:me|it|us) off\b|\bscrap (?:it|that)\b|\bgive (?:it|that) up\b", _CANCEL),
+        (r"\bdrop (?:it|that|the appointment|my appointment)\b|\btake me off the schedule\b", _CANCEL),
+        (r"\b(?:einen|eine|nen) (?:anderen|andere|neuen|neue) (?:arzt|ärztin|praxis|zahnarzt|hausarzt)\b", _CANCEL),
+        (r"\b(?:another|a new|a different) (?:doctor|dentist|practice|gp)\b", _CANCEL),
+        # Another time, with or without saying when.
+        (
+            r"\b(?:eine?[mnrs]?|ein|nen) (?:ander(?:e[mnrs]?)?|späteren"
+            r"|neue[mnrs]?) (?:tag|termin|uhrzeit|zeitpunkt|datum|woche)\b",
+            _RESCHEDULE,
+        ),
+        (r"\b(?:andere|spätere) (?:uhrzeit|zeit|woche)\b|\banderen (?:tag|termin)\b|\bneuen termin\b", _RESCHEDULE),
+        (r"\bein andermal\b|\b(?:bitte )?(?:einen|nen) neuen\b|\b(?:was|etwas|irgendwas) anderes\b", _RESCHEDULE),
+        (r"\blässt sich (?:da )?(?:was|etwas) machen\b", _RESCHEDULE),
+        (
+            r"\b(?:another|a different|a later|a new|some other|any other|other) (?:time|day|date|slot|appointment)\b",
+            _RESCHEDULE,
+        ),
+        (r"\b(?:move|push|shift|bring|put) (?:it|that|this|the appointment|my appointment)\b", _RESCHEDULE),
+        (r"\bchange (?:it|that|the (?:appointment|time|date|day)|my appointment)\b|\bswitch (?:to|it)\b", _RESCHEDULE),
+        (
+            r"\b(?:sort out|find|arrange|do|have|offer me|give me) (?:something|anything) else\b|\bfit me in\b",
+            _RESCHEDULE,
+        ),
+    )
+)
