@@ -1,4 +1,5 @@
-"""Reading the time a callee asks for: each form in German and English, and each rule that resolves it.
+"""Reading the time a callee asks for: each form in German and English (regional and speech-recogniser
+spellings with it), each rule that resolves it, and the words that look like times and are not.
 
 The appointment is Tuesday 2026-03-03 10:00 in Berlin and the call comes on Monday 2026-03-02, unless a
 test says otherwise.
@@ -20,40 +21,359 @@ APPOINTMENT = datetime(2026, 3, 3, 10, 0, tzinfo=BERLIN)
 CALLED = datetime(2026, 3, 2, 17, 30, tzinfo=BERLIN)
 
 
-def read(text: str, *, appointment: datetime = APPOINTMENT, now: datetime = CALLED) -> dict[str, str]:
+def read(text: str, *, appointment: datetime = APPOINTMENT, now: datetime | None = CALLED) -> dict[str, str]:
     wish = read_preferred_time(text, appointment=appointment, now=now)
     return wish.stated() if wish is not None else {}
 
 
-@pytest.mark.parametrize(
-    ("text", "wanted"),
-    [
-        ("am Mittwoch", {"weekday": "wednesday", "date": "2026-03-04"}),
-        ("Mittwoch um 15 Uhr", {"weekday": "wednesday", "date": "2026-03-04", "time": "15:00"}),
-        ("Wednesday at 4", {"weekday": "wednesday", "date": "2026-03-04", "time": "16:00"}),
-        ("lieber nachmittags", {"part_of_day": "afternoon"}),
-        ("erst ab vier", {"after": "16:00"}),
-        ("only after six", {"after": "18:00"}),
-        ("nächste Woche", {"week": "next"}),
-        ("a bit later", {"shift": "later"}),
-    ],
+def _cases(*cases: tuple[str, dict[str, str]]) -> pytest.MarkDecorator:
+    return pytest.mark.parametrize(("text", "wanted"), cases, ids=[text for text, _ in cases])
+
+
+WED = {"weekday": "wednesday", "date": "2026-03-04"}
+THU = {"weekday": "thursday", "date": "2026-03-05"}
+FRI = {"weekday": "friday", "date": "2026-03-06"}
+
+
+@_cases(
+    ("am Mittwoch", WED),
+    ("Mittwoch", WED),
+    ("on Wed", WED),
+    ("Wednesday", WED),
+    ("Wednesday's better", WED),
+    ("Am Donnschtig", THU),  # Swiss
+    ("Fritig wär guet", FRI),
+    ("Sonnabend", {"weekday": "saturday", "date": "2026-03-07"}),
+    ("Montag", {"weekday": "monday", "date": "2026-03-09"}),  # said on a Monday: the next one
+    ("mittwochs", {"weekday": "wednesday"}),  # habitual: no single date
+    ("I'm only free on Fridays", {"weekday": "friday"}),
+    ("Mittwoch oder Donnerstag", WED),
+    ("Geht's nicht auch am Donnerstag?", THU),
+    ("Couldn't we do Thursday?", THU),
 )
-def test_common_forms(text: str, wanted: dict[str, str]) -> None:
+def test_weekdays(text: str, wanted: dict[str, str]) -> None:
     assert read(text) == wanted
 
 
-def test_a_restatement_of_the_appointment_is_no_wish() -> None:
-    assert read_preferred_time("Ja, Dienstag um zehn passt", appointment=APPOINTMENT, now=CALLED) is None
+@_cases(
+    ("übermorgen", {"date": "2026-03-04"}),
+    ("uebermorgen", {"date": "2026-03-04"}),
+    ("the day after tomorrow", {"date": "2026-03-04"}),
+    ("the day after", {"date": "2026-03-04"}),  # the appointment's
+    ("am Tag danach", {"date": "2026-03-04"}),
+    ("morgen um 14 Uhr", {"date": "2026-03-03", "time": "14:00"}),
+    ("tomorrow afternoon", {"date": "2026-03-03", "part_of_day": "afternoon"}),
+    ("heute Abend", {"date": "2026-03-02", "part_of_day": "evening"}),
+    ("tonight", {"date": "2026-03-02", "part_of_day": "evening"}),
+    ("a week later", {"date": "2026-03-10"}),
+    ("eine Woche später", {"date": "2026-03-10"}),
+)
+def test_relative_days(text: str, wanted: dict[str, str]) -> None:
+    assert read(text) == wanted
 
 
-def test_numbers_that_are_not_times_are_no_wish() -> None:
-    assert read_preferred_time("ich bin seit 10 Jahren Patient", appointment=APPOINTMENT, now=CALLED) is None
-    assert not mentions_a_time("ich bin seit 10 Jahren Patient")
+@_cases(
+    ("am 5. März", {"date": "2026-03-05"}),
+    ("am fünften März", {"date": "2026-03-05"}),
+    ("am Fünften", {"date": "2026-03-05"}),
+    ("den sechsten", {"date": "2026-03-06"}),
+    ("the 5th", {"date": "2026-03-05"}),
+    ("the fifth", {"date": "2026-03-05"}),
+    ("March 5th", {"date": "2026-03-05"}),
+    ("on the 5th of March", {"date": "2026-03-05"}),
+    ("5.3.", {"date": "2026-03-05"}),
+    ("am 12.03.2026", {"date": "2026-03-12"}),
+    ("am 5 3 um 9", {"date": "2026-03-05", "time": "09:00"}),  # speech recogniser
+    ("Thursday the 12th", {"weekday": "thursday", "date": "2026-03-12"}),
+    ("the 1st", {"date": "2026-04-01"}),  # the 1st of March is past: April's
+)
+def test_dates(text: str, wanted: dict[str, str]) -> None:
+    assert read(text) == wanted
+
+
+@_cases(
+    ("um 9", {"time": "09:00"}),
+    ("um 7", {"time": "07:00"}),
+    ("um 12", {"time": "12:00"}),
+    ("um 1", {"time": "13:00"}),  # practice hours: 1 to 6 in the afternoon
+    ("um zwo", {"time": "14:00"}),
+    ("um halb zehn", {"time": "09:30"}),
+    ("halb 3", {"time": "14:30"}),
+    ("viertel nach drei", {"time": "15:15"}),
+    ("viertel vor vier", {"time": "15:45"}),
+    ("dreiviertel vier", {"time": "15:45"}),  # southern
+    ("viertel vier", {"time": "15:15"}),  # eastern / southern
+    ("zehn nach drei", {"time": "15:10"}),
+    ("fünf vor halb drei", {"time": "14:25"}),
+    ("15 uhr", {"time": "15:00"}),
+    ("sechzehn Uhr dreißig", {"time": "16:30"}),
+    ("vierzehn dreißig", {"time": "14:30"}),
+    ("geht auch 14 uhr 30", {"time": "14:30"}),
+    ("9:30", {"time": "09:30"}),
+    ("um 9.30 Uhr", {"time": "09:30"}),
+    ("so gegen drei", {"time": "15:00"}),
+    ("3 pm", {"time": "15:00"}),
+    ("at 11am", {"time": "11:00"}),
+    ("9:30 a.m.", {"time": "09:30"}),
+    ("5 am", {"time": "05:00"}),
+    ("um 3 am Mittwoch", {"time": "15:00", **WED}),  # German "am": no meridiem
+    ("half past two", {"time": "14:30"}),
+    ("half nine", {"time": "09:30"}),  # British
+    ("at nine thirty", {"time": "09:30"}),
+    ("can we do 2 30", {"time": "14:30"}),
+    ("quarter to nine", {"time": "08:45"}),
+    ("twenty past eleven", {"time": "11:20"}),
+    ("at eleven o'clock", {"time": "11:00"}),
+    ("around 3ish", {"time": "15:00"}),
+    ("can we say noon", {"time": "12:00"}),
+    ("more like two", {"time": "14:00"}),
+    ("ginge zwölf?", {"time": "12:00"}),
+    ("abends um 7", {"time": "19:00", "part_of_day": "evening"}),
+    ("8 in the evening", {"time": "20:00", "part_of_day": "evening"}),
+    ("at 6 in the morning", {"time": "06:00", "part_of_day": "morning"}),
+    ("Wednesday afternoon at 3", {**WED, "time": "15:00", "part_of_day": "afternoon"}),
+    ("zwölf Uhr mittags", {"time": "12:00", "part_of_day": "midday"}),
+)
+def test_clock_times(text: str, wanted: dict[str, str]) -> None:
+    assert read(text) == wanted
+
+
+@_cases(
+    ("eine Stunde später", {"time": "11:00"}),
+    ("eine Stunde früher", {"time": "09:00"}),
+    ("half an hour later", {"time": "10:30"}),
+    ("push it back an hour", {"time": "11:00"}),
+    ("zur gleichen Zeit am Donnerstag", {"time": "10:00", **THU}),
+    ("same time on Friday", {"time": "10:00", **FRI}),
+)
+def test_times_counted_from_the_appointment(text: str, wanted: dict[str, str]) -> None:
+    assert read(text) == wanted
+
+
+@_cases(
+    ("vormittags", {"part_of_day": "morning"}),
+    ("in der Früh", {"part_of_day": "morning"}),
+    ("Montag früh", {"weekday": "monday", "date": "2026-03-09", "part_of_day": "morning"}),
+    ("Donnerstagnachmittag", {**THU, "part_of_day": "afternoon"}),
+    ("Montagabend", {"weekday": "monday", "date": "2026-03-09", "part_of_day": "evening"}),
+    ("über Mittag", {"part_of_day": "midday"}),
+    ("gegen Abend", {"part_of_day": "evening"}),
+    ("in the morning", {"part_of_day": "morning"}),
+    ("after lunch", {"part_of_day": "afternoon"}),
+    ("nach dem Mittagessen", {"part_of_day": "afternoon"}),
+    ("first thing in the morning", {"part_of_day": "morning"}),
+)
+def test_parts_of_the_day(text: str, wanted: dict[str, str]) -> None:
+    assert read(text) == wanted
+
+
+@_cases(
+    ("nach 17 Uhr", {"after": "17:00"}),
+    ("erst ab vier", {"after": "16:00"}),
+    ("only after six", {"after": "18:00"}),
+    ("frühestens um zehn", {"after": "10:00"}),
+    ("3 oder später", {"after": "15:00"}),
+    ("not until 5", {"after": "17:00"}),
+    ("Nicht vor elf bitte", {"after": "11:00"}),
+    ("before noon", {"before": "12:00"}),
+    ("no later than 3", {"before": "15:00"}),
+    ("nicht nach 16 Uhr", {"before": "16:00"}),
+    ("by 3", {"before": "15:00"}),
+    ("von 2 bis 4", {"after": "14:00", "before": "16:00"}),
+    ("from 2 to 4", {"after": "14:00", "before": "16:00"}),
+    ("between 2 and 4 pm", {"after": "14:00", "before": "16:00"}),
+    ("nicht vor dem 10.", {"after": "2026-03-10"}),
+    ("after the 10th", {"after": "2026-03-10"}),
+    ("im April", {"after": "2026-04-01", "before": "2026-04-30"}),
+    ("Anfang April", {"after": "2026-04-01", "before": "2026-04-10"}),
+    ("next month", {"after": "2026-04-01", "before": "2026-04-30"}),
+)
+def test_bounds(text: str, wanted: dict[str, str]) -> None:
+    assert read(text) == wanted
+
+
+@_cases(
+    # What the callee cannot do turns a bound round.
+    ("nach 17 Uhr kann ich nicht", {"before": "17:00"}),
+    ("I work until five", {"after": "17:00"}),
+    ("I can't come until 5", {"after": "17:00"}),
+    ("bis zum 20. bin ich im Urlaub", {"after": "2026-03-20"}),
+    ("I'm on holiday until the 20th", {"after": "2026-03-20"}),
+    # ... and drops the rest; a preference wins.
+    ("Dienstag geht nicht, lieber Donnerstag", THU),
+    ("Ja, Mittwoch ginge, aber lieber Donnerstag", THU),
+    ("Um zehn kann ich nicht, aber ab zwölf", {"after": "12:00"}),
+    ("I work mornings, so anything after two", {"after": "14:00"}),
+    ("Ten is too early, can we say noon?", {"time": "12:00"}),
+    ("Cancel Tuesday and book me something in April", {"after": "2026-04-01", "before": "2026-04-30"}),
+)
+def test_what_the_callee_cannot_do(text: str, wanted: dict[str, str]) -> None:
+    assert read(text) == wanted
+
+
+@_cases(
+    ("nächste Woche", {"week": "next"}),
+    ("sometime next week", {"week": "next"}),
+    ("the following week", {"week": "next"}),
+    ("early next week", {"week": "next"}),
+    ("diese Woche noch", {"week": "this"}),
+    ("later this week", {"week": "this"}),
+    ("any other day that week", {"week": "this"}),
+    ("nächste Woche Mittwoch", {"week": "next", "weekday": "wednesday", "date": "2026-03-11"}),
+    ("Wednesday next week", {"week": "next", "weekday": "wednesday", "date": "2026-03-11"}),
+    ("nächsten Mittwoch", {"week": "next", "weekday": "wednesday", "date": "2026-03-11"}),
+    ("next Tuesday", {"week": "next", "weekday": "tuesday", "date": "2026-03-10"}),
+    ("übernächste Woche", {"after": "2026-03-16", "before": "2026-03-22"}),
+    ("in zwei Wochen", {"after": "2026-03-16", "before": "2026-03-22"}),
+)
+def test_weeks(text: str, wanted: dict[str, str]) -> None:
+    assert read(text) == wanted
+
+
+@_cases(
+    ("früher", {"shift": "earlier"}),
+    ("a bit later", {"shift": "later"}),
+    ("etwas später", {"shift": "later"}),
+    ("ASAP", {"shift": "earlier"}),
+    ("so bald wie möglich", {"shift": "earlier"}),
+    ("Can I come earlier, like eight thirty?", {"time": "08:30"}),  # something concrete: no shift
+    ("später am Mittwoch", WED),
+)
+def test_earlier_and_later(text: str, wanted: dict[str, str]) -> None:
+    assert read(text) == wanted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the appointment's own day and time, restated
+        "Ja, Dienstag um zehn passt",
+        "Yes, Tuesday at ten is fine",
+        "Ja, morgen um zehn, passt",
+        "Tuesday morning works",
+        "Um zehn passt",
+        # numbers that are no times
+        "ich bin seit 10 Jahren Patient",
+        "I've been a patient for 10 years",
+        "vor 10 Jahren",
+        "Ich habe zwei Kinder",
+        "Wir haben 3 Termine",
+        "drücke 3",
+        "press 3",
+        "Option 3",
+        "Zimmer 12",
+        "zum ersten Mal",
+        "Ist es im ersten Stock?",
+        "wait a second",
+        "Meine Nummer ist 0171 2345678",
+        # being late is not another time
+        "Ich komme 10 Minuten später",
+        "I'll be 5 minutes late",
+        "in 5 Minuten",
+        # greetings and goodbyes
+        "Guten Morgen",
+        "Good morning!",
+        "Morgen!",
+        "Danke, schönen Abend noch",
+        "Have a nice day",
+        "Bis später",
+        "See you later",
+        # calling back later, the past
+        "Ich rufe später zurück",
+        "Call me back later",
+        "Früher war ich öfter bei Ihnen",
+        "Ja",
+        "kein Problem",
+    ],
+)
+def test_no_wish(text: str) -> None:
+    assert read_preferred_time(text, appointment=APPOINTMENT, now=CALLED) is None
+
+
+def test_mentions_a_time_whether_wished_or_not() -> None:
     assert mentions_a_time("Dienstag geht nicht")
+    assert mentions_a_time("Ja, Dienstag um zehn passt")
+    assert mentions_a_time("lieber nachmittags")
+    assert not mentions_a_time("ich bin seit 10 Jahren Patient")
+    assert not mentions_a_time("drücken Sie die 3")
+    assert not mentions_a_time("Guten Morgen, ja passt")
+
+
+# --- resolving ---------------------------------------------------------------------------------------
+
+
+def test_a_date_past_the_turn_of_the_year_is_next_years() -> None:
+    appointment = datetime(2026, 12, 30, 10, 0, tzinfo=BERLIN)
+    now = datetime(2026, 12, 29, 11, 0, tzinfo=BERLIN)
+    assert read("am 5. Januar", appointment=appointment, now=now) == {"date": "2027-01-05"}
+    assert read("im Jänner", appointment=appointment, now=now) == {"after": "2027-01-01", "before": "2027-01-31"}
+    assert read("the 2nd", appointment=appointment, now=now) == {"date": "2027-01-02"}
+    assert read("Montag", appointment=appointment, now=now) == {"weekday": "monday", "date": "2027-01-04"}
+    assert read("next Tuesday", appointment=appointment, now=now) == {
+        "weekday": "tuesday",
+        "date": "2027-01-05",
+        "week": "next",
+    }
+
+
+def test_days_are_counted_in_the_callees_time_zone() -> None:
+    new_york = ZoneInfo("America/New_York")
+    appointment = datetime(2026, 3, 12, 9, 0, tzinfo=new_york)
+    late_evening_in_new_york = datetime(2026, 3, 11, 2, 30, tzinfo=ZoneInfo("UTC"))  # 10 March, 22:30 there
+    assert read("tomorrow at 2", appointment=appointment, now=late_evening_in_new_york) == {
+        "date": "2026-03-11",
+        "time": "14:00",
+    }
+    auckland = ZoneInfo("Pacific/Auckland")
+    appointment = datetime(2026, 3, 4, 9, 0, tzinfo=auckland)
+    already_tuesday_there = datetime(2026, 3, 2, 12, 0, tzinfo=ZoneInfo("UTC"))  # 3 March, 01:00 there
+    assert read("morgen um 11", appointment=appointment, now=already_tuesday_there) == {
+        "date": "2026-03-04",
+        "time": "11:00",
+    }
+    assert read("übermorgen", appointment=appointment, now=already_tuesday_there) == {"date": "2026-03-05"}
+
+
+def test_times_are_wall_clock_times_across_a_change_of_daylight_saving() -> None:
+    appointment = datetime(2026, 3, 29, 10, 0, tzinfo=BERLIN)  # the day clocks go forward
+    now = datetime(2026, 3, 28, 16, 0, tzinfo=BERLIN)
+    assert read("eine Stunde später", appointment=appointment, now=now) == {"time": "11:00"}
+    assert read("two hours earlier", appointment=appointment, now=now) == {"time": "08:00"}
+    assert read("Montag um 9", appointment=appointment, now=now) == {
+        "weekday": "monday",
+        "date": "2026-03-30",
+        "time": "09:00",
+    }
+
+
+def test_a_weekday_between_the_call_and_the_appointment_is_the_one_before_it() -> None:
+    appointment = datetime(2026, 3, 6, 10, 0, tzinfo=BERLIN)  # Friday, called on Monday
+    assert read("lieber Mittwoch", appointment=appointment) == {"weekday": "wednesday", "date": "2026-03-04"}
+
+
+def test_next_week_said_the_week_before_the_appointment_is_the_appointments_week() -> None:
+    appointment = datetime(2026, 3, 2, 10, 0, tzinfo=BERLIN)  # Monday, called on the Friday before
+    now = datetime(2026, 2, 27, 11, 0, tzinfo=BERLIN)
+    assert read("nächste Woche", appointment=appointment, now=now) == {"week": "this"}
+
+
+def test_without_the_calls_moment_a_replay_after_the_appointment_is_read_as_a_call_the_day_before() -> None:
+    replayed = datetime(2026, 12, 2, 9, 0, tzinfo=BERLIN)
+    assert read("morgen um 3", now=replayed) == {"date": "2026-03-03", "time": "15:00"}
+    assert read("the 5th", now=replayed) == read("the 5th")
+
+
+def test_the_appointment_must_be_aware() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        read_preferred_time("Mittwoch", appointment=datetime(2026, 3, 3, 10, 0))
 
 
 def test_the_reading_is_frozen_and_serialises_to_its_stated_parts() -> None:
     wish = PreferredTime(weekday="friday", time="09:00")
     assert wish.model_dump_json(exclude_none=True) == '{"weekday":"friday","time":"09:00"}'
+    with pytest.raises(ValidationError, match="frozen"):
+        wish.time = "10:00"  # type: ignore[misc]
     with pytest.raises(ValidationError, match="string_pattern_mismatch"):
         PreferredTime(time="9 Uhr")
+    with pytest.raises(ValidationError, match="extra_forbidden"):
+        PreferredTime.model_validate({"said": "Freitag"})

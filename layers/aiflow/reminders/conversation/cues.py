@@ -5,9 +5,10 @@ Verbs of deciding carry the answer ("bestätigen", "absagen", "kommen", "verschi
 there"); answer words ("ja", "nein", "yes", "genau") only answer a question. A negation ("nicht", "kein",
 "not", "never") flips the cue it belongs to: the next cue after it, or else the last one before it, since
 German puts "nicht" after the finite verb ("ich komme nicht"); "nicht verschieben" keeps the appointment.
-A negated modal with nothing else to negate decides too ("ich kann nicht", "I won't"); a modal alone says
-nothing ("ich kann erst abends" is no yes). A negated answer word ("das ist nicht richtig") or a negation
-about something the clause cannot read ("ja, aber nicht um zehn") makes the answer doubtful.
+A negated modal with nothing else in its clause decides too ("ich kann nicht", "I won't"), but not
+with more ("das kann ich noch nicht sagen"); a modal alone says nothing ("ich kann erst abends" is no
+yes). A negated answer word ("das ist nicht richtig") makes the answer doubtful; a negation that belongs
+to no cue ("ja, aber nicht um zehn") is reported to the caller, who weighs it.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def read_clause(words: list[str], reading: Reading, *, opening: bool) -> bool:
         else:
             reading.doubtful = True  # "das ist nicht richtig", "not right": no yes, and no clear no either
     cues = [cue for cue in cues if not cue.need]  # needing it, unnegated, decides nothing
-    if not cues and modals and unattached % 2:
+    if not cues and modals and unattached % 2 and not content:
         cues.append(Cue(0, CANCEL, decisive=True))  # "Ich kann nicht", "I won't": not coming
     decided = {cue.decision for cue in cues if cue.decisive}
     reading.decisions |= decided

@@ -139,12 +139,12 @@ def _read_clauses(text: str, said: str, parts: list[Clause], appointment: dateti
             told.reported = True
         elif signals.ABOUT_THE_CALL.search(clause.text):
             continue  # "ich bin gerade nicht zu Hause", "I can't talk long": the call, not the appointment
-        elif signals.LATENESS.search(clause.text):
-            told.late = True
-            reading.answers.add("confirm")  # late, so coming
         elif clause.asks:
             questions.append(asked_in(clause.text))
             _read_question(clause, reading)
+        elif signals.LATENESS.search(clause.text):
+            told.late = True
+            reading.answers.add("confirm")  # late, so coming
         else:
             told.hedged |= signals.HEDGE.search(clause.text) is not None
             if read_clause(clause.words, reading, opening=index == 0) and _negation_unplaced(clause):

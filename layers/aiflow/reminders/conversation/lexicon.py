@@ -47,7 +47,8 @@ CONFIRM_VERBS = words(
     "confirm confirmed confirming confirmation keep keeping"
 )
 CANCEL_VERBS = words(
-    "absagen absage abgesagt stornieren storniere storniert stornierung streichen streiche verhindert verpassen "
+    "absagen absage abgesagt austragen stornieren storniere storniert stornierung streichen streiche verhindert "
+    "verpassen "
     "cancel cancelled canceled cancelling canceling cancellation miss"
 )
 # Another time: the slot is not given up, the practice gets in touch.
@@ -58,11 +59,11 @@ RESCHEDULE_VERBS = words(
 # Coming to the appointment, or its time suiting, is confirming it.
 COME_VERBS = words(
     "komme kommen komm erscheine erscheinen vorbeikommen schaffe schaffen schaff passt klappt geht dabei möglich "
-    "come coming attend attending works suits suit possible happen go"
+    "come coming attend attending works suits suit possible happen go make"
 )
 # "schaffen" is managing it only with what is managed ("ich schaffe es"); alone it is Swabian for working.
 NEEDS_AN_OBJECT = words("schaffe schaffen schaff")
-OBJECTS = words("es s das den ihn termin it that")
+OBJECTS = words("es s das des dat den ihn termin it that")
 # Needing the appointment decides only negated: "den brauche ich nicht mehr", "I don't need it anymore".
 NEEDS = words("brauche brauch brauchen need needed needing")
 # Two words that decide together.
@@ -138,7 +139,7 @@ IDIOMS = tuple(
             r"(?:fine|alright|all right|okay|ok|good|gut|in ordnung)\b",
             " passt ",
         ),
-        (r"\bokey dokey\b|\bhaan ji\b|\bja eh\b|\bjo eh\b|\bna klar\b|\bna gut\b|\bsure look\b", _YES),
+        (r"\bcount me in\b|\bokey dokey\b|\bhaan ji\b|\bja eh\b|\bjo eh\b|\bna klar\b|\bna gut\b|\bsure look\b", _YES),
         # How the callee is: health, not the appointment ("mir geht's wieder gut", "I'm feeling better").
         (r"\b(?:mir|uns) geht (?:es |s )?(?:\w+ )?(?:gut|besser)\b|\bi am (?:feeling )?(?:much )?better\b", _NOTHING),
         # Giving the appointment up, in other words.
@@ -151,7 +152,7 @@ IDIOMS = tuple(
         # Another time, with or without saying when.
         (
             r"\b(?:eine?[mnrs]?|ein|nen) (?:ander(?:e[mnrs]?)?|späteren"
-            r"|neue[mnrs]?) (?:tag|termin|uhrzeit|zeitpunkt|datum|woche)\b",
+            r"|neue[mnrs]?) (?:tag|termin|uhrzeit|zeit|zeitpunkt|datum|woche)\b",
             _RESCHEDULE,
         ),
         (r"\b(?:andere|spätere) (?:uhrzeit|zeit|woche)\b|\banderen (?:tag|termin)\b|\bneuen termin\b", _RESCHEDULE),

@@ -90,7 +90,8 @@ def _asks(part: str, *, questioned: bool, last: bool, unpunctuated: bool) -> boo
     if said[0] in _W_WORDS:
         return True
     if questioned:
-        return last or _verb_first(said)
+        # One word alone asks nothing: it is how people pick up or check ("Ja?", "Hallo?", "Ja, Müller?").
+        return (last and len(said) > 1) or _verb_first(said)
     return (unpunctuated and _MODAL_FIRST.match(" ".join(said)) is not None) or (
         unpunctuated and said[0] in _AUXILIARIES and len(said) > 1 and said[1] in _SUBJECTS
     )

@@ -36,7 +36,8 @@ _CALLS = r"\w*anrufe\b|\w*anrufen\b|robocalls?|(?:\w+ )?calls|(?:\w+ )?reminders
 OPT_OUT = _any(
     r"\bnicht (?:mehr |wieder |noch ?mal |nochmal )(?:\w+ )?an\b|\bnicht (?:mehr |wieder )?an(?:zu)?rufen\b",
     r"\bnicht mehr (?:\w+ ){0,4}angerufen\b|\bnie (?:mehr|wieder) an(?:rufen)?\b|\bnie wieder\b.{0,12}\ban\b",
-    r"\bkeine (?:\w+ )?\w*anrufe\b|\b(?:diese|solche)[nr]? (?:\w+ )?\w*anrufe (?:will|möchte|mag) ich nicht\b",
+    r"\bkeine (?:\w+ )?\w*anrufe\b",
+    r"\b(?:diese|solche)[nr]? (?:\w+ )?\w*anrufe (?:will|möchte|mag) ich\b.{0,30}\bnicht\b",
     r"\b(?:will|möchte|mag) (?:ich )?(?:diese|solche)[nr]? (?:\w+ )?\w*anrufe nicht\b",
     r"\bkein interesse an (?:solchen |diesen )?\w*anrufen\b|\bwidersprech\w*|\bwiderspreche\b",
     r"\bhören sie auf\b.{0,20}\banzurufen\b|\baufhören\b.{0,20}\banzurufen\b|\bin ruhe\b|\babbestell\w*|\babmelden\b",
@@ -56,6 +57,7 @@ OPT_OUT = _any(
 WRONG_NUMBER = _any(
     r"\bfalsch verbunden\b|\bfalsche (?:telefon)?nummer\b|\bverwählt\b|\bsie sind (?:hier )?(?:falsch|verkehrt)\b",
     r"\b(?:wohnt|lebt|gibt es|gibt s) (?:hier |bei uns )?(?:kein|keine|keinen|niemand)\b",
+    r"\b(?:wohnt|wohnen|lebt|leben) (?:hier |da |bei uns )?nicht (?:mehr\b)?",
     r"\bgibt s (?:hier )?(?:nicht|nicht mehr)\b|\bausgezogen\b|\bvorbesitzer\w*|\bvorherige[nr]? (?:besitzer|inhaber)",
     r"\bich bin nicht (?:der |die )?(?:herr|frau|mr|mrs|ms)\b"
     r"|\bich kenne? (?:keinen|keine|kein) (?:dr|doktor|herr\w*|frau|praxis)\b",
@@ -64,7 +66,8 @@ WRONG_NUMBER = _any(
     r"\bwrong (?:number|person)\b|\bmisdial\w*|\bprevious owner\b|\bmoved out\b|\bnever heard of (?:him|her|them)\b",
     r"\b(?:there is|there are) no (?:mr|mrs|ms|miss|dr|one)\b|\bno (?:mr|mrs|ms|miss) \w+ here\b",
     r"\bthis is not \w+ s (?:phone|number)\b|\bi do not know (?:any|a|an) (?:dr|doctor|mr|mrs|ms)\b",
-    r"\bi do not have (?:an|any) appointment\b|\bnobody (?:by|of|called) that name\b",
+    r"\bi do not have (?:an|any) appointment\b",
+    r"\b(?:nobody|no one) (?:here |living here |at this number )?(?:by|of|called|named|with) (?:that|this) name\b",
 )
 _RELATIVE = (
     r"(?:mann|frau|sohn|tochter|vater|mutter|mama|papa|opa|oma|bruder|schwester|partner\w*|freund\w*|"
@@ -79,8 +82,10 @@ _AWAY = (
 THIRD_PARTY = _any(
     rf"\b(?:mein|meine|meinem|meiner|my|his|her) {_RELATIVE}(?: is| s"
     rf"| ist)? (?:\w+ )?(?:gerade |grad |leider |right now )?{_AWAY}",
+    rf"\b(?:mein|meine|my) {_RELATIVE} (?:ist|is|s) (?:gerade|grad|momentan|im moment|right now|just|beim|at the)\b",
     r"\b(?:der|die|er|sie|he|she) (?:ist|is|s) (?:gerade |grad |leider |heute |momentan |right now )?"
-    r"(?:nicht da|nicht zu hause|nicht daheim|not here|not home|not in|at work|at school|asleep|out|away)\b",
+    r"(?:nicht da|nicht zu hause|nicht daheim|not here|not home|not in|not available|at work|at school|asleep"
+    r"|out|away)\b",
     r"\b(?:herr|frau|mr|mrs|ms|miss) \w+ (?:ist|is|s|kann|can) (?:nicht|not|im|in|on|gerade|at)\b",
     r"\bich bin (?:die|der|seine|ihre) (?:tochter|sohn|mutter"
     r"|vater|frau|mann|nachbar\w*|pfleger\w*|betreuer\w*|enkel\w*)\b",
@@ -121,6 +126,7 @@ HEDGE = _any(
     r"\bweiss (?:ich )?(?:es )?(?:noch )?nicht\b|\bkeine ahnung\b|\bmal (?:sehen|schauen)\b|\bglaub\w*\b|\bdenke\b",
     r"\bsollte\b|\bversuch\w*|\bkommt (?:drauf|darauf) an\b|\bklären\b|\babsprechen\b|\bschwierig\b|\bwohl\b",
     r"\bmaybe\b|\bperhaps\b|\bpossibly\b|\bprobably\b|\bunsure\b|\bnot sure\b|\bdo not know\b|\bhopefully\b",
+    r"\bvermutlich\b|\bkann sein\b|\bich hoffe\b|\bhope so\b|\bcould be\b|\bnot certain\b|\breckon\b",
     r"\bno idea\b|\bmight\b|\bnot yet\b|\bthink so\b|\bi think\b|\bshould be\b|\btry\b|\bdepends\b|\bcheck\b",
     r"\bask my\b|\btalk to my\b|\bhold me to it\b|\btricky\b|\bhoffentlich\b",
 )
@@ -154,7 +160,7 @@ QUESTION_ANNOUNCED = _any(r"\b(?:eine|noch eine|a|one more|another) (?:frage|que
 LATENESS = _any(
     r"\bverspät\w*|\bzu spät\b|\bpünktlich\b|\bknapp\b|\b(?:minuten|bisschen|etwas|kurz) später\b",
     r"\b(?:zehn|fünf|viertel) nach\b(?!\s*\w)|\bstau\b",
-    r"\b(?:minutes?|bit|little|running|slightly) late\b|\bbe late\b|\bam late\b|\bon time\b|\bpunctual\b",
+    r"\b(?:minutes?|bit|little|running|slightly) (?:late|behind)\b|\bbe late\b|\bam late\b|\bon time\b|\bpunctual\b",
     r"\bbang on\b|\bgive or take\b|\btraffic permitting\b|\b(?:ten|five|quarter) past\b(?!\s*\w)",
 )
 

@@ -72,7 +72,7 @@ _REGIONAL = {
     "bi": "bin",
     **dict.fromkeys(("gaht", "goht", "jeht", "gehts"), "geht"),
     **dict.fromkeys(("basst", "bassd", "passd", "bass"), "passt"),
-    **dict.fromkeys(("kon", "cha", "ko", "konn"), "kann"),
+    **dict.fromkeys(("kon", "cha", "chan", "ko", "konn"), "kann"),
     **dict.fromkeys(("chönd", "chönnt", "kannt", "kennt"), "könnten"),
     **dict.fromkeys(("jut", "guet", "guat"), "gut"),
     "freili": "freilich",
