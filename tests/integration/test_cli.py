@@ -317,6 +317,28 @@ def test_cancel_marks_the_reminder_and_deletes_its_schedule(run: Run, resources:
     assert run("call-now", "appt-1").err == "error: reminder appt-1 is cancelled: there is nothing to call\n"
 
 
+def test_forget_erases_a_reminder_or_a_numbers_reminders_with_their_schedules_and_says_what_went(
+    run: Run, resources: Resources
+) -> None:
+    run(*schedule_args("appt-1"))
+    run(*schedule_args("appt-2"))
+    assert len(schedules(resources)) == 2
+
+    one = run("forget", "--reminder-id", "appt-1")
+    rest = run("forget", "--to-phone-number", "0049 157 9000 0687")
+
+    assert one.code == 0
+    assert one.out.splitlines()[0] == "forgot 1 reminder(s), 1 item(s), 1 schedule(s) removed"
+    assert "  item REMINDER#appt-1" in one.out.splitlines()
+    assert rest.out.splitlines()[0] == "forgot 1 reminder(s), 1 item(s), 1 schedule(s) removed"
+    assert "  reminder appt-2" in rest.out.splitlines()
+    assert schedules(resources) == []
+    assert run("status", "appt-2").code == 1
+    assert "4915790000687" not in one.out + rest.out
+    both = run("forget", "--reminder-id", "appt-1", "--to-phone-number", NUMBER)
+    assert (both.code, both.err.splitlines()[-1]) == (2, "Error: give either --to-phone-number or --reminder-id")
+
+
 def test_commands_on_an_unknown_reminder_say_it_does_not_exist(run: Run) -> None:
     for command in ("status", "cancel", "call-now"):
         result = run(command, "nobody")

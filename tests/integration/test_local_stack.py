@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -233,3 +234,46 @@ def _cli(*argv: str) -> str:
     out, err = io.StringIO(), io.StringIO()
     assert cli.main(list(argv), stdout=out, stderr=err) == 0, err.getvalue()
     return out.getvalue()
+
+
+PRIVACY = Scenario(
+    "privacy",
+    "a confirmed call, then the callee is forgotten: only the hashed do-not-call entry stays",
+    {"reminder_id": "privacy", "to_phone_number": "+4915790000031", "name": "Paula Privat", "language": "de-DE"},
+    says("Ja, ich komme."),
+    "confirmed",
+)
+
+
+def test_after_a_call_no_key_holds_the_number_every_item_expires_and_forget_leaves_only_the_hashed_entry(
+    stack: LocalStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    digits = "4915790000031"
+    scheduler = schedule_scenarios(stack, [PRIVACY])
+    record = wait_for_outcomes(scheduler, [PRIVACY], deadline_seconds=90)["privacy"]
+    assert record.status is ReminderStatus.CONFIRMED
+    table, dynamodb = stack.info.environment["TABLE_NAME"], stack.client("dynamodb")
+
+    def items() -> list[dict[str, Any]]:
+        return [item for page in dynamodb.get_paginator("scan").paginate(TableName=table) for item in page["Items"]]
+
+    index_keys = ("pk", "status_shard", "callee", "call_at")
+    keys = [json.dumps(item[name]) for item in items() for name in index_keys if name in item]
+    assert not [key for key in keys if digits in key], "no key or index key holds a number"
+    mine = [item for item in items() if digits in json.dumps(item)]
+    kinds = {str(item["pk"]["S"]).split("#")[0] for item in mine}
+    assert "REMINDER" in kinds  # the line went with the decision, the session with the call
+    kept_until = int((record.appointment_at + timedelta(days=30)).timestamp())
+    assert all(0 < int(item["expires_at"]["N"]) <= kept_until for item in mine), "every personal item expires"
+
+    for name, value in stack.info.environment.items():
+        monkeypatch.setenv(name, value)
+    scheduler.do_not_call.add(digits, source="operator")
+    out = io.StringIO()
+    assert cli.main(["forget", "--to-phone-number", f"+{digits}"], stdout=out, stderr=io.StringIO()) == 0
+
+    assert out.getvalue().startswith("forgot 1 reminder(s)")
+    left = [item for item in items() if digits in json.dumps(item) or "privacy" in json.dumps(item)]
+    assert left == [], "no trace of the number or its reminder"
+    hashed = f"OPTOUT#{stack.number_keys(digits)}"
+    assert [item["pk"]["S"] for item in items() if item["pk"]["S"] == hashed] == [hashed]
