@@ -1,6 +1,6 @@
 """``python -m bench [--quick] [--only PART ...]``: run the benchmarks, write ``bench/results/``.
 
-Parts, in order: coldstart, turns, dialer, scale, package. ``--only`` runs some of them and keeps the
+Parts, in order: coldstart, turns, dialer, scale, package, understanding. ``--only`` runs some of them and keeps the
 other parts' figures from the last full results. ``--quick`` cuts every count to a smoke test (its
 results are written to ``bench/.scratch/quick/`` so that the committed ones stay whole).
 """
@@ -16,10 +16,10 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from bench import RESULTS, SCRATCH, coldstart, dialer, package, report, scale, turns
+from bench import RESULTS, SCRATCH, coldstart, dialer, package, report, scale, turns, understanding
 from bench.common import dynamodb_local, moto_server
 
-PARTS = ("coldstart", "turns", "dialer", "scale", "package")
+PARTS = ("coldstart", "turns", "dialer", "scale", "package", "understanding")
 
 
 def _machine() -> dict[str, Any]:
@@ -85,6 +85,9 @@ def main() -> None:
                     results[part] = scale.run(
                         endpoint, local_endpoint, *(((100,), 200, 100) if quick else ((1000, 5000), 10_000, 1000))
                     )
+            elif part == "understanding":
+                results[part] = understanding.run(rounds=3 if quick else 50)
+                _say(f"bench: understanding, µs per first answer: {results[part]}")
             else:
                 results[part] = package.run()
             durations[part] = time.perf_counter() - began

@@ -42,12 +42,22 @@ FRI = {"weekday": "friday", "date": "2026-03-06"}
     ("Wednesday", WED),
     ("Wednesday's better", WED),
     ("Am Donnschtig", THU),  # Swiss
+    ("am donners tag ginge es besser", THU),  # a speech recogniser's split word
+    ("mitt woch", WED),
     ("Fritig wär guet", FRI),
     ("Sonnabend", {"weekday": "saturday", "date": "2026-03-07"}),
     ("Montag", {"weekday": "monday", "date": "2026-03-09"}),  # said on a Monday: the next one
     ("mittwochs", {"weekday": "wednesday"}),  # habitual: no single date
     ("I'm only free on Fridays", {"weekday": "friday"}),
     ("Mittwoch oder Donnerstag", WED),
+    ("Wednesday or Thursday", WED),
+    ("am Wochenende", {"weekday": "saturday", "date": "2026-03-07"}),
+    ("at the weekend", {"weekday": "saturday", "date": "2026-03-07"}),
+    ("Donnerstag in einer Woche", {"weekday": "thursday", "date": "2026-03-12", "week": "next"}),
+    # unpunctuated, two days are two thoughts
+    ("not tuesday wednesday works", WED),
+    ("dienstag nicht mittwoch geht", WED),
+    ("Montag bis Freitag", {"weekday": "monday", "date": "2026-03-09"}),
     ("Geht's nicht auch am Donnerstag?", THU),
     ("Couldn't we do Thursday?", THU),
 )
@@ -84,6 +94,9 @@ def test_relative_days(text: str, wanted: dict[str, str]) -> None:
     ("5.3.", {"date": "2026-03-05"}),
     ("am 12.03.2026", {"date": "2026-03-12"}),
     ("am 5 3 um 9", {"date": "2026-03-05", "time": "09:00"}),  # speech recogniser
+    ("am freitag den 13 um 10", {"weekday": "friday", "date": "2026-03-13", "time": "10:00"}),
+    ("geht auch der 5 3 um 14 uhr", {"date": "2026-03-05", "time": "14:00"}),
+    ("friday 13th at 10", {"weekday": "friday", "date": "2026-03-13", "time": "10:00"}),
     ("Thursday the 12th", {"weekday": "thursday", "date": "2026-03-12"}),
     ("the 1st", {"date": "2026-04-01"}),  # the 1st of March is past: April's
 )
@@ -128,6 +141,9 @@ def test_dates(text: str, wanted: dict[str, str]) -> None:
     ("can we say noon", {"time": "12:00"}),
     ("more like two", {"time": "14:00"}),
     ("ginge zwölf?", {"time": "12:00"}),
+    ("can you prepone it to nine?", {"time": "09:00"}),  # Indian English
+    ("could you move it to two", {"time": "14:00"}),
+    ("können wir es auf zwei legen", {"time": "14:00"}),
     ("abends um 7", {"time": "19:00", "part_of_day": "evening"}),
     ("8 in the evening", {"time": "20:00", "part_of_day": "evening"}),
     ("at 6 in the morning", {"time": "06:00", "part_of_day": "morning"}),
@@ -143,6 +159,9 @@ def test_clock_times(text: str, wanted: dict[str, str]) -> None:
     ("eine Stunde früher", {"time": "09:00"}),
     ("half an hour later", {"time": "10:30"}),
     ("push it back an hour", {"time": "11:00"}),
+    ("Können wir das eine Woche nach hinten schieben?", {"date": "2026-03-10"}),
+    ("push it back a week", {"date": "2026-03-10"}),
+    ("zwei Tage später", {"date": "2026-03-05"}),
     ("zur gleichen Zeit am Donnerstag", {"time": "10:00", **THU}),
     ("same time on Friday", {"time": "10:00", **FRI}),
 )
@@ -154,12 +173,18 @@ def test_times_counted_from_the_appointment(text: str, wanted: dict[str, str]) -
     ("vormittags", {"part_of_day": "morning"}),
     ("in der Früh", {"part_of_day": "morning"}),
     ("Montag früh", {"weekday": "monday", "date": "2026-03-09", "part_of_day": "morning"}),
+    ("Übermorgen früh", {"date": "2026-03-04", "part_of_day": "morning"}),
+    ("um acht Uhr früh", {"time": "08:00", "part_of_day": "morning"}),
+    ("Vormittags kann ich nie, nur abends", {"part_of_day": "evening"}),
+    ("Mornings never work, only evenings", {"part_of_day": "evening"}),
     ("Donnerstagnachmittag", {**THU, "part_of_day": "afternoon"}),
     ("Montagabend", {"weekday": "monday", "date": "2026-03-09", "part_of_day": "evening"}),
     ("über Mittag", {"part_of_day": "midday"}),
     ("gegen Abend", {"part_of_day": "evening"}),
     ("in the morning", {"part_of_day": "morning"}),
     ("after lunch", {"part_of_day": "afternoon"}),
+    ("any time post lunch", {"part_of_day": "afternoon"}),  # Indian English
+    ("evening time", {"part_of_day": "evening"}),
     ("nach dem Mittagessen", {"part_of_day": "afternoon"}),
     ("first thing in the morning", {"part_of_day": "morning"}),
 )
@@ -183,6 +208,9 @@ def test_parts_of_the_day(text: str, wanted: dict[str, str]) -> None:
     ("from 2 to 4", {"after": "14:00", "before": "16:00"}),
     ("between 2 and 4 pm", {"after": "14:00", "before": "16:00"}),
     ("nicht vor dem 10.", {"after": "2026-03-10"}),
+    ("Bei mir ginge es erst wieder ab Mittwoch", {"after": "2026-03-04"}),
+    ("from Thursday on", {"after": "2026-03-05"}),
+    ("not before Friday", {"after": "2026-03-06"}),
     ("after the 10th", {"after": "2026-03-10"}),
     ("im April", {"after": "2026-04-01", "before": "2026-04-30"}),
     ("Anfang April", {"after": "2026-04-01", "before": "2026-04-10"}),
@@ -205,9 +233,28 @@ def test_bounds(text: str, wanted: dict[str, str]) -> None:
     ("Um zehn kann ich nicht, aber ab zwölf", {"after": "12:00"}),
     ("I work mornings, so anything after two", {"after": "14:00"}),
     ("Ten is too early, can we say noon?", {"time": "12:00"}),
+    ("I get off work at five, so maybe half five?", {"time": "17:30"}),
+    ("Ich hab um fünf Feierabend, also halb sechs?", {"time": "17:30"}),
+    # asked, "too early" is a wish still
+    ("Is 8 am too early?", {"time": "08:00"}),
+    ("Ist 8 Uhr zu früh?", {"time": "08:00"}),
     ("Cancel Tuesday and book me something in April", {"after": "2026-04-01", "before": "2026-04-30"}),
+    ("Um 11 hab ich schon einen anderen Termin, lieber um 3", {"time": "15:00"}),
+    ("I have another appointment at 11, could we do 3?", {"time": "15:00"}),
+    ("jeder Tag außer Montag, am liebsten Mittwoch", WED),
+    ("any day except Monday, ideally Wednesday", WED),
 )
 def test_what_the_callee_cannot_do(text: str, wanted: dict[str, str]) -> None:
+    assert read(text) == wanted
+
+
+@_cases(
+    # An alternative after a wish is not blended into it.
+    ("Mittwoch um drei, sonst Donnerstag ab vier", {**WED, "time": "15:00"}),
+    ("Wednesday at 3, otherwise Thursday after 4", {**WED, "time": "15:00"}),
+    ("Mittwoch, oder auch Donnerstag", WED),
+)
+def test_alternatives(text: str, wanted: dict[str, str]) -> None:
     assert read(text) == wanted
 
 
@@ -234,7 +281,10 @@ def test_weeks(text: str, wanted: dict[str, str]) -> None:
     ("früher", {"shift": "earlier"}),
     ("a bit later", {"shift": "later"}),
     ("etwas später", {"shift": "later"}),
+    ("Kann ich auch später kommen?", {"shift": "later"}),
+    ("Could I come a bit later?", {"shift": "later"}),
     ("ASAP", {"shift": "earlier"}),
+    ("please prepone it", {"shift": "earlier"}),
     ("so bald wie möglich", {"shift": "earlier"}),
     ("Can I come earlier, like eight thirty?", {"time": "08:30"}),  # something concrete: no shift
     ("später am Mittwoch", WED),
@@ -268,7 +318,11 @@ def test_earlier_and_later(text: str, wanted: dict[str, str]) -> None:
         "Meine Nummer ist 0171 2345678",
         # being late is not another time
         "Ich komme 10 Minuten später",
+        "Ich komme, aber vielleicht ein paar Minuten später.",
+        "Komme, evtl. etwas später.",
         "I'll be 5 minutes late",
+        "I'll be there, maybe a bit later",
+        "I'm running a few minutes later than planned",
         "in 5 Minuten",
         # greetings and goodbyes
         "Guten Morgen",
@@ -280,7 +334,9 @@ def test_earlier_and_later(text: str, wanted: dict[str, str]) -> None:
         "See you later",
         # calling back later, the past
         "Ich rufe später zurück",
+        "Versuchen Sie es später noch mal",
         "Call me back later",
+        "Try again later",
         "Früher war ich öfter bei Ihnen",
         "Ja",
         "kein Problem",

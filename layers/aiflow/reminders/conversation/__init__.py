@@ -16,7 +16,7 @@ from reminders.conversation.preferred_time import mentions_a_time, read_preferre
 from reminders.conversation.replies import ANSWER_TIMEOUT_SECONDS
 from reminders.conversation.speech import Phrasebook, phrasebook
 from reminders.conversation.state import CallState, Stage
-from reminders.conversation.voicemail import is_mailbox_greeting
+from reminders.conversation.voicemail import is_mailbox_greeting, may_be_a_recording, unless_a_recording
 
 __all__ = [
     "ANSWER_TIMEOUT_SECONDS",
@@ -34,9 +34,11 @@ __all__ = [
     "Understood",
     "intent_of_key",
     "is_mailbox_greeting",
+    "may_be_a_recording",
     "mentions_a_time",
     "phrasebook",
     "read_answer",
     "read_preferred_time",
     "understand",
+    "unless_a_recording",
 ]

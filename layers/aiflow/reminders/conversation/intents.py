@@ -150,10 +150,10 @@ def _read_clauses(text: str, said: str, parts: list[Clause], appointment: dateti
             if read_clause(clause.words, reading, opening=index == 0) and _negation_unplaced(clause):
                 reading.doubtful = True
     asked = _asked(questions, said)
-    if "reschedule" in reading.decisions:
-        return Understood(Intent.RESCHEDULE, worded=True, asked=asked, preferred=_preferred(text, appointment))
-    if not (told.late or told.reported) and _names_a_time(text, appointment):
-        return Understood(Intent.RESCHEDULE, worded=True, asked=asked, preferred=_preferred(text, appointment))
+    if "reschedule" in reading.decisions or not (told.late or told.reported):
+        named, preferred = _time_asked_for(text, appointment)
+        if "reschedule" in reading.decisions or named:
+            return Understood(Intent.RESCHEDULE, worded=True, asked=asked, preferred=preferred)
     if signals.REPEAT.search(said):
         return Understood(Intent.REPEAT, worded=True, asked=asked if asked is not Asked.PRACTICE else None)
     if told.hedged or reading.doubtful or signals.DISPUTE.search(said) or _ironic(reading):
@@ -220,14 +220,13 @@ def _ironic(reading: Reading) -> bool:
     return reading.praised and reading.unexplained and not reading.decisions
 
 
-def _names_a_time(text: str, appointment: datetime | None) -> bool:
+def _time_asked_for(text: str, appointment: datetime | None) -> tuple[bool, PreferredTime | None]:
+    """Whether ``text`` asks for a time other than the appointment's, and which; without the appointment,
+    any time it names is asked for, and none can be resolved."""
     if appointment is None:
-        return mentions_a_time(text)
-    return read_preferred_time(text, appointment=appointment) is not None
-
-
-def _preferred(text: str, appointment: datetime | None) -> PreferredTime | None:
-    return None if appointment is None else read_preferred_time(text, appointment=appointment)
+        return mentions_a_time(text), None
+    preferred = read_preferred_time(text, appointment=appointment)
+    return preferred is not None, preferred
 
 
 _KEY_WORDS = words("ich i am drück drücke drücken press pressing push die the taste key number nummer ok okay")

@@ -122,51 +122,53 @@ _CANCEL = " absagen "
 _RESCHEDULE = " verschieben "
 _NOTHING = " "
 # Idioms, read as the word they amount to (the words around them are kept).
+_IDIOMS: tuple[tuple[str, str], ...] = (
+    # A negation that means yes.
+    (r"\bkeine?n? (?:ding|problem|sorge|sorgen|angst|stress|thema)\b", _YES),
+    (r"\b(?:da )?spricht nichts dagegen\b|\bnichts dagegen\b|\bnothing against (?:it|that)\b", _YES),
+    (r"\bohne frage\b|\bnichts besseres vor\b|\bauf jeden fall\b", _YES),
+    (r"\bno (?:problem|worries|bother|probs|doubt)\b|\bnot a (?:problem|bother)\b|\bnae bother\b", _YES),
+    (r"\bnever better\b|\bcan not complain\b|\bno reason why not\b|\bwhy not\b", _YES),
+    (r"\bof course\b|\bsounds (?:good|great|fine)\b|\bsure thing\b|\byou bet\b|\bfor sure\b|\bspot on\b", _YES),
+    (r"\b(?:weiss|weiß) bescheid\b|\beingetragen\b|\bnotiert\b|\bin (?:my|the) (?:calendar|diary)\b", _YES),
+    (r"\b(?:nicht|not|never) (?:vergessen|forgotten|forget)\b", _YES),
+    (
+        r"\b(?:that|it|this|das|alles) (?:is |ist )?(?:(?:still|really|totally|völlig|absolut|schon|ganz) )?"
+        r"(?:fine|alright|all right|okay|ok|good|gut|in ordnung)\b",
+        " passt ",
+    ),
+    (r"\bcount me in\b|\bokey dokey\b|\bhaan ji\b|\bja eh\b|\bjo eh\b|\bna klar\b|\bna gut\b|\bsure look\b", _YES),
+    # How the callee is: health, not the appointment ("mir geht's wieder gut", "I'm feeling better").
+    (r"\b(?:mir|uns) geht (?:es |s )?(?:\w+ )?(?:gut|besser)\b|\bi am (?:feeling )?(?:much )?better\b", _NOTHING),
+    # Giving the appointment up, in other words.
+    (r"\b(?:das|es|der|daraus|dat|des) wird (?:leider |wohl |dann |so )?(?:nichts|nix)\b", _CANCEL),
+    (r"\bkann weg\b|\bhat sich erledigt\b|\bcall (?:it|that|the appointment) off\b", _CANCEL),
+    (r"\bcross (?:me|it|us) off\b|\bscrap (?:it|that)\b|\bgive (?:it|that) up\b", _CANCEL),
+    (r"\bdrop (?:it|that|the appointment|my appointment)\b|\btake me off the schedule\b", _CANCEL),
+    (r"\b(?:einen|eine|nen) (?:anderen|andere|neuen|neue) (?:arzt|ärztin|praxis|zahnarzt|hausarzt)\b", _CANCEL),
+    (r"\b(?:another|a new|a different) (?:doctor|dentist|practice|gp)\b", _CANCEL),
+    # Another time, with or without saying when.
+    (
+        r"\b(?:eine?[mnrs]?|ein|nen) (?:ander(?:e[mnrs]?)?|späteren"
+        r"|neue[mnrs]?) (?:tag|termin|uhrzeit|zeit|zeitpunkt|datum|woche)\b",
+        _RESCHEDULE,
+    ),
+    (r"\b(?:andere|spätere) (?:uhrzeit|zeit|woche)\b|\banderen (?:tag|termin)\b|\bneuen termin\b", _RESCHEDULE),
+    (r"\bein andermal\b|\b(?:bitte )?(?:einen|nen) neuen\b|\b(?:was|etwas|irgendwas) anderes\b", _RESCHEDULE),
+    (r"\blässt sich (?:da )?(?:was|etwas) machen\b", _RESCHEDULE),
+    (
+        r"\b(?:another|a different|a later|a new|some other|any other|other) (?:time|day|date|slot|appointment)\b",
+        _RESCHEDULE,
+    ),
+    (r"\b(?:move|push|shift|bring|put) (?:it|that|this|the appointment|my appointment)\b", _RESCHEDULE),
+    (r"\bchange (?:it|that|the (?:appointment|time|date|day)|my appointment)\b|\bswitch (?:to|it)\b", _RESCHEDULE),
+    (
+        r"\b(?:sort out|find|arrange|do|have|offer me|give me) (?:something|anything) else\b|\bfit me in\b",
+        _RESCHEDULE,
+    ),
+)
+# One pattern per reading, in the order the readings are first listed: a few scans instead of one per idiom.
 IDIOMS = tuple(
-    (re.compile(pattern), said)
-    for pattern, said in (
-        # A negation that means yes.
-        (r"\bkeine?n? (?:ding|problem|sorge|sorgen|angst|stress|thema)\b", _YES),
-        (r"\b(?:da )?spricht nichts dagegen\b|\bnichts dagegen\b|\bnothing against (?:it|that)\b", _YES),
-        (r"\bohne frage\b|\bnichts besseres vor\b|\bauf jeden fall\b", _YES),
-        (r"\bno (?:problem|worries|bother|probs|doubt)\b|\bnot a (?:problem|bother)\b|\bnae bother\b", _YES),
-        (r"\bnever better\b|\bcan not complain\b|\bno reason why not\b|\bwhy not\b", _YES),
-        (r"\bof course\b|\bsounds (?:good|great|fine)\b|\bsure thing\b|\byou bet\b|\bfor sure\b|\bspot on\b", _YES),
-        (r"\b(?:weiss|weiß) bescheid\b|\beingetragen\b|\bnotiert\b|\bin (?:my|the) (?:calendar|diary)\b", _YES),
-        (r"\b(?:nicht|not|never) (?:vergessen|forgotten|forget)\b", _YES),
-        (
-            r"\b(?:that|it|this|das|alles) (?:is |ist )?(?:(?:still|really|totally|völlig|absolut|schon|ganz) )?"
-            r"(?:fine|alright|all right|okay|ok|good|gut|in ordnung)\b",
-            " passt ",
-        ),
-        (r"\bcount me in\b|\bokey dokey\b|\bhaan ji\b|\bja eh\b|\bjo eh\b|\bna klar\b|\bna gut\b|\bsure look\b", _YES),
-        # How the callee is: health, not the appointment ("mir geht's wieder gut", "I'm feeling better").
-        (r"\b(?:mir|uns) geht (?:es |s )?(?:\w+ )?(?:gut|besser)\b|\bi am (?:feeling )?(?:much )?better\b", _NOTHING),
-        # Giving the appointment up, in other words.
-        (r"\b(?:das|es|der|daraus|dat|des) wird (?:leider |wohl |dann |so )?(?:nichts|nix)\b", _CANCEL),
-        (r"\bkann weg\b|\bhat sich erledigt\b|\bcall (?:it|that|the appointment) off\b", _CANCEL),
-        (r"\bcross (?:me|it|us) off\b|\bscrap (?:it|that)\b|\bgive (?:it|that) up\b", _CANCEL),
-        (r"\bdrop (?:it|that|the appointment|my appointment)\b|\btake me off the schedule\b", _CANCEL),
-        (r"\b(?:einen|eine|nen) (?:anderen|andere|neuen|neue) (?:arzt|ärztin|praxis|zahnarzt|hausarzt)\b", _CANCEL),
-        (r"\b(?:another|a new|a different) (?:doctor|dentist|practice|gp)\b", _CANCEL),
-        # Another time, with or without saying when.
-        (
-            r"\b(?:eine?[mnrs]?|ein|nen) (?:ander(?:e[mnrs]?)?|späteren"
-            r"|neue[mnrs]?) (?:tag|termin|uhrzeit|zeit|zeitpunkt|datum|woche)\b",
-            _RESCHEDULE,
-        ),
-        (r"\b(?:andere|spätere) (?:uhrzeit|zeit|woche)\b|\banderen (?:tag|termin)\b|\bneuen termin\b", _RESCHEDULE),
-        (r"\bein andermal\b|\b(?:bitte )?(?:einen|nen) neuen\b|\b(?:was|etwas|irgendwas) anderes\b", _RESCHEDULE),
-        (r"\blässt sich (?:da )?(?:was|etwas) machen\b", _RESCHEDULE),
-        (
-            r"\b(?:another|a different|a later|a new|some other|any other|other) (?:time|day|date|slot|appointment)\b",
-            _RESCHEDULE,
-        ),
-        (r"\b(?:move|push|shift|bring|put) (?:it|that|this|the appointment|my appointment)\b", _RESCHEDULE),
-        (r"\bchange (?:it|that|the (?:appointment|time|date|day)|my appointment)\b|\bswitch (?:to|it)\b", _RESCHEDULE),
-        (
-            r"\b(?:sort out|find|arrange|do|have|offer me|give me) (?:something|anything) else\b|\bfit me in\b",
-            _RESCHEDULE,
-        ),
-    )
+    (re.compile("|".join(f"(?:{pattern})" for pattern, as_ in _IDIOMS if as_ == said)), said)
+    for said in dict.fromkeys(said for _, said in _IDIOMS)
 )

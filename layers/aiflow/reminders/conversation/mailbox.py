@@ -1,12 +1,24 @@
 """Mailboxes: telling one from a person, waiting for its greeting to end, leaving the short message.
 
-A mailbox answers like a person: the first few ``user_speak`` pieces of an outbound call are read by
-:func:`reminders.conversation.voicemail.is_mailbox_greeting` before anything else. A mailbox's greeting
-stops our question (``barge_in``); a short silence with an input timeout then waits for the greeting to end
-(every further piece re-arms it), and the timeout leaves the short message: who calls, date and time,
-"call us back", nothing more (a mailbox may be shared). ``hangup`` follows when it has played. The attempt
-is recorded ``voicemail`` when it is the last (:func:`reminders.model.after_voicemail.voicemail_is_final`),
-else noted on the reminder, which stays open for its next attempt.
+A mailbox answers like a person: the first few ``user_speak`` pieces of an outbound call
+(``GREETING_FRAGMENTS``) are read by :func:`reminders.conversation.voicemail.is_mailbox_greeting` before
+anything else. A mailbox's greeting stops our question (``barge_in``); a short silence with an input timeout
+then waits for the greeting to end (every further piece re-arms it), and the timeout leaves the short
+message: who calls, date and time, "call us back", nothing more (a mailbox may be shared). ``hangup``
+follows when it has played. The attempt is recorded ``voicemail`` when it is the last
+(:func:`reminders.model.after_voicemail.voicemail_is_final`), else noted on the reminder, which stays open
+for its next attempt.
+
+The reader misses a greeting now and then, so the call listens for a mailbox until it knows a person
+answered: a worded answer or a key. Until then
+
+- an answer among the first pieces that may be a recording
+  (:func:`reminders.conversation.voicemail.may_be_a_recording`) is asked again, never decided
+  (:meth:`Mailbox.screened`);
+- a call that heard speech but nothing a person says and then falls silent to the last silence it allows
+  was a mailbox (:meth:`Mailbox.missed_greeting`): after a moment of quiet it gets the short message and
+  closes as after a mailbox, with another attempt if one remains, not as a final ``no_decision``. A call
+  that heard nothing at all still ends ``no_decision``.
 """
 
 from __future__ import annotations
@@ -15,10 +27,11 @@ import logging
 
 from aiflow import HandlerResult, SpeakAction, barge_in
 from reminders.conversation import replies
+from reminders.conversation.intents import Understood
 from reminders.conversation.outcomes import Outcomes
 from reminders.conversation.speech import phrasebook
 from reminders.conversation.state import CallState, Stage, stop_listening_for_a_mailbox
-from reminders.conversation.voicemail import GREETING_FRAGMENTS, is_mailbox_greeting
+from reminders.conversation.voicemail import GREETING_FRAGMENTS, is_mailbox_greeting, unless_a_recording
 from reminders.model.after_voicemail import voicemail_is_final
 from reminders.model.reminder import Outcome
 from reminders.store.repository import ReminderRepository
@@ -46,14 +59,42 @@ class Mailbox:
         """Whether the first pieces of an outbound call's speech, ``text`` the latest, are a mailbox's greeting."""
         if not call.listening_for_mailbox:
             return False
-        call.heard = f"{call.heard} {text}".strip()[-_HEARD_CHARACTERS:]
         call.pieces += 1
+        if call.pieces > GREETING_FRAGMENTS:
+            return False  # a conversation by now: never re-read as a greeting
+        call.heard = f"{call.heard} {text}".strip()[-_HEARD_CHARACTERS:]
         if is_mailbox_greeting(call.heard):
             stop_listening_for_a_mailbox(call)
             return True
-        if call.pieces >= GREETING_FRAGMENTS:
-            stop_listening_for_a_mailbox(call)
+        if call.pieces == GREETING_FRAGMENTS:
+            call.heard = ""  # all a greeting can be was read: not kept longer
         return False
+
+    @staticmethod
+    def screened(call: CallState, text: str, understood: Understood) -> Understood:
+        """``understood``, the reading of ``text``, as far as the call may act on it while a mailbox may be
+        speaking: among the first pieces, what may be a recording is asked again; a worded answer is a person's.
+        """
+        if not call.listening_for_mailbox:
+            return understood
+        if call.pieces <= GREETING_FRAGMENTS:
+            understood = unless_a_recording(text, understood)
+        if understood.worded:
+            stop_listening_for_a_mailbox(call)
+        return understood
+
+    @staticmethod
+    def missed_greeting(call: CallState) -> bool:
+        """Whether a call that falls silent heard speech but nothing a person says (no worded answer, no key):
+        a mailbox's greeting the reader missed."""
+        return call.listening_for_mailbox and call.pieces > 0
+
+    @staticmethod
+    def after_the_missed_greeting(call: CallState) -> SpeakAction:
+        """Taken for a mailbox after all: a moment of quiet, then (on its timeout) the short message."""
+        stop_listening_for_a_mailbox(call)
+        call.stage = Stage.MAILBOX
+        return Mailbox.wait_for_the_greeting(call)
 
     @staticmethod
     def greeting_began(session_id: str, call: CallState) -> HandlerResult:

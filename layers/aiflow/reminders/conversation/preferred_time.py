@@ -36,6 +36,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from reminders.model.preferred_time import PartOfDay, PreferredTime, Shift, Weekday
@@ -176,6 +177,7 @@ class Day:
     year: int | None = None
     from_call: int | None = None  # "heute" 0, "morgen" 1, "übermorgen" 2
     from_appointment: int | None = None  # "the day after" 1, "eine Woche später" 7
+    weekday: int | None = None  # "erst ab Mittwoch": the nearest such day
 
 
 @dataclass(frozen=True)
@@ -233,17 +235,31 @@ _GREETING = _compile(
 )
 _CLAUSE_BREAK = _compile(
     r"[,;!?]+|(?<=[^\d\s])\.|\s-\s"
-    r"|\b(?=(?:aber|sondern|lieber|eher|but|rather|instead|maybe|vielleicht|more like|also)\b)"
+    r"|\b(?=(?:aber|sondern|lieber|eher|but|rather|instead|maybe|vielleicht|more like|also|sonst|otherwise)\b)"
     r"|\b(?=(?:oder|or)\b(?!\s+(?:so|spaeter|frueher|later|earlier)\b))"
     r"|\b(?:und|and)\s+(?=(?:ich|wir|i|we|bitte|please|book|buch\w*|geben|give|dann|then|mach\w*|make|put|gib)\b)"
 )
 
 
+# Speech recognisers split compounds: "donners tag", "mitt woch".
+_SPLIT_WEEKDAY = re.compile(r"\b(mon|diens|donners|frei|sams|sonn|mitt)\s(tag|woch)\b")
+
+
 def _clauses(text: str) -> list[str]:
     folded = _GREETING.sub(" ", _fold(text))
-    folded = re.sub(r"(?<=\w)-(?=\w)", " ", folded)
+    folded = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", " ", folded)
+    folded = _SPLIT_WEEKDAY.sub(r"\1\2", folded)
     folded = re.sub(r"\s+", " ", folded)
-    return [clause.strip() for clause in _CLAUSE_BREAK.split(folded) if clause and clause.strip()]
+    clauses = [clause.strip() for clause in _CLAUSE_BREAK.split(folded) if clause and clause.strip()]
+    return [part for clause in clauses for part in _one_weekday_each(clause)]
+
+
+def _one_weekday_each(clause: str) -> list[str]:
+    """Unpunctuated speech names two days as two thoughts ("nicht dienstag mittwoch geht"): a clause is split
+    before a second weekday, unless a range or a list joins them ("Montag bis Freitag", "Montag und Dienstag")."""
+    starts = [m.start() for m in _WEEKDAY.finditer(clause)]
+    cuts = [0, *(b for a, b in pairwise(starts) if not _WEEKDAYS_JOINED.search(clause[a:b])), len(clause)]
+    return [clause[a:b].strip() for a, b in pairwise(cuts) if clause[a:b].strip()]
 
 
 # --- dates, days and weeks ---------------------------------------------------------------------------------
@@ -275,7 +291,7 @@ _DATE_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Day]], ...] 
     ),
     # ASR: "am 5 3", "den 16 4"
     (
-        _compile(r"\b(?:am|den|dem|zum|vom)\s([0-3]?\d)\.?\s([01]?\d)\b(?!\s?(?:uhr|:))"),
+        _compile(r"\b(?:am|den|dem|der|zum|vom)\s([0-3]?\d)\.?\s([01]?\d)\b(?!\s?(?:uhr|:))"),
         lambda m: Day(int(m[1]), int(m[2])),
     ),
     # am 5. März, am fünften März, the 5th of March, 5 March
@@ -293,7 +309,10 @@ _DATE_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Day]], ...] 
         _compile(rf"\b(?:am|an dem|den|dem|zum|vom|der)\s([0-3]?\d\.|(?:{_ORDINAL})\b){_NOT_A_UNIT}"),
         lambda m: Day(_day_number(m[1])),
     ),
-    (_compile(rf"\bam\s([0-3]?\d)\b(?!\s?(?:uhr|:|\.\d)){_NOT_A_UNIT}"), lambda m: Day(int(m[1]))),
+    (
+        _compile(rf"\b(?:am|den|dem|zum|vom)\s([0-3]?\d)\b(?!\s?(?:uhr|:|\.\d)){_NOT_A_UNIT}"),
+        lambda m: Day(int(m[1])),
+    ),
     # the 5th, 5th, the fifth, on the tenth
     (_compile(rf"\b([0-3]?\d(?:st|nd|rd|th))\b{_NOT_A_UNIT}"), lambda m: Day(_day_number(m[1]))),
     (
@@ -327,7 +346,10 @@ _RELATIVE_DAYS: tuple[tuple[re.Pattern[str], Day], ...] = (
     (_compile(r"\b(?:heute|today|this(?= (?:morning|afternoon|evening)\b))\b"), Day(from_call=0)),
 )
 _DAYS_LATER = _compile(
-    rf"\b(ein(?:en)?|a|one|{_HOUR})\s+(tage?|days?|wochen?|weeks?)\s+(spaeter|later|frueher|earlier|eher|danach|after)\b"
+    rf"\b(?:um\s)?(ein(?:en|e)?|a|one|{_HOUR})\s+(tage?|days?|wochen?|weeks?)\s+(spaeter|later|frueher|earlier|eher"
+    r"|danach|after|nach hinten|nach vorne|back|forward)\b"
+    rf"|\b(?:push|move|set|schieb\w*)\s(?:it|that|the appointment|ihn|den termin|das)?\s?(back|forward|nach hinten"
+    rf"|nach vorne)\s(?:by\s|um\s)?(ein(?:en|e)?|a|one|{_HOUR})\s(tage?|days?|wochen?|weeks?)\b"
 )
 
 _WEEKDAY_WORDS = {
@@ -336,6 +358,7 @@ _WEEKDAY_WORDS = {
     "donnschtig": 3, "dunschtig": 3, "thursday": 3, "thurs": 3, "thur": 3, "thu": 3, "freitag": 4,
     "fritig": 4, "friitig": 4, "friday": 4, "fri": 4, "samstag": 5, "sonnabend": 5, "samschtig": 5,
     "saturday": 5, "sonntag": 6, "sunntig": 6, "sunday": 6,
+    "wochenende": 5, "weekend": 5,  # the weekend day a practice may open
 }  # fmt: skip
 _WEEKDAY_WORDS = {_fold(word): day for word, day in _WEEKDAY_WORDS.items()}
 _SHORT_WEEKDAYS = {"mon": 0, "tue": 1, "sat": 5, "sun": 6}  # words of their own: a weekday only after "on", "next"
@@ -346,6 +369,12 @@ _WEEKDAY = _compile(
     r"(s\b|'s\b)?(?:\s?(morgens?|vormittags?|mittags?|nachmittags?|abends?|frueh)\b)?(?!\w)"
 )
 
+_WEEKDAYS_JOINED = _compile(r"\b(?:bis|to|till|until|through|thru|und|and|oder|or)\b|-")
+# "erst ab Mittwoch", "from Thursday": the day is a bound ("bis Dienstag" is a goodbye, not one).
+_FROM_WEEKDAY = _compile(
+    r"(?:\berst (?:wieder )?ab|\bab|\bfrom|\bafter|\bnicht vor|\bnot before|\bnot until|\bfruehestens)"
+    r"(?:\s(?:dem|den|the|am|on))*\s$"
+)
 _WEEKS: tuple[tuple[re.Pattern[str], WeekSaid], ...] = (
     (_compile(r"\b(?:uebernaechste[nr]? woche|the week after next|week after next)\b"), WeekSaid(from_call=2)),
     (
@@ -361,13 +390,13 @@ _WEEKS: tuple[tuple[re.Pattern[str], WeekSaid], ...] = (
     ),
     (
         _compile(
-            r"\b(?:diese[rn]?|this) week\b|\bdiese[rn]? woche\b|\b(?:ende|mitte) der woche\b"
+            r"\b(?:diese[rn]?|this) week\b|\bdiese[rn]? woche\b|\b(?:anfang|ende|mitte) der woche\b"
             r"|\b(?:end|middle) of the week\b|\b(?:later|earlier) (?:this|in the) week\b|\bim laufe der woche\b"
         ),
         WeekSaid(from_call=0),
     ),
 )
-_WEEKS_LATER = _compile(rf"\bin\s+({_HOUR}|a couple of|ein paar)\s+(?:wochen|weeks)\b")
+_WEEKS_LATER = _compile(rf"\bin\s+(einer|a|one|{_HOUR}|a couple of|ein paar)\s+(?:wochen?|weeks?)\b")
 
 _MONTH_SAID = _compile(
     rf"\b(?:(anfang|mitte|ende|early|mid|late|the (?:start|beginning|middle|end) of)\s+|(?:im|in)\s+)({_MONTH})\b"
@@ -383,7 +412,7 @@ _THIRDS = {"anfang": "start", "early": "start", "the start of": "start", "the be
 # "am" is also German "on the": a meridiem only where no German day or date follows it.
 _MERIDIEM = (
     r"(a\.m\.|p\.m\.|pm\b|am(?=\s?(?:$|[,.;!?]|(?:on|in|at|or|and|next|this|tomorrow|please|if|would|works?|is|then"
-    r"|sharp|till|until|to|for|the|that|be|suits?|fine|ok|okay|good|better|instead|maybe|perhaps|yeah|yes)\b)))"
+    r"|sharp|till|until|to|too|for|the|that|be|suits?|fine|ok|okay|good|better|instead|maybe|perhaps|yeah|yes)\b)))"
 )
 
 
@@ -455,7 +484,8 @@ _CLOCK_CONTEXT = _compile(
     r"(?:\bum|\bat|\bgegen|\bum die|\baround|\babout|\barund|\bcirca|\bca\.?|\bab|\berst|\bnach|\bvor|\bbis"
     r"|\bafter|\bbefore|\bfrom|\buntil|\btill|\bby|\bfor|\bauf|\blieber|\beher|\bbesser|\bginge|\bgeht|\bgehts"
     r"|\bpasst|\blike|\bsay|\bmaybe|\brather|\bor|\boder|\bvielleicht|\bdo|\bmake it|\bzwischen|\bbetween"
-    rf"|\bspaetestens|\bfruehestens|\bthan|\bals|\b{_HOUR}(?:\suhr)?\s(?:und|and|to|till|until|bis|-))\s$"
+    r"|\bspaetestens|\bfruehestens|\bthan|\bals|\b(?:it|that|this|appointment|one|me) to"
+    rf"|\b{_HOUR}(?:\suhr)?\s(?:und|and|to|till|until|bis|-))\s$"
 )
 # The next words make a number a clock time: a range ("12-13 Uhr", "2 to 4"), a part of the day, "or later".
 _CLOCK_NEXT = _compile(
@@ -517,7 +547,7 @@ _DAY_PARTS: tuple[tuple[re.Pattern[str], PartOfDay], ...] = (
     (
         _compile(
             r"\b(?:nach dem mittag(?:essen)?|nach der mittagspause|nach mittag|nachmittags?|spaetnachmittags?"
-            r"|afternoons?|after lunch(?:time)?|after school|nach der schule|in the arvo|in the p\.?m\.?)\b"
+            r"|afternoons?|after lunch(?:time)?|post lunch|after school|nach der schule|in the arvo|in the p\.?m\.?)\b"
         ),
         "afternoon",
     ),
@@ -526,7 +556,7 @@ _DAY_PARTS: tuple[tuple[re.Pattern[str], PartOfDay], ...] = (
             r"\b(?:vormittags?|morgens|fruehmorgens|am morgen|in der frueh|in da fruah|frueh am morgen"
             r"|vor dem mittag(?:essen)?|vor der mittagspause|mornings?|(?<!the )first thing|before lunch"
             r"|in the a\.?m\.?)\b"
-            r"|\bjeden morgen\b|(?:(?<=\bmorgen )|(?<=\bheute ))frueh\b"
+            r"|\bjeden morgen\b|(?:(?<=morgen )|(?<=heute )|(?<=uhr ))frueh\b"
         ),
         "morning",
     ),
@@ -573,26 +603,38 @@ _SHIFTS: tuple[tuple[re.Pattern[str], Shift], ...] = (
     ),
     (
         _compile(
-            r"\b(?:frueher\w*|earlier|sooner|vorziehen|vorverlegen|nach vorne|bring (?:it |that )?forward"
+            r"\b(?:frueher\w*|earlier|sooner|vorziehen|vorverlegen|nach vorne|bring (?:it |that )?forward|prepone"
             r"|as soon as possible|asap|so bald wie moeglich|moeglichst bald|schnellstmoeglich)\b"
         ),
         "earlier",
     ),
 )
-# "Ich rufe später an", "see you later", "früher war ich ...": later and earlier that are not about the slot.
+# Later and earlier that are not about the slot: calling back ("Ich rufe später an", "try again later") and
+# the past ("früher war ich ...").
 _NOT_A_SHIFT = _compile(
-    r"\b(?:rufe?n?|ruf|anrufen|zurueckrufen|melde|call|calling|ring|try|see you|talk|bis spaeter|speak"
-    r"|war|waren|hatte|hatten|gewesen|used to)\b"
+    r"\b(?:rufe?n?|ruf|anrufen|zurueckrufen|melde|call|calling|ring|try|versuch\w*|nochmal|noch mal|see you|talk"
+    r"|bis spaeter|speak|war|waren|hatte|hatten|gewesen|used to)\b"
+)
+# Coming anyway, a little late ("Komme, evtl. etwas später", "I'll be there, maybe a bit later"): no other
+# time, unless the callee also says they cannot ("Ich komme nicht um zehn, lieber später"). Asked, "Kann ich
+# später kommen?" is a wish.
+_COMING_ANYWAY = _compile(
+    r"^(?:ja,? )?(?:ich )?(?:komme|komm)\b|\b(?:ich komme|ich bin da|bin (?:auf jeden fall |trotzdem )?da|i'll be"
+    r"|i will be|i'll come|i'll arrive|i'll get there|i'm running|running late|paar minuten|few minutes"
+    r"|couple of minutes)\b"
 )
 
 # The callee cannot then: the clause's facts are not wishes (bounds turn round).
 _UNABLE = _compile(
-    r"\b(?:nicht|nich|ned|net|nit|nimmer|kein|keine|keinen|keiner|not|never|cannot|no good|schlecht|bad"
+    r"\b(?:nicht|nich|ned|net|nit|nie|niemals|nimmer|kein|keine|keinen|keiner|not|never|cannot|no good|schlecht|bad"
     r"|zu frueh|zu spaet|too early|too late|too soon|busy|beschaeftigt|verhindert|unmoeglich|impossible"
-    r"|ausgebucht|away|weg|im urlaub|verreist|on holiday|on vacation|out of town|unterwegs"
+    r"|ausgebucht|away|weg|im urlaub|verreist|on holiday|on vacation|out of town|unterwegs|ausser|except|bis auf"
+    r"|(?:hab\w*|have|i've got|got) (?:da |dann |then )?(?:schon |already )?(?:einen|another|an|a) (?:anderen |other )?"
+    r"(?:termin|appointment|meeting)"
     r"|cancel\w*|absag\w*|storn\w*|streich\w*)\b|n't\b|\bsag\w* .*\bab\s*$"
     r"|\b(?:i|we)(?:'m| am| are|'re)? (?:work|working|at work)\b|\b(?:ich )?arbeite(?: ich)?\b"
     r"|\bmuss ich arbeiten\b|\bbin ich (?:arbeiten|in der arbeit|auf der arbeit)\b"
+    r"|\b(?:get|gets|getting) off(?: work)?\b|\bfinish(?:es)? work\b|\bfeierabend\b"
 )
 # Negations that are no "cannot": "kein Problem", "not only"; and suggestions asked with one ("Geht's nicht auch
 # Donnerstag?", "Couldn't we do Thursday?", "why not Friday").
@@ -600,7 +642,9 @@ _NOT_UNABLE = _compile(
     r"\b(?:kein problem|kein ding|keine sorge|kein thema|no problem|not a problem|nicht schlimm|nicht nur|not only"
     r"|nicht (?:auch|eventuell|vielleicht|lieber|eher|stattdessen)|why not)\b|n't (?:mind|matter)\b"
     r"|^\w+n't (?:we|i|you|it|that|there)\b"
+    r"|^(?:is|would|will|ist|waere|waer|wird)\b.*\b(?:too early|too late|zu frueh|zu spaet)\b"
 )
+_ALTERNATIVE = _compile(r"(?:oder|or|sonst|otherwise|alternativ\w*|or else)\b")
 _PREFERENCE = _compile(
     r"\b(?:lieber|eher|besser|bevorzugt|stattdessen|statt|rather|instead|better|prefer\w*|more like|best)\b"
 )
@@ -700,9 +744,15 @@ def _bare_clocks(clause: _Clause) -> list[_Said]:
 
 def _weekdays(clause: _Clause, facts: Facts) -> None:
     for m in clause.matches(_WEEKDAY):
+        weekday = _WEEKDAY_WORDS[m[2]] if m[2] else _SHORT_WEEKDAYS[m[3]]
+        bound = _FROM_WEEKDAY.search(clause.text[: m.start()])
+        if bound is not None:
+            clause.taken.append((bound.start(), m.start()))
+            facts.after = facts.after or Day(weekday=weekday)
+            continue
         if facts.weekday is not None:
             continue
-        facts.weekday = _WEEKDAY_WORDS[m[2]] if m[2] else _SHORT_WEEKDAYS[m[3]]
+        facts.weekday = weekday
         facts.habitual = m[4] == "s"
         if m[1] is not None:
             facts.week = facts.week or WeekSaid(from_call=1)
@@ -715,15 +765,16 @@ def _days_weeks_months(clause: _Clause, facts: Facts) -> None:
         for _ in clause.matches(pattern):
             facts.day = facts.day or day
     for m in clause.matches(_DAYS_LATER):
-        amount = 1 if m[1] in ("ein", "einen", "a", "one") else _number(m[1])
-        days = amount * (7 if m[2].startswith(("woche", "week")) else 1)
-        sign = -1 if m[3] in ("frueher", "earlier", "eher") else 1
+        said, unit, direction = (m[1], m[2], m[3]) if m[1] else (m[5], m[6], m[4])
+        amount = 1 if said in ("ein", "eine", "einen", "a", "one") else _number(said)
+        days = amount * (7 if unit.startswith(("woche", "week")) else 1)
+        sign = -1 if direction in ("frueher", "earlier", "eher", "nach vorne", "forward") else 1
         facts.day = facts.day or Day(from_appointment=sign * days)
     for pattern, week in _WEEKS:
         for _ in clause.matches(pattern):
             facts.week = facts.week or week
     for m in clause.matches(_WEEKS_LATER):
-        amount = 2 if m[1] in ("a couple of", "ein paar") else _number(m[1])
+        amount = {"a couple of": 2, "ein paar": 2, "einer": 1, "a": 1, "one": 1}.get(m[1]) or _number(m[1])
         facts.week = facts.week or WeekSaid(from_call=amount)
     for m in clause.matches(_MONTH_SAID):
         third = _THIRDS.get(m[1] or m[3] or "")
@@ -787,14 +838,21 @@ def _shift(clause: _Clause, facts: Facts) -> None:
 def _read(text: str) -> Facts | None:
     """The wish the answer states, unresolved: preferences first, what the callee cannot turned round."""
     preferred, plain = Facts(), Facts()
-    mentioned = False
+    mentioned = cannot = False
     for clause in _clauses(text):
         facts, unable, preference = _read_clause(clause)
+        cannot = cannot or unable
+        if _ALTERNATIVE.match(clause) and (preferred.stated() or plain.stated()):
+            mentioned = True
+            continue  # "Mittwoch um drei, sonst Donnerstag ab vier": the first wish, not a blend of both
         mentioned = mentioned or facts.stated()
         if unable:
             facts = Facts(after=facts.before, before=facts.after)
         (preferred if preference else plain).fill_from(facts)
     preferred.fill_from(plain)
+    if preferred.shift is not None and not cannot and _COMING_ANYWAY.search(_fold(text)):
+        preferred.shift = None
+        mentioned = preferred.stated()
     return preferred if mentioned else None
 
 
@@ -833,6 +891,8 @@ class _Calendar:
             return self.today + timedelta(days=said.from_call)
         if said.from_appointment is not None:
             return self.appointment.date() + timedelta(days=said.from_appointment)
+        if said.weekday is not None:
+            return self.weekday(said.weekday, None)
         if said.day is None:
             return None
         if said.year is not None:

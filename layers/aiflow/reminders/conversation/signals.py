@@ -127,7 +127,8 @@ HEDGE = _any(
     r"\bsollte\b|\bversuch\w*|\bkommt (?:drauf|darauf) an\b|\bklären\b|\babsprechen\b|\bschwierig\b|\bwohl\b",
     r"\bmaybe\b|\bperhaps\b|\bpossibly\b|\bprobably\b|\bunsure\b|\bnot sure\b|\bdo not know\b|\bhopefully\b",
     r"\bvermutlich\b|\bkann sein\b|\bich hoffe\b|\bhope so\b|\bcould be\b|\bnot certain\b|\breckon\b",
-    r"\bno idea\b|\bmight\b|\bnot yet\b|\bthink so\b|\bi think\b|\bshould be\b|\btry\b|\bdepends\b|\bcheck\b",
+    r"\bno idea\b|\bmight\b|\bnot yet\b|\bthink\b|\bshould be\b|\btry\b|\bdepends\b",
+    r"\b(?:let me|have to|need to|must|will) check\b|\bcheck (?:first|and|with|my (?:diary|calendar|schedule))\b",
     r"\bask my\b|\btalk to my\b|\bhold me to it\b|\btricky\b|\bhoffentlich\b",
 )
 # The callee disputes what we said (the time, the person): a decision read from it would be a guess.
@@ -137,7 +138,7 @@ DISPUTE = _any(
 )
 # A complaint about the call, or sarcasm: no decision, whatever its words.
 COMPLAINT = _any(
-    r"\brobo\w*|\bcomputer\b|\bmaschine\b|\bmachines?\b|\bautomat\w*",
+    r"\brobo\w*|\bcomputer\b|\bmaschine\b|(?<!answering )\bmachines?\b|\bautomat\w*",
     r"\bals ob\b|\bgeht s noch\b|\becht jetzt\b|\bunverschämt\b|\bfrechheit\b|\bnerv\w*|\bwer (?:be)?zahlt\b",
     r"\bseriously\b|\bkidding\b|\bhow rude\b|\bannoying\b|\byeah right\b|\blike i would\b|\bwho pays\b",
     r"\bschon wieder\b|\bnoch so ein\b|\bschon der \w+ anruf\b|\b(?:another|third|second) call\b",

@@ -5,7 +5,8 @@ Every part is optional and each is what the callee said, resolved to the calenda
 ``reschedule_requested`` outcome and as a field of the ``Reminder outcome`` event, so it is small, flat
 and stable: plain strings, ``None`` where nothing was said, and never the callee's words.
 
-- ``weekday``: the day of the week named ("Mittwoch", "on Wed", "freitags"), English lowercase.
+- ``weekday``: the day of the week named ("Mittwoch", "on Wed", "freitags"), English lowercase; "am
+  Wochenende" / "at the weekend" is ``saturday``, the weekend day a practice may open.
 - ``date``: the calendar day (ISO ``YYYY-MM-DD``) meant, resolved against the call's day: a named date
   ("am 5. März", "the 5th"), a relative day ("morgen", "the day after") or a named weekday (the nearest
   such day after the call; a habitual "freitags" / "on Fridays" names no single day and has none).
