@@ -22,7 +22,7 @@ from rich.progress import Progress, TaskID
 
 from reminders.model.reminder import Reminder, ReminderRecord, ReminderStatus
 from reminders.operations import cli
-from reminders.scheduling import ReminderScheduler, Scheduled
+from reminders.scheduling import SPREAD, ReminderScheduler, Scheduled
 from tests.harness.aws import NUMBER_KEYS
 from tests.harness.dialer import Resources, create_resources, queue_bodies, repository
 
@@ -111,13 +111,16 @@ def test_schedule_stores_the_reminder_and_a_schedule_a_lead_time_before(run: Run
     result = run(*schedule_args(location="Main Street 1"))
 
     assert (result.code, result.err) == (0, "")
-    call_at = (appointment() - timedelta(hours=24)).replace(tzinfo=BERLIN)
-    assert result.out == f"scheduled appt-1: calling {call_at:%Y-%m-%d %H:%M %Z}\n"
+    lead_time = (appointment() - timedelta(hours=24)).replace(tzinfo=BERLIN)
     record = stored(resources, "appt-1")
-    assert (record.status, record.call_at, record.location) == (ReminderStatus.SCHEDULED, call_at, "Main Street 1")
+    call_at = record.call_at
+    assert call_at is not None
+    assert lead_time - SPREAD <= call_at <= lead_time, "spread over the hour before the lead time"
+    assert result.out == f"scheduled appt-1: calling {call_at.astimezone(BERLIN):%Y-%m-%d %H:%M %Z}\n"
+    assert (record.status, record.location) == (ReminderStatus.SCHEDULED, "Main Street 1")
     [schedule] = schedules(resources)
     assert schedule["Name"] == record.schedule_name
-    assert schedule["ScheduleExpression"] == f"at({call_at:%Y-%m-%dT%H:%M:%S})"
+    assert schedule["ScheduleExpression"] == f"at({call_at.astimezone(BERLIN):%Y-%m-%dT%H:%M:%S})"
     assert schedule["ScheduleExpressionTimezone"] == "Europe/Berlin"
     assert schedule["ActionAfterCompletion"] == "DELETE"
     assert schedule["Target"]["Arn"] == resources.queue_arn
@@ -345,7 +348,7 @@ def test_commands_on_an_unknown_reminder_say_it_does_not_exist(run: Run) -> None
         assert (result.code, result.err) == (1, "error: reminder nobody does not exist\n")
 
 
-def test_status_shows_the_reminder_without_its_full_number(run: Run) -> None:
+def test_status_shows_the_reminder_without_its_full_number(run: Run, resources: Resources) -> None:
     run(*schedule_args(location="Main Street 1"))
 
     result = run("status", "appt-1")
@@ -357,7 +360,8 @@ def test_status_shows_the_reminder_without_its_full_number(run: Run) -> None:
     assert "number       49157******87" in result.out
     assert NUMBER.lstrip("+") not in result.out
     assert "location     Main Street 1" in result.out
-    call_at = (appointment() - timedelta(hours=24)).replace(tzinfo=BERLIN)
+    call_at = stored(resources, "appt-1").call_at
+    assert call_at is not None
     assert result.out.splitlines()[-2:] == ["history:", result.out.splitlines()[-1]]
     assert result.out.splitlines()[-1].endswith(f"scheduled: call at {call_at.isoformat()}")
 
@@ -396,10 +400,12 @@ def test_the_resources_come_from_the_stack_outputs(
     result = run("--stack-name", stack, *schedule_args(appointment_at=appointment(hour=8).isoformat()))
 
     assert result.code == 0, result.err
-    # The stack's window (09:00-17:00), not the environment's: 08:00 the day before moves to 09:00.
-    assert stored(resources, "appt-1").call_at == (appointment(hour=9, minute=0) - timedelta(days=1)).replace(
-        tzinfo=BERLIN
-    )
+    # The stack's window (09:00-17:00), not the environment's: 08:00 the day before moves to 09:00, and the
+    # hour of calling time before that is the evening before's last, 16:00-17:00 (the environment's: 19:00-20:00).
+    call_at = stored(resources, "appt-1").call_at
+    assert call_at is not None
+    evening = (appointment(hour=16, minute=0) - timedelta(days=2)).replace(tzinfo=BERLIN)
+    assert evening <= call_at < evening + SPREAD
 
 
 def test_the_minimum_notice_comes_from_the_stack_parameters(run: Run, resources: Resources) -> None:

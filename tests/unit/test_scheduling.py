@@ -160,8 +160,11 @@ def test_an_sqs_delay_longer_than_15_minutes_is_refused_before_sending() -> None
 # Planning the call time.
 
 
-def planner(now: datetime, *, lead_hours: int = 24, window: str = "08:00-20:00") -> ReminderScheduler:
-    """A scheduler for plan(), which only needs the clock, the window and the lead time."""
+def planner(
+    now: datetime, *, lead_hours: int = 24, window: str = "08:00-20:00", spread: timedelta = timedelta(0)
+) -> ReminderScheduler:
+    """A scheduler for plan(), which only needs the clock, the window and the lead time; no spread unless
+    asked (tests/unit/test_spreading.py spreads), so that the base time is what these tests see."""
     return ReminderScheduler(
         ReminderRepository(
             "unused", client=boto3.client("dynamodb", region_name="eu-central-1"), number_keys=NUMBER_KEYS
@@ -169,6 +172,7 @@ def planner(now: datetime, *, lead_hours: int = 24, window: str = "08:00-20:00")
         CallDelivery(boto3.client("sqs", region_name="eu-central-1"), "https://sqs.invalid/queue"),
         window=CallingWindow.parse(window),
         lead_time=timedelta(hours=lead_hours),
+        spread=spread,
         clock=lambda: now,
     )
 
