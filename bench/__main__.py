@@ -1,7 +1,7 @@
 """``python -m bench [--quick] [--only PART ...]``: run the benchmarks, write ``bench/results/``.
 
-Parts, in order: coldstart, turns, dialer, scale, package, understanding. ``--only`` runs some of them and keeps the
-other parts' figures from the last full results. ``--quick`` cuts every count to a smoke test (its
+Parts, in order: coldstart, turns, dialer, scale, day, package, understanding. ``--only`` runs some of them
+and keeps the other parts' figures from the last full results. ``--quick`` cuts every count to a smoke test (its
 results are written to ``bench/.scratch/quick/`` so that the committed ones stay whole).
 """
 
@@ -16,10 +16,10 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from bench import RESULTS, SCRATCH, coldstart, dialer, package, report, scale, turns, understanding
+from bench import RESULTS, SCRATCH, coldstart, day, dialer, package, report, scale, turns, understanding
 from bench.common import dynamodb_local, moto_server
 
-PARTS = ("coldstart", "turns", "dialer", "scale", "package", "understanding")
+PARTS = ("coldstart", "turns", "dialer", "scale", "day", "package", "understanding")
 
 
 def _machine() -> dict[str, Any]:
@@ -88,6 +88,8 @@ def main() -> None:
             elif part == "understanding":
                 results[part] = understanding.run(rounds=3 if quick else 50)
                 _say(f"bench: understanding, µs per first answer: {results[part]}")
+            elif part == "day":
+                results[part] = day.run(2000 if quick else 100_000)
             else:
                 results[part] = package.run()
             durations[part] = time.perf_counter() - began
