@@ -1,6 +1,6 @@
 """``python -m bench [--quick] [--only PART ...]``: run the benchmarks, write ``bench/results/``.
 
-Parts, in order: coldstart, turns, dialer, scale, day, package, understanding. ``--only`` runs some of them
+Parts, in order: coldstart, turns, dialer, scale, day, burst, package, understanding. ``--only`` runs some of them
 and keeps the other parts' figures from the last full results. ``--quick`` cuts every count to a smoke test (its
 results are written to ``bench/.scratch/quick/`` so that the committed ones stay whole).
 """
@@ -16,10 +16,10 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from bench import RESULTS, SCRATCH, coldstart, day, dialer, package, report, scale, turns, understanding
+from bench import RESULTS, SCRATCH, burst, coldstart, day, dialer, package, report, scale, turns, understanding
 from bench.common import dynamodb_local, moto_server
 
-PARTS = ("coldstart", "turns", "dialer", "scale", "day", "package", "understanding")
+PARTS = ("coldstart", "turns", "dialer", "scale", "day", "burst", "package", "understanding")
 
 
 def _machine() -> dict[str, Any]:
@@ -90,6 +90,8 @@ def main() -> None:
                 _say(f"bench: understanding, µs per first answer: {results[part]}")
             elif part == "day":
                 results[part] = day.run(2000 if quick else 100_000)
+            elif part == "burst":
+                results[part] = burst.run(*((100, 20) if quick else (2000, 20)))
             else:
                 results[part] = package.run()
             durations[part] = time.perf_counter() - began

@@ -284,6 +284,24 @@ def _day(day: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
+def _burst(burst: dict[str, Any]) -> list[str]:
+    statuses = ", ".join(f"{status} {count:,}" for status, count in sorted(burst["statuses"].items()))
+    by_operation = ", ".join(f"{name} {count:g}" for name, count in burst["aws_calls_by_operation"].items())
+    return [
+        f"### A burst on the local stack: {burst['reminders']:,} reminders due at once, {burst['cap']} calls/s "
+        "(`bench/burst.py`)",
+        "",
+        "| ended | callees rung exactly once | most calls in a second | calls over | drained in | "
+        "AWS calls per reminder |",
+        "|---|---:|---:|---:|---:|---:|",
+        f"| {statuses} | {burst['callees_rung_once']:,} | {burst['most_calls_in_a_second']} | "
+        f"{burst['calls_span_s']:.0f} s | {burst['drained_s']:.0f} s | {burst['aws_calls_per_reminder']:g} |",
+        "",
+        f"By operation, per reminder: {by_operation}.",
+        "",
+    ]
+
+
 def _package(package: dict[str, Any]) -> list[str]:
     if not package.get("built"):
         return ["### Package", "", package.get("reason", "not built"), ""]
@@ -503,6 +521,8 @@ def figures(results: dict[str, Any], results_dir: str) -> str:
         lines += _scale(results["scale"])
     if "day" in results:
         lines += _day(results["day"])
+    if "burst" in results:
+        lines += _burst(results["burst"])
     if "package" in results:
         lines += _package(results["package"])
     return "\n".join(lines).rstrip() + "\n"
