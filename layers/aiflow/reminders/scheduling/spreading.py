@@ -6,8 +6,8 @@ before now, moved into the callee's calling window (:meth:`CallingWindow.earlies
 bunch at :00 and :30, so base times do too: a group's 10:00 appointments would put thousands of calls into
 one second. So each call goes to its own second of a **range**: the :data:`SPREAD` of calling time (time
 inside the callee's window) that ends at the base time, the second picked by a hash of the reminder id.
-A call never comes later than its base time, so it keeps at least the lead time's notice, and never in a
-second the window does not allow. A range that would start before now (an import late for the lead
+A call never comes later than its base time, so it has at least the notice the lead time alone gave it,
+and never in a second the window does not allow. A range that would start before now (an import late for the lead
 time) starts now instead and runs the spread's length, but never past ``MinNoticeMinutes`` before the
 appointment. A reminder with no calling time left by then is refused (the dialer would close it expired).
 
