@@ -1,8 +1,9 @@
 """``python -m bench [--quick] [--only PART ...]``: run the benchmarks, write ``bench/results/``.
 
-Parts, in order: coldstart, turns, dialer, scale, package, understanding, llm, second_reader. ``--only`` runs
-some of them and keeps the other parts' figures from the last full results. ``--quick`` cuts every count to a smoke test
-(its results are written to ``bench/.scratch/quick/`` so that the committed ones stay whole).
+Parts, in order: coldstart, turns, dialer, scale, day, burst, package, understanding, llm, second_reader.
+``--only`` runs some of them and keeps the other parts' figures from the last full results. ``--quick`` cuts
+every count to a smoke test (its results are written to ``bench/.scratch/quick/`` so that the committed ones
+stay whole).
 """
 
 from __future__ import annotations
@@ -16,10 +17,24 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from bench import RESULTS, SCRATCH, coldstart, dialer, llm, package, report, scale, second_reader, turns, understanding
+from bench import (
+    RESULTS,
+    SCRATCH,
+    burst,
+    coldstart,
+    day,
+    dialer,
+    llm,
+    package,
+    report,
+    scale,
+    second_reader,
+    turns,
+    understanding,
+)
 from bench.common import dynamodb_local, moto_server
 
-PARTS = ("coldstart", "turns", "dialer", "scale", "package", "understanding", "llm", "second_reader")
+PARTS = ("coldstart", "turns", "dialer", "scale", "day", "burst", "package", "understanding", "llm", "second_reader")
 
 
 def _machine() -> dict[str, Any]:
@@ -94,6 +109,10 @@ def main() -> None:
                 with dynamodb_local() as local_endpoint:
                     results[part] = second_reader.run(endpoint, local_endpoint, *((2, 2) if quick else (20, 10)))
                 _say(f"bench: second_reader: {json.dumps(results[part], indent=1)}")
+            elif part == "day":
+                results[part] = day.run(2000 if quick else 100_000)
+            elif part == "burst":
+                results[part] = burst.run(*((100, 20) if quick else (2000, 20)))
             else:
                 results[part] = package.run()
             durations[part] = time.perf_counter() - began

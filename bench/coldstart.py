@@ -37,7 +37,12 @@ from packaging.requirements import Requirement
 
 from bench import LAYER_SOURCE, ROOT, SCRATCH
 from bench.common import ACCOUNT, aws_environment, dialled_reminder, ratio, use_aws_environment
+from reminders.settings import NumberKeySettings
+from reminders.store.number_keys import NumberKeys
 
+# The numbers' hash key, in the SecureString the webhook reads by default (NumberKeySettings).
+NUMBER_KEY = "bench-number-key"
+NUMBER_KEYS = NumberKeys.of(NUMBER_KEY)
 PROBE = Path(__file__).with_name("_probe.py")
 SITE_PACKAGES = Path(str(metadata.distribution("boto3").locate_file("")))
 FUNCTIONS = {"webhook": ROOT / "functions" / "webhook", "dialer": ROOT / "functions" / "dialer"}
@@ -233,7 +238,10 @@ def prepare(endpoint: str, webhook_runs: int, modes: Iterable[str]) -> Setup:
     create_table(boto3.client("dynamodb"), table)
     token_parameter = f"/bench/{uuid.uuid4().hex[:8]}/webhook-token"
     boto3.client("ssm").put_parameter(Name=token_parameter, Value=TOKEN, Type="SecureString")
-    repository = ReminderRepository(table)
+    boto3.client("ssm").put_parameter(
+        Name=NumberKeySettings().number_key_parameter, Value=NUMBER_KEY, Type="SecureString", Overwrite=True
+    )
+    repository = ReminderRepository(table, number_keys=NUMBER_KEYS)
     headers = {"Content-Type": "application/json", "X-API-TOKEN": TOKEN}
     turns_dir = trees.root / "turns"
     turns_dir.mkdir()

@@ -240,6 +240,68 @@ def _scale(scale: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
+def _day(day: dict[str, Any]) -> list[str]:
+    lines = [
+        f"### A group's day: {day['reminders']:,} reminders planned (`bench/day.py`)",
+        "",
+        f"Appointments at :00 and :30, 08:00-17:30 in {', '.join(day['zones'])}; window {day['window']}, lead time "
+        f"{day['lead_time_h']:g} h, minimum notice {day['min_notice_min']:g} min, spread {day['spread_min']:g} min; "
+        f"planning took {day['plan_us_per_reminder']:.0f} µs per reminder.",
+        "",
+        "| plan | most calls in a second | in a minute | in an hour | before the appointment: min, median |",
+        "|---|---:|---:|---:|---|",
+    ]
+    plans = {"spread": "spread (now)", "base_times": "the lead time alone (before)"}
+    for key, label in plans.items():
+        plan = day[key]
+        lines.append(
+            f"| {label} | {plan['most_per_second']:,} | {plan['most_per_minute']:,} | {plan['busiest_hour']:,} | "
+            f"{plan['notice_min_h']:.1f} h, {plan['notice_median_h']:.1f} h |"
+        )
+    lines += [
+        "",
+        "Drained at the cap (each second's slots to the oldest planned calls, a closed window waits for its opening):",
+        "",
+        "| cap (calls/s) | plan | latest call after its time | 99th percentile | over a minute late | "
+        "past the minimum notice |",
+        "|---:|---|---:|---:|---:|---:|",
+    ]
+    for cap in day["spread"]["at_caps"]:
+        for key, label in plans.items():
+            drained = day[key]["at_caps"][cap]
+            lines.append(
+                f"| {cap} | {label} | {drained['max_delay_s']:,} s | {drained['p99_delay_s']:,} s | "
+                f"{drained['late_over_60s']:,} | {drained['past_notice']:,} |"
+            )
+    index = day["index"]
+    lines += [
+        "",
+        f"The import at {index['import_rate']:,} rows/s writes each of the status index's {index['shards']} "
+        f"partitions {index['least_per_shard_per_s']:.0f}-{index['most_per_shard_per_s']:.0f} times a second "
+        f"(one partition takes {index['partition_limit']:,}; unsharded, one partition would take all "
+        f"{index['unsharded_per_s']:,.0f}).",
+    ]
+    return [*lines, ""]
+
+
+def _burst(burst: dict[str, Any]) -> list[str]:
+    statuses = ", ".join(f"{status} {count:,}" for status, count in sorted(burst["statuses"].items()))
+    by_operation = ", ".join(f"{name} {count:g}" for name, count in burst["aws_calls_by_operation"].items())
+    return [
+        f"### A burst on the local stack: {burst['reminders']:,} reminders due at once, {burst['cap']} calls/s "
+        "(`bench/burst.py`)",
+        "",
+        "| ended | callees rung exactly once | most calls in a second | calls over | drained in | "
+        "AWS calls per reminder |",
+        "|---|---:|---:|---:|---:|---:|",
+        f"| {statuses} | {burst['callees_rung_once']:,} | {burst['most_calls_in_a_second']} | "
+        f"{burst['calls_span_s']:.0f} s | {burst['drained_s']:.0f} s | {burst['aws_calls_per_reminder']:g} |",
+        "",
+        f"By operation, per reminder: {by_operation}.",
+        "",
+    ]
+
+
 def _package(package: dict[str, Any]) -> list[str]:
     if not package.get("built"):
         return ["### Package", "", package.get("reason", "not built"), ""]
@@ -548,6 +610,10 @@ def figures(results: dict[str, Any], results_dir: str) -> str:
         lines += _dialer(results["dialer"])
     if "scale" in results:
         lines += _scale(results["scale"])
+    if "day" in results:
+        lines += _day(results["day"])
+    if "burst" in results:
+        lines += _burst(results["burst"])
     if "package" in results:
         lines += _package(results["package"])
     if "llm" in results:

@@ -31,7 +31,12 @@ from types import ModuleType
 from typing import Any
 
 from bench.common import CallCounter, CallTimer, NullStream, dialled_reminder, percentiles, ratio
+from reminders.settings import NumberKeySettings
+from reminders.store.number_keys import NumberKeys
 
+# The numbers' hash key, in the SecureString the webhook reads by default (NumberKeySettings).
+NUMBER_KEY = "bench-number-key"
+NUMBER_KEYS = NumberKeys.of(NUMBER_KEY)
 APP_MODULE = "functions.webhook.app"
 TOKEN = "bench-webhook-token"  # noqa: S105 - made up, on a local moto server
 HEADERS = {"Content-Type": "application/json", "X-API-TOKEN": TOKEN}
@@ -156,7 +161,7 @@ def measure(backend: str, samples: int, warmup: int, token_parameter: str) -> di
     timer = CallTimer(app.dynamodb)
     others = _OtherServices()
     floor = _Floor(app, table)
-    repository = ReminderRepository(table)  # the dialer's side: its own client, not counted
+    repository = ReminderRepository(table, number_keys=NUMBER_KEYS)  # the dialer's side: its own client, not counted
 
     times: dict[str, list[float]] = {kind: [] for kind in KINDS}
     floors: dict[str, list[float]] = {kind: [] for kind in KINDS}
@@ -236,6 +241,9 @@ def run(
     use_aws_environment(endpoint)
     token_parameter = f"/bench/{uuid.uuid4().hex[:8]}/webhook-token"
     boto3.client("ssm").put_parameter(Name=token_parameter, Value=TOKEN, Type="SecureString")
+    boto3.client("ssm").put_parameter(
+        Name=NumberKeySettings().number_key_parameter, Value=NUMBER_KEY, Type="SecureString", Overwrite=True
+    )
     # DynamoDB Local when it is there: the moto server's transactions stall under this load (a moto limit).
     if dynamodb_local is None:
         results = {"moto": measure("moto server", samples, warmup, token_parameter)}
@@ -277,7 +285,9 @@ def measure_deadline(backend: str, dynamodb_endpoint: str, calls: int, token_par
 
     table = f"deadline-{uuid.uuid4().hex[:8]}"
     create_table(boto3.client("dynamodb", endpoint_url=dynamodb_endpoint), table)
-    repository = ReminderRepository(table, client=boto3.client("dynamodb", endpoint_url=dynamodb_endpoint))
+    repository = ReminderRepository(
+        table, client=boto3.client("dynamodb", endpoint_url=dynamodb_endpoint), number_keys=NUMBER_KEYS
+    )
     results: dict[str, Any] = {"backend": backend, "calls": calls, "conditions": {}}
     with _faulty_proxy(int(dynamodb_endpoint.rsplit(":", 1)[1])) as proxy:
         os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = proxy.url
@@ -325,5 +335,8 @@ def run_deadline(endpoint: str, dynamodb_local: str | None, calls: int = 10) -> 
     use_aws_environment(endpoint)
     token_parameter = f"/bench/{uuid.uuid4().hex[:8]}/webhook-token"
     boto3.client("ssm").put_parameter(Name=token_parameter, Value=TOKEN, Type="SecureString")
+    boto3.client("ssm").put_parameter(
+        Name=NumberKeySettings().number_key_parameter, Value=NUMBER_KEY, Type="SecureString", Overwrite=True
+    )
     backend, dynamodb_endpoint = ("DynamoDB Local", dynamodb_local) if dynamodb_local else ("moto server", endpoint)
     return measure_deadline(backend, dynamodb_endpoint, calls, token_parameter)

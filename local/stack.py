@@ -42,12 +42,14 @@ from local.pollers import (
 from local.template import REGION, LocalStackResources, resources_of_type
 from reminders.messages.outcome_events import DETAIL_TYPE, SOURCE
 from reminders.settings import SchedulingConfig
+from reminders.store.number_keys import NumberKeys
 
 LOCAL_CALLER_NAME = "Praxis Dr. Weber"
 LOCAL_AI_FLOW_ID = "local-flow-0001"
 LOCAL_FLOW_NUMBER = "+4921155660"
 _SIPGATE_TOKEN_PARAMETER = "SipgateTokenParameterName"
 _WEBHOOK_TOKEN_PARAMETER = "WebhookTokenParameterName"
+_NUMBER_KEY_PARAMETER = "NumberKeyParameterName"
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,13 @@ class LocalStack:
                 stop()
             except Exception as error:  # keep stopping the rest; report what would not stop
                 print(f"local stack: could not stop {stop}: {error}", file=sys.stderr)
+
+    @property
+    def number_keys(self) -> NumberKeys:
+        """The keyed hashes of numbers under the stack's key (the SecureString it made), as its functions make them."""
+        key = self._secret(_NUMBER_KEY_PARAMETER)
+        assert key, "the template names the numbers' key parameter"
+        return NumberKeys.of(key)
 
     def client(self, service: str) -> Any:
         """A boto3 client for ``service`` on its local endpoint, with the local stack's fake credentials."""

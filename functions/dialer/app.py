@@ -15,7 +15,8 @@ Every message's disposition is an EMF metric (namespace ``POWERTOOLS_METRICS_NAM
 ``CallsRefused`` (sipgate refused for good), ``CallsDeferred``, ``RetriesScheduled``, ``RemindersExpired``,
 ``DialsRefusedWhileLive``; for the SMS after the last attempt ``SmsSent``, ``SmsMaybeSent``, ``SmsRefused``
 (alarmed), ``SmsDeferred`` and ``SmsSkipped``; for the messages of other systems ``RemindersScheduled``,
-``RemindersMoved``, ``RemindersWithdrawn`` and ``MessagesRejected`` (the reason is logged and noted on the reminder).
+``RemindersMoved``, ``RemindersWithdrawn``, ``RemindersForgotten`` and ``MessagesRejected`` (the reason is
+logged and noted on the reminder).
 """
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ from aiflow.sms import SmsClient
 from reminders.aws import CallDelivery, SecureParameters
 from reminders.aws.clients import schedule_target
 from reminders.dialing.dialer import Dialer, Disposition, RetryLater
+from reminders.model.retention import Retention
 from reminders.settings import DialerConfig
+from reminders.store.number_keys import NumberKeys
 from reminders.store.repository import ReminderRepository
 
 SERVICE = "aiflow-dialer"
@@ -72,6 +75,7 @@ _METRICS: dict[str, str] = {
     Disposition.CREATED: "RemindersScheduled",
     Disposition.UPDATED: "RemindersMoved",
     Disposition.WITHDRAWN: "RemindersWithdrawn",
+    Disposition.FORGOTTEN: "RemindersForgotten",
 }
 
 
@@ -82,7 +86,8 @@ def _config() -> DialerConfig:
 
 @functools.cache
 def _secrets() -> SecureParameters:
-    """The sipgate token's reader (reminders.aws.secrets), made on the first invocation like the other clients."""
+    """The reader of the sipgate token and the numbers' hash key (reminders.aws.secrets), made on the first
+    invocation like the other clients."""
     return SecureParameters(boto3.client("ssm"))
 
 
@@ -106,6 +111,13 @@ def _dialer(token: str) -> Dialer:
             max_retries=0,  # the dialer tries again itself, each try within the calls-per-second cap
         )
 
+    repository = ReminderRepository(
+        config.table_name,
+        client=boto3.client("dynamodb"),
+        number_keys=NumberKeys(lambda: _secrets().get_once(config.number_key_parameter)),
+        retention=Retention(config.retention_days),
+    )
+
     def sms() -> SmsClient:  # one per dialling thread; the token needs the scope sessions:sms:write
         assert config.sms_id is not None, "DialerConfig requires SMS_ID while SMS after the last attempt is on"
         return SmsClient(
@@ -118,7 +130,7 @@ def _dialer(token: str) -> Dialer:
 
     return Dialer(
         config,
-        repository=ReminderRepository(config.table_name, client=boto3.client("dynamodb")),
+        repository=repository,
         outbound=outbound,
         delivery=delivery,
         dial_budget=timedelta(seconds=config.dial_budget_seconds),

@@ -51,6 +51,7 @@ from reminders.aws.secrets import ParameterUnavailable, SecureParameters
 from reminders.conversation.call import ReminderConversation
 from reminders.model.reminder import Outcome
 from reminders.settings import WebhookConfig
+from reminders.store.number_keys import NumberKeys
 from reminders.store.repository import ReminderRepository
 
 if TYPE_CHECKING:
@@ -140,8 +141,10 @@ bedrock = (
     else None
 )
 second_reader = _second_reader(config.understanding_model_id, bedrock)
+# The numbers' hash key: read on the first turn that looks a number up, then kept (it never changes).
+number_keys = NumberKeys(lambda: secrets.get_once(config.number_key_parameter))
 conversation = ReminderConversation(
-    ReminderRepository(config.table_name, client=dynamodb),
+    ReminderRepository(config.table_name, client=dynamodb, number_keys=number_keys),
     default_language=config.default_language,
     caller_name=config.caller_name,
     transfer_number=config.transfer_number,

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from reminders.store.number_keys import NumberKeys
 from tests.harness.template import resources, template
 
 if TYPE_CHECKING:
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
 
 REGION = "eu-central-1"
 ACCOUNT = "123456789012"  # moto's default account
+# The numbers' hash key of every test (the Lambdas under test read it from an SSM SecureString of this value).
+NUMBER_KEY = "test-number-key-6f1d0c"
+NUMBER_KEYS = NumberKeys.of(NUMBER_KEY)
 _CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 _DYNAMODB_LOCAL_STARTS = 3
 # The JVM's quick compiler only, and its serial collector, for every DynamoDB Local the tests start (the local

@@ -30,7 +30,7 @@ from reminders.dialing.dialer import Dialer
 from reminders.model.reminder import Reminder, ReminderRecord, utc_now
 from reminders.settings import DialerConfig
 from reminders.store.repository import ReminderRepository
-from tests.harness.aws import ACCOUNT, REGION
+from tests.harness.aws import ACCOUNT, NUMBER_KEY, NUMBER_KEYS, REGION
 
 TOKEN = "sipgate-test-token-0123456789"
 FLOW_ID = "e3670012-96a3-4ae5-ac42-87abe22015c3"
@@ -88,6 +88,7 @@ class Resources:
     dead_letter_arn: str
     group: str
     role_arn: str
+    number_key_parameter: str  # the SecureString holding NUMBER_KEY
 
     @property
     def target(self) -> ScheduleTarget:
@@ -108,6 +109,8 @@ def create_resources(table: str, *, max_receive_count: int = 5) -> Resources:
     )["QueueUrl"]
     group = f"reminders-{suffix}"
     boto3.client("scheduler").create_schedule_group(Name=group)
+    number_key_parameter = f"/test/{suffix}/number-key"
+    boto3.client("ssm").put_parameter(Name=number_key_parameter, Value=NUMBER_KEY, Type="SecureString")
     return Resources(
         table=table,
         queue_url=queue_url,
@@ -116,6 +119,7 @@ def create_resources(table: str, *, max_receive_count: int = 5) -> Resources:
         dead_letter_arn=dead_letter_arn,
         group=group,
         role_arn=f"arn:aws:iam::{ACCOUNT}:role/scheduler-{suffix}",
+        number_key_parameter=number_key_parameter,
     )
 
 
@@ -347,7 +351,9 @@ def make_dialer(
 
     return Dialer(
         dialer_config(resources, sipgate, **config),
-        repository=ReminderRepository(resources.table, client=boto3.client("dynamodb"), clock=clock),
+        repository=ReminderRepository(
+            resources.table, client=boto3.client("dynamodb"), clock=clock, number_keys=NUMBER_KEYS
+        ),
         outbound=outbound,
         delivery=CallDelivery(
             boto3.client("sqs"),
@@ -364,7 +370,7 @@ def make_dialer(
 
 
 def repository(resources: Resources, clock: Callable[[], datetime] = utc_now) -> ReminderRepository:
-    return ReminderRepository(resources.table, client=boto3.client("dynamodb"), clock=clock)
+    return ReminderRepository(resources.table, client=boto3.client("dynamodb"), clock=clock, number_keys=NUMBER_KEYS)
 
 
 def start_attempt(
@@ -399,6 +405,7 @@ def handler(resources: Resources, sipgate: FakeSipgate, monkeypatch: pytest.Monk
     parameter = f"/test/{uuid.uuid4().hex}/sipgate-token"
     boto3.client("ssm").put_parameter(Name=parameter, Value=TOKEN, Type="SecureString")
     environment = {
+        "NUMBER_KEY_PARAMETER": resources.number_key_parameter,
         "TABLE_NAME": resources.table,
         "SIPGATE_TOKEN_PARAMETER": parameter,
         "SIPGATE_BASE_URL": sipgate.url,

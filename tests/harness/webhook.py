@@ -26,6 +26,7 @@ from aiflow.testing import CallSimulator, FakeLambdaContext, LambdaTarget, Simul
 from reminders.aws.secrets import MAX_AGE_SECONDS
 from reminders.model.reminder import Language, Outcome, Reminder, ReminderRecord, ReminderStatus, Via
 from reminders.store.repository import ReminderRepository
+from tests.harness.aws import NUMBER_KEY, NUMBER_KEYS
 from tests.harness.dialer import start_attempt
 
 APP_MODULE = "functions.webhook.app"
@@ -51,7 +52,7 @@ class Webhook:
     sessions: DynamoDBSessionStore = field(init=False)
 
     def __post_init__(self) -> None:
-        self.repository = ReminderRepository(self.table)
+        self.repository = ReminderRepository(self.table, number_keys=NUMBER_KEYS)
         self.sessions = DynamoDBSessionStore(self.table)
 
     def queued(self) -> list[dict[str, Any]]:
@@ -94,6 +95,14 @@ def token_parameter(aws_env: str) -> str:
     return name
 
 
+@pytest.fixture
+def number_key_parameter(aws_env: str) -> str:
+    """The SecureString of the numbers' hash key, holding the tests' key (tests.harness.aws.NUMBER_KEY)."""
+    name = f"/aiflow-test/{uuid.uuid4().hex}/number-key"
+    boto3.client("ssm").put_parameter(Name=name, Value=NUMBER_KEY, Type="SecureString")
+    return name
+
+
 def cold_start() -> ModuleType:
     """Import the function module anew, as a new execution environment does: it reads its configuration then."""
     sys.modules.pop(APP_MODULE, None)
@@ -111,10 +120,15 @@ def call_queue(aws_env: str) -> str:
 
 @pytest.fixture
 def start_webhook(
-    dynamodb_table: str, token_parameter: str, call_queue: str, monkeypatch: pytest.MonkeyPatch
+    dynamodb_table: str,
+    token_parameter: str,
+    number_key_parameter: str,
+    call_queue: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Callable[..., Webhook]]:
     monkeypatch.setenv("TABLE_NAME", dynamodb_table)
     monkeypatch.setenv("WEBHOOK_TOKEN_PARAMETER", token_parameter)
+    monkeypatch.setenv("NUMBER_KEY_PARAMETER", number_key_parameter)
     monkeypatch.setenv("DEFAULT_LANGUAGE", "de-DE")
     monkeypatch.setenv("CALLER_NAME", CALLER_NAME)
     monkeypatch.setenv("CALL_QUEUE_URL", call_queue)

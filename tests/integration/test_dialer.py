@@ -27,6 +27,7 @@ from reminders.operations import cli
 from reminders.scheduling import ReminderScheduler
 from reminders.settings import ConfigError
 from reminders.store.repository import ReminderRepository
+from tests.harness.aws import NUMBER_KEYS
 from tests.harness.dialer import (
     BILLING_DEVICE,
     FLOW_ID,
@@ -361,7 +362,9 @@ def test_a_reminder_moved_between_the_dialers_read_and_its_claim_is_dialled_as_i
     moved = Reminder.model_validate(reminder_payload("appt-1", "+4915790000687", call_at=tomorrow.isoformat()))
     # A schedule message moves the call to tomorrow just as the dialer, having read the reminder due now,
     # writes its claim: the other writer's request reaches DynamoDB first.
-    other_writer = ReminderRepository(resources.table, client=boto3.Session().client("dynamodb"))  # not hooked
+    other_writer = ReminderRepository(
+        resources.table, client=boto3.Session().client("dynamodb"), number_keys=NUMBER_KEYS
+    )  # not hooked
     moves: list[str] = []
 
     def move_before_the_claim(event_name: str, **_: Any) -> None:

@@ -17,6 +17,7 @@ from aiflow.testing.sipgate import FakeSipgate
 from reminders.dialing.dialer import Dialer, Disposition
 from reminders.model.reminder import Outcome, Reminder, ReminderRecord, ReminderStatus
 from reminders.store.do_not_call import DoNotCallList
+from tests.harness.aws import NUMBER_KEYS
 from tests.harness.dialer import Clock, Resources, delayed_messages, make_dialer, reminder_payload, repository
 
 pytestmark = pytest.mark.usefixtures("atomic_writes")  # the dialer tests' moto writes, atomic
@@ -67,7 +68,9 @@ def test_a_listed_number_is_never_rung_and_its_reminder_closes_opted_out(
 ) -> None:
     clock = Clock()
     store(resources, "appt-1", clock)
-    assert DoNotCallList(resources.table, client=boto3.client("dynamodb")).add(listed_as, source="operator")
+    assert DoNotCallList(resources.table, client=boto3.client("dynamodb"), number_keys=NUMBER_KEYS).add(
+        listed_as, source="operator"
+    )
 
     dialer = make_dialer(resources, sipgate, clock=clock)
     assert dialer.handle(dial_stored("appt-1")) == Disposition.OPTED_OUT
@@ -93,7 +96,9 @@ def test_a_number_listed_while_its_retry_waits_is_not_rung_again(resources: Reso
     assert dialer.handle(check) == Disposition.RETRY_SCHEDULED
 
     # The callee called in meanwhile and opted out (the webhook lists the number).
-    DoNotCallList(resources.table, client=boto3.client("dynamodb")).add(NUMBER, source="call", reminder_id="appt-1")
+    DoNotCallList(resources.table, client=boto3.client("dynamodb"), number_keys=NUMBER_KEYS).add(
+        NUMBER, source="call", reminder_id="appt-1"
+    )
     retry, retry_delay = delayed_messages(resources.queue_url)[-1]
     clock.advance(retry_delay)
     assert dialer.handle(retry) == Disposition.OPTED_OUT
@@ -103,7 +108,9 @@ def test_a_number_listed_while_its_retry_waits_is_not_rung_again(resources: Reso
 
 def test_another_number_is_rung_while_one_is_listed(resources: Resources, sipgate: FakeSipgate) -> None:
     clock = Clock()
-    DoNotCallList(resources.table, client=boto3.client("dynamodb")).add("+4915790000999", source="operator")
+    DoNotCallList(resources.table, client=boto3.client("dynamodb"), number_keys=NUMBER_KEYS).add(
+        "+4915790000999", source="operator"
+    )
     store(resources, "appt-1", clock)
     assert make_dialer(resources, sipgate, clock=clock).handle(dial_stored("appt-1")) == Disposition.DIALLED
     assert rings(sipgate) == 1

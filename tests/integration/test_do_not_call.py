@@ -14,6 +14,7 @@ from reminders.model.calling_window import CallingWindow
 from reminders.operations.csv_import import import_rows, read_rows
 from reminders.scheduling import ReminderScheduler
 from reminders.store.do_not_call import DoNotCallList
+from tests.harness.aws import NUMBER_KEYS
 from tests.harness.dialer import Resources, create_resources, queue_bodies, repository
 
 NUMBER = "+4915790000687"
@@ -27,7 +28,7 @@ def resources(dynamodb_table: str) -> Resources:
 
 @pytest.fixture
 def listed(resources: Resources) -> DoNotCallList:
-    return DoNotCallList(resources.table, client=boto3.client("dynamodb"), clock=lambda: NOW)
+    return DoNotCallList(resources.table, client=boto3.client("dynamodb"), clock=lambda: NOW, number_keys=NUMBER_KEYS)
 
 
 @pytest.fixture
@@ -55,8 +56,13 @@ def test_one_entry_per_number_whatever_its_spelling(listed: DoNotCallList) -> No
     assert listed.contains("4915790000687")
     entry = listed.get(NUMBER)
     assert entry is not None
-    assert (entry.number, entry.source, entry.reminder_id, entry.added_at) == ("4915790000687", "call", "r-1", NOW)
-    assert [found.number for found in listed.list()] == ["4915790000687"]
+    assert (entry.number_hash, entry.source, entry.reminder_id, entry.added_at) == (
+        NUMBER_KEYS("4915790000687"),
+        "call",
+        "r-1",
+        NOW,
+    )
+    assert [found.number_hash for found in listed.list()] == [NUMBER_KEYS(NUMBER)]
 
     assert listed.remove("+49 157 90000687")
     assert not listed.remove(NUMBER)

@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -203,13 +204,20 @@ def test_a_reminder_call_event_on_the_stacks_bus_is_dialled_and_one_on_the_defau
 def test_the_reconcilers_schedule_runs_and_recovers_a_reminder_whose_message_was_lost(stack: LocalStack) -> None:
     table = stack.info.environment["TABLE_NAME"]
     forty_minutes_ago = utc_now() - timedelta(minutes=40)
-    stored = ReminderRepository(table, client=stack.client("dynamodb"), clock=lambda: forty_minutes_ago)
+    stored = ReminderRepository(
+        table, client=stack.client("dynamodb"), clock=lambda: forty_minutes_ago, number_keys=stack.number_keys
+    )
     # Stored, due 40 minutes ago, and its message never came: only the reconciler can get it called.
     assert stored.create(Reminder.model_validate(_reminder("lost", "+4915790000023")))
 
     assert _rang(stack, "4915790000023", timeout=60)
     assert stack.rate_schedules["ReconcilerFunction"].invocations >= 1
-    history = [entry.event for entry in ReminderRepository(table, client=stack.client("dynamodb")).get("lost").history]
+    history = [
+        entry.event
+        for entry in ReminderRepository(table, client=stack.client("dynamodb"), number_keys=stack.number_keys)
+        .get("lost")
+        .history
+    ]
     assert history[:3] == ["scheduled", "reconciled", "dialling"]
 
 
@@ -218,7 +226,9 @@ def test_report_and_list_formats_read_the_stacks_table(stack: LocalStack, monkey
         monkeypatch.setenv(name, value)
     table = stack.info.environment["TABLE_NAME"]
     called_at = utc_now() - timedelta(hours=1)
-    repository = ReminderRepository(table, client=stack.client("dynamodb"), clock=lambda: called_at)
+    repository = ReminderRepository(
+        table, client=stack.client("dynamodb"), clock=lambda: called_at, number_keys=stack.number_keys
+    )
     week = (utc_now() + timedelta(days=60)).replace(hour=0, minute=0, second=0, microsecond=0)
     for index, outcome in enumerate([Outcome.CONFIRMED, Outcome.CONFIRMED, Outcome.CANCELLED, Outcome.NO_ANSWER]):
         reminder_id = f"report-{index}"
@@ -311,3 +321,46 @@ def test_the_examples_script_plays_its_call_on_the_route_and_the_stacks_fake_mod
     assert "assistant: Freitags haben wir von 8 bis 13 Uhr geöffnet." in printed
     assert printed.rstrip().endswith("assistant: [hung up]")
     assert stack.example.book.requests[-1].name == "Erika Mustermann"
+
+
+PRIVACY = Scenario(
+    "privacy",
+    "a confirmed call, then the callee is forgotten: only the hashed do-not-call entry stays",
+    {"reminder_id": "privacy", "to_phone_number": "+4915790000031", "name": "Paula Privat", "language": "de-DE"},
+    says("Ja, ich komme."),
+    "confirmed",
+)
+
+
+def test_after_a_call_no_key_holds_the_number_every_item_expires_and_forget_leaves_only_the_hashed_entry(
+    stack: LocalStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    digits = "4915790000031"
+    scheduler = schedule_scenarios(stack, [PRIVACY])
+    record = wait_for_outcomes(scheduler, [PRIVACY], deadline_seconds=90)["privacy"]
+    assert record.status is ReminderStatus.CONFIRMED
+    table, dynamodb = stack.info.environment["TABLE_NAME"], stack.client("dynamodb")
+
+    def items() -> list[dict[str, Any]]:
+        return [item for page in dynamodb.get_paginator("scan").paginate(TableName=table) for item in page["Items"]]
+
+    index_keys = ("pk", "status_shard", "callee", "call_at")
+    keys = [json.dumps(item[name]) for item in items() for name in index_keys if name in item]
+    assert not [key for key in keys if digits in key], "no key or index key holds a number"
+    mine = [item for item in items() if digits in json.dumps(item)]
+    kinds = {str(item["pk"]["S"]).split("#")[0] for item in mine}
+    assert "REMINDER" in kinds  # the line went with the decision, the session with the call
+    kept_until = int((record.appointment_at + timedelta(days=30)).timestamp())
+    assert all(0 < int(item["expires_at"]["N"]) <= kept_until for item in mine), "every personal item expires"
+
+    for name, value in stack.info.environment.items():
+        monkeypatch.setenv(name, value)
+    scheduler.do_not_call.add(digits, source="operator")
+    out = io.StringIO()
+    assert cli.main(["forget", "--to-phone-number", f"+{digits}"], stdout=out, stderr=io.StringIO()) == 0
+
+    assert out.getvalue().startswith("forgot 1 reminder(s)")
+    left = [item for item in items() if digits in json.dumps(item) or "privacy" in json.dumps(item)]
+    assert left == [], "no trace of the number or its reminder"
+    hashed = f"OPTOUT#{stack.number_keys(digits)}"
+    assert [item["pk"]["S"] for item in items() if item["pk"]["S"] == hashed] == [hashed]

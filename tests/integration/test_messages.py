@@ -197,8 +197,8 @@ def test_cancel_a_decided_reminder_leaves_it_and_says_so(dialer: Dialer, resourc
     [
         ("{not json", "not JSON"),
         ("[1, 2]", "the message must be a JSON object"),
-        ({"reminder_id": "x"}, "kind: missing, one of schedule, cancel, dial (a bare reminder is scheduled)"),
-        ({"kind": "teleport", "reminder_id": "x"}, "kind: 'teleport' is not one of schedule, cancel, dial"),
+        ({"reminder_id": "x"}, "kind: missing, one of schedule, cancel, forget, dial (a bare reminder is scheduled)"),
+        ({"kind": "teleport", "reminder_id": "x"}, "kind: 'teleport' is not one of schedule, cancel, forget, dial"),
         ({"kind": "schedule"}, "reminder: is required"),
         ({"kind": "schedule", "reminder": "appt-1"}, "reminder: must be a JSON object"),
         ({"kind": "cancel", "reminder_id": "no spaces"}, "reminder_id: has characters that are not allowed here"),

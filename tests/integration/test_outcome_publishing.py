@@ -26,6 +26,7 @@ from reminders.model.history import HistoryEvent
 from reminders.model.preferred_time import PreferredTime
 from reminders.model.reminder import Outcome, Reminder, Via
 from reminders.store.repository import ReminderRepository
+from tests.harness.aws import NUMBER_KEYS
 from tests.harness.dialer import start_attempt
 from tests.harness.tcp_proxy import FaultyProxy
 
@@ -93,7 +94,7 @@ def stream(fresh_dynamodb_table: str) -> tuple[ReminderRepository, str]:
     """A table of its own: its stream holds this test's writes only."""
     client = boto3.client("dynamodb")
     arn = client.describe_table(TableName=fresh_dynamodb_table)["Table"]["LatestStreamArn"]
-    return ReminderRepository(fresh_dynamodb_table, client=client), arn
+    return ReminderRepository(fresh_dynamodb_table, client=client, number_keys=NUMBER_KEYS), arn
 
 
 def _reminder(reminder_id: str, number: str = "+4915712345678") -> Reminder:

@@ -13,6 +13,7 @@ from reminders.model.history import HistoryEvent
 from reminders.model.reminder import Outcome, Reminder, ReminderRecord, ReminderStatus, Via
 from reminders.store.do_not_call import DoNotCallList
 from reminders.store.repository import LineBusy, NumberOptedOut, ReminderMovedOn, ReminderRepository
+from tests.harness.aws import NUMBER_KEYS
 from tests.harness.dialer import atomic_dynamodb_writes
 
 START = datetime(2030, 3, 1, 9, 0, 0, 500_000, tzinfo=UTC)
@@ -47,7 +48,7 @@ def client(dynamodb_table: str) -> Any:
 
 @pytest.fixture
 def repo(dynamodb_table: str, client: Any, clock: SettableClock) -> ReminderRepository:
-    return ReminderRepository(dynamodb_table, client=client, clock=clock)
+    return ReminderRepository(dynamodb_table, client=client, clock=clock, number_keys=NUMBER_KEYS)
 
 
 def reminder(reminder_id: str = "appt-1", number: str = NUMBER, **fields: Any) -> Reminder:
@@ -164,7 +165,7 @@ def test_a_refused_claim_writes_nothing(repo: ReminderRepository, dynamodb_table
     repo.create(reminder("first"))
     repo.create(reminder("second"))
     repo.create(reminder("listed", number="+4915790000555"))
-    DoNotCallList(dynamodb_table, client=client).add("+4915790000555", source="operator")
+    DoNotCallList(dynamodb_table, client=client, number_keys=NUMBER_KEYS).add("+4915790000555", source="operator")
     claim(repo, "first")
 
     assert refusal(repo, "second") == "LineBusy"
@@ -471,7 +472,10 @@ def test_each_second_has_at_most_its_cap_of_dial_slots(repo: ReminderRepository,
 
 
 def test_concurrent_dialers_share_one_cap(dynamodb_table: str, clock: SettableClock) -> None:
-    dialers = [ReminderRepository(dynamodb_table, client=boto3.client("dynamodb"), clock=clock) for _ in range(10)]
+    dialers = [
+        ReminderRepository(dynamodb_table, client=boto3.client("dynamodb"), clock=clock, number_keys=NUMBER_KEYS)
+        for _ in range(10)
+    ]
 
     with ThreadPoolExecutor(max_workers=10) as pool:
         granted = list(pool.map(lambda dialer: dialer.take_dial_slot(4), dialers))

@@ -17,6 +17,7 @@ from reminders.dialing.dialer import Disposition
 from reminders.messages.outcome_events import outcome_event
 from reminders.model.reminder import Outcome, ReminderStatus, SmsFate
 from reminders.store.do_not_call import DoNotCallList
+from tests.harness.aws import NUMBER_KEYS
 from tests.harness.dialer import (
     Clock,
     Handler,
@@ -200,7 +201,9 @@ def test_no_sms_to_a_number_on_the_do_not_call_list(
     send(resources.queue_url, dial("appt-1", NUMBER, max_attempts=1, time_zone=ZONE))
     poller = Poller(handler, resources)
     poller.drain()
-    DoNotCallList(resources.table, client=boto3.client("dynamodb")).add(NUMBER, source="operator")
+    DoNotCallList(resources.table, client=boto3.client("dynamodb"), number_keys=NUMBER_KEYS).add(
+        NUMBER, source="operator"
+    )
     clock.advance(160)
     end_delays(resources.queue_url)
     poller.drain()

@@ -27,6 +27,7 @@ from aiflow.testing import FakeLambdaContext, SimulatedCall, http_api_event
 from reminders.model.reminder import Language, Outcome, ReminderStatus, Via
 from reminders.settings import ConfigError
 from reminders.store.do_not_call import DoNotCallList
+from tests.harness.aws import NUMBER_KEYS
 from tests.harness.metrics import emitted_metrics
 from tests.harness.webhook import (
     CALLEE,
@@ -606,10 +607,10 @@ def test_opt_out_confirms_in_one_sentence_and_lists_the_number(webhook: Webhook)
     )
     assert_goodbye_then_hangup(call)
     assert_decided(webhook, call, Outcome.OPTED_OUT, Via.SPEECH)
-    entry = DoNotCallList(webhook.table, client=boto3.client("dynamodb")).get(CALLEE)
+    entry = DoNotCallList(webhook.table, client=boto3.client("dynamodb"), number_keys=NUMBER_KEYS).get(CALLEE)
     assert entry is not None
-    assert (entry.number, entry.source, entry.reminder_id, entry.session_id) == (
-        CALLEE_DIGITS,
+    assert (entry.number_hash, entry.source, entry.reminder_id, entry.session_id) == (
+        NUMBER_KEYS(CALLEE_DIGITS),
         "call",
         REMINDER_ID,
         call.session_id,

@@ -21,6 +21,7 @@ import pytest
 from aiflow.testing import FakeLambdaContext, http_api_event
 from reminders.model.reminder import Outcome
 from reminders.store.repository import ReminderRepository
+from tests.harness.aws import NUMBER_KEYS
 from tests.harness.tcp_proxy import FaultyProxy
 from tests.harness.webhook import CALLEE, HEADERS, Webhook, dial, let_the_token_cache_expire
 
@@ -68,7 +69,7 @@ def world(
         webhook = start_webhook(**{"TURN_DEADLINE_MS": "", **endpoints, **environment})  # "": the default
         # Our own view of the table never goes through the proxy.
         webhook.repository = ReminderRepository(
-            webhook.table, client=boto3.client("dynamodb", endpoint_url=dynamodb_endpoint)
+            webhook.table, client=boto3.client("dynamodb", endpoint_url=dynamodb_endpoint), number_keys=NUMBER_KEYS
         )
         dial(webhook)
         return SlowWorld(webhook, dynamodb, ssm)

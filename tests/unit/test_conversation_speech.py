@@ -22,6 +22,7 @@ from reminders.conversation.call import ReminderConversation
 from reminders.conversation.speech import phrasebook
 from reminders.model.reminder import InboundCallbacks, Language, Reminder
 from reminders.store.repository import ReminderRepository
+from tests.harness.aws import NUMBER_KEYS
 
 
 @pytest.mark.parametrize(
@@ -82,7 +83,7 @@ def test_each_language_speaks_with_its_own_voice(language: Language, voice: str)
 @pytest.fixture
 def conversation(aws_env: str) -> ReminderConversation:
     # The fallback never touches the table: it is what the caller hears when the table failed.
-    repository = ReminderRepository("unused", client=boto3.client("dynamodb"))
+    repository = ReminderRepository("unused", client=boto3.client("dynamodb"), number_keys=NUMBER_KEYS)
     return ReminderConversation(
         repository,
         default_language=Language.ENGLISH,

@@ -12,15 +12,23 @@ from typing import Any
 import jsonschema
 import pytest
 
-from reminders.messages import CancelMessage, DialMessage, ScheduleMessage, parse_call_message
+from reminders.messages import (
+    CancelMessage,
+    DialMessage,
+    ForgetMessage,
+    InvalidCallMessage,
+    ScheduleMessage,
+    parse_call_message,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = {
     "schedule": "schedule-message.schema.json",
     "cancel": "cancel-message.schema.json",
     "dial": "dial-message.schema.json",
+    "forget": "forget-message.schema.json",
 }
-PARSED = {"schedule": ScheduleMessage, "cancel": CancelMessage, "dial": DialMessage}
+PARSED = {"schedule": ScheduleMessage, "cancel": CancelMessage, "dial": DialMessage, "forget": ForgetMessage}
 
 
 def _schema(name: str) -> dict[str, Any]:
@@ -61,3 +69,15 @@ def test_a_bare_reminder_fits_the_reminder_schema_and_is_a_schedule_message() ->
     parsed = parse_call_message(json.dumps(bare))
     assert isinstance(parsed, ScheduleMessage)
     assert parsed.reminder.reminder_id == bare["reminder_id"]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [{"kind": "forget"}, {"kind": "forget", "reminder_id": "appt-1", "to_phone_number": "+4915790000687"}],
+    ids=["neither", "both"],
+)
+def test_a_forget_message_names_a_reminder_or_a_number_not_both(message: dict[str, Any]) -> None:
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(message, _schema(SCHEMAS["forget"]))
+    with pytest.raises(InvalidCallMessage, match="either reminder_id or to_phone_number"):
+        parse_call_message(message)

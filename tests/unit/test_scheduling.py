@@ -26,6 +26,7 @@ from reminders.model.calling_window import CallingWindow
 from reminders.model.reminder import REMINDER_ID_PATTERN, Reminder
 from reminders.scheduling import ReminderScheduler
 from reminders.store.repository import ReminderRepository
+from tests.harness.aws import NUMBER_KEYS
 
 REMINDER: dict[str, Any] = {
     "reminder_id": "appt-1001",
@@ -78,8 +79,8 @@ def test_messages_survive_the_queue(message: DialMessage | CheckAnswerMessage) -
     [
         ("{not json", "not JSON", None),
         ('["dial"]', "the message must be a JSON object", None),
-        ('{"reminder_id": "a"}', "kind: missing, one of schedule, cancel, dial", "a"),
-        ('{"kind": "ring", "reminder_id": "a"}', "kind: 'ring' is not one of schedule, cancel, dial", "a"),
+        ('{"reminder_id": "a"}', "kind: missing, one of schedule, cancel, forget, dial", "a"),
+        ('{"kind": "ring", "reminder_id": "a"}', "kind: 'ring' is not one of schedule, cancel, forget, dial", "a"),
         ('{"kind": "dial"}', "reminder_id: is required", None),
         (
             '{"kind": "dial", "reminder_id": "a", "attempt": 0}',
@@ -159,13 +160,19 @@ def test_an_sqs_delay_longer_than_15_minutes_is_refused_before_sending() -> None
 # Planning the call time.
 
 
-def planner(now: datetime, *, lead_hours: int = 24, window: str = "08:00-20:00") -> ReminderScheduler:
-    """A scheduler for plan(), which only needs the clock, the window and the lead time."""
+def planner(
+    now: datetime, *, lead_hours: int = 24, window: str = "08:00-20:00", spread: timedelta = timedelta(0)
+) -> ReminderScheduler:
+    """A scheduler for plan(), which only needs the clock, the window and the lead time; no spread unless
+    asked (tests/unit/test_spreading.py spreads), so that the base time is what these tests see."""
     return ReminderScheduler(
-        ReminderRepository("unused", client=boto3.client("dynamodb", region_name="eu-central-1")),
+        ReminderRepository(
+            "unused", client=boto3.client("dynamodb", region_name="eu-central-1"), number_keys=NUMBER_KEYS
+        ),
         CallDelivery(boto3.client("sqs", region_name="eu-central-1"), "https://sqs.invalid/queue"),
         window=CallingWindow.parse(window),
         lead_time=timedelta(hours=lead_hours),
+        spread=spread,
         clock=lambda: now,
     )
 

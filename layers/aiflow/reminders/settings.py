@@ -14,6 +14,8 @@ reader's view is the groups it reads, plus the fields only it reads:
 - :class:`CallerSettings`, who calls: the webhook (the call says it) and the dialer (its SMS says it);
 - :class:`SmsSettings`, which outcomes get an SMS after the last attempt: the dialer sends it, the outcome
   publisher waits for its fate.
+- :class:`NumberKeySettings`, the key of the numbers' keyed hashes: the webhook, the dialer and the CLI;
+- :class:`RetentionSettings`, how long a reminder is kept after its appointment: the dialer and the CLI.
 
 A Lambda reads its view from the environment (:meth:`Settings.from_environ`); ``reminders --stack-name``
 reads :class:`SchedulingConfig` from the stack's Parameters and Outputs (:meth:`Settings.from_stack`). A
@@ -35,6 +37,7 @@ from pydantic.fields import FieldInfo
 from aiflow import phone
 from reminders.model.calling_window import CallingWindow
 from reminders.model.reminder import InboundCallbacks, Language, Outcome
+from reminders.model.retention import DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS
 from reminders.model.sms import texted_outcomes
 
 __all__ = [
@@ -43,8 +46,10 @@ __all__ = [
     "CallerSettings",
     "ConfigError",
     "DialerConfig",
+    "NumberKeySettings",
     "PublisherConfig",
     "ReconcilerConfig",
+    "RetentionSettings",
     "ScheduleSettings",
     "SchedulingConfig",
     "Settings",
@@ -182,6 +187,8 @@ class ScheduleSettings(Settings):
     scheduler_role_arn: Annotated[str, Field(min_length=1), StackOutput("SchedulerRoleArn")]
     # Where a schedule puts a message it could not deliver.
     dead_letter_queue_arn: Annotated[str | None, StackOutput("DeadLetterQueueArn")] = None
+    # The customer-managed key that encrypts the schedules' payloads (None: an AWS owned key).
+    kms_key_arn: Annotated[str | None, StackParameter("KmsKeyArn")] = None
     call_window: CallWindow = "08:00-20:00"
     lead_time_hours: Annotated[int, Field(ge=0, le=24 * 14), StackParameter("LeadTimeHours")] = 24
 
@@ -222,7 +229,24 @@ class SmsSettings(Settings):
         return texted_outcomes(self.sms_after_last_attempt)
 
 
-class WebhookConfig(VoicemailSettings, CallerSettings, TableSettings):
+class NumberKeySettings(Settings):
+    """The SecureString holding the key of the numbers' keyed hashes (reminders.store.number_keys): it must never
+    change once numbers are stored under it."""
+
+    number_key_parameter: Annotated[str, Field(min_length=1), StackParameter("NumberKeyParameterName")] = (
+        "/aiflow-reminders/number-key"
+    )
+
+
+class RetentionSettings(Settings):
+    """How long a reminder, its history and its line are kept after the appointment (reminders.model.retention)."""
+
+    retention_days: Annotated[int, Field(ge=1, le=MAX_RETENTION_DAYS), StackParameter("RetentionDays")] = (
+        DEFAULT_RETENTION_DAYS
+    )
+
+
+class WebhookConfig(VoicemailSettings, CallerSettings, NumberKeySettings, TableSettings):
     """The webhook's view: the conversation's settings, and the queue a callback's dial goes to."""
 
     webhook_token_parameter: Annotated[str, Field(min_length=1), StackParameter("WebhookTokenParameterName")]
@@ -252,7 +276,7 @@ class WebhookConfig(VoicemailSettings, CallerSettings, TableSettings):
         return self
 
 
-class SchedulingConfig(ScheduleSettings, CallSettings, TableSettings):
+class SchedulingConfig(RetentionSettings, NumberKeySettings, ScheduleSettings, CallSettings, TableSettings):
     """What scheduling reminders needs (``reminders.scheduling``, ``python -m reminders``).
 
     Every field is held by the stack, so ``reminders --stack-name`` reads it all from the stack. The bases'

@@ -16,8 +16,11 @@ import boto3
 from botocore.config import Config
 
 from reminders.aws.delivery import CallDelivery, ScheduleTarget
+from reminders.aws.secrets import SecureParameters
 from reminders.model.reminder import utc_now
+from reminders.model.retention import Retention
 from reminders.settings import ScheduleSettings, SchedulingConfig
+from reminders.store.number_keys import NumberKeys
 from reminders.store.repository import ReminderRepository
 
 __all__ = ["schedule_target", "scheduling_backends"]
@@ -33,13 +36,15 @@ def schedule_target(config: ScheduleSettings) -> ScheduleTarget:
         role_arn=config.scheduler_role_arn,
         queue_arn=config.call_queue_arn,
         dead_letter_arn=config.dead_letter_queue_arn,
+        kms_key_arn=config.kms_key_arn,
     )
 
 
 def scheduling_backends(
     config: SchedulingConfig, *, clock: Callable[[], datetime] = utc_now
 ) -> tuple[ReminderRepository, CallDelivery]:
-    """The table and the call delivery that ``config`` names, on clients the import's threads share."""
+    """The table and the call delivery that ``config`` names, on clients the import's threads share; the
+    numbers' hash key is read from SSM on first use (the import's threads share it too)."""
     delivery = CallDelivery(
         boto3.client("sqs", config=_SHARED),
         config.call_queue_url,
@@ -47,5 +52,12 @@ def scheduling_backends(
         target=schedule_target(config),
         clock=clock,
     )
-    repository = ReminderRepository(config.table_name, client=boto3.client("dynamodb", config=_SHARED), clock=clock)
+    secrets = SecureParameters(boto3.client("ssm"))
+    repository = ReminderRepository(
+        config.table_name,
+        client=boto3.client("dynamodb", config=_SHARED),
+        clock=clock,
+        number_keys=NumberKeys(lambda: secrets.get_once(config.number_key_parameter)),
+        retention=Retention(config.retention_days),
+    )
     return repository, delivery

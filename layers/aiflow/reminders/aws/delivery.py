@@ -21,7 +21,7 @@ from reminders.messages.call_queue import CheckAnswerMessage, DialMessage, SmsMe
 from reminders.model.reminder import utc_now
 from reminders.settings import ConfigError
 
-__all__ = ["SQS_MAX_DELAY", "CallDelivery", "ScheduleTarget", "schedule_name"]
+__all__ = ["SQS_MAX_DELAY", "CallDelivery", "ScheduleTarget", "schedule_name", "schedule_prefix"]
 
 type _Delivered = DialMessage | CheckAnswerMessage | SmsMessage
 SQS_MAX_DELAY = timedelta(seconds=900)  # SQS DelaySeconds cannot exceed 15 minutes
@@ -36,10 +36,15 @@ def schedule_name(message: _Delivered, at: datetime) -> str:
     Delivering the same message at the same time twice gives the same name, so the second create fails
     and no duplicate schedule exists; the digest keeps ids apart that differ only in characters replaced.
     """
-    readable = re.sub(r"[^0-9A-Za-z_.-]", "_", message.reminder_id)[:24]
-    digest = hashlib.sha256(message.reminder_id.encode()).hexdigest()[:10]
     kind = {"dial": "d", "check_answer": "c", "sms": "s"}[message.kind]
-    return f"{readable}-{digest}-{kind}{message.attempt}-{at.astimezone(UTC):%Y%m%dT%H%M%S}"
+    return f"{schedule_prefix(message.reminder_id)}{kind}{message.attempt}-{at.astimezone(UTC):%Y%m%dT%H%M%S}"
+
+
+def schedule_prefix(reminder_id: str) -> str:
+    """What the name of every schedule of one reminder begins with (and no other reminder's)."""
+    readable = re.sub(r"[^0-9A-Za-z_.-]", "_", reminder_id)[:24]
+    digest = hashlib.sha256(reminder_id.encode()).hexdigest()[:10]
+    return f"{readable}-{digest}-"
 
 
 def _whole_second(at: datetime) -> datetime:
@@ -49,12 +54,14 @@ def _whole_second(at: datetime) -> datetime:
 
 @dataclass(frozen=True)
 class ScheduleTarget:
-    """Where one-time schedules deliver: the call queue, the role the Scheduler assumes, and the schedules' DLQ."""
+    """Where one-time schedules deliver: the call queue, the role the Scheduler assumes, the schedules' DLQ,
+    and the customer-managed KMS key their payloads are encrypted with (``None``: an AWS owned key)."""
 
     group: str
     role_arn: str
     queue_arn: str
     dead_letter_arn: str | None = None
+    kms_key_arn: str | None = None
 
 
 class CallDelivery:
@@ -108,6 +115,15 @@ class CallDelivery:
             return False
         return True
 
+    def delete_schedules_of(self, reminder_id: str) -> list[str]:
+        """Delete every schedule of the reminder (its dials and answer checks); the names of those deleted."""
+        scheduler, target = self._scheduling()
+        pages = scheduler.get_paginator("list_schedules").paginate(
+            GroupName=target.group, NamePrefix=schedule_prefix(reminder_id)
+        )
+        names = [schedule["Name"] for page in pages for schedule in page.get("Schedules", [])]
+        return [name for name in names if self.delete_schedule(name)]
+
     def _schedule(self, message: _Delivered, at: datetime, time_zone: str) -> str:
         scheduler, target = self._scheduling()
         at = _whole_second(at)
@@ -123,6 +139,7 @@ class CallDelivery:
         }
         if target.dead_letter_arn:
             destination["DeadLetterConfig"] = {"Arn": target.dead_letter_arn}
+        encryption = {"KmsKeyArn": target.kms_key_arn} if target.kms_key_arn else {}
         local = at.astimezone(ZoneInfo(time_zone))
         # A ConflictException means the same delivery was scheduled before (a repeated request): one is enough.
         with contextlib.suppress(scheduler.exceptions.ConflictException):
@@ -137,6 +154,7 @@ class CallDelivery:
                 ActionAfterCompletion="DELETE",
                 Description=f"{message.kind} attempt {message.attempt}",
                 Target=destination,
+                **encryption,
             )
         return name
 

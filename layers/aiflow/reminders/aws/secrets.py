@@ -11,6 +11,8 @@ turn after a SnapStart restore or a proactive init would otherwise pay inside it
 - **Fresh for** :data:`MAX_AGE_SECONDS`: a rotated secret arrives by itself within that.
 - **While SSM fails**, the last value read stays in use and SSM is asked again only :data:`RETRY_SECONDS`
   later, not on every request; without a value to keep, the read raises :class:`ParameterUnavailable`.
+- :meth:`SecureParameters.get_once` is for a secret that never changes (the key of the numbers' hashes,
+  ``reminders.store.number_keys``): read on first use, then kept for the environment's life.
 - :meth:`SecureParameters.recheck` reads a secret again at once, for a caller with reason to think it
   changed (a request with an unknown token); at most every :data:`RETRY_SECONDS`, so such requests
   cannot flood SSM.
@@ -75,6 +77,14 @@ class SecureParameters:
             secret.fresh_until = self.clock() + RETRY_SECONDS  # SSM is unwell: not again at once
             logger.warning("could not re-read %s; keeping the last value", name, exc_info=True)
         assert secret.value is not None, "read, or the last one kept"
+        return secret.value
+
+    def get_once(self, name: str) -> str:
+        """A parameter that never changes: read once per environment (until :meth:`forget`), then never again."""
+        secret = self._secrets.setdefault(name, _Secret())
+        if secret.value is None:
+            self._read(name, secret)
+        assert secret.value is not None, "read, or it raised"
         return secret.value
 
     def recheck(self, name: str) -> bool:

@@ -107,7 +107,9 @@ class ReminderConversation:
             callback_delivery=callback_delivery,
         )
         self._outcomes = Outcomes(repository, on_outcome)
-        do_not_call = do_not_call or DoNotCallList(repository.table_name, client=repository.client)
+        do_not_call = do_not_call or DoNotCallList(
+            repository.table_name, client=repository.client, number_keys=repository.number_keys
+        )
         self._decisions = Decisions(
             self._outcomes, do_not_call, transfer_number=transfer_number, second_reader=second_reader
         )

@@ -91,6 +91,7 @@ from aiflow.outbound import CallRejected, OutboundClient
 from aiflow.phone import mask
 from aiflow.sms import SmsClient
 from reminders.aws.delivery import CallDelivery
+from reminders.aws.erasure import Eraser
 from reminders.dialing.answer_check import AnswerCheck
 from reminders.dialing.dispositions import Disposition, RetryLater
 from reminders.dialing.moves import ReminderMoves
@@ -101,6 +102,7 @@ from reminders.messages.call_queue import (
     CancelMessage,
     CheckAnswerMessage,
     DialMessage,
+    ForgetMessage,
     InvalidCallMessage,
     InvalidReminder,
     ScheduleMessage,
@@ -199,6 +201,7 @@ class Dialer:
             clock=clock,
         )
         self._scheduler = ReminderScheduler.from_settings(config, repository, delivery, clock=clock)
+        self._eraser = Eraser(repository, delivery)
 
     def handle(self, body: str | bytes | Mapping[str, Any]) -> Disposition:
         """Handle one message; raises :class:`RetryLater` (or an AWS error) when it must be delivered again."""
@@ -212,6 +215,8 @@ class Dialer:
             return self._answer_check.check(message)
         if isinstance(message, SmsMessage):
             return self._texts.handle(message)
+        if isinstance(message, ForgetMessage):
+            return self._forget(message)
         return self._apply_request(message)
 
     # Dialling.
@@ -366,7 +371,17 @@ class Dialer:
             # The attempt stays claimed: its answer check treats it as unanswered, which is safe.
             logger.exception("could not release attempt %d of reminder %s", attempt, reminder_id)
 
-    # Requests of other systems: schedule (create or move) and cancel.
+    # Requests of other systems: schedule (create or move), cancel, forget.
+
+    def _forget(self, message: ForgetMessage) -> Disposition:
+        """Erase what the message names; the log line is the erasure's record (ids and counts, no number)."""
+        if message.reminder_id is not None:
+            forgotten = self._eraser.forget_reminder(message.reminder_id)
+        else:
+            assert message.to_phone_number is not None, "ForgetMessage names one of the two"
+            forgotten = self._eraser.forget_number(message.to_phone_number)
+        logger.info("forget message: %s (reminders %s)", forgotten.summary, ", ".join(forgotten.reminder_ids) or "none")
+        return Disposition.FORGOTTEN
 
     def _apply_request(self, message: ScheduleMessage | CancelMessage) -> Disposition:
         try:

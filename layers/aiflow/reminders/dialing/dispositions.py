@@ -37,6 +37,7 @@ class Disposition(StrEnum):
     SMS_REFUSED = "sms refused"  # sipgate refused it (402, 403, 400): the reason recorded, alarmed
     SMS_DEFERRED = "sms deferred"  # outside the calling window: delivered again at its opening
     SMS_SKIPPED = "sms skipped"  # never sent: do-not-call, after the appointment, the window opens too late
+    FORGOTTEN = "forgotten"  # a forget message erased a reminder or a number's reminders (maybe none were left)
 
 
 class RetryLater(Exception):

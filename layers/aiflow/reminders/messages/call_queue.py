@@ -2,7 +2,7 @@
 
 Every message on the call queue, in a one-time schedule's input and in a direct Scheduler or EventBridge
 invocation of the dialer (the ``detail`` of a ``Reminder call`` event on the stack's bus) is one JSON
-object; ``kind`` says which. Other systems send the first three (their JSON Schemas are in ``schemas/``):
+object; ``kind`` says which. Other systems send the first four (their JSON Schemas are in ``schemas/``):
 
 ``{"kind": "schedule", "reminder": {...}}``, or the bare reminder ``{...}`` (no ``kind``)
     Create the reminder, or update the one with that ``reminder_id`` while it waits for its call: a moved
@@ -10,6 +10,10 @@ object; ``kind`` says which. Other systems send the first three (their JSON Sche
     that is decided is not disturbed; its history says that the message came.
 ``{"kind": "cancel", "reminder_id": "appt-1001"}``
     Cancel the reminder (scheduled, or being called) and delete its pending schedule.
+``{"kind": "forget", "reminder_id": "appt-1001"}`` or ``{"kind": "forget", "to_phone_number": "+49..."}``
+    Erase the reminder, or every reminder of the number: every item and schedule of it goes
+    (:mod:`reminders.aws.erasure`); a do-not-call entry stays, as a keyed hash. Whatever its state, a call
+    in progress included (the webhook then finds nothing of it and ends the call politely).
 ``{"kind": "dial", "reminder": {...}, "attempt": 1}``
     Place attempt ``attempt`` (default 1) of the reminder. ``reminder`` is a whole reminder
     (:class:`reminders.model.reminder.Reminder`: ``reminder_id``, ``to_phone_number``, ``appointment_at``,
@@ -45,8 +49,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 
+from aiflow import phone
 from reminders.model.reminder import MAX_ATTEMPTS, REMINDER_ID_PATTERN, Reminder
 
 __all__ = [
@@ -55,6 +69,7 @@ __all__ = [
     "CancelMessage",
     "CheckAnswerMessage",
     "DialMessage",
+    "ForgetMessage",
     "InvalidCallMessage",
     "InvalidReminder",
     "Problem",
@@ -119,6 +134,33 @@ class CancelMessage(BaseModel):
     reminder_id: ReminderId
 
 
+class ForgetMessage(BaseModel):
+    """Erase a reminder, or every reminder of a phone number (the patient asked, or the practice deleted them)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        title="forget message",
+        # The schema's way of saying "one of the two" (the validator below says it to the parser).
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["reminder_id"], "properties": {"reminder_id": {"type": "string"}}},
+                {"required": ["to_phone_number"], "properties": {"to_phone_number": {"type": "string"}}},
+            ]
+        },
+    )
+
+    kind: Literal["forget"] = "forget"
+    reminder_id: ReminderId | None = None
+    to_phone_number: Annotated[str, AfterValidator(phone.normalize)] | None = None
+
+    @model_validator(mode="after")
+    def _one_subject(self) -> Self:
+        if (self.reminder_id is None) == (self.to_phone_number is None):
+            raise ValueError("give either reminder_id or to_phone_number")
+        return self
+
+
 class CheckAnswerMessage(BaseModel):
     """Did the callee answer attempt ``attempt``? Sent delayed by the dialer before it dials."""
 
@@ -139,10 +181,10 @@ class SmsMessage(BaseModel):
     attempt: Attempt
 
 
-AnyCallMessage = ScheduleMessage | CancelMessage | DialMessage | CheckAnswerMessage | SmsMessage
+AnyCallMessage = ScheduleMessage | CancelMessage | ForgetMessage | DialMessage | CheckAnswerMessage | SmsMessage
 CallMessage = Annotated[AnyCallMessage, Field(discriminator="kind")]
 _CALL_MESSAGE: TypeAdapter[AnyCallMessage] = TypeAdapter(CallMessage)
-_KINDS = ("schedule", "cancel", "dial", "check_answer", "sms")
+_KINDS = ("schedule", "cancel", "forget", "dial", "check_answer", "sms")
 
 
 class InvalidCallMessage(ValueError):
@@ -169,7 +211,7 @@ def parse_call_message(body: str | bytes | Mapping[str, Any]) -> AnyCallMessage:
             raise InvalidCallMessage(f"not JSON: {error}", None) from None
     if not isinstance(data, dict):
         raise InvalidCallMessage("the message must be a JSON object", None)
-    kinds = ", ".join(_KINDS[:3])  # check_answer and sms are the dialer's own
+    kinds = ", ".join(_KINDS[:4])  # check_answer and sms are the dialer's own
     if "kind" not in data:
         if not {"reminder_id", "to_phone_number"} <= data.keys():
             raise InvalidCallMessage(

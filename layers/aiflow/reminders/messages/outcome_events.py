@@ -7,7 +7,9 @@ or ``None`` when the record is not a reminder reaching a final status:
 
 - a reminder item (``REMINDER#...``) whose new image has a final status (:data:`reminders.model.reminder.DECIDED`)
   and whose old image did not have one: the moment it was decided, expired, failed or cancelled;
-- everything else (sessions, line claims, rate counters, history notes on a closed reminder) is not.
+- everything else (sessions, line claims, rate counters, history notes on a closed reminder) is not, and
+  neither is any deletion: an erasure's (``reminders forget``) or the table's TTL's (its records name
+  DynamoDB's own principal, :func:`is_expiry`; the publisher's event filter drops them before this).
 
 A reminder closed with an outcome that gets an SMS after the last attempt (``texted``, from
 ``SMS_AFTER_LAST_ATTEMPT``) is published once its SMS is settled (:attr:`SmsFate.settled`: sent, maybe sent,
@@ -40,12 +42,14 @@ from reminders.model.reminder import DECIDED, Outcome, ReminderStatus, SmsFate, 
 from reminders.model.sms import SMS_IN_EVENT, sms_in_event
 from reminders.store.repository import REMINDER_KEY_PREFIX, record_from_item
 
-__all__ = ["DETAIL_TYPE", "OPERATOR", "SOURCE", "OutcomeDetail", "outcome_event"]
+__all__ = ["DETAIL_TYPE", "OPERATOR", "SOURCE", "TTL_PRINCIPAL", "OutcomeDetail", "is_expiry", "outcome_event"]
 
 SOURCE = "aiflow.reminders"
 DETAIL_TYPE = "Reminder outcome"
 # ``via`` of a reminder an operator withdrew (the CLI's ``cancel``): it has a status but no outcome.
 OPERATOR = "operator"
+# Who a stream record of a TTL deletion names in its userIdentity (type "Service").
+TTL_PRINCIPAL = "dynamodb.amazonaws.com"
 
 
 class OutcomeDetail(BaseModel):
@@ -97,6 +101,8 @@ def outcome_event(record: dict[str, Any], texted: frozenset[Outcome] = frozenset
 
     ``texted``: the outcomes whose event waits for their SMS to be settled.
     """
+    if is_expiry(record):
+        return None
     change = record.get("dynamodb") or {}
     new_image = change.get("NewImage")
     key = (change.get("Keys") or {}).get("pk", {}).get("S", "")
@@ -123,6 +129,12 @@ def outcome_event(record: dict[str, Any], texted: frozenset[Outcome] = frozenset
         question_open=reminder.question_open,
         third_party=reminder.third_party_answered_last,
     )
+
+
+def is_expiry(record: dict[str, Any]) -> bool:
+    """Whether the stream record is the table's TTL deleting an item (never an outcome, whatever it held)."""
+    identity = record.get("userIdentity") or {}
+    return identity.get("type") == "Service" and identity.get("principalId") == TTL_PRINCIPAL
 
 
 def _is_final(image: dict[str, Any], texted: frozenset[Outcome]) -> bool:

@@ -1,5 +1,5 @@
 """The reminder and its rules: statuses, outcomes, history events, the attempt limit, the calling window,
-what follows a mailbox, the time a callee asks for instead."""
+what follows a mailbox, the time a callee asks for instead, how long a reminder is kept."""
 
 from reminders.model.after_voicemail import CALLBACK_AFTER_VOICEMAIL, calls_back_after_voicemail, voicemail_is_final
 from reminders.model.calling_window import CallingWindow
@@ -19,10 +19,12 @@ from reminders.model.reminder import (
     Via,
     utc_now,
 )
+from reminders.model.retention import DEFAULT_RETENTION_DAYS, Retention
 
 __all__ = [
     "CALLBACK_AFTER_VOICEMAIL",
     "DECIDED",
+    "DEFAULT_RETENTION_DAYS",
     "MAX_ATTEMPTS",
     "REMINDER_ID_PATTERN",
     "CallingWindow",
@@ -36,6 +38,7 @@ __all__ = [
     "Reminder",
     "ReminderRecord",
     "ReminderStatus",
+    "Retention",
     "Via",
     "calls_back_after_voicemail",
     "utc_now",

@@ -58,19 +58,33 @@ class CallingWindow:
                 return opening
         raise ValueError(f"the calling window {self} never opens in {zone.key} around {day}")
 
+    def span_on(self, day: date, zone: ZoneInfo) -> tuple[datetime, datetime] | None:
+        """The window of the callee's ``day`` as (opening, closing) in UTC, or ``None`` if the clock skips it.
+
+        A call may start at the opening and before the closing. On a night the clock turns back inside the
+        window, the span ends at the closing's first occurrence (a window over 02:00 is not a calling one).
+        """
+        opening = self._first_moment_at(day, self.opens, zone).astimezone(_UTC)
+        closing = self._first_moment_at(day, self.closes, zone).astimezone(_UTC)
+        return (opening, closing) if opening < closing else None
+
     def _opening(self, day: date, zone: ZoneInfo) -> datetime:
-        """The first moment of ``day`` whose local time is the opening time or later."""
-        wanted = datetime.combine(day, self.opens)
-        opening = wanted.replace(tzinfo=zone)
-        if _wall_clock(opening.astimezone(_UTC), zone) == wanted:
-            return opening
-        # The opening falls into a daylight-saving gap (02:30 on the spring-forward night does not exist): the
+        return self._first_moment_at(day, self.opens, zone)
+
+    @staticmethod
+    def _first_moment_at(day: date, clock: time, zone: ZoneInfo) -> datetime:
+        """The first moment of ``day`` whose local time is ``clock`` or later."""
+        wanted = datetime.combine(day, clock)
+        moment = wanted.replace(tzinfo=zone)
+        if _wall_clock(moment.astimezone(_UTC), zone) == wanted:
+            return moment
+        # The time falls into a daylight-saving gap (02:30 on the spring-forward night does not exist): the
         # first moment after it is when the clock jumps. fold=1 reads the time with the offset after the jump,
         # which is an instant before it; transitions fall on whole minutes.
-        moment = opening.replace(fold=1).astimezone(_UTC)
-        while _wall_clock(moment, zone) < wanted:
-            moment += timedelta(minutes=1)
-        return moment.astimezone(zone)
+        instant = moment.replace(fold=1).astimezone(_UTC)
+        while _wall_clock(instant, zone) < wanted:
+            instant += timedelta(minutes=1)
+        return instant.astimezone(zone)
 
 
 def _wall_clock(moment: datetime, zone: ZoneInfo) -> datetime:

@@ -1,4 +1,4 @@
-"""``reminders``: schedule, import, call, cancel and look up reminder calls.
+"""``reminders``: schedule, import, call, cancel, look up and forget reminder calls.
 
 It finds the table, the call queue, the Scheduler group and role from the stack's Outputs with
 ``--stack-name`` (and the calling window, lead time and minimum notice from its Parameters), or else from
@@ -6,6 +6,10 @@ the environment variables the dialer uses: ``TABLE_NAME``, ``CALL_QUEUE_URL``, `
 ``SCHEDULER_GROUP``, ``SCHEDULER_ROLE_ARN``, optional ``DEAD_LETTER_QUEUE_ARN``, ``CALL_WINDOW``,
 ``LEAD_TIME_HOURS``, ``MIN_NOTICE_MINUTES`` (``reminders.settings.SchedulingConfig`` says where each is). AWS
 credentials and region come from boto3's usual sources; ``AWS_ENDPOINT_URL`` points it at a local stack.
+
+``forget`` erases a reminder or every reminder of a number (items and schedules, :mod:`reminders.aws.erasure`)
+and prints what it removed; ``migrate`` brings a table written before numbers were hashed and the status
+index sharded up to date (:mod:`reminders.store.migration`).
 
 Exit status: 0 done, 1 refused (a bad row, a reminder that cannot be changed), 2 bad usage or configuration.
 
@@ -39,6 +43,8 @@ from rich.table import Table
 
 from aiflow.phone import InvalidPhoneNumber, mask, normalize
 from reminders.aws.clients import scheduling_backends
+from reminders.aws.delivery import CallDelivery
+from reminders.aws.erasure import Eraser
 from reminders.messages.call_queue import InvalidReminder, SchedulingError, parse_reminder
 from reminders.model.reminder import Language, ReminderRecord, ReminderStatus
 from reminders.operations.csv_import import CsvFormatError, ImportReport, import_rows, read_rows
@@ -46,6 +52,7 @@ from reminders.operations.report import OutcomeReport, summarize
 from reminders.scheduling.scheduler import ReminderScheduler
 from reminders.settings import ConfigError, SchedulingConfig
 from reminders.store.do_not_call import DoNotCallEntry
+from reminders.store.repository import ReminderRepository
 
 __all__ = [
     "EXIT_OK",
@@ -121,18 +128,31 @@ def _console(stream: TextIO) -> Console:
 
 @dataclass
 class Terminal:
-    """What every command gets: the two consoles, and the scheduler, built on first use from ``--stack-name``."""
+    """What every command gets: the two consoles, and the scheduler and its backends, built on first use from
+    ``--stack-name``."""
 
     out: Console
     err: Console
     stack_name: str | None = None
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    _config: SchedulingConfig | None = None
+    _backends: tuple[ReminderRepository, CallDelivery] | None = None
     _scheduler: ReminderScheduler | None = None
+
+    def config(self) -> SchedulingConfig:
+        if self._config is None:
+            self._config = load_config(self.stack_name, self.environ)
+        return self._config
+
+    def backends(self) -> tuple[ReminderRepository, CallDelivery]:
+        """The table and the call delivery the configuration names."""
+        if self._backends is None:
+            self._backends = scheduling_backends(self.config())
+        return self._backends
 
     def scheduler(self) -> ReminderScheduler:
         if self._scheduler is None:
-            config = load_config(self.stack_name, self.environ)
-            self._scheduler = ReminderScheduler.from_settings(config, *scheduling_backends(config))
+            self._scheduler = ReminderScheduler.from_settings(self.config(), *self.backends())
         return self._scheduler
 
     def show(self, renderable: RenderableType) -> None:
@@ -307,13 +327,54 @@ def optout_remove(terminal: Terminal, number: str) -> int:
 @optout.command("list")
 @pass_terminal
 def optout_list(terminal: Terminal) -> int:
-    """List the do-not-call list: masked number, when and how each was added."""
+    """List the do-not-call list: each number's keyed hash (no number is kept), when and how it was added."""
     entries = sorted(terminal.scheduler().do_not_call.list(), key=lambda entry: entry.added_at)
     if not entries:
         terminal.out.print("the do-not-call list is empty")
         return EXIT_OK
     terminal.show(_optout_table(entries))
     terminal.out.print(f"{len(entries)} number(s)")
+    return EXIT_OK
+
+
+@cli.command()
+@click.option("--to-phone-number", "number", help="Forget every reminder of this number: +4915...")
+@click.option("--reminder-id", help="Forget this reminder.")
+@pass_terminal
+def forget(terminal: Terminal, number: str | None, reminder_id: str | None) -> int:
+    """Erase a reminder, or every reminder of a number: every item and schedule of it, and print what went.
+
+    A do-not-call entry stays, as a keyed hash of the number, so that an opted-out number is never rung.
+    """
+    if (number is None) == (reminder_id is None):
+        raise click.UsageError("give either --to-phone-number or --reminder-id")
+    eraser = Eraser(*terminal.backends())
+    if reminder_id is not None:
+        forgotten = eraser.forget_reminder(reminder_id)
+    else:
+        try:
+            forgotten = eraser.forget_number(normalize(number or ""))
+        except InvalidPhoneNumber as error:
+            raise click.BadParameter(str(error), param_hint="--to-phone-number") from None
+    terminal.out.print(f"forgot {forgotten.summary}")
+    removed = {"reminder": forgotten.reminder_ids, "item": forgotten.keys, "schedule": forgotten.schedules}
+    for label, names in removed.items():
+        for name in names:
+            terminal.out.print(f"  {label} {name}")
+    return EXIT_OK
+
+
+@cli.command()
+@pass_terminal
+def migrate(terminal: Terminal) -> int:
+    """Bring a table written before numbers were hashed and the status index sharded up to date (safe to repeat)."""
+    migrated = terminal.backends()[0].migrate()
+    terminal.out.print(
+        f"migrated {migrated.reminders} reminder(s), {migrated.lines} line(s), "
+        f"{migrated.do_not_call_entries} do-not-call entr{'y' if migrated.do_not_call_entries == 1 else 'ies'}"
+    )
+    if migrated.changed_meanwhile:
+        terminal.out.print(f"{migrated.changed_meanwhile} reminder(s) changed meanwhile: run it again")
     return EXIT_OK
 
 
@@ -531,11 +592,11 @@ def _duration(span: timedelta) -> str:
 
 def _optout_table(entries: list[DoNotCallEntry]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
-    for header in ("NUMBER", "ADDED (UTC)", "BY", "REMINDER"):
+    for header in ("NUMBER HASH", "ADDED (UTC)", "BY", "REMINDER"):
         table.add_column(header, no_wrap=True)
     for entry in entries:
         table.add_row(
-            mask(entry.number),
+            entry.number_hash[:16],
             f"{entry.added_at.astimezone(UTC):%Y-%m-%d %H:%M}",
             "the callee in a call" if entry.source == "call" else "an operator",
             entry.reminder_id or "-",

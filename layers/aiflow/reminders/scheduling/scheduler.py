@@ -18,6 +18,7 @@ from reminders.messages.call_queue import DialMessage, InvalidReminder, Problem,
 from reminders.model.calling_window import CallingWindow
 from reminders.model.history import Canceller, HistoryEvent
 from reminders.model.reminder import Reminder, ReminderRecord, ReminderStatus, utc_now
+from reminders.scheduling.spreading import SPREAD, CallPlan
 from reminders.settings import SchedulingConfig
 from reminders.store.do_not_call import DoNotCallList
 from reminders.store.repository import NumberOptedOut, ReminderRepository
@@ -61,9 +62,10 @@ class Scheduled:
 class ReminderScheduler:
     """Schedule, call, cancel and look up reminders: the API behind ``python -m reminders``.
 
-    ``lead_time`` before the appointment is when a reminder is called unless it says ``call_at``; either is
-    moved into the calling window, and a reminder with no calling time left ``min_notice`` before its
-    appointment is refused (the dialer would close it as expired).
+    A reminder is called at its ``call_at``, or within ``spread`` of calling time before ``lead_time`` before
+    its appointment, at a second its id picks (:mod:`reminders.scheduling.spreading`, the one rule); a
+    reminder with no calling time left ``min_notice`` before its appointment is refused (the dialer would
+    close it as expired).
     """
 
     def __init__(
@@ -74,15 +76,17 @@ class ReminderScheduler:
         window: CallingWindow,
         lead_time: timedelta,
         min_notice: timedelta = timedelta(minutes=60),
+        spread: timedelta = SPREAD,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._repository = repository
         self._delivery = delivery
         self._window = window
-        self._lead_time = lead_time
-        self._min_notice = min_notice
+        self._plan = CallPlan(window, lead_time, min_notice, spread)
         self._now = clock
-        self._do_not_call = DoNotCallList(repository.table_name, client=repository.client)
+        self._do_not_call = DoNotCallList(
+            repository.table_name, client=repository.client, number_keys=repository.number_keys
+        )
 
     @classmethod
     def from_settings(
@@ -116,22 +120,9 @@ class ReminderScheduler:
         return self._do_not_call
 
     def plan(self, reminder: Reminder) -> Reminder:
-        """``reminder`` with the ``call_at`` it will be called at; :class:`InvalidReminder` if there is none."""
-        now = self._now()
-        if reminder.appointment_at <= now:
-            raise InvalidReminder([Problem("appointment_at", "the appointment is in the past")])
-        wanted = reminder.call_at if reminder.call_at is not None else reminder.appointment_at - self._lead_time
-        call_at = self._window.earliest_from(max(wanted, now), reminder.zone)
-        if call_at > reminder.latest_call(self._min_notice):
-            field = "call_at" if reminder.call_at is not None else "appointment_at"
-            notice = int(self._min_notice.total_seconds() // 60)
-            reason = (
-                f"no calling time before the appointment: the calling window is {self._window} "
-                f"({reminder.time_zone}) and the earliest call would be {call_at:%Y-%m-%d %H:%M}, "
-                f"less than {notice} minutes before it"
-            )
-            raise InvalidReminder([Problem(field, reason)])
-        return reminder.model_copy(update={"call_at": call_at})
+        """``reminder`` with the ``call_at`` it will be called at (:mod:`reminders.scheduling.spreading`);
+        :class:`InvalidReminder` if there is none."""
+        return reminder.model_copy(update={"call_at": self._plan.call_time(reminder, self._now())})
 
     def schedule(self, reminder: Reminder) -> Scheduled:
         """Store the reminder and have it called at its planned time; a known reminder is left as it is.

@@ -17,7 +17,7 @@ from reminders.model.history import HistoryEvent
 from reminders.model.reminder import HistoryEntry, ReminderRecord, ReminderStatus
 from reminders.store.do_not_call import not_listed_check
 from reminders.store.errors import LineBusy, NumberOptedOut, ReminderMovedOn
-from reminders.store.items import history_attribute, record_from_item, reminder_key
+from reminders.store.items import history_attribute, record_from_item, reminder_key, status_shard_values
 from reminders.store.lines import line_claim_put
 from reminders.store.table import ReminderTable
 
@@ -43,13 +43,15 @@ class DialClaims(ReminderTable):
         """
         now = self._now()
         entry = HistoryEntry(at=now, event=HistoryEvent.DIALLING, detail=f"attempt {attempt}")
-        line = line_claim_put(self.table_name, seen, attempt, now, claim_for=claim_line_for, keep_for=keep_line_for)
+        line = line_claim_put(
+            self.table_name, self.number_keys, seen, attempt, now, claim_for=claim_line_for, keep_for=keep_line_for
+        )
         try:
             self.client.transact_write_items(
                 TransactItems=[
                     {"Update": self._attempt_claim(seen, attempt, entry)},
                     {"Put": line},
-                    {"ConditionCheck": not_listed_check(self.table_name, seen.to_phone_number)},
+                    {"ConditionCheck": not_listed_check(self.table_name, self.number_keys, seen.to_phone_number)},
                 ]
             )
         except self.client.exceptions.TransactionCanceledException as error:
@@ -78,8 +80,8 @@ class DialClaims(ReminderTable):
         return {
             "TableName": self.table_name,
             "Key": {"pk": {"S": reminder_key(seen.reminder_id)}},
-            "UpdateExpression": "SET attempts = :attempt, #status = :calling, attempt_started_at = :now,"
-            " updated_at = :now, history = list_append(history, :entry)",
+            "UpdateExpression": "SET attempts = :attempt, #status = :calling, status_shard = :status_shard,"
+            " attempt_started_at = :now, updated_at = :now, history = list_append(history, :entry)",
             "ConditionExpression": "attempts = :previous AND #status = :scheduled AND size(history) = :seen",
             "ExpressionAttributeNames": {"#status": "status"},
             "ExpressionAttributeValues": {
@@ -90,6 +92,7 @@ class DialClaims(ReminderTable):
                 ":seen": {"N": str(len(seen.history))},
                 ":now": {"S": entry.at.isoformat()},
                 ":entry": history_attribute(entry.event, entry.at, entry.detail),
+                **status_shard_values(seen.reminder_id, ReminderStatus.CALLING),
             },
             "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
         }
@@ -104,7 +107,7 @@ class DialClaims(ReminderTable):
         return (
             self._update(
                 reminder_id,
-                "SET attempts = :previous, #status = :scheduled, updated_at = :now,"
+                "SET attempts = :previous, #status = :scheduled, status_shard = :status_shard, updated_at = :now,"
                 " history = list_append(history, :entry)",
                 "attempts = :attempt AND #status = :calling AND answered_attempt < :attempt",
                 {
@@ -114,6 +117,7 @@ class DialClaims(ReminderTable):
                     ":scheduled": {"S": ReminderStatus.SCHEDULED.value},
                     ":now": {"S": now.isoformat()},
                     ":entry": history_attribute(HistoryEvent.NOT_PLACED, now, f"attempt {attempt}: {reason}"),
+                    **status_shard_values(reminder_id, ReminderStatus.SCHEDULED),
                 },
             )
             is not None

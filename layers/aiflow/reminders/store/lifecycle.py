@@ -2,12 +2,19 @@
 
 Every write here is conditional on what the caller decided on (the id is new, the reminder is still
 ``scheduled`` with that many attempts, still open), so that a late write never disturbs a call in progress
-or a decision. The sparse index ``by-status`` (``status``, ``call_at``) lists reminders by status.
+or a decision. The index ``by-status-shard`` (``status_shard``, ``call_at``) lists reminders by status,
+each status over :data:`~reminders.store.items.STATUS_SHARDS` partitions (:mod:`reminders.store.items`):
+:meth:`ReminderLifecycle.list` queries them side by side.
+
+Every reminder is stored with what the table needs beside it: its ``status_shard``, ``callee`` (the keyed
+hash of its number, for the ``by-callee`` index) and ``expires_at`` (the TTL: the repository's retention
+after the appointment, :mod:`reminders.model.retention`); a change of its number or appointment moves both.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,6 +30,9 @@ from reminders.store.items import (
     history_attribute,
     record_from_item,
     reminder_key,
+    status_shard,
+    status_shard_values,
+    status_shards,
     to_attributes,
 )
 from reminders.store.table import ReminderTable
@@ -31,6 +41,7 @@ __all__ = ["ReminderLifecycle"]
 
 _LARGEST_UTC_OFFSET = timedelta(hours=14)  # Pacific/Kiritimati
 _SMALLEST_UTC_OFFSET = timedelta(hours=-12)  # Etc/GMT+12
+_SHARD_READERS = 8  # threads querying a status's shards (botocore's pool keeps 10 connections)
 
 
 class ReminderLifecycle(ReminderTable):
@@ -75,7 +86,7 @@ class ReminderLifecycle(ReminderTable):
             self.client.transact_write_items(
                 TransactItems=[
                     {"Put": put},
-                    {"ConditionCheck": not_listed_check(self.table_name, reminder.to_phone_number)},
+                    {"ConditionCheck": not_listed_check(self.table_name, self.number_keys, reminder.to_phone_number)},
                 ]
             )
         except self.client.exceptions.TransactionCanceledException as error:
@@ -97,11 +108,25 @@ class ReminderLifecycle(ReminderTable):
         )
         if record.call_at is None:
             record.call_at = now
-        item = to_attributes({"pk": reminder_key(reminder.reminder_id), **record.model_dump(mode="json")})
+        item = to_attributes(
+            {
+                "pk": reminder_key(reminder.reminder_id),
+                **record.model_dump(mode="json"),
+                "status_shard": status_shard(reminder.reminder_id, record.status),
+                **self._kept_by(reminder),
+            }
+        )
         detail = f"call at {record.call_at.isoformat()}"
         item["history"] = history_attribute(HistoryEvent.SCHEDULED, now, detail)
         record.history = [HistoryEntry(at=now, event=HistoryEvent.SCHEDULED, detail=detail)]
         return record, item
+
+    def _kept_by(self, reminder: Reminder) -> dict[str, Any]:
+        """The attributes that follow the reminder's number and appointment: ``callee`` and ``expires_at``."""
+        return {
+            "callee": self.number_keys(reminder.to_phone_number),
+            "expires_at": self.retention.expires_at(reminder.appointment_at),
+        }
 
     def get(self, reminder_id: str) -> ReminderRecord | None:
         response = self.client.get_item(
@@ -116,9 +141,10 @@ class ReminderLifecycle(ReminderTable):
         """Every reminder, or those with ``status`` (by the local call time); with ``due_by``, only those due by then,
         with ``since`` (and ``due_by``), only those due from then on.
 
-        ``call_at`` is kept with the callee's UTC offset, so the index orders by local wall-clock time: the
-        query reads from ``since`` less the smallest offset there is (-12:00) up to ``due_by`` plus the largest
-        (+14:00), and the exact cut follows.
+        A status is read from its index shards side by side (one query each, ordered by the local call
+        time within a shard, not across them). ``call_at`` is kept with the callee's UTC offset, so the
+        index orders by local wall-clock time: the query reads from ``since`` less the smallest offset there
+        is (-12:00) up to ``due_by`` plus the largest (+14:00), and the exact cut follows.
         """
         if status is None:
             pages = self.client.get_paginator("scan").paginate(
@@ -126,30 +152,36 @@ class ReminderLifecycle(ReminderTable):
                 FilterExpression="begins_with(pk, :prefix)",
                 ExpressionAttributeValues={":prefix": {"S": REMINDER_KEY_PREFIX}},
             )
+            items: Iterator[dict[str, Any]] = (item for page in pages for item in page.get("Items", []))
         else:
-            condition, values = "#status = :status", {":status": {"S": status.value}}
-            if due_by is not None:
-                local_bound = (due_by.astimezone(UTC) + _LARGEST_UTC_OFFSET).replace(tzinfo=None).isoformat()
-                values[":bound"] = {"S": local_bound + "~"}  # "~" sorts after any offset or fraction
-                if since is None:
-                    condition += " AND call_at <= :bound"
-                else:
-                    condition += " AND call_at BETWEEN :since AND :bound"
-                    values[":since"] = {
-                        "S": (since.astimezone(UTC) + _SMALLEST_UTC_OFFSET).replace(tzinfo=None).isoformat()
-                    }
-            pages = self.client.get_paginator("query").paginate(
-                TableName=self.table_name,
-                IndexName=STATUS_INDEX,
-                KeyConditionExpression=condition,
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues=values,
-            )
-        for page in pages:
-            for item in page.get("Items", []):
-                record = record_from_item(item)
-                if _due_between(record, since, due_by):
-                    yield record
+            with ThreadPoolExecutor(max_workers=_SHARD_READERS, thread_name_prefix="shard") as readers:
+                shards = list(readers.map(lambda shard: self._query_shard(shard, due_by, since), status_shards(status)))
+            items = (item for shard in shards for item in shard)
+        for item in items:
+            record = record_from_item(item)
+            if _due_between(record, since, due_by):
+                yield record
+
+    def _query_shard(self, shard: str, due_by: datetime | None, since: datetime | None) -> Sequence[dict[str, Any]]:
+        """Every item of one index shard, or those whose local call time can be due by ``due_by`` (from ``since``)."""
+        condition, values = "status_shard = :shard", {":shard": {"S": shard}}
+        if due_by is not None:
+            local_bound = (due_by.astimezone(UTC) + _LARGEST_UTC_OFFSET).replace(tzinfo=None).isoformat()
+            values[":bound"] = {"S": local_bound + "~"}  # "~" sorts after any offset or fraction
+            if since is None:
+                condition += " AND call_at <= :bound"
+            else:
+                condition += " AND call_at BETWEEN :since AND :bound"
+                values[":since"] = {
+                    "S": (since.astimezone(UTC) + _SMALLEST_UTC_OFFSET).replace(tzinfo=None).isoformat()
+                }
+        pages = self.client.get_paginator("query").paginate(
+            TableName=self.table_name,
+            IndexName=STATUS_INDEX,
+            KeyConditionExpression=condition,
+            ExpressionAttributeValues=values,
+        )
+        return [item for page in pages for item in page.get("Items", [])]
 
     def reschedule(
         self,
@@ -178,8 +210,10 @@ class ReminderLifecycle(ReminderTable):
             ":scheduled": {"S": ReminderStatus.SCHEDULED.value},
             ":from": {"S": from_status.value},
         }
+        values.update(status_shard_values(reminder_id, ReminderStatus.SCHEDULED))
         assignment = (
-            "SET call_at = :call_at, #status = :scheduled, updated_at = :now, history = list_append(history, :entry)"
+            "SET call_at = :call_at, #status = :scheduled, status_shard = :status_shard, updated_at = :now,"
+            " history = list_append(history, :entry)"
         )
         if schedule_name is not None:
             assignment += ", schedule_name = :schedule"
@@ -196,7 +230,7 @@ class ReminderLifecycle(ReminderTable):
         cancelled meanwhile, so that a call in progress or a decision is never disturbed.
         """
         now = self._now()
-        fields = reminder.model_dump(mode="json", exclude={"reminder_id"})
+        fields = {**reminder.model_dump(mode="json", exclude={"reminder_id"}), **self._kept_by(reminder)}
         names = {f"#f{index}": name for index, name in enumerate(fields)}
         values: dict[str, Any] = {
             ":attempts": {"N": str(attempts)},
@@ -227,7 +261,8 @@ class ReminderLifecycle(ReminderTable):
         return (
             self._update(
                 reminder_id,
-                "SET #status = :cancelled, updated_at = :now, history = list_append(history, :entry)",
+                "SET #status = :cancelled, status_shard = :status_shard, updated_at = :now,"
+                " history = list_append(history, :entry)",
                 "#status IN (:scheduled, :calling)",
                 {
                     ":cancelled": {"S": ReminderStatus.CANCELLED.value},
@@ -235,6 +270,7 @@ class ReminderLifecycle(ReminderTable):
                     ":calling": {"S": ReminderStatus.CALLING.value},
                     ":now": {"S": now.isoformat()},
                     ":entry": history_attribute(HistoryEvent.cancelled_by(by), now),
+                    **status_shard_values(reminder_id, ReminderStatus.CANCELLED),
                 },
             )
             is not None

@@ -1,8 +1,9 @@
 """Lines: one live call per number, and how the webhook finds the reminder of a call.
 
-A ``LINE#<E.164 digits>`` item names the reminder its number is being called about, with a copy of it
-(the webhook's ``session_start`` reads that copy, not the reminder), the attempt, the live-call claim
-(``claimed_until``) and an expiry (``expires_at``, TTL). The dial's claim writes it
+A ``LINE#<the number's keyed hash>`` item (:mod:`reminders.store.number_keys`) names the reminder its
+number is being called about, with a copy of it (the webhook's ``session_start`` reads that copy, not the
+reminder), the attempt, the live-call claim (``claimed_until``) and an expiry (``expires_at``, TTL, a day
+after the appointment: within the reminder's retention, which is a day at least). The dial's claim writes it
 (:func:`line_claim_put`, a part of :meth:`reminders.store.dial_claims.DialClaims.claim_attempt`); a
 decision ends the claim or deletes the item (:func:`line_release_part`, a part of
 :meth:`reminders.store.outcomes.CallOutcomes.record_outcome`, or :class:`CallLines` on its own).
@@ -19,6 +20,7 @@ from pydantic import BaseModel
 
 from reminders.model.reminder import Reminder, ReminderRecord
 from reminders.store.items import from_attributes, line_key, to_attributes
+from reminders.store.number_keys import NumberKeys
 from reminders.store.table import ReminderTable
 
 __all__ = ["CallLines", "LineClaim", "LineRelease", "line_claim_put", "line_release_part"]
@@ -44,6 +46,7 @@ class LineClaim(BaseModel):
 
 def line_claim_put(
     table_name: str,
+    number_keys: NumberKeys,
     reminder: ReminderRecord,
     attempt: int,
     now: datetime,
@@ -64,7 +67,7 @@ def line_claim_put(
     expires_at = max(reminder.appointment_at, now) + keep_for
     item = to_attributes(
         {
-            "pk": line_key(reminder.to_phone_number),
+            "pk": line_key(reminder.to_phone_number, number_keys),
             "reminder_id": reminder.reminder_id,
             "reminder": reminder.reminder().model_dump_json(),
             "attempt": attempt,
@@ -85,27 +88,30 @@ def line_claim_put(
     }
 
 
-def line_release_part(table_name: str, reminder_id: str, line: LineRelease, now: datetime) -> dict[str, Any]:
+def line_release_part(
+    table_name: str, number_keys: NumberKeys, reminder_id: str, line: LineRelease, now: datetime
+) -> dict[str, Any]:
     """The line's part of a decision's transaction (see :meth:`CallLines.release_line` and
     :meth:`CallLines.end_line_claim`)."""
     if line.keep_item_of_attempt is None:
         return {
             "Delete": {
                 "TableName": table_name,
-                "Key": {"pk": {"S": line_key(line.number)}},
+                "Key": {"pk": {"S": line_key(line.number, number_keys)}},
                 "ConditionExpression": "attribute_not_exists(pk) OR reminder_id = :reminder",
                 "ExpressionAttributeValues": {":reminder": {"S": reminder_id}},
             }
         }
-    return {"Update": _claim_ended(table_name, line.number, reminder_id, line.keep_item_of_attempt, now)}
+    key = line_key(line.number, number_keys)
+    return {"Update": _claim_ended(table_name, key, reminder_id, line.keep_item_of_attempt, now)}
 
 
-def _claim_ended(table_name: str, number: str, reminder_id: str, attempt: int, now: datetime) -> dict[str, Any]:
+def _claim_ended(table_name: str, key: str, reminder_id: str, attempt: int, now: datetime) -> dict[str, Any]:
     """The update that ends ``attempt``'s claim of the number and keeps the item; refused if the line names
     another reminder or attempt, or is gone (an update would create a stub line item: a missing line stays so)."""
     return {
         "TableName": table_name,
-        "Key": {"pk": {"S": line_key(number)}},
+        "Key": {"pk": {"S": key}},
         "UpdateExpression": "SET claimed_until = :ended",
         "ConditionExpression": "reminder_id = :reminder AND attempt = :attempt",
         "ExpressionAttributeValues": {
@@ -123,7 +129,7 @@ class CallLines(ReminderTable):
         """The reminder a number is about (live call or pending callback), or ``None``."""
         # Consistent: the webhook reads the claim the dialer wrote a second earlier, before the phone rang.
         response = self.client.get_item(
-            TableName=self.table_name, Key={"pk": {"S": line_key(number)}}, ConsistentRead=True
+            TableName=self.table_name, Key={"pk": {"S": line_key(number, self.number_keys)}}, ConsistentRead=True
         )
         item = response.get("Item")
         if item is None:
@@ -141,14 +147,15 @@ class CallLines(ReminderTable):
     def end_line_claim(self, number: str, reminder_id: str, attempt: int) -> None:
         """The attempt's call is over (unanswered): the number is free for the next call, the item stays."""
         with contextlib.suppress(self.client.exceptions.ConditionalCheckFailedException):
-            self.client.update_item(**_claim_ended(self.table_name, number, reminder_id, attempt, self._now()))
+            key = line_key(number, self.number_keys)
+            self.client.update_item(**_claim_ended(self.table_name, key, reminder_id, attempt, self._now()))
 
     def release_line(self, number: str, reminder_id: str) -> None:
         """Forget the number's reminder once decided; a line since claimed by another reminder is kept."""
         with contextlib.suppress(self.client.exceptions.ConditionalCheckFailedException):
             self.client.delete_item(
                 TableName=self.table_name,
-                Key={"pk": {"S": line_key(number)}},
+                Key={"pk": {"S": line_key(number, self.number_keys)}},
                 ConditionExpression="reminder_id = :reminder",
                 ExpressionAttributeValues={":reminder": {"S": reminder_id}},
             )

@@ -14,7 +14,7 @@ from aiflow import CancellationReasons
 from reminders.model.history import HistoryEvent
 from reminders.model.preferred_time import PreferredTime
 from reminders.model.reminder import Outcome, ReminderStatus, Via
-from reminders.store.items import history_attribute, reminder_key, to_attributes
+from reminders.store.items import history_attribute, reminder_key, status_shard_values, to_attributes
 from reminders.store.lines import LineRelease, line_release_part
 from reminders.store.table import ReminderTable
 
@@ -133,10 +133,12 @@ class CallOutcomes(ReminderTable):
             ),
             ":scheduled": {"S": ReminderStatus.SCHEDULED.value},
             ":calling": {"S": ReminderStatus.CALLING.value},
+            **status_shard_values(reminder_id, ReminderStatus(outcome.value)),
         }
         assignments = [
             "outcome = :outcome",
             "#status = :status",
+            "status_shard = :status_shard",
             "decided_at = :now",
             "updated_at = :now",
             "history = list_append(history, :entry)",
@@ -181,7 +183,7 @@ class CallOutcomes(ReminderTable):
                             "ExpressionAttributeValues": values,
                         }
                     },
-                    line_release_part(self.table_name, reminder_id, line, self._now()),
+                    line_release_part(self.table_name, self.number_keys, reminder_id, line, self._now()),
                 ]
             )
         except self.client.exceptions.TransactionCanceledException as error:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from reminders.model.history import HistoryEvent
 from reminders.model.reminder import ReminderRecord, ReminderStatus
-from reminders.store.items import history_attribute
+from reminders.store.items import history_attribute, status_shard_values
 from reminders.store.table import ReminderTable
 
 __all__ = ["Recoveries"]
@@ -57,7 +57,8 @@ class Recoveries(ReminderTable):
         now = self._now()
         return self._update(
             reminder_id,
-            "SET #status = :scheduled, call_at = :now, updated_at = :now, history = list_append(history, :entry)"
+            "SET #status = :scheduled, status_shard = :status_shard, call_at = :now, updated_at = :now,"
+            " history = list_append(history, :entry)"
             " REMOVE outcome, outcome_via, outcome_session_id, decided_at",
             "#status = :voicemail AND attempts = :attempts",
             {
@@ -68,5 +69,6 @@ class Recoveries(ReminderTable):
                 ":entry": history_attribute(
                     HistoryEvent.REOPENED, now, "the callee called back after the mailbox message"
                 ),
+                **status_shard_values(reminder_id, ReminderStatus.SCHEDULED),
             },
         )

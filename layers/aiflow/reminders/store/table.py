@@ -11,13 +11,20 @@ from datetime import datetime
 from typing import Any
 
 from reminders.model.reminder import ReminderRecord, utc_now
+from reminders.model.retention import Retention
 from reminders.store.items import record_from_item, reminder_key
+from reminders.store.number_keys import NO_NUMBER_KEYS, NumberKeys
 
 __all__ = ["ReminderTable"]
 
 
 class ReminderTable:
-    """The reminders' table, its client and the clock every write stamps its time with."""
+    """The reminders' table, its client, the clock every write stamps its time with, the keys of numbers
+    (:mod:`reminders.store.number_keys`) and how long a reminder is kept (:mod:`reminders.model.retention`).
+
+    Without ``number_keys`` nothing can be found by number: the dial's claim, the lines and the do-not-call
+    list raise :class:`~reminders.store.number_keys.NumberKeysMissing`.
+    """
 
     def __init__(
         self,
@@ -25,12 +32,16 @@ class ReminderTable:
         *,
         client: Any = None,
         clock: Callable[[], datetime] = utc_now,
+        number_keys: NumberKeys = NO_NUMBER_KEYS,
+        retention: Retention = Retention(),  # noqa: B008 - frozen
     ) -> None:
         if not table_name:
             raise ValueError("table_name is required")
         self.table_name = table_name
         self.client = client if client is not None else _dynamodb_client()
         self._now = clock
+        self.number_keys = number_keys
+        self.retention = retention
 
     def _update(
         self,

@@ -62,7 +62,7 @@ class SmsRecords(ReminderTable):
             self.client.transact_write_items(
                 TransactItems=[
                     {"Update": claim},
-                    {"ConditionCheck": not_listed_check(self.table_name, record.to_phone_number)},
+                    {"ConditionCheck": not_listed_check(self.table_name, self.number_keys, record.to_phone_number)},
                 ]
             )
         except self.client.exceptions.TransactionCanceledException as error:
