@@ -15,7 +15,7 @@ import io
 import json
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -258,6 +258,8 @@ def test_report_and_list_formats_read_the_stacks_table(stack: LocalStack, monkey
         "no_answer": 1,
     }
     assert figures["answer_rate"] == 0.75
+    kept_since = datetime.fromisoformat(figures["covers_since"])
+    assert abs(kept_since - (datetime.now(UTC) - timedelta(days=30))) < timedelta(minutes=5), "RetentionDays: 30"
     csv_report = _cli(
         "report", "--since", week.isoformat(), "--until", (week + timedelta(days=7)).isoformat(), "--format", "csv"
     )

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from reminders.model.preferred_time import PreferredTime
 from reminders.model.reminder import HistoryEntry, Outcome, ReminderRecord, ReminderStatus
+from reminders.model.retention import Retention
 from reminders.operations.report import OPEN, FollowUps, summarize
 
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -140,3 +141,13 @@ def test_what_the_practice_has_to_act_on() -> None:
         wrong_number=1, reschedule_requested=2, with_preferred_time=1, question_open=1, third_party=1
     )
     assert ("wrong_number", 1) in [(row.outcome, row.count) for row in report.outcomes]
+
+
+def test_the_report_says_from_when_on_it_covers_what_is_kept() -> None:
+    kept = Retention(30).kept_since(MONDAY)
+
+    figures = summarize([_record("a", day=-40), _record("b")], covers_since=kept)
+
+    assert kept == MONDAY - timedelta(days=30)
+    assert figures.covers_since == kept
+    assert summarize([]).covers_since is None, "unknown unless told"

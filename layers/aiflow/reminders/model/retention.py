@@ -34,6 +34,10 @@ class Retention:
     def period(self) -> timedelta:
         return timedelta(days=self.days)
 
+    def kept_since(self, now: datetime) -> datetime:
+        """The earliest appointment whose reminder is still kept at ``now`` (older ones may be deleted)."""
+        return now - self.period
+
     def expires_at(self, appointment_at: datetime) -> int:
         """The TTL of an item about an appointment at ``appointment_at``: epoch seconds."""
         return int((appointment_at + self.period).timestamp())

@@ -47,6 +47,7 @@ from reminders.aws.delivery import CallDelivery
 from reminders.aws.erasure import Eraser
 from reminders.messages.call_queue import InvalidReminder, SchedulingError, parse_reminder
 from reminders.model.reminder import Language, ReminderRecord, ReminderStatus
+from reminders.model.retention import Retention
 from reminders.operations.csv_import import CsvFormatError, ImportReport, import_rows, read_rows
 from reminders.operations.report import OutcomeReport, summarize
 from reminders.scheduling.scheduler import ReminderScheduler
@@ -277,8 +278,17 @@ def list_(terminal: Terminal, status_: str | None, format_: str) -> int:
 @click.option("--format", "format_", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @pass_terminal
 def report(terminal: Terminal, since: datetime | None, until: datetime | None, format_: str) -> int:
-    """How the calls went: outcomes with their shares, answer rate, attempts, time to decision."""
-    figures = summarize(terminal.scheduler().list(), since=since, until=until)
+    """How the calls went: outcomes with their shares, answer rate, attempts, time to decision.
+
+    Reminders are deleted RetentionDays after their appointment: the report covers what is kept, and says so.
+    """
+    covers_since = Retention(terminal.config().retention_days).kept_since(datetime.now(UTC))
+    figures = summarize(terminal.scheduler().list(), since=since, until=until, covers_since=covers_since)
+    if since is None or since < covers_since:
+        terminal.err.print(
+            f"the report covers appointments since {covers_since:%Y-%m-%d %H:%M} UTC: reminders are deleted"
+            f" {terminal.config().retention_days} days after their appointment (RetentionDays)"
+        )
     if format_ == "json":
         terminal.out.file.write(figures.model_dump_json(indent=2) + "\n")
     elif format_ == "csv":

@@ -1,7 +1,10 @@
 """How the reminder calls went: the figures of ``reminders report``, computed from the stored reminders.
 
 A reminder counts in a period when its appointment falls in it (``since`` inclusive, ``until`` exclusive),
-so a report answers "how did the reminders for last week's appointments go". The figures:
+so a report answers "how did the reminders for last week's appointments go". It can cover only what is
+kept: reminders are deleted ``RetentionDays`` after their appointment (``reminders.model.retention``), so
+the report says from when on it is whole (``covers_since``) and that a period reaching back before it is
+not. The figures:
 
 - per outcome (the final status, or ``open`` while a reminder is scheduled or calling): count and share;
 - the answer rate: of the reminders that were called at least once, the share that someone answered;
@@ -50,8 +53,11 @@ class FollowUps(BaseModel):
 
 
 class OutcomeReport(BaseModel):
+    """The figures of a period; ``covers_since`` is the earliest appointment still kept (``None``: unknown)."""
+
     since: datetime | None
     until: datetime | None
+    covers_since: datetime | None  # appointments before this may be deleted already: the figures miss them
     reminders: int
     outcomes: list[OutcomeCount]
     called: int
@@ -63,7 +69,11 @@ class OutcomeReport(BaseModel):
 
 
 def summarize(
-    records: Iterable[ReminderRecord], *, since: datetime | None = None, until: datetime | None = None
+    records: Iterable[ReminderRecord],
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    covers_since: datetime | None = None,
 ) -> OutcomeReport:
     chosen = [
         record
@@ -80,6 +90,7 @@ def summarize(
     return OutcomeReport(
         since=since,
         until=until,
+        covers_since=covers_since,
         reminders=len(chosen),
         outcomes=[
             OutcomeCount(outcome=outcome, count=count, share=count / len(chosen))
