@@ -167,7 +167,7 @@ def test_sarcasm_and_complaints_decide_nothing(said: str, intent: Intent) -> Non
         ("Jo, i kimm scho.", CONFIRM),  # Bavarian
         ("Ja eh, passt.", CONFIRM),  # Austrian
         ("Ja, das gaht guet.", CONFIRM),  # Swiss
-        ("Nei, i cha am Zischtig nöd.", UNCLEAR),  # Swiss, a day restated with a negated modal: ask
+        ("Nei, i cha am Zischtig nöd.", CANCEL),  # Swiss: the appointment's day restated, "I can't then"
         ("Naa, des geht ned.", CANCEL),
         ("Nä, dat jeht nit.", CANCEL),  # Rhenish
         ("Nee, dat passt nich.", CANCEL),  # northern

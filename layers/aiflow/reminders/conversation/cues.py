@@ -46,13 +46,15 @@ class Reading:
     unexplained: bool = False  # a clause that decides nothing and says something we cannot read
 
 
-def read_clause(words: list[str], reading: Reading, *, opening: bool) -> bool:
-    """Add what the clause of ``words`` decides or answers to ``reading``; ``opening``: the answer's first.
+def read_clause(words: list[str], reading: Reading, *, opening: bool, restated: frozenset[str] = frozenset()) -> bool:
+    """Add what the clause of ``words`` decides or answers to ``reading``; ``opening``: the answer's first;
+    ``restated``: words that name the appointment's own day ("morgen", "am Dienstag"), which say no more than
+    "then" ("ich kann morgen nicht" is "ich kann nicht").
 
     True when a negation in it belongs to no cue but to something else it says ("nicht um zehn", "not at
     home"): whether that makes the answer doubtful is the caller's to weigh.
     """
-    cues, negations, modals, content = _cues(words, opening=opening)
+    cues, negations, modals, content = _cues(words, opening=opening, restated=restated)
     reading.praised |= not lexicon.PRAISE.isdisjoint(words)
     unattached = 0
     for negation in negations:
@@ -75,7 +77,7 @@ def read_clause(words: list[str], reading: Reading, *, opening: bool) -> bool:
     return bool(unattached and content)
 
 
-def _cues(words: list[str], *, opening: bool) -> tuple[list[Cue], list[int], int, int]:
+def _cues(words: list[str], *, opening: bool, restated: frozenset[str]) -> tuple[list[Cue], list[int], int, int]:
     """The clause's cues, the positions of its negations, its modals and its words that are none of these."""
     cues: list[Cue] = []
     negations: list[int] = []
@@ -95,7 +97,7 @@ def _cues(words: list[str], *, opening: bool) -> tuple[list[Cue], list[int], int
             negations.append(position)
         elif word in lexicon.MODALS:
             modals += 1
-        elif word not in lexicon.FILLERS:
+        elif word not in lexicon.FILLERS and word not in restated:
             content += 1
     return cues, negations, modals, content
 

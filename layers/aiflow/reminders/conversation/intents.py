@@ -45,7 +45,7 @@ from enum import StrEnum
 
 from reminders.conversation import signals
 from reminders.conversation.cues import Reading, read_clause
-from reminders.conversation.lexicon import KEYS_BY_NAME, words
+from reminders.conversation.lexicon import KEYS_BY_NAME, THE_DAY_AHEAD, WEEKDAYS, words
 from reminders.conversation.preferred_time import mentions_a_time, read_preferred_time
 from reminders.conversation.questions import Clause, asked_in, clauses
 from reminders.conversation.wording import normalized
@@ -137,6 +137,7 @@ def read_answer(text: str, *, appointment: datetime | None = None) -> Understood
 def _read_clauses(text: str, said: str, parts: list[Clause], appointment: datetime | None) -> Understood:
     """Steps 5 to 11: the answer's clauses read, then weighed."""
     reading, questions, told = Reading(), [], _Told()
+    restated = _the_appointment_s_day(appointment)
     asking: list[tuple[Clause, bool]] = []  # each question, and whether it asks for another time
     for index, clause in enumerate(parts):
         done = signals.told_as_done(clause.text)
@@ -157,9 +158,12 @@ def _read_clauses(text: str, said: str, parts: list[Clause], appointment: dateti
             reading.answers.add("confirm")  # late, so coming
         else:
             told.hedged |= signals.HEDGE.search(clause.text) is not None
-            if read_clause(clause.words, reading, opening=index == 0) and _negation_unplaced(clause):
+            if read_clause(clause.words, reading, opening=index == 0, restated=restated) and _negation_unplaced(clause):
                 reading.doubtful = True
     asked = _asked(questions, said)
+    said_no = "cancel" in reading.decisions or (not reading.decisions and "cancel" in reading.answers)
+    if said_no and signals.STILL_WANTED.search(said):
+        reading.decisions.add("reschedule")  # not then, but not given up either: another time
     if "reschedule" in reading.decisions or not (told.late or told.reported):
         named, preferred = _time_asked_for(text, appointment)
         if "reschedule" in reading.decisions or named:
@@ -201,6 +205,13 @@ def _beside_the_request(asking: list[tuple[Clause, bool]], appointment: datetime
         for clause, requests in asking
         if not requests and not _time_asked_for(clause.text, appointment)[0]
     ]
+
+
+def _the_appointment_s_day(appointment: datetime | None) -> frozenset[str]:
+    """The words that name the appointment's day and nothing else: its weekday, "morgen", "then"."""
+    if appointment is None:
+        return THE_DAY_AHEAD
+    return THE_DAY_AHEAD | WEEKDAYS[appointment.weekday()]
 
 
 def _negation_unplaced(clause: Clause) -> bool:

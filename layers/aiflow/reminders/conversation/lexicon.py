@@ -32,7 +32,9 @@ __all__ = [
     "RESCHEDULE_VERBS",
     "SEPARABLE",
     "SPLIT_WORDS",
+    "THE_DAY_AHEAD",
     "VOCABULARY",
+    "WEEKDAYS",
     "YES_WORDS",
     "words",
 ]
@@ -118,6 +120,18 @@ KEYS_BY_NAME = {
     **dict.fromkeys(("3", "drei", "three"), "3"),
     **dict.fromkeys(("0", "null", "zero"), "0"),
 }
+# The names of each weekday (Monday is 0), and the words that point at the appointment's day when it is the
+# next one, as a reminder is called: "morgen", "tomorrow", "am", "then".
+WEEKDAYS = (
+    words("montag monday"),
+    words("dienstag tuesday"),
+    words("mittwoch wednesday"),
+    words("donnerstag thursday"),
+    words("freitag friday"),
+    words("samstag sonnabend saturday"),
+    words("sonntag sunday"),
+)
+THE_DAY_AHEAD = words("morgen tomorrow am on an dem that day da dann then um at")
 DECIDING_WORDS = CONFIRM_VERBS | CANCEL_VERBS | RESCHEDULE_VERBS | COME_VERBS
 # Words a recogniser splits ("verschie ben", "and eren termin", "a nother"), joined where the whole is one.
 SPLIT_WORDS = DECIDING_WORDS | words("anderen andere anderer anderes another")

@@ -22,6 +22,7 @@ __all__ = [
     "PERSON",
     "QUESTION_ANNOUNCED",
     "REPEAT",
+    "STILL_WANTED",
     "THIRD_PARTY",
     "WRONG_NUMBER",
     "told_as_done",
@@ -42,6 +43,10 @@ _REFUSED = (
     r"|(?:brauch\w*|will|möchte|muss|müssen) (?:\w+ ){0,2}(?:nicht|keine)"
     r"|stop\w*|schluss mit|genug mit|enough|rather not|no more|not (?:want|need|necessary)|unnecessary)\b"
 )
+_THE_NUMBER = (
+    r"\b(?:diese|meine|unsere|die|this|my|our|the) (?:telefon|handy|festnetz|mobil|phone |mobile |landline )?"
+    r"(?:nummer|number)\b"
+)
 # No more calls at all: the number goes on the do-not-call list.
 OPT_OUT = _any(
     r"\bnicht (?:mehr |wieder |noch ?mal |nochmal )(?:\w+ )?an\b|\bnicht (?:mehr |wieder )?an(?:zu)?rufen\b",
@@ -51,8 +56,9 @@ OPT_OUT = _any(
     r"\b(?:will|möchte|mag) (?:ich )?(?:diese|solche)[nr]? (?:\w+ )?\w*anrufe nicht\b",
     r"\bkein interesse an (?:solchen |diesen )?\w*anrufen\b|\bwidersprech\w*|\bwiderspreche\b",
     r"\bhören sie auf\b.{0,20}\banzurufen\b|\baufhören\b.{0,20}\banzurufen\b|\bin ruhe\b|\babbestell\w*|\babmelden\b",
-    r"\b(?:streichen|löschen|entfernen|sperren|nehmen) sie (?:bitte )?meine (?:telefon)?nummer\b",
-    r"\bmeine (?:telefon)?nummer (?:bitte )?(?:löschen|streichen|entfernen|sperren)\b|\bsperrliste\b",
+    # The number itself deleted, removed or blocked, whichever word points at it.
+    rf"\b(?:streichen|löschen|entfernen|sperren|nehmen) sie (?:bitte )?{_THE_NUMBER}",
+    rf"{_THE_NUMBER} (?:\w+ ){{0,4}}(?:löschen|streichen|entfernen|sperren)\b|\bsperrliste\b",
     r"\baus der (?:\w+ )?liste (?:nehmen|streichen|löschen|entfernen)\b",
     r"\btrag\w* (?:sie )?mich aus\b.{0,30}\b(?:anruf\w*|liste)\b",
     r"\b(?:stop|quit) (?:calling|ringing|phoning)\b|\bdo not (?:ever )?(?:call"
@@ -66,7 +72,7 @@ OPT_OUT = _any(
     # The calls refused in one clause, whichever comes first ("Die Anrufe können Sie sich sparen").
     rf"{_THE_CALLS}[^.!?,;]{{0,40}}{_REFUSED}|{_REFUSED}[^.!?,;]{{0,30}}{_THE_CALLS}",
     rf"\blassen sie\b[^.!?,;]{{0,20}}{_THE_CALLS}[^.!?,;]{{0,25}}\bsein\b",
-    r"\b(?:delete|remove|erase) (?:this|my) (?:phone )?number\b",
+    rf"\b(?:delete|remove|erase|block) (?:{_THE_NUMBER})|\btake (?:{_THE_NUMBER}) off\b",
 )
 _TITLE = r"(?:herrn? |frau |mr |mrs |ms |miss |dr |doktor |namen )"
 # Words in the place of a name that are no name: "keinen Termin", "no problem here", "no way", "kein Auto".
@@ -230,6 +236,17 @@ ABOUT_THE_CALL = _any(
     r"\b(?:(?:nicht|not) )?(?:(?:really|wirklich|eigentlich) )?(?:erreichbar|reachable)\b"
     r"(?!.*\b(?:dienstag|tuesday|morgen|tomorrow|woche|week)\b)|\bam steuer\b|\bim auto\b|\bi am driving\b",
     r"\b(?:lange|long) (?:telefonieren|reden|sprechen|talk|speak)\b|\b(?:talk|speak) (?:for )?long\b",
+)
+# The appointment still wanted, not given up: beside "I can't then" it asks for another time ("Morgen geht
+# nicht, aber ich möchte den Termin nicht verlieren", "Tomorrow's no good, but I still want to be seen").
+_GIVE_UP = r"(?:verlieren|aufgeben|verfallen|absagen|streichen|stornieren|lose|give up|cancel|drop|miss)"
+STILL_WANTED = _any(
+    rf"\b(?:will|möchte|möchten|wollen|würde|würden)\b(?: \w+){{0,5}}? (?:nicht|nie) (?:\w+ ){{0,2}}?{_GIVE_UP}\b",
+    rf"\b{_GIVE_UP} (?:will|möchte|wollen|würde) (?:ich|wir) (?:\w+ )?nicht\b",
+    rf"\b(?:not|never) (?:want|wish|like|mean|plan) to (?:\w+ )?{_GIVE_UP}\b",
+    r"\bstill (?:want|need|would like|like|wish) (?:to )?(?:be seen|see|come|have|keep|get|an? |the |my )",
+    r"\b(?:trotzdem|dennoch|schon noch)\b(?: \w+){0,3} (?:drankommen|behandelt|untersucht|kommen|einen termin)\b",
+    r"\b(?:brauche|möchte|will)\b(?: \w+){0,4} (?:trotzdem|dennoch)\b",
 )
 # What an announcement says, never a callee: a practice's hours, closing, an emergency number.
 ANNOUNCEMENT = _any(

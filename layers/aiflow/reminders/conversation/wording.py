@@ -78,6 +78,12 @@ _REGIONAL = {
     **dict.fromkeys(("chönd", "chönnt", "kannt", "kennt"), "könnten"),
     **dict.fromkeys(("jut", "guet", "guat"), "gut"),
     "freili": "freilich",
+    # Swiss and Alemannic weekdays.
+    **dict.fromkeys(("mäntig", "määntig"), "montag"),
+    **dict.fromkeys(("zischtig", "ziischtig", "dienschtig"), "dienstag"),
+    **dict.fromkeys(("mittwuch", "mittwoch"), "mittwoch"),
+    **dict.fromkeys(("dunschtig", "dunnschtig", "donnschtig"), "donnerstag"),
+    **dict.fromkeys(("fritig", "friitig"), "freitag"),
     "okey": "okay",
     "oke": "okay",
     "okie": "okay",

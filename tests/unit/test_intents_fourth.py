@@ -1,0 +1,100 @@
+"""Kinds of answer the held-out set of round three showed the reader missing (issue 18, fourth round), each in
+other wordings, both languages, and with near-misses that must not read that way.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from reminders.conversation.intents import Intent, read_answer
+
+APPOINTMENT = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))  # Tuesday, 10:00
+
+CONFIRM, CANCEL, RESCHEDULE, OPT_OUT, REPEAT, PERSON, QUESTION, WRONG, THIRD, UNCLEAR = (
+    Intent.CONFIRM,
+    Intent.CANCEL,
+    Intent.RESCHEDULE,
+    Intent.OPT_OUT,
+    Intent.REPEAT,
+    Intent.PERSON,
+    Intent.QUESTION,
+    Intent.WRONG_NUMBER,
+    Intent.THIRD_PARTY,
+    Intent.UNCLEAR,
+)
+
+
+def _table(rows: list[tuple[str, Intent]]) -> pytest.MarkDecorator:
+    return pytest.mark.parametrize(("said", "intent"), rows, ids=[said for said, _ in rows])
+
+
+def _reads(said: str, intent: Intent) -> None:
+    assert read_answer(said, appointment=APPOINTMENT).intent is intent
+
+
+@_table(
+    [
+        # Not then, but the appointment still wanted: another time, never a cancellation
+        ("Morgen geht leider nicht, aber ich möchte den Termin nicht ganz verlieren.", RESCHEDULE),
+        ("Ich kann morgen nicht, will den Termin aber nicht aufgeben.", RESCHEDULE),
+        ("Das klappt nicht, ich möchte aber trotzdem drankommen.", RESCHEDULE),
+        ("Dienstag passt nicht, aber absagen will ich nicht.", RESCHEDULE),
+        ("Nein, da kann ich nicht, ich brauche den Termin aber trotzdem.", RESCHEDULE),
+        ("Tomorrow's no good, but I still want to be seen.", RESCHEDULE),
+        ("I can't make it then, but I don't want to lose my appointment.", RESCHEDULE),
+        ("That doesn't work, but I still need to see the doctor.", RESCHEDULE),
+        ("No, not Tuesday, though I don't want to give up the appointment.", RESCHEDULE),
+        ("I can't come, but I don't want to cancel.", RESCHEDULE),
+        # Near-misses: the appointment kept and coming, or given up in plain words
+        ("Ich will den Termin nicht verlieren, ich komme.", CONFIRM),
+        ("I don't want to lose my slot, I'll be there.", CONFIRM),
+        ("Ich kann morgen nicht, bitte absagen.", CANCEL),
+        ("I can't come, please cancel.", CANCEL),
+    ]
+)
+def test_not_then_but_still_wanted_is_another_time(said: str, intent: Intent) -> None:
+    _reads(said, intent)
+
+
+@_table(
+    [
+        # The number deleted or removed, in any article: no more calls
+        ("Löschen Sie bitte diese Telefonnummer.", OPT_OUT),
+        ("Streichen Sie diese Nummer aus Ihrem System.", OPT_OUT),
+        ("Die Handynummer bitte löschen.", OPT_OUT),
+        ("Entfernen Sie unsere Nummer, bitte.", OPT_OUT),
+        ("Please delete this phone number.", OPT_OUT),
+        ("Remove this number from your system.", OPT_OUT),
+        ("Erase our number, please.", OPT_OUT),
+        ("Take this number off your records.", OPT_OUT),
+        # Near-misses: the appointment deleted is a cancellation
+        ("Löschen Sie bitte den Termin.", CANCEL),
+        ("Please delete the appointment.", CANCEL),
+    ]
+)
+def test_the_number_deleted_is_no_more_calls(said: str, intent: Intent) -> None:
+    _reads(said, intent)
+
+
+@_table(
+    [
+        # "I can't" with the appointment's own day: the day says no more than "then"
+        ("Nein, ich kann am Dienstag nicht.", CANCEL),
+        ("Nei, ich cha am Zischtig nöd.", CANCEL),
+        ("nein danke ich kann morgen nicht", CANCEL),
+        ("Morgen kann ich leider nicht.", CANCEL),
+        ("I can't on Tuesday, sorry.", CANCEL),
+        ("No, I can't tomorrow.", CANCEL),
+        ("Tomorrow I can't, unfortunately.", CANCEL),
+        # Near-misses: another day named, or a modal with more than the day
+        ("Ich kann am Dienstag nicht, aber am Mittwoch.", RESCHEDULE),
+        ("I can't on Tuesday, but Thursday works.", RESCHEDULE),
+        ("Morgen kann ich erst abends.", RESCHEDULE),
+        ("Das kann ich morgen noch nicht sagen.", UNCLEAR),
+    ]
+)
+def test_i_cannot_on_the_appointment_s_day_is_a_no(said: str, intent: Intent) -> None:
+    _reads(said, intent)
