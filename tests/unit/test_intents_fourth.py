@@ -98,3 +98,51 @@ def test_the_number_deleted_is_no_more_calls(said: str, intent: Intent) -> None:
 )
 def test_i_cannot_on_the_appointment_s_day_is_a_no(said: str, intent: Intent) -> None:
     _reads(said, intent)
+
+
+@_table(
+    [
+        # Another time asked for, with someone to call about it: the request, not a person wanted
+        ("I'd like to rebook, have someone call me about a new time.", RESCHEDULE),
+        ("Something's come up, could someone call me to rearrange?", RESCHEDULE),
+        ("Can someone ring me to move the appointment?", RESCHEDULE),
+        ("Ich möchte umbuchen, jemand soll mich wegen eines neuen Termins zurückrufen.", RESCHEDULE),
+        ("Kann mich jemand anrufen, um den Termin zu verschieben?", RESCHEDULE),
+        ("Bitte verschieben, eine Mitarbeiterin kann sich ja melden.", RESCHEDULE),
+        # Near-misses: a person wanted without another time
+        ("Can someone call me back?", PERSON),
+        ("Kann ich mit jemandem sprechen?", PERSON),
+        # A change or a swap asked as a question
+        ("Is there any chance of changing the time?", RESCHEDULE),
+        ("Can we swap it?", RESCHEDULE),
+        ("I've got the dentist then, can we swap it?", RESCHEDULE),
+        ("Could we swap to another day?", RESCHEDULE),
+        ("Können wir tauschen?", RESCHEDULE),
+        ("Lässt sich der Termin tauschen?", RESCHEDULE),
+        ("Besteht die Möglichkeit, die Uhrzeit zu ändern?", RESCHEDULE),
+    ]
+)
+def test_another_time_asked_with_a_call_or_as_a_swap(said: str, intent: Intent) -> None:
+    _reads(said, intent)
+
+
+@_table(
+    [
+        # The practice asked to cancel: a request in question form
+        ("Können Sie den Termin stornieren?", CANCEL),
+        ("Könnten Sie den Termin bitte absagen?", CANCEL),
+        ("Würden Sie den Termin streichen?", CANCEL),
+        ("Kannst du den Termin absagen?", CANCEL),
+        ("Could you cancel it for me?", CANCEL),
+        ("Can you cancel my appointment?", CANCEL),
+        ("Would you cancel it, please?", CANCEL),
+        ("can you cancel it", CANCEL),
+        # Near-misses: asking how or whether, not asking for it
+        ("Kann ich den Termin auch online absagen?", QUESTION),
+        ("Muss ich absagen, wenn ich krank bin?", QUESTION),
+        ("Can I cancel online?", QUESTION),
+        ("Do you charge if I cancel?", QUESTION),
+    ]
+)
+def test_a_cancellation_asked_of_the_practice_is_a_cancel(said: str, intent: Intent) -> None:
+    _reads(said, intent)

@@ -125,6 +125,8 @@ def read_answer(text: str, *, appointment: datetime | None = None) -> Understood
         return Understood(Intent.OPT_OUT, worded=True)
     for intent, pattern in _NOT_DECIDING:
         if pattern.search(said):
+            if intent is Intent.PERSON:
+                return _person_or_another_time(text, said, appointment)
             return Understood(intent, worded=True)
     if signals.COMPLAINT.search(said) or signals.ANNOUNCEMENT.search(said):
         return Understood(Intent.UNCLEAR, worded=True)
@@ -132,6 +134,13 @@ def read_answer(text: str, *, appointment: datetime | None = None) -> Understood
     if signals.ANNOYANCE.search(said) and not understood.worded:
         return Understood(Intent.UNCLEAR, worded=True)  # "Schon wieder ein Anruf, ja ja.": annoyed, no answer
     return understood
+
+
+def _person_or_another_time(text: str, said: str, appointment: datetime | None) -> Understood:
+    """A person wanted to arrange another time ("could someone call me to rearrange?") is that request: the
+    practice gets in touch about it anyway."""
+    understood = _read_clauses(text, said, clauses(said), appointment)
+    return understood if understood.intent is Intent.RESCHEDULE else Understood(Intent.PERSON, worded=True)
 
 
 def _read_clauses(text: str, said: str, parts: list[Clause], appointment: datetime | None) -> Understood:
@@ -193,7 +202,24 @@ def _read_question(clause: Clause, reading: Reading) -> bool:
     if "reschedule" in asked.decisions:
         reading.decisions.add("reschedule")
         return True
+    if asked.decisions == {"cancel"} and _asks_the_practice(clause):
+        reading.decisions.add("cancel")  # "Können Sie den Termin absagen?": asked of the practice, a request
+        return True
     return False
+
+
+_ASKING_YOU = words("können könnten würden kannst könntest würdest kann könnte can could would will")
+_YOU = words("sie du you")
+
+
+def _asks_the_practice(clause: Clause) -> bool:
+    """Whether a question asks the practice to do something ("Können Sie ...?", "Could you ...?"), not
+    whether the callee may ("Kann ich ...?", "Can I ...?")."""
+    said = [word for word in clause.words if word not in _LEADING_WORDS]
+    return len(said) > 1 and said[0] in _ASKING_YOU and said[1] in _YOU
+
+
+_LEADING_WORDS = words("und oder also so aber and or but well then dann bitte please")
 
 
 def _beside_the_request(asking: list[tuple[Clause, bool]], appointment: datetime | None) -> list[str]:

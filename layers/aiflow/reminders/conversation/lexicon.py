@@ -58,7 +58,9 @@ CANCEL_VERBS = words(
 RESCHEDULE_VERBS = words(
     "verschieben verschiebe verschoben verlegen verlege verlegt umbuchen umlegen umvereinbaren schieben "
     "ändern abändern umändern "
-    "reschedule rescheduled rescheduling rearrange postpone postponed rebook shift change changed"
+    "tauschen tausche umtauschen "
+    "reschedule rescheduled rescheduling rearrange rearranging postpone postponed rebook shift change changed "
+    "changing swap swapping"
 )
 # Coming to the appointment, or its time suiting, is confirming it.
 COME_VERBS = words(
