@@ -146,3 +146,97 @@ def test_another_time_asked_with_a_call_or_as_a_swap(said: str, intent: Intent) 
 )
 def test_a_cancellation_asked_of_the_practice_is_a_cancel(said: str, intent: Intent) -> None:
     _reads(said, intent)
+
+
+@_table(
+    [
+        # Something come up, an illness come down with: not "coming"
+        ("Sorry, something's come up, I can't make it.", CANCEL),
+        ("I've come down with the flu, I can't come in.", CANCEL),
+        ("Something has come up at work, I won't make it.", CANCEL),
+        ("I'm coming down with a cold, please cancel.", CANCEL),
+        ("Mir ist was dazwischengekommen, ich komme nicht.", CANCEL),
+        # A negation among words that say nothing else is a stressed no, then the reason
+        ("Unfortunately not, I'm stuck at work all day.", CANCEL),
+        ("Leider nicht, ich hänge den ganzen Tag in der Arbeit fest.", CANCEL),
+        ("Sadly not, I'm tied up all day.", CANCEL),
+        ("Leider nicht.", CANCEL),
+        # Seeing the doctor, or being there, in other words
+        ("Perfect, I'll see Dr. Weber tomorrow.", CONFIRM),
+        ("Grand so, I'll see yous tomorrow.", CONFIRM),
+        ("Right, see ya Tuesday.", CONFIRM),
+        ("Okay, I'll see the doctor at ten.", CONFIRM),
+        ("Ja, da bin ich, danke schön.", CONFIRM),
+        ("Klar, da sind wir.", CONFIRM),
+        ("I won't see the doctor tomorrow, cancel it.", CANCEL),
+        ("Da bin ich leider verreist.", CANCEL),
+        # Not bad, why not, put me down: yes
+        ("Not a bad idea to call, yes, I'm coming.", CONFIRM),
+        ("Nicht schlecht, dass Sie anrufen, ja, ich komme.", CONFIRM),
+        ("Can't see why not, put me down.", CONFIRM),
+        ("I don't see why not, I'll come.", CONFIRM),
+        ("Not bad, but I can't come.", CANCEL),
+        # A repeat prescription is no "say again"
+        ("Cancel please, and I also need a repeat prescription.", CANCEL),
+        ("Ja, ich komme, und ich bräuchte noch ein Wiederholungsrezept.", CONFIRM),
+        ("Could you repeat that?", REPEAT),
+        # A hesitation or greeting before the question
+        ("äh hallo wer ist da", REPEAT),
+        ("uh hello who is this", REPEAT),
+        ("hm, hello, who's calling?", REPEAT),
+        ("Hallo? Wer spricht da?", REPEAT),
+        # Someone's phone that is not theirs
+        ("Peters? No idea who that is, this isn't their phone.", WRONG),
+        ("This isn't his number, you've got the wrong one.", WRONG),
+        ("Das ist nicht sein Handy, den kenne ich nicht.", WRONG),
+        # Anyone at all asked for
+        ("Ich rede nicht mit einer Maschine, geben Sie mir jemanden.", PERSON),
+        ("Geben Sie mir bitte jemanden aus der Praxis.", PERSON),
+    ]
+)
+def test_clear_answers_in_other_words(said: str, intent: Intent) -> None:
+    _reads(said, intent)
+
+
+@_table(
+    [
+        # Rhenish, northern and Bavarian words of deciding
+        ("Nä, dat jeiht nit, können mer dat verlääje?", RESCHEDULE),
+        ("Nee, dat wird nix, ik bün nich da.", CANCEL),
+        ("Servus, i hob leider ka Zeit, bitte absagn.", CANCEL),
+        ("Ik bün dor, kloar.", CONFIRM),
+        ("I hob ka Zeit morgen.", CANCEL),
+        ("Dat jeiht klar.", CONFIRM),
+    ]
+)
+def test_regional_words(said: str, intent: Intent) -> None:
+    _reads(said, intent)
+
+
+@_table(
+    [
+        # Away, unavailable or without time on the appointment's day: not coming
+        ("I'm not available on Tuesday, I'll be away.", CANCEL),
+        ("Ich bin am Dienstag nicht erreichbar, da bin ich verreist.", CANCEL),
+        ("Ich bin am Dienstag leider verreist.", CANCEL),
+        ("Sorry, I'm away on business.", CANCEL),
+        ("I'll be away tomorrow.", CANCEL),
+        ("Wir sind im Urlaub.", CANCEL),
+        ("Ich habe morgen keine Zeit.", CANCEL),
+        ("I don't have time tomorrow.", CANCEL),
+        ("I hob ka Zeit morgen.", CANCEL),
+        # Near-misses: away now, away from the desk, another day, no time to talk, or back in time
+        ("I'm not available right now, call later.", UNCLEAR),
+        ("Ich bin gerade nicht erreichbar.", UNCLEAR),
+        ("Peters speaking, I'm away from my desk, what's this about?", REPEAT),
+        ("I'm not available on Wednesday.", UNCLEAR),
+        ("Ich bin am Mittwoch verreist.", UNCLEAR),
+        ("I'm away until Monday, Tuesday is fine.", CONFIRM),
+        ("Ich bin nicht verreist, ich komme.", CONFIRM),
+        ("Ich habe jetzt keine Zeit zu reden.", UNCLEAR),
+        ("Ich hab keine Zeit, können wir verschieben?", RESCHEDULE),
+        ("hello hello can you hear me", REPEAT),
+    ]
+)
+def test_away_on_the_day_is_a_no(said: str, intent: Intent) -> None:
+    _reads(said, intent)

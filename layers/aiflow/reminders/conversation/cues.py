@@ -69,6 +69,8 @@ def read_clause(words: list[str], reading: Reading, *, opening: bool, restated: 
     cues = [cue for cue in cues if not cue.need]  # needing it, unnegated, decides nothing
     if not cues and modals and unattached % 2 and not content:
         cues.append(Cue(0, CANCEL, decisive=True))  # "Ich kann nicht", "I won't": not coming
+    elif not cues and unattached % 2 and not content:
+        cues.append(Cue(0, CANCEL, decisive=False, flippable=False))  # "Leider nicht.": a stressed no
     decided = {cue.decision for cue in cues if cue.decisive}
     reading.decisions |= decided
     if not decided:

@@ -39,6 +39,7 @@ one; everything else is asked again. The reading, in order:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -178,6 +179,8 @@ def _read_clauses(text: str, said: str, parts: list[Clause], appointment: dateti
         if "reschedule" in reading.decisions or named:
             besides = _asked(_beside_the_request(asking, appointment), said)
             return Understood(Intent.RESCHEDULE, worded=True, asked=besides, preferred=preferred)
+    if "cancel" in reading.decisions and not told.reported and _another_weekday(text, appointment):
+        reading.doubtful = True  # "I'm away on Wednesday": a no to another day, not to the appointment
     if signals.REPEAT.search(said):
         return Understood(Intent.REPEAT, worded=True, asked=asked if asked is not Asked.PRACTICE else None)
     if told.hedged or reading.doubtful or signals.DISPUTE.search(said) or _ironic(reading):
@@ -238,6 +241,18 @@ def _the_appointment_s_day(appointment: datetime | None) -> frozenset[str]:
     if appointment is None:
         return THE_DAY_AHEAD
     return THE_DAY_AHEAD | WEEKDAYS[appointment.weekday()]
+
+
+def _another_weekday(text: str, appointment: datetime | None) -> bool:
+    """Whether the answer, in its own words (an idiom may have taken the day in), names a weekday other than
+    the appointment's."""
+    if appointment is None:
+        return False
+    others = frozenset().union(*(day for day in WEEKDAYS if day is not WEEKDAYS[appointment.weekday()]))
+    return not others.isdisjoint(_LETTERS.findall(text.casefold()))
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def _negation_unplaced(clause: Clause) -> bool:

@@ -76,7 +76,8 @@ NEEDS = words("brauche brauch brauchen need needed needing")
 DECIDING_PAIRS = {
     **dict.fromkeys(("pop in", "pop by", "pop round", "drop by", "drop in", "swing by", "come by"), "confirm"),
     "able for": "confirm",  # Irish: "I'll be able for it"
-    **dict.fromkeys(("make it", "be there", "bin da", "da sein", "see you", "got it", "will do"), "confirm"),
+    **dict.fromkeys(("make it", "be there", "bin da", "da sein", "got it", "will do"), "confirm"),
+    **dict.fromkeys(("see you", "see yous", "see ya", "see ye", "see yez"), "confirm"),
     **dict.fromkeys(("mach ich", "machen wir", "wird gemacht", "geht klar", "bis dann", "bis bald"), "confirm"),
     **{f"bis {day}": "confirm" for day in ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "morgen")},
     "call off": "cancel",
@@ -111,7 +112,7 @@ FILLERS = words(
     "leider bitte also doch wirklich gar überhaupt eben halt mehr ganz auf fall ich es das ist so sorry dann "
     "danke dank vielen vielmal merci äh ähm hm mal eh gell wa woll moin servus adele tschüss i isch ick mer "
     "ma des dat den der die und ja schon scho mir mich hallo da do sehr anruf erinnerung denn "
-    "unfortunately please really actually at all i it that is so then thanks thank you very much um uh hmm "
+    "unfortunately sadly please really actually at all i it that is so then thanks thank you very much um uh hmm "
     "oh ah well mate hen love dear sir madam ma am ji bye okey dokey and me the for calling call reminder mhm"
 )
 MODALS = words("kann können könnte könnten werde werden will möchte can could will would")
@@ -148,6 +149,16 @@ _NO_WAY = (
     r"|on no account|under no circumstances)\b"
 )
 _CANCEL = " absagen "
+_AWAY = (
+    # "im" is read as English "I'm" (see wording) before a German noun too.
+    r"(?:verreist|(?:im|i am) (?:urlaub|ausland)|auf reisen|auf dienstreise|away|on holiday|on vacation"
+    r"|out of town|abroad|travelling|traveling)\b(?! (?:till|until|bis|from)\b)"
+)
+# Words between "ich bin" and "verreist" that make it no absence then: a negation, now, back, a day.
+_NOT_AWAY = (
+    r"(?!nicht\b|not\b|nie\b|never\b|gerade\b|grad\b|momentan\b|jetzt\b|right\b|currently\b|just\b|now\b"
+    r"|zurück\b|back\b|\w*tag\b|mittwoch\b|\w+day\b|morgen\b|tomorrow\b)"
+)
 _RESCHEDULE = " verschieben "
 _NOTHING = " "
 # Idioms, read as the word they amount to (the words around them are kept).
@@ -157,7 +168,12 @@ _IDIOMS: tuple[tuple[str, str], ...] = (
     (r"\b(?:da )?spricht nichts dagegen\b|\bnichts dagegen\b|\bnothing against (?:it|that)\b", _YES),
     (r"\bohne frage\b|\bnichts besseres vor\b|\bauf jeden fall\b", _YES),
     (r"\bno (?:problem|worries|bother|probs|doubt)\b|\bnot a (?:problem|bother)\b|\bnae bother\b", _YES),
-    (r"\bnever better\b|\bcan not complain\b|\bno reason why not\b|\bwhy not\b", _YES),
+    (
+        r"\bnever better\b|\bcan not complain\b|\bno reason why not\b|\b(?:can not|do not) see why not\b|\bwhy not\b",
+        _YES,
+    ),
+    # Not bad is good: "nicht schlecht, dass Sie anrufen", "not a bad idea".
+    (r"\b(?:gar )?nicht (?:so |zu )?schlecht\b|\bnot (?:a |too |that |so )?bad\b", " prima "),
     (r"\bof course\b|\bsounds (?:good|great|fine)\b|\bsure thing\b|\byou bet\b|\bfor sure\b|\bspot on\b", _YES),
     (r"\b(?:weiss|weiß) bescheid\b|\beingetragen\b|\bnotiert\b|\bin (?:my|the) (?:calendar|diary)\b", _YES),
     # A forgetting denied: the callee knows of the appointment, and a "no" before it answers the worry.
@@ -176,9 +192,19 @@ _IDIOMS: tuple[tuple[str, str], ...] = (
     ),
     (r"\b(?:would|will) not (?:dream of|think of) miss\w*|\b(?:das |es )?stimmt (?:für mich|mir)\b", _YES),
     (r"\bbe (?:down|over|round) (?:to|with) (?:ye|you|yous)\b", " be there "),
+    # Seeing the doctor is being there; "put me down" is being written in.
+    (
+        r"\bsee (?:the |dr |doctor |doc |dentist |nurse )(?:\w+ )?(?=tomorrow|on|at|then|\W*$)|\bsee (?:dr|doctor)\b",
+        " be there ",
+    ),
+    (r"\bput (?:me|us) down\b(?! for (?:another|a different|something))", " be there "),
+    # "Da bin ich", "da sind wir" said as the whole clause: being there.
+    (r"\b(?:da|do|dann) (?:bin ich|sind wir)(?=\s*(?:[.,;!?]|$))", " bin da "),
     (r"\bcount me in\b|\bokey dokey\b|\bhaan ji\b|\bja eh\b|\bjo eh\b|\bna klar\b|\bna gut\b|\bsure look\b", _YES),
     (rf"{_NO_WAY}(?=\s*(?:[.,;!?]|$))", _NOTHING),  # alone it stresses what follows, or is unclear
     (_NO_WAY, _NOT),
+    # Something come up, an illness come down with: no "coming".
+    (r"\b(?:come|comes|coming|came) (?:up|down with)\b", _NOTHING),
     # How the callee is: health, not the appointment ("mir geht's wieder gut", "I'm feeling better").
     (r"\b(?:mir|uns) geht (?:es |s )?(?:\w+ )?(?:gut|besser)\b|\bi am (?:feeling )?(?:much )?better\b", _NOTHING),
     # Giving the appointment up, in other words.
@@ -188,6 +214,26 @@ _IDIOMS: tuple[tuple[str, str], ...] = (
         _CANCEL,
     ),
     (r"\b(?:hinfällig|überflüssig|obsolet)\w*", _CANCEL),
+    # No time then, or away then: not coming ("ich hab keine Zeit", "I'll be away"), not about this call.
+    (
+        r"\b(?:keine|no) zeit\b(?! (?:zu|zum|für|fürs|to|for)\b)"
+        r"|\b(?:do not|did not) have (?:the )?time\b(?! (?:to|for)\b)|\bhave no time\b(?! (?:to|for)\b)",
+        _CANCEL,
+    ),
+    # Away: said of the callee, or of a day named just before (the reader tells from the answer's own words
+    # whether that day is the appointment's).
+    (
+        rf"\b(?:ich bin|bin ich|wir sind|sind wir|i am|i will be|we are|we will be) (?:{_NOT_AWAY}\w+ ){{0,3}}?{_AWAY}"
+        rf"|\b(?:am|on|an dem) (?:\w*tag|mittwoch|\w+day) (?:leider |auch |then )?{_AWAY}",
+        _CANCEL,
+    ),
+    (
+        r"\b(?:(?:am|on|an dem) (?:\w*tag|mittwoch|\w+day)|morgen|tomorrow|then|dann|da) (?:leider )?"
+        r"(?:nicht erreichbar|not available|unavailable)\b"
+        r"|\b(?:ich bin|i am|i will be) (?:leider )?(?:nicht erreichbar|not available|unavailable)"
+        r" (?=(?:am |on |an dem |that )?(?:\w*tag|mittwoch|\w+day|morgen|tomorrow|then)\b)",
+        _CANCEL,
+    ),
     (
         r"\b(?:give|geben sie|gib|vergeben sie) (?:\w+ ){0,3}(?:to )?(?:someone|somebody|anyone|jemand\w*)"
         r" (?:else|anderem|anders|anderen)\b",

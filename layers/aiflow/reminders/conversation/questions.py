@@ -24,7 +24,8 @@ _W_WORDS = words(
     "when where who whom what which why how"
 )
 _SUBJECTS = words("ich du er sie es s wir ihr man das der die dies dat des i we you he she it there this that my")
-_LEADING = words("und oder also so aber and or but well then dann")
+# Words before a question that do not begin it: a link, a hesitation, a greeting ("äh hallo, wer ist da").
+_LEADING = words("und oder also so aber and or but well then dann äh ähm öh hm hmm uh um er erm hallo hello hi hey")
 # English questions put the verb first and imperatives never begin with one of these.
 _AUXILIARIES = words("can could do does did is are was were will would should shall may might have has am")
 # Asking without a question mark: what unpunctuated speech still says as a question.

@@ -94,7 +94,8 @@ WRONG_NUMBER = _any(
     r"|euch|dr|doktor)\b|\bdie nummer (?:hab|habe) ich erst\b",
     r"\bwrong (?:number|person)\b|\bmisdial\w*|\bprevious owner\b|\bmoved out\b|\bnever heard of (?:him|her|them)\b",
     r"\b(?:there is|there are) no (?:mr|mrs|ms|miss|dr|one)\b|\bno (?:mr|mrs|ms|miss) \w+ here\b",
-    r"\bthis is not \w+ s (?:phone|number)\b|\bi do not know (?:any|a|an) (?:dr|doctor|mr|mrs|ms)\b",
+    r"\b(?:this|that|das|es) (?:is|ist) (?:not|nicht) (?:\w+ s|their|his|her|sein|seine) (?:phone|number|mobile|handy"
+    r"|telefon|nummer)\b|\bi do not know (?:any|a|an) (?:dr|doctor|mr|mrs|ms)\b",
     r"\bi do not have (?:an|any) appointment\b",
     r"\b(?:nobody|no one) (?:here |living here |at this number )?(?:by|of|called|named|with) (?:that|this) name\b",
     # Someone named and not known here: "einen Peters haben wir nicht", "no Peters at this number".
@@ -170,18 +171,19 @@ PERSON = _any(
     r" (?:da|there|in|around|available|zu sprechen|erreichbar)(?: heute| today)?\s*(?:\?|$)",
     r"\b(?:kann|könnte|darf|dürfte|möchte|würde|hätte) (?:ich )?(?:(?!nicht\b)\w+ ){0,5}(?:sprechen|gesprochen)\b",
     r"\b(?:a word|a quick word) with\b",
-    r"\bgeben sie mir (?:mal |bitte )*(?:den |die )?(?:herrn?|frau|doktor|dr|chef\w*|ärztin|arzt)\b",
+    r"\bgeben sie mir (?:mal |bitte )*(?:den |die )?(?:herrn?|frau|doktor|dr|chef\w*|ärztin|arzt|jemand\w*)\b",
     r"\b(?:get|give|put) me (?:through to )?(?:the )?(?:doctor|dr|nurse|receptionist|manager)\b",
 )
 # Say it again: the line, the noise, the speed.
 REPEAT = _any(
-    r"\bwiederhol\w*|\bnoch ?(?:ein)?mal\b|\bwie bitte\b|\bnicht verstanden\b|\bnicht verstehen\b",
+    r"\bwiederhol(?!ungsrezept)\w*|\bnoch ?(?:ein)?mal\b|\bwie bitte\b|\bnicht verstanden\b|\bnicht verstehen\b",
     r"\bsagten sie\b|\bdid you say\b",
     r"\bwas haben sie gesagt\b|\bnicht (?:mitgekriegt|mitbekommen|gehört)\b|\bnur die hälfte\b|\babgehackt\b",
     r"\bverbindung ist (?:so |sehr )?schlecht\b|\blangsamer\b|\blauter bitte\b",
-    r"\brepeat\w*|\bagain\b|\bpardon\b|\bsay that\b|\bwhat did you say\b|\bwhat was that\b|\bcome again\b",
+    r"\brepeat(?!\w* (?:prescription|script|medication|order))\w*",
+    r"\bagain\b|\bpardon\b|\bsay that\b|\bwhat did you say\b|\bwhat was that\b|\bcome again\b",
     r"\bdid not (?:catch|understand|get|hear)\b|\bbroke up\b|\bbreaking up\b|\bcutting out\b|\bslow down\b",
-    r"\bspeak up\b|\bcan not hear\b|\bbad line\b",
+    r"\bspeak up\b|\bcan not hear\b|\bbad line\b|\b(?:can|could) you hear me\b|\bhören sie mich\b",
     # Asked to go on: "go ahead", "schießen Sie los" (not "go ahead and cancel it").
     r"\bgo ahead\W*$|\bschiessen sie los\b|\blegen sie los\b",
     r"^\W*(?:was|what|hä|huh|sorry|pardon|bitte|entschuldigung|wie)\W*(?:\?|$)",
