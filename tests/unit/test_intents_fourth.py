@@ -240,3 +240,25 @@ def test_regional_words(said: str, intent: Intent) -> None:
 )
 def test_away_on_the_day_is_a_no(said: str, intent: Intent) -> None:
     _reads(said, intent)
+
+
+@_table(
+    [
+        # A time by which the callee will know, or at which they spoke before: no time asked for
+        ("Vielleicht, das entscheidet sich erst heute Abend.", UNCLEAR),
+        ("Maybe, I'll know by tonight.", UNCLEAR),
+        ("Ich weiß es erst morgen früh, ich melde mich.", UNCLEAR),
+        ("I'll let you know by Monday.", UNCLEAR),
+        ("Das kann ich Ihnen erst heute Nachmittag sagen.", UNCLEAR),
+        ("I won't know until this evening.", UNCLEAR),
+        ("Ich hab heute früh schon mit Ihrer Kollegin telefoniert.", UNCLEAR),
+        ("I spoke to your colleague this morning already.", UNCLEAR),
+        ("Ich habe gestern Abend schon mit der Praxis gesprochen.", UNCLEAR),
+        ("I talked to your colleague on Friday.", UNCLEAR),
+        # Near-misses: a time asked for beside a hedge is still another time
+        ("Vielleicht lieber am Mittwoch?", RESCHEDULE),
+        ("Maybe Thursday instead?", RESCHEDULE),
+    ]
+)
+def test_a_time_of_knowing_or_of_a_call_made_is_no_time_asked_for(said: str, intent: Intent) -> None:
+    _reads(said, intent)

@@ -166,6 +166,8 @@ def _read_clauses(text: str, said: str, parts: list[Clause], appointment: dateti
         elif signals.LATENESS.search(clause.text):
             told.late = True
             reading.answers.add("confirm")  # late, so coming
+        elif signals.KNOWN_LATER.search(clause.text):
+            told.hedged = told.later = True  # "das entscheidet sich erst heute Abend": not yet, and no time asked
         else:
             told.hedged |= signals.HEDGE.search(clause.text) is not None
             if read_clause(clause.words, reading, opening=index == 0, restated=restated) and _negation_unplaced(clause):
@@ -174,7 +176,7 @@ def _read_clauses(text: str, said: str, parts: list[Clause], appointment: dateti
     said_no = "cancel" in reading.decisions or (not reading.decisions and "cancel" in reading.answers)
     if said_no and signals.STILL_WANTED.search(said):
         reading.decisions.add("reschedule")  # not then, but not given up either: another time
-    if "reschedule" in reading.decisions or not (told.late or told.reported):
+    if "reschedule" in reading.decisions or not (told.late or told.reported or told.later):
         named, preferred = _time_asked_for(text, appointment)
         if "reschedule" in reading.decisions or named:
             besides = _asked(_beside_the_request(asking, appointment), said)
@@ -195,6 +197,7 @@ class _Told:
     moved: bool = False  # a clause telling it was moved before: for the practice to check
     confirmed: bool = False  # a clause telling it was confirmed before: a yes in words
     hedged: bool = False  # a clause not sure of coming
+    later: bool = False  # a clause saying when the callee will know: its time is not asked for
 
 
 def _read_question(clause: Clause, reading: Reading) -> bool:

@@ -17,6 +17,7 @@ __all__ = [
     "COMPLAINT",
     "DISPUTE",
     "HEDGE",
+    "KNOWN_LATER",
     "LATENESS",
     "OPT_OUT",
     "PERSON",
@@ -199,6 +200,15 @@ HEDGE = _any(
     r"\b(?:let me|have to|need to|must|will) check\b|\bcheck (?:first|and|with|my (?:diary|calendar|schedule))\b",
     r"\bask my\b|\btalk to my\b|\bhold me to it\b|\btricky\b|\bhoffentlich\b",
 )
+# The callee will know or tell later, at a time that is no time asked for: "das entscheidet sich erst heute
+# Abend", "I'll know by tonight", "I'll let you know by Monday".
+KNOWN_LATER = _any(
+    r"\bentscheid\w*|\b(?:weiss|wissen) (?:ich |wir )?(?:es |das )?(?:erst|bis|noch nicht)\b|\bmelde mich\b",
+    r"\berst (?:\w+ ){0,3}(?:sagen|wissen|entscheiden|bescheid)\b",
+    r"\bbescheid (?:geben|sagen)\b|\bgebe? (?:ihnen )?bescheid\b",
+    r"\b(?:will|would|should|shall) know\b|\blet you know\b|\b(?:will|do) not know (?:until|till|before|by)\b",
+    r"\bget back to you\b|\bdecid\w*|\bfind out\b",
+)
 # The callee disputes what we said (the time, the person): a decision read from it would be a guess.
 DISPUTE = _any(
     r"\bfalsch\w*|\bstimmt (?:so )?nicht\b|\bstimmt doch nicht\b|\birrtum\b|\bverwechs\w*",
@@ -282,6 +292,10 @@ _REPORT = _any(
     rf"\b(?:hab|habe|haben|hat|hatte|hatten|wurde|wurden|had|has|have|was|were|been)\b(?: \w+){{0,6}} {_PARTICIPLES}\b",
     rf"\b(?:i|we|she|he|they|wife|husband)\b(?: \w+)? {_PARTICIPLES}\b",
     _VISITED,
+    # A call made before: "ich hab heute früh schon mit Ihrer Kollegin telefoniert", "I spoke to your colleague".
+    r"\b(?:(?:ich|wir) (?:hab|habe|haben|hatte|hatten)|(?:hab|habe|haben|hatte|hatten) (?:ich|wir))\b(?: \w+){0,6}"
+    r" (?:telefoniert|gesprochen|angerufen)\b",
+    r"\b(?:i|we|she|he|they)\b (?:\w+ )?(?:spoke|talked|called|rang|phoned)\b",
 )
 _CONFIRMED = re.compile(r"\b(?:bestätigt|confirmed)\b")
 _MOVED = re.compile(
