@@ -262,3 +262,42 @@ def test_away_on_the_day_is_a_no(said: str, intent: Intent) -> None:
 )
 def test_a_time_of_knowing_or_of_a_call_made_is_no_time_asked_for(said: str, intent: Intent) -> None:
     _reads(said, intent)
+
+
+@_table(
+    [
+        # Late by a clock time a few minutes after the appointment's: coming
+        ("Ja, aber ich schaffe es erst so zehn nach zehn.", CONFIRM),
+        ("Ich komme, wird aber eher Viertel nach zehn.", CONFIRM),
+        ("Ich bin da, aber erst um 10:15.", CONFIRM),
+        ("Yes, but I'll only make it for ten past ten.", CONFIRM),
+        ("I'm coming, might be quarter past though.", CONFIRM),
+        ("I'll be there, quarter past ten or so.", CONFIRM),
+        # Late, hedged only about the minutes
+        ("Ich komme, kann sein, dass der Bus Verspätung hat.", CONFIRM),
+        ("Ich komme, aber nicht ganz auf die Minute.", CONFIRM),
+        ("Ich komme, vielleicht wird's Viertel nach.", CONFIRM),
+        ("I'll be there, maybe not on the dot.", CONFIRM),
+        # Near-misses: much later, another day, or the coming itself hedged
+        ("Ich komme, aber erst um halb zwölf.", RESCHEDULE),
+        ("I can come, but only at two.", RESCHEDULE),
+        ("Ich schaffe es erst am Mittwoch um zehn nach zehn.", RESCHEDULE),
+        ("Vielleicht komme ich, kann sein, dass der Bus Verspätung hat.", UNCLEAR),
+    ]
+)
+def test_late_by_a_clock_time_is_coming(said: str, intent: Intent) -> None:
+    _reads(said, intent)
+
+
+@_table(
+    [
+        # A few minutes later asked for, not told: another time
+        ("Ich komme lieber um Viertel nach zehn.", RESCHEDULE),
+        ("I'd rather come at ten past ten.", RESCHEDULE),
+        ("Ginge auch 10:15?", RESCHEDULE),
+        ("Could we do quarter past ten instead?", RESCHEDULE),
+        ("Zehn nach zehn wäre besser.", RESCHEDULE),
+    ]
+)
+def test_a_few_minutes_later_asked_for_is_another_time(said: str, intent: Intent) -> None:
+    _reads(said, intent)

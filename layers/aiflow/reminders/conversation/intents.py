@@ -41,12 +41,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from reminders.conversation import signals
 from reminders.conversation.cues import Reading, read_clause
-from reminders.conversation.lexicon import KEYS_BY_NAME, THE_DAY_AHEAD, WEEKDAYS, words
+from reminders.conversation.lexicon import DECIDING_WORDS, KEYS_BY_NAME, THE_DAY_AHEAD, WEEKDAYS, words
 from reminders.conversation.preferred_time import mentions_a_time, read_preferred_time
 from reminders.conversation.questions import Clause, asked_in, clauses
 from reminders.conversation.wording import normalized
@@ -149,6 +149,7 @@ def _read_clauses(text: str, said: str, parts: list[Clause], appointment: dateti
     reading, questions, told = Reading(), [], _Told()
     restated = _the_appointment_s_day(appointment)
     asking: list[tuple[Clause, bool]] = []  # each question, and whether it asks for another time
+    hedging: list[Clause] = []
     for index, clause in enumerate(parts):
         done = signals.told_as_done(clause.text)
         if done == "confirm":
@@ -169,7 +170,8 @@ def _read_clauses(text: str, said: str, parts: list[Clause], appointment: dateti
         elif signals.KNOWN_LATER.search(clause.text):
             told.hedged = told.later = True  # "das entscheidet sich erst heute Abend": not yet, and no time asked
         else:
-            told.hedged |= signals.HEDGE.search(clause.text) is not None
+            if signals.HEDGE.search(clause.text):
+                hedging.append(clause)
             if read_clause(clause.words, reading, opening=index == 0, restated=restated) and _negation_unplaced(clause):
                 reading.doubtful = True
     asked = _asked(questions, said)
@@ -178,9 +180,13 @@ def _read_clauses(text: str, said: str, parts: list[Clause], appointment: dateti
         reading.decisions.add("reschedule")  # not then, but not given up either: another time
     if "reschedule" in reading.decisions or not (told.late or told.reported or told.later):
         named, preferred = _time_asked_for(text, appointment)
+        if named and reading.decisions == {"confirm"} and not asking and _late_by(said, preferred, appointment):
+            told.late, named = True, False
+            reading.answers.add("confirm")  # "ich schaffe es erst zehn nach zehn": late, so coming
         if "reschedule" in reading.decisions or named:
             besides = _asked(_beside_the_request(asking, appointment), said)
             return Understood(Intent.RESCHEDULE, worded=True, asked=besides, preferred=preferred)
+    told.hedged |= any(not (told.late and _about_the_minutes(clause)) for clause in hedging)
     if "cancel" in reading.decisions and not told.reported and _another_weekday(text, appointment):
         reading.doubtful = True  # "I'm away on Wednesday": a no to another day, not to the appointment
     if signals.REPEAT.search(said):
@@ -244,6 +250,36 @@ def _the_appointment_s_day(appointment: datetime | None) -> frozenset[str]:
     if appointment is None:
         return THE_DAY_AHEAD
     return THE_DAY_AHEAD | WEEKDAYS[appointment.weekday()]
+
+
+_LATE_BY = timedelta(minutes=20)
+_PREFERRING = re.compile(
+    r"\b(?:lieber|liebsten|stattdessen|besser|ginge|wäre|rather|prefer\w*|instead|better|could we|can we)\b"
+)
+
+
+def _late_by(said: str, preferred: PreferredTime | None, appointment: datetime | None) -> bool:
+    """Whether the time stated beside coming is the appointment's day, a few minutes after its time, and not
+    preferred ("ich schaffe es erst zehn nach zehn", "I'll make it for ten past"): being late, not another
+    time ("ich komme lieber um Viertel nach zehn" asks for one)."""
+    if preferred is None or appointment is None or _PREFERRING.search(said):
+        return False
+    clock = preferred.time or preferred.after
+    if not isinstance(clock, str) or ":" not in clock or preferred.before or preferred.part_of_day:
+        return False
+    if preferred.week or preferred.shift or preferred.date not in (None, appointment.date().isoformat()):
+        return False
+    hours, minutes = (int(part) for part in clock.split(":"))
+    late = appointment.replace(hour=hours, minute=minutes) - appointment
+    return timedelta(0) < late <= _LATE_BY
+
+
+def _about_the_minutes(clause: Clause) -> bool:
+    """Whether a hedge beside a lateness is about the minutes ("kann sein, dass der Bus Verspätung hat", "but
+    maybe 10:15"), not about coming ("vielleicht komme ich"): it names a time or is a bare "kann sein"."""
+    if not DECIDING_WORDS.isdisjoint(clause.words):
+        return False
+    return len(clause.words) <= 3 or mentions_a_time(clause.text)
 
 
 def _another_weekday(text: str, appointment: datetime | None) -> bool:

@@ -268,12 +268,15 @@ ANNOUNCEMENT = _any(
 )
 # A question is coming, or stays with the practice: "und meine Frau hat noch eine Frage".
 QUESTION_ANNOUNCED = _any(r"\b(?:eine|noch eine|a|one more|another) (?:frage|question)\b")
+# "Viertel nach", "quarter past" without the hour: minutes after the appointment's.
+_NO_HOUR = r"(?!\s*(?!(?:though|then|dann|halt|oder so|or so|ish|eher)\b)\w)"
 # Late, but coming: a lateness clause does not hedge attendance ("I'll be a few minutes late").
 LATENESS = _any(
     r"\bverspät\w*|\bzu spät\b|\bpünktlich\b|\bknapp\b|\b(?:minuten|bisschen|etwas|kurz) später\b",
-    r"\b(?:zehn|fünf|viertel) nach\b(?!\s*\w)|\bstau\b",
+    rf"\b(?:zehn|fünf|viertel) nach\b{_NO_HOUR}|\bstau\b|\bauf die minute\b|\bminutengenau\b",
     r"\b(?:minutes?|bit|little|running|slightly) (?:late|behind)\b|\bbe late\b|\bam late\b|\bon time\b|\bpunctual\b",
-    r"\bbang on\b|\bgive or take\b|\btraffic permitting\b|\b(?:ten|five|quarter) past\b(?!\s*\w)",
+    rf"\bbang on\b|\bgive or take\b|\btraffic permitting\b|\b(?:ten|five|quarter) past\b{_NO_HOUR}",
+    r"\bon the dot\b|\bto the minute\b",
 )
 
 # A deciding verb told as done: "wir haben den schon umgelegt", "I already cancelled", "it was moved".
