@@ -484,3 +484,29 @@ def test_a_voicemail_closes_the_reminder_only_on_the_last_attempt_or_without_ret
     attempt: int, max_attempts: int, retry: bool, final: bool
 ) -> None:
     assert voicemail_is_final(attempt, max_attempts, retry_after_voicemail=retry) is final
+
+
+@pytest.mark.parametrize(
+    ("answer", "mailbox", "intent"),
+    [
+        # A greeting recited as a joke, or to a machine, then taken back and answered: a person
+        ("Bitte sprechen Sie nach dem ... ach, das ist ja ein Computer. Ja, ich komme.", False, Intent.CONFIRM),
+        ("Please leave a message after the... oh, it's a computer. Yes, I'm coming.", False, Intent.CONFIRM),
+        ("Hier ist die Mailbox von Peters, haha, nein, Spaß, ich bin's, ich komme.", False, Intent.CONFIRM),
+        ("You've reached the Peters, leave a message... just kidding, it's me, I'll be there.", False, Intent.CONFIRM),
+        ("Nach dem Piep ... nur ein Scherz, ich sage den Termin ab.", False, Intent.CANCEL),
+        ("Leave your name and number, only joking, can we move it to Thursday?", False, Intent.RESCHEDULE),
+        # A message asked for instead of talking now: a person, asked again
+        ("Hinterlassen Sie mir lieber eine Nachricht, ich kann jetzt nicht reden.", False, Intent.UNCLEAR),
+        ("Leave me a message instead, I can't talk right now.", False, Intent.UNCLEAR),
+        ("Schicken Sie mir lieber eine SMS, ich bin im Zug.", False, Intent.UNCLEAR),
+        # Near-misses: the joke is the mailbox's own, or no retraction at all
+        ("Hallo? Hallo? Haha, reingelegt, das ist nur meine Mailbox, sprich nach dem Piep.", True, None),
+        ("Hello? ... Just kidding, I'm not here, leave a message after the beep.", True, None),
+        ("Bitte hinterlassen Sie eine Nachricht nach dem Signalton.", True, None),
+    ],
+)
+def test_a_greeting_taken_back_is_a_person(answer: str, mailbox: bool, intent: Intent | None) -> None:
+    assert is_mailbox_greeting(answer) is mailbox
+    if intent is not None:
+        assert read_answer(answer).intent is intent

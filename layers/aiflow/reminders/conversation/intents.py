@@ -118,6 +118,7 @@ def read_answer(text: str, *, appointment: datetime | None = None) -> Understood
     ``appointment`` (aware, in the callee's time zone) tells a time the callee asks for from one that only
     restates the appointment; without it, any time named is asked for.
     """
+    text = signals.after_a_retraction(text) or text  # "..., haha, nein, Spaß, ich bin's, ich komme": the answer
     said = normalized(text)
     key = _key_named(said)
     if key is not None:

@@ -23,9 +23,11 @@ __all__ = [
     "PERSON",
     "QUESTION_ANNOUNCED",
     "REPEAT",
+    "RETRACTION",
     "STILL_WANTED",
     "THIRD_PARTY",
     "WRONG_NUMBER",
+    "after_a_retraction",
     "told_as_done",
 ]
 
@@ -203,7 +205,7 @@ HEDGE = _any(
 # The callee will know or tell later, at a time that is no time asked for: "das entscheidet sich erst heute
 # Abend", "I'll know by tonight", "I'll let you know by Monday".
 KNOWN_LATER = _any(
-    r"\bentscheid\w*|\b(?:weiss|wissen) (?:ich |wir )?(?:es |das )?(?:erst|bis|noch nicht)\b|\bmelde mich\b",
+    r"\bentscheid\w*|\b(?:weiss|wissen) (?:ich |wir )?(?:es |das )?(?:erst|bis|noch nicht)\b",
     r"\berst (?:\w+ ){0,3}(?:sagen|wissen|entscheiden|bescheid)\b",
     r"\bbescheid (?:geben|sagen)\b|\bgebe? (?:ihnen )?bescheid\b",
     r"\b(?:will|would|should|shall) know\b|\blet you know\b|\b(?:will|do) not know (?:until|till|before|by)\b",
@@ -260,6 +262,30 @@ STILL_WANTED = _any(
     r"\b(?:trotzdem|dennoch|schon noch)\b(?: \w+){0,3} (?:drankommen|behandelt|untersucht|kommen|einen termin)\b",
     r"\b(?:brauche|möchte|will)\b(?: \w+){0,4} (?:trotzdem|dennoch)\b",
 )
+# What a person says recited, then takes back before answering: a mailbox greeting said as a joke ("...,
+# haha, nein, Spaß, ich bin's", "... just kidding, it's me"), or to a machine, noticed ("Bitte sprechen Sie
+# nach dem ... ach, das ist ja ein Computer"). Over the casefolded words as said, apostrophes and all.
+_JOKE = (
+    r"(?:(?:nein|ne|nee|no),? )?(?:nur |just |only )?(?:ein |'n )?(?:spa(?:ss|ß)|scherz|kidding|joking)"
+    r"(?: beiseite| aside)?"
+)
+RETRACTION = _any(
+    rf"(?:^|[,.!;…]\s*){_JOKE}\s*(?=[,.!;…])",
+    r"\b(?:just|only) (?:kidding|joking)\b|\bi(?:'m| am) (?:only |just )?(?:kidding|joking)\b|\bnur ein scherz\b",
+    r"\bha(?:ha)+\b|\breingelegt\b|\bgotcha\b",
+    r"\b(?:ach|oh|ah)(?: so)?,? (?:das|sie|it|you|this)(?:'s| is| ist| sind| are)?(?: ja| just| only)?"
+    r" (?:ein |eine |a |an )?(?:computer|maschine|automat\w*|roboter|robot|machine|recording|bandansage)\b",
+)
+
+
+def after_a_retraction(text: str) -> str | None:
+    """What follows the last retraction in ``text`` (casefolded), when words follow it: the answer."""
+    folded = text.casefold()
+    ends = [match.end() for match in RETRACTION.finditer(folded)]
+    rest = folded[ends[-1] :].lstrip(" ,.!;…") if ends else ""
+    return rest if re.search(r"[^\W\d_]", rest) else None
+
+
 # What an announcement says, never a callee: a practice's hours, closing, an emergency number.
 ANNOUNCEMENT = _any(
     r"\b(?:our|unsere) (?:\w+ )?(?:hours|opening|sprechzeiten|öffnungszeiten)\b|\bopening hours\b",

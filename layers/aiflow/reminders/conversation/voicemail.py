@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import re
 
+from reminders.conversation import signals
 from reminders.conversation.intents import Intent, Understood, read_answer
 
 __all__ = ["GREETING_FRAGMENTS", "MONOLOGUE_WORDS", "is_mailbox_greeting", "may_be_a_recording", "unless_a_recording"]
@@ -245,6 +246,9 @@ _CONTRACTIONS = (
     (re.compile(r"'ve\b"), " have"),
     (re.compile(r"'ll\b"), " will"),
 )
+# A message asked for instead of talking now ("Hinterlassen Sie mir lieber eine Nachricht, ich kann jetzt nicht
+# reden"): a person on the line weighing two ways, which no recording does.
+_INSTEAD = re.compile(r"\b(?:lieber|stattdessen|besser|instead|rather)\b")
 _ASKED_AGAIN = Understood(Intent.UNCLEAR, worded=False)
 _ANNOUNCEMENTS = (_MESSAGE_REQUEST, _LINE_REACHED, _CANNOT_ANSWER, _OFFICE_HOURS)
 _TOLD_TO_THE_CALLER = (_CALLBACK, _ELSEWHERE, _BACK_AGAIN, _CLOSED_OFFICE, _OFFICE_HOURS)
@@ -252,11 +256,19 @@ _ABSENCE = (_AWAY, _UNREACHABLE_NOW)
 
 
 def is_mailbox_greeting(text: str) -> bool:
-    """Whether ``text`` (the first pieces of what answered an outbound call, joined) is a mailbox's greeting."""
+    """Whether ``text`` (the first pieces of what answered an outbound call, joined) is a mailbox's greeting.
+
+    A greeting taken back ("..., haha, nein, Spaß, ich bin's", "... oh, it's a computer") is read from what
+    follows: a person's answer, or a joke greeting's own mailbox ("Hallo? Haha, reingelegt, das ist nur meine
+    Mailbox").
+    """
+    retracted = signals.after_a_retraction(text)
+    if retracted is not None:
+        text = retracted
     folded = _folded(text)
     statements = _statements(folded)
     said = " ".join(statements)
-    if any(rule.search(said) for rule in _ANNOUNCEMENTS):
+    if any(rule.search(said) for rule in _ANNOUNCEMENTS) and not _INSTEAD.search(said):
         return True
     if _CARRIER.search(said) and not _SOMEONE_ELSE.search(said):
         return True
