@@ -216,7 +216,7 @@ REAL_WORLD_ENGLISH = [
     ("Yes, but not on Tuesday.", UNCLEAR),
     ("That's not my appointment.", UNCLEAR),
     ("I think there's a mistake.", UNCLEAR),
-    ("I can't on Tuesday.", UNCLEAR),
+    ("I can't on Tuesday.", CANCEL),  # the appointment's own day: "I can't then"
     ("No, not really.", CANCEL),
     ("No, not at all.", CANCEL),
     ("Yes, that's right.", CONFIRM),
