@@ -7,7 +7,7 @@ recorded as confirmed, mailbox greetings 95 % recognised and no person taken for
 
 On the tuning set (the answers the rules are built on) every target is reached and held: a test fails on
 the first answer that misses it. On the held-out set, which no rule is tuned to and which the issue's
-targets are about, some are missed today: those are strict xfails with the figures. ``python -m
+targets are about, a target missed is a strict xfail with the figures (none today). ``python -m
 tests.conformance.understanding [--held-out] --misses`` lists what is read wrongly.
 """
 
@@ -48,11 +48,6 @@ def _listed(played: list[Played], limit: int = 12) -> str:
 
 
 _MOMENTS = [pytest.param(False, id="answered"), pytest.param(True, id="barge-in")]
-
-
-def _failing_since_the_second_set(figures: str) -> pytest.MarkDecorator:
-    """The second set of answers (``second/``) shows a weakness the rules have yet to lose; a pass is red."""
-    return pytest.mark.xfail(strict=True, raises=AssertionError, reason=f"the second set: {figures}")
 
 
 def test_the_corpus_is_large_balanced_and_labelled() -> None:
@@ -100,16 +95,15 @@ def test_mailbox_greetings_are_recognised() -> None:
     assert figures.total.mailbox_recognition >= TARGET_MAILBOX_RECOGNITION, f"missed:\n{_listed(missed)}"
 
 
-@_failing_since_the_second_set("2 of 1664 persons taken for a mailbox: a greeting recited as a joke, then an answer")
 def test_no_person_is_taken_for_a_mailbox() -> None:
     figures = _figures(False)
     taken = [p for p in figures.played if p.answer.record is not Record.MAILBOX and p.reading is Record.MAILBOX]
     assert taken == [], f"{len(taken)} persons taken for a mailbox:\n{_listed(taken)}"
 
 
-# The held-out set: the issue's targets "on answers nobody tuned to". Today's rules miss some of them there;
-# those tests are strict xfails carrying the figures, so that a rule reaching a target turns them red (then
-# the mark goes) and nobody can read the miss as a pass.
+# The held-out set: the issue's targets "on answers nobody tuned to". A target the rules miss there is a
+# strict xfail carrying the figures, so that a rule reaching it turns the test red (then the mark goes) and
+# nobody can read the miss as a pass; today every target holds.
 
 
 @cache
@@ -117,11 +111,6 @@ def _held_out() -> Figures:
     return measure(answers=load_answers(HELD_OUT))
 
 
-def _missed_on_the_held_out_set(figures: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, raises=AssertionError, reason=f"held-out set today: {figures}")
-
-
-@_missed_on_the_held_out_set("3 of 320 harmful (de 2, en 1)")
 def test_no_decision_on_the_held_out_set_does_harm() -> None:
     harmful = [p for p in _held_out().played if p.harmful]
     assert len(harmful) / len(_held_out().played) <= TARGET_HARMFUL, f"{len(harmful)}:\n{_listed(harmful)}"
@@ -133,7 +122,6 @@ def test_no_request_for_another_time_on_the_held_out_set_is_confirmed() -> None:
     assert confirmed == [], _listed(confirmed)
 
 
-@_missed_on_the_held_out_set("de 89.4 %, en 88.1 % recorded as a receptionist would")
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_held_out_answers_are_recorded_as_a_receptionist_would(language: str) -> None:
     tally = _held_out().languages[language]
@@ -144,7 +132,6 @@ def test_held_out_mailbox_greetings_are_recognised() -> None:
     assert _held_out().total.mailbox_recognition >= TARGET_MAILBOX_RECOGNITION
 
 
-@_missed_on_the_held_out_set("3 of 302 persons taken for a mailbox")
 def test_no_person_on_the_held_out_set_is_taken_for_a_mailbox() -> None:
     played = _held_out().played
     taken = [p for p in played if p.answer.record is not Record.MAILBOX and p.reading is Record.MAILBOX]
