@@ -53,6 +53,10 @@ def _reads(said: str, intent: Intent) -> None:
         ("I don't want to lose my slot, I'll be there.", CONFIRM),
         ("Ich kann morgen nicht, bitte absagen.", CANCEL),
         ("I can't come, please cancel.", CANCEL),
+        ("Nein, ich kann nicht. Brauche ich trotzdem eine Überweisung?", CANCEL),
+        ("I can't come, do I still need a referral?", CANCEL),
+        ("Nein, ich komme nicht, ich brauche aber trotzdem ein Rezept.", CANCEL),
+        ("I can't come, but I still need a prescription.", CANCEL),
     ]
 )
 def test_not_then_but_still_wanted_is_another_time(said: str, intent: Intent) -> None:

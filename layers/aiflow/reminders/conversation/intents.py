@@ -177,7 +177,8 @@ def _read_clauses(text: str, said: str, parts: list[Clause], appointment: dateti
                 reading.doubtful = True
     asked = _asked(questions, said)
     said_no = "cancel" in reading.decisions or (not reading.decisions and "cancel" in reading.answers)
-    if said_no and signals.STILL_WANTED.search(said):
+    stated = " ".join(clause.text for clause in parts if not clause.asks)  # "Brauche ich trotzdem ...?" asks
+    if said_no and signals.STILL_WANTED.search(stated):
         reading.decisions.add("reschedule")  # not then, but not given up either: another time
     if "reschedule" in reading.decisions or not (told.late or told.reported or told.later):
         named, preferred = _time_asked_for(text, appointment)

@@ -258,9 +258,10 @@ STILL_WANTED = _any(
     rf"\b(?:will|möchte|möchten|wollen|würde|würden)\b(?: \w+){{0,5}}? (?:nicht|nie) (?:\w+ ){{0,2}}?{_GIVE_UP}\b",
     rf"\b{_GIVE_UP} (?:will|möchte|wollen|würde) (?:ich|wir) (?:\w+ )?nicht\b",
     rf"\b(?:not|never) (?:want|wish|like|mean|plan) to (?:\w+ )?{_GIVE_UP}\b",
-    r"\bstill (?:want|need|would like|like|wish) (?:to )?(?:be seen|see|come|have|keep|get|an? |the |my )",
+    r"\bstill (?:want|need|would like|like|wish) (?:to )?(?:be seen|see (?:the |a )?(?:doctor|dr)\b|come in\b|keep\b"
+    r"|(?:have |get )?(?:an?|the|my) (?:appointment|slot|visit|check-?up)\b)",
     r"\b(?:trotzdem|dennoch|schon noch)\b(?: \w+){0,3} (?:drankommen|behandelt|untersucht|kommen|einen termin)\b",
-    r"\b(?:brauche|möchte|will)\b(?: \w+){0,4} (?:trotzdem|dennoch)\b",
+    r"\b(?:brauche|möchte|will) (?:\w+ ){0,2}(?:termin|den|ihn)\b(?: \w+){0,2} (?:trotzdem|dennoch)\b",
 )
 # What a person says recited, then takes back before answering: a mailbox greeting said as a joke ("...,
 # haha, nein, Spaß, ich bin's", "... just kidding, it's me"), or to a machine, noticed ("Bitte sprechen Sie
