@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from reminders.conversation.intents import Intent, read_answer
+from reminders.conversation.intents import Asked, Intent, read_answer
 
 APPOINTMENT = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))  # Tuesday, 10:00
 
@@ -305,3 +305,10 @@ def test_late_by_a_clock_time_is_coming(said: str, intent: Intent) -> None:
 )
 def test_a_few_minutes_later_asked_for_is_another_time(said: str, intent: Intent) -> None:
     _reads(said, intent)
+
+
+def test_a_cancellation_asked_of_the_practice_asks_nothing_besides() -> None:
+    understood = read_answer("Können Sie mir den Termin absagen?", appointment=APPOINTMENT)
+    assert (understood.intent, understood.asked) == (CANCEL, None)
+    understood = read_answer("Could you cancel it? Do I need to pay anything?", appointment=APPOINTMENT)
+    assert (understood.intent, understood.asked) == (CANCEL, Asked.PRACTICE)

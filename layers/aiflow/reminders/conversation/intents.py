@@ -163,8 +163,10 @@ def _read_clauses(text: str, said: str, parts: list[Clause], appointment: dateti
         elif signals.ABOUT_THE_CALL.search(clause.text):
             continue  # "ich bin gerade nicht zu Hause", "I can't talk long": the call, not the appointment
         elif clause.asks:
-            questions.append(asked_in(clause.text))
-            asking.append((clause, _read_question(clause, reading)))
+            requests = _read_question(clause, reading)
+            if not requests:
+                questions.append(asked_in(clause.text))  # a request is no question to call back about
+            asking.append((clause, requests))
         elif signals.LATENESS.search(clause.text):
             told.late = True
             reading.answers.add("confirm")  # late, so coming
