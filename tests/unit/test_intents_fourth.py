@@ -312,3 +312,23 @@ def test_a_cancellation_asked_of_the_practice_asks_nothing_besides() -> None:
     assert (understood.intent, understood.asked) == (CANCEL, None)
     understood = read_answer("Could you cancel it? Do I need to pay anything?", appointment=APPOINTMENT)
     assert (understood.intent, understood.asked) == (CANCEL, Asked.PRACTICE)
+
+
+@_table(
+    [
+        # Busy or at work on the appointment's day: not coming
+        ("I'm busy tomorrow.", CANCEL),
+        ("Morgen bin ich beschäftigt.", CANCEL),
+        ("Ich muss morgen arbeiten.", CANCEL),
+        ("I have to work tomorrow, sorry.", CANCEL),
+        ("Am Dienstag muss ich leider arbeiten.", CANCEL),
+        ("I'm working on Tuesday.", CANCEL),
+        # Near-misses: busy now, another day, or with another time asked
+        ("I'm busy right now.", UNCLEAR),
+        ("Ich bin gerade beschäftigt.", UNCLEAR),
+        ("I have to work tomorrow, can we do Thursday?", RESCHEDULE),
+        ("Ich muss morgen nicht arbeiten, ich komme.", UNCLEAR),  # a negation about the day: asked again
+    ]
+)
+def test_busy_on_the_day_is_a_no(said: str, intent: Intent) -> None:
+    _reads(said, intent)

@@ -154,6 +154,8 @@ _AWAY = (
     r"(?:verreist|(?:im|i am) (?:urlaub|ausland)|auf reisen|auf dienstreise|away|on holiday|on vacation"
     r"|out of town|abroad|travelling|traveling)\b(?! (?:till|until|bis|from)\b)"
 )
+_BUSY = r"(?:busy|beschäftigt|working|at work|auf arbeit|auf der arbeit|bei der arbeit)\b"
+_DAY = r"(?:\w*tag|mittwoch|\w+day|morgen|tomorrow|then|dann)\b"
 # Words between "ich bin" and "verreist" that make it no absence then: a negation, now, back, a day.
 _NOT_AWAY = (
     r"(?!nicht\b|not\b|nie\b|never\b|gerade\b|grad\b|momentan\b|jetzt\b|right\b|currently\b|just\b|now\b"
@@ -218,6 +220,17 @@ _IDIOMS: tuple[tuple[str, str], ...] = (
     (
         r"\b(?:keine|no) zeit\b(?! (?:zu|zum|für|fürs|to|for)\b)"
         r"|\b(?:do not|did not) have (?:the )?time\b(?! (?:to|for)\b)|\bhave no time\b(?! (?:to|for)\b)",
+        _CANCEL,
+    ),
+    # Busy or at work on a day named ("morgen bin ich beschäftigt", "I have to work tomorrow"); busy alone is
+    # about this call.
+    (
+        rf"\b(?:i am|i will be|ich bin|bin ich) (?:(?:leider|so|really|very|sehr) )?{_BUSY}"
+        rf"(?= (?:(?:am|on|all) )?{_DAY})"
+        rf"|\b(?:(?:am|on) {_DAY}|morgen|tomorrow|then|dann|da) (?:bin ich|i am) (?:(?:leider|so|sehr) )?{_BUSY}"
+        rf"|\b(?:ich muss|i have to|i must|i need to|i have got to) (?:leider )?(?:(?:am|on) )?{_DAY} (?:leider )?"
+        rf"(?:arbeiten|work)\b|\b(?:(?:am|on) )?{_DAY} muss ich (?:leider )?arbeiten\b"
+        rf"|\b(?:i have to|i must|i need to|i have got to) work (?=(?:on )?{_DAY})",
         _CANCEL,
     ),
     # Away: said of the callee, or of a day named just before (the reader tells from the answer's own words
