@@ -332,3 +332,23 @@ def test_a_cancellation_asked_of_the_practice_asks_nothing_besides() -> None:
 )
 def test_busy_on_the_day_is_a_no(said: str, intent: Intent) -> None:
     _reads(said, intent)
+
+
+@_table(
+    [
+        # Taken back, then no answer in words: read whole, as before
+        ("Oh, it's a machine, no thanks.", UNCLEAR),
+        ("Ach, ein Computer, nein danke.", UNCLEAR),
+        ("Haha, nein.", CANCEL),
+        ("Please leave a... oh, you're a machine. Yes, fine.", CONFIRM),
+        ("Bitte sprechen Sie nach dem ... ach so, Sie sind ein Automat. Ja, passt.", CONFIRM),
+        # The calls themselves cancelled or stopped: no more calls, not the appointment
+        ("Can you cancel the reminder calls?", OPT_OUT),
+        ("Please cancel these calls.", OPT_OUT),
+        ("Die Erinnerungsanrufe bitte stornieren.", OPT_OUT),
+        ("Stellen Sie diese Anrufe bitte ein.", OPT_OUT),
+        ("Cancel the appointment, thanks for the reminder call.", CANCEL),
+    ]
+)
+def test_a_retraction_without_an_answer_and_the_calls_cancelled(said: str, intent: Intent) -> None:
+    _reads(said, intent)

@@ -118,7 +118,13 @@ def read_answer(text: str, *, appointment: datetime | None = None) -> Understood
     ``appointment`` (aware, in the callee's time zone) tells a time the callee asks for from one that only
     restates the appointment; without it, any time named is asked for.
     """
-    text = signals.after_a_retraction(text) or text  # "..., haha, nein, Spaß, ich bin's, ich komme": the answer
+    retracted = signals.after_a_retraction(text)
+    if retracted is not None:
+        # "..., haha, nein, Spaß, ich bin's, ich komme", "oh, you're a machine. Yes, fine": the answer after
+        # it, unless a bare no ("Oh, it's a machine, no thanks" refuses the call: read whole).
+        understood = read_answer(retracted, appointment=appointment)
+        if understood.intent is not Intent.UNCLEAR and (understood.worded or understood.intent is Intent.CONFIRM):
+            return understood
     said = normalized(text)
     key = _key_named(said)
     if key is not None:

@@ -44,7 +44,8 @@ _THE_CALLS = r"\b(?:\w*anrufe[n]?|telefonate|erinnerungen|\w*calls|reminders)\b"
 _REFUSED = (
     r"\b(?:sparen|aufhören|unterlassen|sein lassen|nicht mehr|keine mehr|nicht nötig|unnötig"
     r"|(?:brauch\w*|will|möchte|muss|müssen) (?:\w+ ){0,2}(?:nicht|keine)"
-    r"|stop\w*|schluss mit|genug mit|enough|rather not|no more|not (?:want|need|necessary)|unnecessary)\b"
+    r"|stop\w*|schluss mit|genug mit|enough|rather not|no more|not (?:want|need|necessary)|unnecessary"
+    r"|cancel\w*|abbestell\w*|abstellen|einstellen|stornier\w*|beenden)\b"
 )
 _THE_NUMBER = (
     r"\b(?:diese|meine|unsere|die|this|my|our|the) (?:telefon|handy|festnetz|mobil|phone |mobile |landline )?"
@@ -75,6 +76,7 @@ OPT_OUT = _any(
     # The calls refused in one clause, whichever comes first ("Die Anrufe können Sie sich sparen").
     rf"{_THE_CALLS}[^.!?,;]{{0,40}}{_REFUSED}|{_REFUSED}[^.!?,;]{{0,30}}{_THE_CALLS}",
     rf"\blassen sie\b[^.!?,;]{{0,20}}{_THE_CALLS}[^.!?,;]{{0,25}}\bsein\b",
+    rf"\b(?:stellen|bestellen) sie\b[^.!?,;]{{0,20}}{_THE_CALLS}[^.!?,;]{{0,15}}\b(?:ein|ab)\b",
     rf"\b(?:delete|remove|erase|block) (?:{_THE_NUMBER})|\btake (?:{_THE_NUMBER}) off\b",
 )
 _TITLE = r"(?:herrn? |frau |mr |mrs |ms |miss |dr |doktor |namen )"
@@ -274,7 +276,7 @@ RETRACTION = _any(
     rf"(?:^|[,.!;…]\s*){_JOKE}\s*(?=[,.!;…])",
     r"\b(?:just|only) (?:kidding|joking)\b|\bi(?:'m| am) (?:only |just )?(?:kidding|joking)\b|\bnur ein scherz\b",
     r"\bha(?:ha)+\b|\breingelegt\b|\bgotcha\b",
-    r"\b(?:ach|oh|ah)(?: so)?,? (?:das|sie|it|you|this)(?:'s| is| ist| sind| are)?(?: ja| just| only)?"
+    r"\b(?:ach|oh|ah)(?: so)?,? (?:das|sie|it|you|this)(?:'s|'re| is| ist| sind| are)?(?: ja| just| only)?"
     r" (?:ein |eine |a |an )?(?:computer|maschine|automat\w*|roboter|robot|machine|recording|bandansage)\b",
 )
 
