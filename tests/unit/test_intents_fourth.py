@@ -180,6 +180,8 @@ def test_a_cancellation_asked_of_the_practice_is_a_cancel(said: str, intent: Int
         ("Can't see why not, put me down.", CONFIRM),
         ("I don't see why not, I'll come.", CONFIRM),
         ("Not bad, but I can't come.", CANCEL),
+        ("Not bad, thanks, and you?", UNCLEAR),
+        ("Nicht schlecht, danke.", UNCLEAR),
         # A repeat prescription is no "say again"
         ("Cancel please, and I also need a repeat prescription.", CANCEL),
         ("Ja, ich komme, und ich bräuchte noch ein Wiederholungsrezept.", CONFIRM),

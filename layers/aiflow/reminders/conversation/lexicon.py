@@ -174,8 +174,8 @@ _IDIOMS: tuple[tuple[str, str], ...] = (
         r"\bnever better\b|\bcan not complain\b|\bno reason why not\b|\b(?:can not|do not) see why not\b|\bwhy not\b",
         _YES,
     ),
-    # Not bad is good: "nicht schlecht, dass Sie anrufen", "not a bad idea".
-    (r"\b(?:gar )?nicht (?:so |zu )?schlecht\b|\bnot (?:a |too |that |so )?bad\b", " prima "),
+    # "Nicht schlecht", "not bad" negates nothing the answer decides; alone it answers a "how are you".
+    (r"\b(?:gar )?nicht (?:so |zu )?schlecht\b|\bnot (?:a |too |that |so )?bad\b", _NOTHING),
     (r"\bof course\b|\bsounds (?:good|great|fine)\b|\bsure thing\b|\byou bet\b|\bfor sure\b|\bspot on\b", _YES),
     (r"\b(?:weiss|weiß) bescheid\b|\beingetragen\b|\bnotiert\b|\bin (?:my|the) (?:calendar|diary)\b", _YES),
     # A forgetting denied: the callee knows of the appointment, and a "no" before it answers the worry.
