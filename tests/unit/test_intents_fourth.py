@@ -354,3 +354,17 @@ def test_busy_on_the_day_is_a_no(said: str, intent: Intent) -> None:
 )
 def test_a_retraction_without_an_answer_and_the_calls_cancelled(said: str, intent: Intent) -> None:
     _reads(said, intent)
+
+
+@_table(
+    [
+        # "Try" a day is asking for it; "try again" a day is the call's
+        ("No, but could we try Thursday?", RESCHEDULE),
+        ("Unfortunately not, but could we try Thursday?", RESCHEDULE),
+        ("Can we try Friday morning instead?", RESCHEDULE),
+        ("Let's try next week.", RESCHEDULE),
+        ("Try again tomorrow, he's out.", THIRD),
+    ]
+)
+def test_trying_a_day_is_another_time(said: str, intent: Intent) -> None:
+    _reads(said, intent)
