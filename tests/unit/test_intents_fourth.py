@@ -364,6 +364,9 @@ def test_a_retraction_without_an_answer_and_the_calls_cancelled(said: str, inten
         ("Can we try Friday morning instead?", RESCHEDULE),
         ("Let's try next week.", RESCHEDULE),
         ("Try again tomorrow, he's out.", THIRD),
+        ("Nein, aber können wir es am Donnerstag versuchen?", RESCHEDULE),
+        ("Leider nicht, versuchen wir es Freitag?", RESCHEDULE),
+        ("Versuchen Sie es morgen nochmal.", THIRD),
     ]
 )
 def test_trying_a_day_is_another_time(said: str, intent: Intent) -> None:

@@ -668,11 +668,12 @@ _SHIFTS: tuple[tuple[re.Pattern[str], Shift], ...] = (
 # ("früher war ich ...").
 _NOT_A_SHIFT = _compile(r"\b(?:see you|talk|bis spaeter|speak|war|waren|hatte|hatten|gewesen|used to)\b")
 # Clauses whose times are not the appointment's: a call's ("Rufen Sie heute Abend nochmal an", "try again
-# tomorrow", not "could we try Thursday?", "schon der dritte Anruf diese Woche"), the time now ("Es ist
-# sieben Uhr morgens!", "It's 7 in the morning") and a birthday ("geboren am 5. März").
+# tomorrow", not "could we try Thursday?" nor "versuchen wir es Freitag?", "schon der dritte Anruf diese
+# Woche"), the time now ("Es ist sieben Uhr morgens!", "It's 7 in the morning") and a birthday ("geboren am
+# 5. März").
 _NOT_THE_SLOT = _compile(
     r"\b(?:rufe?n?|ruf|anrufen|zurueckrufen|anruf\w*|melde|call|calls|calling|ring|try (?:again|me|us|back|later)"
-    r"|versuch\w*"
+    r"|versuchen sie|versuch(?:s| es)"
     r"|geboren|geburtsdatum|geburtstag|born|birthday|date of birth)\b"
     rf"|\b(?:es ist|it's|it is)\s(?:(?:ja|doch|erst|schon|gerade|already|only|just)\s)?{_HOUR}\b"
 )
