@@ -371,3 +371,15 @@ def test_a_retraction_without_an_answer_and_the_calls_cancelled(said: str, inten
 )
 def test_trying_a_day_is_another_time(said: str, intent: Intent) -> None:
     _reads(said, intent)
+
+
+@_table(
+    [
+        # A new appointment in the genitive or dative: another time
+        ("Leider nicht, ich melde mich wegen eines neuen Termins.", RESCHEDULE),
+        ("Geht nicht, wegen eines anderen Termins rufe ich an.", RESCHEDULE),
+        ("Ich bräuchte einen neuen Termin.", RESCHEDULE),
+    ]
+)
+def test_a_new_appointment_in_any_case_is_another_time(said: str, intent: Intent) -> None:
+    _reads(said, intent)

@@ -260,10 +260,10 @@ _IDIOMS: tuple[tuple[str, str], ...] = (
     # Another time, with or without saying when.
     (
         r"\b(?:eine?[mnrs]?|ein|nen) (?:ander(?:e[mnrs]?)?|späteren"
-        r"|neue[mnrs]?) (?:tag|termin|uhrzeit|zeit|zeitpunkt|datum|woche)\b",
+        r"|neue[mnrs]?) (?:tag|termins?|uhrzeit|zeit|zeitpunkt|datum|woche)\b",
         _RESCHEDULE,
     ),
-    (r"\b(?:andere|spätere) (?:uhrzeit|zeit|woche)\b|\banderen (?:tag|termin)\b|\bneuen termin\b", _RESCHEDULE),
+    (r"\b(?:andere|spätere) (?:uhrzeit|zeit|woche)\b|\banderen (?:tag|termins?)\b|\bneuen termins?\b", _RESCHEDULE),
     # "Oder was anderes?" asks what the appointment is, not for another.
     (r"\bein andermal\b|\b(?:bitte )?(?:einen|nen) neuen\b|(?<!oder )\b(?:was|etwas|irgendwas) anderes\b", _RESCHEDULE),
     (r"\bander(?:e[mnrs]?)? \w*(?:tag|zeit|termin|datum|woche)\b", _RESCHEDULE),  # "ein anderer Wochentag"
