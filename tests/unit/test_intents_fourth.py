@@ -242,6 +242,17 @@ def test_regional_words(said: str, intent: Intent) -> None:
         ("Ich habe jetzt keine Zeit zu reden.", UNCLEAR),
         ("Ich hab keine Zeit, können wir verschieben?", RESCHEDULE),
         ("hello hello can you hear me", REPEAT),
+        # Someone else away is no answer of the callee's
+        ("Meine Frau ist am Dienstag verreist.", UNCLEAR),
+        ("Er ist am Dienstag im Urlaub.", UNCLEAR),
+        ("Mein Mann ist morgen nicht da.", THIRD),
+        # Not there on the day, in other words
+        ("Ja, hier Peters, ich bin am Dienstag leider nicht da.", CANCEL),
+        ("Bin morgen nicht da.", CANCEL),
+        ("Morgen bin ich nicht zu Hause.", CANCEL),
+        ("I won't be around on Tuesday.", CANCEL),
+        ("I'm not home tomorrow.", CANCEL),
+        ("Ich bin gerade nicht da, aber ja, ich komme.", CONFIRM),
     ]
 )
 def test_away_on_the_day_is_a_no(said: str, intent: Intent) -> None:

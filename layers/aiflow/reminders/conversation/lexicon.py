@@ -154,6 +154,14 @@ _AWAY = (
     r"(?:verreist|(?:im|i am) (?:urlaub|ausland)|auf reisen|auf dienstreise|away|on holiday|on vacation"
     r"|out of town|abroad|travelling|traveling)\b(?! (?:till|until|bis|from)\b)"
 )
+# The callee as the subject, before or after a day: "ich bin", "bin ich", "I'll be".
+_ME = r"(?:ich bin|bin ich|wir sind|sind wir|i am|i will be|we are|we will be|bin)"
+_ME_AFTER = r"(?:bin ich|sind wir|i am|i will be|we are|we will be)"
+_ON_A_DAY = r"(?:(?:am|on|an dem) (?:\w*tag|mittwoch|\w+day)|morgen|tomorrow|then|dann|da)"
+_NOT_THERE = (
+    r"(?:nicht erreichbar|nicht da|nicht zu hause|nicht daheim|not available|unavailable"
+    r"|not (?:here|home|around|about|in town))\b"
+)
 _BUSY = r"(?:busy|beschäftigt|working|at work|auf arbeit|auf der arbeit|bei der arbeit)\b"
 _DAY = r"(?:\w*tag|mittwoch|\w+day|morgen|tomorrow|then|dann)\b"
 # Words between "ich bin" and "verreist" that make it no absence then: a negation, now, back, a day.
@@ -233,18 +241,18 @@ _IDIOMS: tuple[tuple[str, str], ...] = (
         rf"|\b(?:i have to|i must|i need to|i have got to) work (?=(?:on )?{_DAY})",
         _CANCEL,
     ),
-    # Away: said of the callee, or of a day named just before (the reader tells from the answer's own words
-    # whether that day is the appointment's).
+    # Away, or not there, said of the callee (never of someone else: "meine Frau ist verreist" answers for
+    # her), now or on a day named (the reader tells from the answer's own words whether that is the
+    # appointment's).
     (
-        rf"\b(?:ich bin|bin ich|wir sind|sind wir|i am|i will be|we are|we will be) (?:{_NOT_AWAY}\w+ ){{0,3}}?{_AWAY}"
-        rf"|\b(?:am|on|an dem) (?:\w*tag|mittwoch|\w+day) (?:leider |auch |then )?{_AWAY}",
+        rf"\b{_ME} (?:{_NOT_AWAY}\w+ ){{0,3}}?{_AWAY}|\b{_ME} {_ON_A_DAY} (?:leider |auch )?{_AWAY}"
+        rf"|\b{_ON_A_DAY} {_ME_AFTER} (?:leider |auch )?{_AWAY}",
         _CANCEL,
     ),
     (
-        r"\b(?:(?:am|on|an dem) (?:\w*tag|mittwoch|\w+day)|morgen|tomorrow|then|dann|da) (?:leider )?"
-        r"(?:nicht erreichbar|not available|unavailable)\b"
-        r"|\b(?:ich bin|i am|i will be) (?:leider )?(?:nicht erreichbar|not available|unavailable)"
-        r" (?=(?:am |on |an dem |that )?(?:\w*tag|mittwoch|\w+day|morgen|tomorrow|then)\b)",
+        rf"\b{_ME} (?:leider )?{_ON_A_DAY} (?:leider )?{_NOT_THERE}|\b{_ON_A_DAY} {_ME_AFTER} (?:leider )?{_NOT_THERE}"
+        rf"|\b{_ME} (?:leider )?{_NOT_THERE}(?= (?:am |on |an dem |that )?{_DAY})"
+        rf"|\b(?:i|we) will not be (?:around|here|home|in town|available)(?= (?:on |that )?{_DAY})",
         _CANCEL,
     ),
     (
