@@ -253,6 +253,12 @@ def test_regional_words(said: str, intent: Intent) -> None:
         ("I won't be around on Tuesday.", CANCEL),
         ("I'm not home tomorrow.", CANCEL),
         ("Ich bin gerade nicht da, aber ja, ich komme.", CONFIRM),
+        # Away on a later day or week is no answer for the appointment's
+        ("Ich bin nächste Woche im Urlaub.", UNCLEAR),
+        ("We're on holiday next week, so no.", UNCLEAR),
+        ("Ich bin übermorgen verreist.", UNCLEAR),
+        ("I'm away next week, could we do the week after?", RESCHEDULE),
+        ("Sagen Sie bitte ab, ich bin übermorgen verreist.", CANCEL),
     ]
 )
 def test_away_on_the_day_is_a_no(said: str, intent: Intent) -> None:

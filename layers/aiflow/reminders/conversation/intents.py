@@ -198,7 +198,7 @@ def _read_clauses(text: str, said: str, parts: list[Clause], appointment: dateti
             return Understood(Intent.RESCHEDULE, worded=True, asked=besides, preferred=preferred)
     told.hedged |= any(not (told.late and _about_the_minutes(clause)) for clause in hedging)
     if "cancel" in reading.decisions and not told.reported and _another_weekday(text, appointment):
-        reading.doubtful = True  # "I'm away on Wednesday": a no to another day, not to the appointment
+        reading.doubtful = True  # "I'm away on Wednesday", "next week": a no to another day, not to the appointment
     if signals.REPEAT.search(said):
         return Understood(Intent.REPEAT, worded=True, asked=asked if asked is not Asked.PRACTICE else None)
     if told.hedged or reading.doubtful or signals.DISPUTE.search(said) or _ironic(reading):
@@ -294,14 +294,21 @@ def _about_the_minutes(clause: Clause) -> bool:
 
 def _another_weekday(text: str, appointment: datetime | None) -> bool:
     """Whether the answer, in its own words (an idiom may have taken the day in), names a weekday other than
-    the appointment's."""
-    if appointment is None:
-        return False
+    the appointment's, or a day or week after it ("übermorgen", "next week": the appointment is the next day
+    or so when the reminder calls)."""
+    folded = text.casefold()
+    if appointment is None or _CANCELLED_IN_WORDS.search(folded):
+        return False  # "Sagen Sie ab, ich bin bis nächste Woche krank": the day is the reason, the no is said
     others = frozenset().union(*(day for day in WEEKDAYS if day is not WEEKDAYS[appointment.weekday()]))
-    return not others.isdisjoint(_LETTERS.findall(text.casefold()))
+    return not others.isdisjoint(_LETTERS.findall(folded)) or _LATER_DAYS.search(folded) is not None
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
+_CANCELLED_IN_WORDS = re.compile(r"\b(?:absagen|abgesagt|stornier\w*|streichen|cancel\w*|sag\w* (?:\w+ ){0,3}ab)\b")
+_LATER_DAYS = re.compile(
+    r"\b(?:übermorgen|(?:nächste|kommende)\w* (?:woche|monat)|next (?:week|month)|the week after"
+    r"|day after tomorrow|wochenende|weekend)\b"
+)
 
 
 def _negation_unplaced(clause: Clause) -> bool:
