@@ -8,22 +8,29 @@ region's words, and through a speech recogniser; one vocabulary covers German an
 mis-hearings, idioms such as "kein Ding"). A decision is read only where a careful receptionist would make
 one; everything else is asked again. The reading, in order:
 
+0. A greeting recited, then taken back ("..., haha, nein, Spaß, ich bin's, ich komme", "oh, it's a
+   computer. Yes, fine"): what follows is the answer, when it says one in words or is a yes.
 1. A key's name said as the whole answer ("1", "die Eins", "I'm pressing one") is that key.
 2. No more calls ("rufen Sie mich nicht mehr an", "keine Werbeanrufe", "do-not-call list") wins: it is said
    in words that would otherwise read as a repeat request ("nie wieder", "again") or a negation.
 3. The wrong number ("hier wohnt kein Herr ...", "this isn't Peter's phone"), a person at the practice
    asked for, someone else answering for the callee ("mein Mann ist nicht da", "try again tomorrow"):
-   none of these is the callee deciding.
+   none of these is the callee deciding; a person asked for to arrange another time is that request.
 4. A complaint or sarcasm ("Toll, noch so ein Robo-Anruf", "geht's noch?") decides nothing, nor does an
    announcement the mailbox reader missed ("Our hours are Monday to Friday, nine to five").
 5. Per clause (:mod:`~reminders.conversation.questions`, :mod:`~reminders.conversation.cues`): a clause
    that asks never decides, unless it asks for another time ("Können wir den verschieben?"); a clause that
    reports what was done ("wir haben den schon umgelegt") decides nothing; a clause about being late ("ein
-   paar Minuten später") says the callee comes, and its hedges and negations are about the minutes.
+   paar Minuten später", "erst zehn nach zehn") says the callee comes, and its hedges and negations are
+   about the minutes. A question that asks the practice to cancel ("Können Sie den Termin absagen?") is
+   that request. The appointment's own day ("ich kann morgen nicht") says no more than "then"; away or busy
+   on it is a no, on another day no answer.
 6. Another time: a verb or phrase for it ("verschieben", "was anderes", "push it back") or a time the
    callee names that is not the appointment's own ("lieber Freitag um 9", "I can only do evenings") is a
    request for another time, with the time it states (``preferred``). It outweighs a yes or no in the
-   same answer ("ich kann nicht, aber Freitag ginge") and a hedge ("Donnerstag vielleicht?").
+   same answer ("ich kann nicht, aber Freitag ginge") and a hedge ("Donnerstag vielleicht?"); so does a no
+   beside the appointment still wanted ("aber ich möchte den Termin nicht verlieren"). A time the callee
+   will know by, or called at before, is none asked for.
 7. "Say again" ("wie bitte", "you broke up"), with what it asks if it asks a fact ("welcher Tag war das
    nochmal?").
 8. A hedge ("vielleicht", "I'll have to ask my boss"), a dispute ("falsche Uhrzeit"), a negation that
