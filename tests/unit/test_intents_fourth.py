@@ -400,3 +400,20 @@ def test_trying_a_day_is_another_time(said: str, intent: Intent) -> None:
 )
 def test_a_new_appointment_in_any_case_is_another_time(said: str, intent: Intent) -> None:
     _reads(said, intent)
+
+
+@_table(
+    [
+        # "Ich bin bei Ihnen" said as the whole clause is being there
+        ("Prima, ich bin um zehn bei Ihnen.", CONFIRM),
+        ("Ich bin morgen bei Ihnen.", CONFIRM),
+        ("Klar, ich bin pünktlich in der Praxis.", CONFIRM),
+        ("Ich bin bei Ihnen in Behandlung, aber morgen geht nicht.", CANCEL),
+        ("Ich bin morgen nicht bei Ihnen.", CANCEL),
+        # "What?" after a word of sorry asks again
+        ("Sorry, what?", REPEAT),
+        ("Entschuldigung, was?", REPEAT),
+    ]
+)
+def test_being_with_the_practice_and_what_asked_again(said: str, intent: Intent) -> None:
+    _reads(said, intent)

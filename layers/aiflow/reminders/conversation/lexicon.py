@@ -159,7 +159,7 @@ _ME = r"(?:ich bin|bin ich|wir sind|sind wir|i am|i will be|we are|we will be|bi
 _ME_AFTER = r"(?:bin ich|sind wir|i am|i will be|we are|we will be)"
 _ON_A_DAY = r"(?:(?:am|on|an dem) (?:\w*tag|mittwoch|\w+day)|morgen|tomorrow|then|dann|da)"
 _NOT_THERE = (
-    r"(?:nicht erreichbar|nicht da|nicht zu hause|nicht daheim|not available|unavailable"
+    r"(?:nicht erreichbar|nicht da|nicht zu hause|nicht daheim|nicht bei (?:ihnen|euch)|not available|unavailable"
     r"|not (?:here|home|around|about|in town))\b"
 )
 _BUSY = r"(?:busy|beschäftigt|working|at work|auf arbeit|auf der arbeit|bei der arbeit)\b"

@@ -191,7 +191,7 @@ REPEAT = _any(
     r"\bspeak up\b|\bcan not hear\b|\bbad line\b|\b(?:can|could) you hear me\b|\bhören sie mich\b",
     # Asked to go on: "go ahead", "schießen Sie los" (not "go ahead and cancel it").
     r"\bgo ahead\W*$|\bschiessen sie los\b|\blegen sie los\b",
-    r"^\W*(?:was|what|hä|huh|sorry|pardon|bitte|entschuldigung|wie)\W*(?:\?|$)",
+    r"^\W*(?:(?:sorry|entschuldigung|äh|ähm|uh|um|oh)\W+)?(?:was|what|hä|huh|sorry|pardon|bitte|entschuldigung|wie)\W*(?:\?|$)",
 )
 # Not sure whether they come: asking again is cheaper than a wrong decision.
 HEDGE = _any(

@@ -111,6 +111,14 @@ _MISHEARD = (
     (re.compile(r"\bja wohl\b"), "jawohl"),
     # "ich bin pünktlich da", "i bi denn da": being there, with a word or two between.
     (re.compile(r"\bbin ((?:(?!nicht\b|nie\b|kein\w*)[^\W\d]+ ){0,2})(?:da|do)\b"), r"\1bin da"),
+    # "ich bin um zehn bei Ihnen" as the whole clause, not "ich bin bei Ihnen in Behandlung".
+    (
+        re.compile(
+            r"\bbin ((?:(?!nicht\b|nie\b|kein\w*)[^\W\d]+ ){0,2})(?:bei (?:ihnen|euch)|in der praxis)"
+            r"(?=\s*(?:[.,;!?]|$))"
+        ),
+        r"\1bin da",
+    ),
     (re.compile(r"\bbe in\s*(?=[.,;!?]|$)"), "be there"),  # "I'll be in", not "be in hospital"
     (re.compile(r"\b(?:would|will|does|should|that|it|this|not|might|could) work\b"), lambda m: m[0] + "s"),
 )
