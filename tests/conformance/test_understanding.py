@@ -7,7 +7,7 @@ recorded as confirmed, mailbox greetings 95 % recognised and no person taken for
 
 On the tuning set (the answers the rules are built on) every target is reached and held: a test fails on
 the first answer that misses it. On the held-out set, which no rule is tuned to and which the issue's
-targets are about, a target missed is a strict xfail with the figures (none today). ``python -m
+targets are about, a target missed is a strict xfail with the figures. ``python -m
 tests.conformance.understanding [--held-out] --misses`` lists what is read wrongly.
 """
 
@@ -103,7 +103,7 @@ def test_no_person_is_taken_for_a_mailbox() -> None:
 
 # The held-out set: the issue's targets "on answers nobody tuned to". A target the rules miss there is a
 # strict xfail carrying the figures, so that a rule reaching it turns the test red (then the mark goes) and
-# nobody can read the miss as a pass; today every target holds.
+# nobody can read the miss as a pass.
 
 
 @cache
@@ -111,11 +111,17 @@ def _held_out() -> Figures:
     return measure(answers=load_answers(HELD_OUT))
 
 
+def _missed_on_the_held_out_set(figures: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, raises=AssertionError, reason=f"held-out set today: {figures}")
+
+
+@_missed_on_the_held_out_set("6 of 320 harmful (de 4, en 2)")
 def test_no_decision_on_the_held_out_set_does_harm() -> None:
     harmful = [p for p in _held_out().played if p.harmful]
     assert len(harmful) / len(_held_out().played) <= TARGET_HARMFUL, f"{len(harmful)}:\n{_listed(harmful)}"
 
 
+@_missed_on_the_held_out_set("1 of 60 requests for another time recorded as confirmed")
 def test_no_request_for_another_time_on_the_held_out_set_is_confirmed() -> None:
     figures = _held_out()
     confirmed = [p for p in figures.played if p.answer.record is Record.RESCHEDULE and p.reading is Record.CONFIRM]
@@ -132,6 +138,7 @@ def test_held_out_mailbox_greetings_are_recognised() -> None:
     assert _held_out().total.mailbox_recognition >= TARGET_MAILBOX_RECOGNITION
 
 
+@_missed_on_the_held_out_set("1 of 303 persons taken for a mailbox")
 def test_no_person_on_the_held_out_set_is_taken_for_a_mailbox() -> None:
     played = _held_out().played
     taken = [p for p in played if p.answer.record is not Record.MAILBOX and p.reading is Record.MAILBOX]

@@ -44,6 +44,8 @@ FRI = {"weekday": "friday", "date": "2026-03-06"}
     ("Am Donnschtig", THU),  # Swiss
     ("am donners tag ginge es besser", THU),  # a speech recogniser's split word
     ("mitt woch", WED),
+    ("wednes day at nine", {**WED, "time": "09:00"}),
+    ("thurs day would work", THU),
     ("Fritig wär guet", FRI),
     ("Sonnabend", {"weekday": "saturday", "date": "2026-03-07"}),
     ("Montag", {"weekday": "monday", "date": "2026-03-09"}),  # said on a Monday: the next one
@@ -214,6 +216,8 @@ def test_parts_of_the_day(text: str, wanted: dict[str, str]) -> None:
     ("from 2 to 4", {"after": "14:00", "before": "16:00"}),
     ("Donnerstag ab Mittag geht", {"weekday": "thursday", "date": "2026-03-05", "after": "12:00"}),
     ("erst ab Mittag bitte", {"after": "12:00"}),
+    ("not till after the 10th please", {"after": "2026-03-10"}),
+    ("Not until after March 16th, I'm away until then", {"after": "2026-03-16"}),
     ("von Mittag bis drei", {"after": "12:00", "before": "15:00"}),
     ("between half two and four", {"after": "14:30", "before": "16:00"}),
     ("Zwischen halb drei und vier", {"after": "14:30", "before": "16:00"}),
@@ -282,6 +286,7 @@ def test_alternatives(text: str, wanted: dict[str, str]) -> None:
 @_cases(
     ("nächste Woche", {"week": "next"}),
     ("sometime next week", {"week": "next"}),
+    ("uf nöchschti Wuche", {"week": "next"}),  # Swiss
     ("the following week", {"week": "next"}),
     ("early next week", {"week": "next"}),
     ("diese Woche noch", {"week": "this"}),

@@ -269,14 +269,17 @@ _CLAUSE_BREAK = _compile(
 )
 
 
-# Speech recognisers split compounds: "donners tag", "mitt woch".
-_SPLIT_WEEKDAY = re.compile(r"\b(mon|diens|donners|frei|sams|sonn|mitt)\s(tag|woch)\b")
+# Speech recognisers split compounds: "donners tag", "mitt woch", "wednes day".
+_SPLIT_WEEKDAY = re.compile(
+    r"\b(mon|diens|donners|frei|sams|sonn|mitt)\s(tag|woch)\b|\b(mon|tues|wednes|thurs|fri|satur|sun)\s(day)\b"
+)
 
 
 def _clauses(text: str) -> list[str]:
     folded = _GREETING.sub(" ", _fold(text))
     folded = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", " ", folded)
-    folded = _in_digits(_SPLIT_WEEKDAY.sub(r"\1\2", folded))
+    folded = re.sub(r"\bnot (?:until|till) after\b", "only after", folded)  # one bound, not a negated one
+    folded = _in_digits(_SPLIT_WEEKDAY.sub(lambda m: "".join(part for part in m.groups() if part), folded))
     folded = re.sub(r"\s+", " ", folded)
     clauses = [clause.strip() for clause in _CLAUSE_BREAK.split(folded) if clause and clause.strip()]
     return [part for clause in clauses for part in _one_weekday_each(clause)]
@@ -412,6 +415,7 @@ _WEEKS: tuple[tuple[re.Pattern[str], WeekSaid], ...] = (
     (
         _compile(
             r"\b(?:naechste[nr]?|kommende[nr]?|folgende[nr]?) woche\b|\bwoche (?:drauf|danach)\b"
+            r"|\b(?:noechscht|naechscht|naechst)(?:i|e|en) wuche\b"  # Swiss
             r"|\b(?:next|the following|the week after|following) week\b|\bthe week after\b"
         ),
         WeekSaid(from_call=1),
