@@ -383,6 +383,17 @@ def _llm(llm: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _understanding(reading: dict[str, Any]) -> list[str]:
+    return [
+        "### Reading a first answer (`bench/understanding.py`: the rules, no network)",
+        "",
+        f"Over the corpus's {reading['answers']:,} answers, {reading['rounds']} rounds: median"
+        f" {reading['median_us']:.0f} µs, 99th percentile {reading['p99_us']:.0f} µs, slowest"
+        f" {reading['max_us']:.0f} µs per answer (the budget: well under a millisecond).",
+        "",
+    ]
+
+
 def _second_reader(reader: dict[str, Any]) -> list[str]:
     cold, turns = reader["coldstart_ms"], reader["turns"]
     off, on = cold["model off"], cold["model on"]
@@ -620,6 +631,8 @@ def figures(results: dict[str, Any], results_dir: str) -> str:
         lines += _llm(results["llm"])
     if "second_reader" in results:
         lines += _second_reader(results["second_reader"])
+    if "understanding" in results:
+        lines += _understanding(results["understanding"])
     return "\n".join(lines).rstrip() + "\n"
 
 
