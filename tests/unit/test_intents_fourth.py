@@ -4,38 +4,25 @@ other wordings, both languages, and with near-misses that must not read that way
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-import pytest
-
 from reminders.conversation.intents import Asked, Intent, read_answer
-
-APPOINTMENT = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))  # Tuesday, 10:00
-
-CONFIRM, CANCEL, RESCHEDULE, OPT_OUT, REPEAT, PERSON, QUESTION, WRONG, THIRD, UNCLEAR = (
-    Intent.CONFIRM,
-    Intent.CANCEL,
-    Intent.RESCHEDULE,
-    Intent.OPT_OUT,
-    Intent.REPEAT,
-    Intent.PERSON,
-    Intent.QUESTION,
-    Intent.WRONG_NUMBER,
-    Intent.THIRD_PARTY,
-    Intent.UNCLEAR,
+from tests.harness.readings import (
+    APPOINTMENT,
+    CANCEL,
+    CONFIRM,
+    OPT_OUT,
+    PERSON,
+    QUESTION,
+    REPEAT,
+    RESCHEDULE,
+    THIRD,
+    UNCLEAR,
+    WRONG,
+    reads,
+    table,
 )
 
 
-def _table(rows: list[tuple[str, Intent]]) -> pytest.MarkDecorator:
-    return pytest.mark.parametrize(("said", "intent"), rows, ids=[said for said, _ in rows])
-
-
-def _reads(said: str, intent: Intent) -> None:
-    assert read_answer(said, appointment=APPOINTMENT).intent is intent
-
-
-@_table(
+@table(
     [
         # Not then, but the appointment still wanted: another time, never a cancellation
         ("Morgen geht leider nicht, aber ich möchte den Termin nicht ganz verlieren.", RESCHEDULE),
@@ -60,10 +47,10 @@ def _reads(said: str, intent: Intent) -> None:
     ]
 )
 def test_not_then_but_still_wanted_is_another_time(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
 
 
-@_table(
+@table(
     [
         # The number deleted or removed, in any article: no more calls
         ("Löschen Sie bitte diese Telefonnummer.", OPT_OUT),
@@ -80,10 +67,10 @@ def test_not_then_but_still_wanted_is_another_time(said: str, intent: Intent) ->
     ]
 )
 def test_the_number_deleted_is_no_more_calls(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
 
 
-@_table(
+@table(
     [
         # "I can't" with the appointment's own day: the day says no more than "then"
         ("Nein, ich kann am Dienstag nicht.", CANCEL),
@@ -101,10 +88,10 @@ def test_the_number_deleted_is_no_more_calls(said: str, intent: Intent) -> None:
     ]
 )
 def test_i_cannot_on_the_appointment_s_day_is_a_no(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
 
 
-@_table(
+@table(
     [
         # Another time asked for, with someone to call about it: the request, not a person wanted
         ("I'd like to rebook, have someone call me about a new time.", RESCHEDULE),
@@ -127,10 +114,10 @@ def test_i_cannot_on_the_appointment_s_day_is_a_no(said: str, intent: Intent) ->
     ]
 )
 def test_another_time_asked_with_a_call_or_as_a_swap(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
 
 
-@_table(
+@table(
     [
         # The practice asked to cancel: a request in question form
         ("Können Sie den Termin stornieren?", CANCEL),
@@ -149,10 +136,10 @@ def test_another_time_asked_with_a_call_or_as_a_swap(said: str, intent: Intent) 
     ]
 )
 def test_a_cancellation_asked_of_the_practice_is_a_cancel(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
 
 
-@_table(
+@table(
     [
         # Something come up, an illness come down with: not "coming"
         ("Sorry, something's come up, I can't make it.", CANCEL),
@@ -201,10 +188,10 @@ def test_a_cancellation_asked_of_the_practice_is_a_cancel(said: str, intent: Int
     ]
 )
 def test_clear_answers_in_other_words(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
 
 
-@_table(
+@table(
     [
         # Rhenish, northern and Bavarian words of deciding
         ("Nä, dat jeiht nit, können mer dat verlääje?", RESCHEDULE),
@@ -216,10 +203,10 @@ def test_clear_answers_in_other_words(said: str, intent: Intent) -> None:
     ]
 )
 def test_regional_words(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
 
 
-@_table(
+@table(
     [
         # Away, unavailable or without time on the appointment's day: not coming
         ("I'm not available on Tuesday, I'll be away.", CANCEL),
@@ -262,10 +249,10 @@ def test_regional_words(said: str, intent: Intent) -> None:
     ]
 )
 def test_away_on_the_day_is_a_no(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
 
 
-@_table(
+@table(
     [
         # A time by which the callee will know, or at which they spoke before: no time asked for
         ("Vielleicht, das entscheidet sich erst heute Abend.", UNCLEAR),
@@ -284,10 +271,10 @@ def test_away_on_the_day_is_a_no(said: str, intent: Intent) -> None:
     ]
 )
 def test_a_time_of_knowing_or_of_a_call_made_is_no_time_asked_for(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
 
 
-@_table(
+@table(
     [
         # Late by a clock time a few minutes after the appointment's: coming
         ("Ja, aber ich schaffe es erst so zehn nach zehn.", CONFIRM),
@@ -309,10 +296,10 @@ def test_a_time_of_knowing_or_of_a_call_made_is_no_time_asked_for(said: str, int
     ]
 )
 def test_late_by_a_clock_time_is_coming(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
 
 
-@_table(
+@table(
     [
         # A few minutes later asked for, not told: another time
         ("Ich komme lieber um Viertel nach zehn.", RESCHEDULE),
@@ -323,7 +310,7 @@ def test_late_by_a_clock_time_is_coming(said: str, intent: Intent) -> None:
     ]
 )
 def test_a_few_minutes_later_asked_for_is_another_time(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
 
 
 def test_a_cancellation_asked_of_the_practice_asks_nothing_besides() -> None:
@@ -333,7 +320,7 @@ def test_a_cancellation_asked_of_the_practice_asks_nothing_besides() -> None:
     assert (understood.intent, understood.asked) == (CANCEL, Asked.PRACTICE)
 
 
-@_table(
+@table(
     [
         # Busy or at work on the appointment's day: not coming
         ("I'm busy tomorrow.", CANCEL),
@@ -350,10 +337,10 @@ def test_a_cancellation_asked_of_the_practice_asks_nothing_besides() -> None:
     ]
 )
 def test_busy_on_the_day_is_a_no(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
 
 
-@_table(
+@table(
     [
         # Taken back, then no answer in words: read whole, as before
         ("Oh, it's a machine, no thanks.", UNCLEAR),
@@ -370,10 +357,10 @@ def test_busy_on_the_day_is_a_no(said: str, intent: Intent) -> None:
     ]
 )
 def test_a_retraction_without_an_answer_and_the_calls_cancelled(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
 
 
-@_table(
+@table(
     [
         # "Try" a day is asking for it; "try again" a day is the call's
         ("No, but could we try Thursday?", RESCHEDULE),
@@ -387,10 +374,10 @@ def test_a_retraction_without_an_answer_and_the_calls_cancelled(said: str, inten
     ]
 )
 def test_trying_a_day_is_another_time(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
 
 
-@_table(
+@table(
     [
         # A new appointment in the genitive or dative: another time
         ("Leider nicht, ich melde mich wegen eines neuen Termins.", RESCHEDULE),
@@ -399,10 +386,10 @@ def test_trying_a_day_is_another_time(said: str, intent: Intent) -> None:
     ]
 )
 def test_a_new_appointment_in_any_case_is_another_time(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
 
 
-@_table(
+@table(
     [
         # "Ich bin bei Ihnen" said as the whole clause is being there
         ("Prima, ich bin um zehn bei Ihnen.", CONFIRM),
@@ -416,4 +403,4 @@ def test_a_new_appointment_in_any_case_is_another_time(said: str, intent: Intent
     ]
 )
 def test_being_with_the_practice_and_what_asked_again(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)

@@ -7,38 +7,23 @@ whose words collide with the kind's.
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-import pytest
-
-from reminders.conversation.intents import Intent, read_answer
-
-APPOINTMENT = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))  # Tuesday, 10:00
-
-CONFIRM, CANCEL, RESCHEDULE, OPT_OUT, REPEAT, PERSON, QUESTION, WRONG, THIRD, UNCLEAR = (
-    Intent.CONFIRM,
-    Intent.CANCEL,
-    Intent.RESCHEDULE,
-    Intent.OPT_OUT,
-    Intent.REPEAT,
-    Intent.PERSON,
-    Intent.QUESTION,
-    Intent.WRONG_NUMBER,
-    Intent.THIRD_PARTY,
-    Intent.UNCLEAR,
+from reminders.conversation.intents import Intent
+from tests.harness.readings import (
+    CANCEL,
+    CONFIRM,
+    OPT_OUT,
+    PERSON,
+    QUESTION,
+    REPEAT,
+    THIRD,
+    UNCLEAR,
+    WRONG,
+    reads,
+    table,
 )
 
 
-def _table(rows: list[tuple[str, Intent]]) -> pytest.MarkDecorator:
-    return pytest.mark.parametrize(("said", "intent"), rows, ids=[said for said, _ in rows])
-
-
-def _reads(said: str, intent: Intent) -> None:
-    assert read_answer(said, appointment=APPOINTMENT).intent is intent
-
-
-@_table(
+@table(
     [
         ("Die Erinnerungsanrufe können Sie sich künftig sparen.", OPT_OUT),
         ("Solche Anrufe brauche ich nicht.", OPT_OUT),
@@ -61,10 +46,10 @@ def _reads(said: str, intent: Intent) -> None:
     ]
 )
 def test_the_calls_refused_without_the_verb_of_calling(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
 
 
-@_table(
+@table(
     [
         ("Einen Herrn Peters kenne ich nicht.", WRONG),
         ("Peters? Kenn ich nicht.", WRONG),
@@ -92,10 +77,10 @@ def test_the_calls_refused_without_the_verb_of_calling(said: str, intent: Intent
     ]
 )
 def test_a_wrong_number_that_names_another_person_or_business(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
 
 
-@_table(
+@table(
     [
         ("There's no way I can make it.", CANCEL),
         ("No way I'm coming tomorrow.", CANCEL),
@@ -110,10 +95,10 @@ def test_a_wrong_number_that_names_another_person_or_business(said: str, intent:
     ]
 )
 def test_an_emphatic_no_negates_what_follows(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
 
 
-@_table(
+@table(
     [
         ("mhm", UNCLEAR),
         ("Mhm.", UNCLEAR),
@@ -128,10 +113,10 @@ def test_an_emphatic_no_negates_what_follows(said: str, intent: Intent) -> None:
     ]
 )
 def test_a_hum_alone_is_listening_not_agreeing(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
 
 
-@_table(
+@table(
     [
         # An emphatic yes, then what it is said about instead of a verb: sarcasm
         ("Klar, sicher, bei Ihren Wartezeiten.", UNCLEAR),
@@ -152,10 +137,10 @@ def test_a_hum_alone_is_listening_not_agreeing(said: str, intent: Intent) -> Non
     ]
 )
 def test_sarcastic_agreement_and_a_mocked_forgetting(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
 
 
-@_table(
+@table(
     [
         ("Ist der Doktor Weber zu sprechen?", PERSON),
         ("Ist Schwester Anna heute da?", PERSON),
@@ -174,10 +159,10 @@ def test_sarcastic_agreement_and_a_mocked_forgetting(said: str, intent: Intent) 
     ]
 )
 def test_a_person_asked_for_by_name(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
 
 
-@_table(
+@table(
     [
         ("Hier ist die Mutter, er ist in der Schule.", THIRD),
         ("Hier spricht der Nachbar, Frau Peters ist verreist.", THIRD),
@@ -204,10 +189,10 @@ def test_a_person_asked_for_by_name(said: str, intent: Intent) -> None:
     ]
 )
 def test_a_third_party_who_says_who_they_are(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
 
 
-@_table(
+@table(
     [
         # A confirmation told as done is still a yes; a cancellation stands, a move is for the practice to check
         ("Ich hab gestern schon online bestätigt.", CONFIRM),
@@ -227,4 +212,4 @@ def test_a_third_party_who_says_who_they_are(said: str, intent: Intent) -> None:
     ]
 )
 def test_a_confirmation_told_as_done_and_a_denied_forgetting(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)

@@ -6,38 +6,25 @@ same rules, so that a rule tuned to the corpus's sentences fails here.
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 
 from reminders.conversation.intents import Asked, Intent, Understood, read_answer
-
-APPOINTMENT = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))  # Tuesday, 10:00
-
-CONFIRM, CANCEL, RESCHEDULE, OPT_OUT, REPEAT, PERSON, QUESTION, WRONG, THIRD, UNCLEAR = (
-    Intent.CONFIRM,
-    Intent.CANCEL,
-    Intent.RESCHEDULE,
-    Intent.OPT_OUT,
-    Intent.REPEAT,
-    Intent.PERSON,
-    Intent.QUESTION,
-    Intent.WRONG_NUMBER,
-    Intent.THIRD_PARTY,
-    Intent.UNCLEAR,
+from tests.harness.readings import (
+    CANCEL,
+    CONFIRM,
+    OPT_OUT,
+    QUESTION,
+    REPEAT,
+    RESCHEDULE,
+    THIRD,
+    UNCLEAR,
+    WRONG,
+    read,
+    table,
 )
 
 
-def read(said: str) -> Understood:
-    return read_answer(said, appointment=APPOINTMENT)
-
-
-def _table(rows: list[tuple[str, Intent]]) -> pytest.MarkDecorator:
-    return pytest.mark.parametrize(("said", "intent"), rows, ids=[said for said, _ in rows])
-
-
-@_table(
+@table(
     [
         # A question decides nothing ...
         ("Muss ich den Ausweis mitnehmen?", QUESTION),
@@ -86,7 +73,7 @@ def test_what_a_question_asks(said: str, intent: Intent, asked: Asked) -> None:
     assert read(said) == Understood(intent, worded=True, asked=asked)
 
 
-@_table(
+@table(
     [
         ("Ich kann kommen.", CONFIRM),
         ("I can come.", CONFIRM),
@@ -102,7 +89,7 @@ def test_a_modal_is_a_yes_only_with_what_it_modifies(said: str, intent: Intent) 
     assert read(said).intent is intent
 
 
-@_table(
+@table(
     [
         ("Lieber am Donnerstagvormittag.", RESCHEDULE),
         ("Ginge auch der 12. März?", RESCHEDULE),
@@ -131,7 +118,7 @@ def test_another_time_carries_the_time_asked_for() -> None:
     assert read("Ich möchte den Termin verschieben.").preferred is None
 
 
-@_table(
+@table(
     [
         ("Das haben wir doch schon letzten Monat verschoben.", QUESTION),  # moved before: the practice checks
         ("Ich habe den Termin bereits bestätigt.", CONFIRM),  # confirmed before: it stands
@@ -146,7 +133,7 @@ def test_a_report_is_no_request(said: str, intent: Intent) -> None:
     assert read(said).intent is intent
 
 
-@_table(
+@table(
     [
         ("Na toll, ein Sprachcomputer.", UNCLEAR),
         ("Super, schon wieder so ein Anruf.", UNCLEAR),
@@ -162,7 +149,7 @@ def test_sarcasm_and_complaints_decide_nothing(said: str, intent: Intent) -> Non
     assert read(said).intent is intent
 
 
-@_table(
+@table(
     [
         ("Jo, i kimm scho.", CONFIRM),  # Bavarian
         ("Ja eh, passt.", CONFIRM),  # Austrian
@@ -190,7 +177,7 @@ def test_regional_words(said: str, intent: Intent) -> None:
     assert read(said).intent is intent
 
 
-@_table(
+@table(
     [
         ("jaaaa", CONFIRM),
         ("neeee", CANCEL),
@@ -215,7 +202,7 @@ def test_what_speech_recognisers_write(said: str, intent: Intent) -> None:
     assert read(said).intent is intent
 
 
-@_table(
+@table(
     [
         ("Kein Stress, ich komme.", CONFIRM),
         ("Spricht nichts dagegen.", CONFIRM),
@@ -231,7 +218,7 @@ def test_negation_idioms(said: str, intent: Intent) -> None:
     assert read(said).intent is intent
 
 
-@_table(
+@table(
     [
         ("Ich komme, wird aber etwas später.", CONFIRM),
         ("I'll be there, but running five minutes late.", CONFIRM),
@@ -248,7 +235,7 @@ def test_lateness_does_not_hedge_attendance(said: str, intent: Intent) -> None:
     assert read(said).intent is intent
 
 
-@_table(
+@table(
     [
         ("Ich möchte keine Erinnerungsanrufe.", OPT_OUT),
         ("Keine Computeranrufe mehr, bitte.", OPT_OUT),
@@ -265,7 +252,7 @@ def test_opt_outs_in_other_words(said: str, intent: Intent) -> None:
     assert read(said).intent is intent
 
 
-@_table(
+@table(
     [
         ("Hier wohnt keine Frau Peters.", WRONG),
         ("Sie sind falsch verbunden, hier ist die Firma Müller.", WRONG),
@@ -286,7 +273,7 @@ def test_wrong_numbers_and_third_parties(said: str, intent: Intent) -> None:
     assert read(said).intent is intent
 
 
-@_table(
+@table(
     [
         ("Our opening hours are Monday to Friday, eight to six.", UNCLEAR),
         ("Die Praxis ist heute geschlossen.", UNCLEAR),

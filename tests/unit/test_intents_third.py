@@ -4,38 +4,24 @@ other wordings, both languages, and with near-misses that must not read that way
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-import pytest
-
-from reminders.conversation.intents import Intent, read_answer
-
-APPOINTMENT = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))  # Tuesday, 10:00
-
-CONFIRM, CANCEL, RESCHEDULE, OPT_OUT, REPEAT, PERSON, QUESTION, WRONG, THIRD, UNCLEAR = (
-    Intent.CONFIRM,
-    Intent.CANCEL,
-    Intent.RESCHEDULE,
-    Intent.OPT_OUT,
-    Intent.REPEAT,
-    Intent.PERSON,
-    Intent.QUESTION,
-    Intent.WRONG_NUMBER,
-    Intent.THIRD_PARTY,
-    Intent.UNCLEAR,
+from reminders.conversation.intents import Intent
+from tests.harness.readings import (
+    CANCEL,
+    CONFIRM,
+    OPT_OUT,
+    PERSON,
+    QUESTION,
+    REPEAT,
+    RESCHEDULE,
+    THIRD,
+    UNCLEAR,
+    WRONG,
+    reads,
+    table,
 )
 
 
-def _table(rows: list[tuple[str, Intent]]) -> pytest.MarkDecorator:
-    return pytest.mark.parametrize(("said", "intent"), rows, ids=[said for said, _ in rows])
-
-
-def _reads(said: str, intent: Intent) -> None:
-    assert read_answer(said, appointment=APPOINTMENT).intent is intent
-
-
-@_table(
+@table(
     [
         # A replacement appointment asked for is another time, whatever "passt nicht" before it says
         ("Da passt es mir nicht, bitte einen Ersatztermin.", RESCHEDULE),
@@ -62,10 +48,10 @@ def _reads(said: str, intent: Intent) -> None:
     ]
 )
 def test_another_time_said_beside_a_no(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
 
 
-@_table(
+@table(
     [
         # Sarcasm: "as if", "nothing better to do"
         ("Ja klar, als hätte ich Dienstag um zehn nichts Besseres zu tun.", UNCLEAR),
@@ -81,10 +67,10 @@ def test_another_time_said_beside_a_no(said: str, intent: Intent) -> None:
     ]
 )
 def test_sarcasm_as_if(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
 
 
-@_table(
+@table(
     [
         # Another day or time in a compound, the appointment changed, a part of the day's appointment
         ("Wäre ein anderer Wochentag möglich?", RESCHEDULE),
@@ -114,10 +100,10 @@ def test_sarcasm_as_if(said: str, intent: Intent) -> None:
     ]
 )
 def test_another_time_in_other_words(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
 
 
-@_table(
+@table(
     [
         # Told as done: a cancellation stands, a visit made frees the slot, a move is for the practice to check
         ("Den hab ich am Freitag schon bei Ihrer Kollegin abgesagt.", CANCEL),
@@ -134,10 +120,10 @@ def test_another_time_in_other_words(said: str, intent: Intent) -> None:
     ]
 )
 def test_what_was_done_before(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
 
 
-@_table(
+@table(
     [
         # Giving it up in other words
         ("Bitte löschen Sie den Termin.", CANCEL),
@@ -181,4 +167,4 @@ def test_what_was_done_before(said: str, intent: Intent) -> None:
     ]
 )
 def test_clear_answers_in_other_words(said: str, intent: Intent) -> None:
-    _reads(said, intent)
+    reads(said, intent)
