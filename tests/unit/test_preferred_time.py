@@ -219,6 +219,11 @@ def test_parts_of_the_day(text: str, wanted: dict[str, str]) -> None:
     ("not till after the 10th please", {"after": "2026-03-10"}),
     ("Not until after March 16th, I'm away until then", {"after": "2026-03-16"}),
     ("von Mittag bis drei", {"after": "12:00", "before": "15:00"}),
+    ("ab mittags", {"after": "12:00"}),
+    ("vo Mittag a", {"after": "12:00"}),  # Swiss
+    ("from midday on Thursday", {"weekday": "thursday", "date": "2026-03-05", "after": "12:00"}),
+    ("Thursday from noon", {"weekday": "thursday", "date": "2026-03-05", "after": "12:00"}),
+    ("Donnerstag mittags", {"weekday": "thursday", "date": "2026-03-05", "part_of_day": "midday"}),
     ("between half two and four", {"after": "14:30", "before": "16:00"}),
     ("Zwischen halb drei und vier", {"after": "14:30", "before": "16:00"}),
     ("between 2 and 4 pm", {"after": "14:00", "before": "16:00"}),

@@ -617,8 +617,8 @@ _DAY_PARTS: tuple[tuple[re.Pattern[str], PartOfDay], ...] = (
         "evening",
     ),
 )
-# "ab Mittag": from noon on, a bound rather than the part of the day "mittags" names.
-_FROM_NOON = _compile(r"\b(?:ab|von) mittag\b")
+# "ab Mittag", "from midday": from noon on, a bound rather than the part of the day "mittags" names.
+_FROM_NOON = _compile(r"\b(?:ab|von|vo) mittags?\b|\bfrom midday\b")
 _TONIGHT = _compile(r"\btonight\b")
 # A part of the day by what the callee does then: a wish only where they limit themselves to it ("Ich kann
 # erst nach der Arbeit", "only after school"), not where they say how they come ("ich komme direkt nach
