@@ -110,8 +110,9 @@ def test_another_time_in_other_words(said: str, intent: Intent) -> None:
         ("Meine Frau hat den für mich schon abgesagt.", CANCEL),
         ("I rang on Friday and cancelled that already.", CANCEL),
         ("My wife already cancelled it for me.", CANCEL),
-        ("Ich war heute früh schon bei Ihnen, der Doktor hat mich gleich drangenommen.", CANCEL),
-        ("I was in this morning, the doctor saw me already.", CANCEL),
+        # A visit already made: whether it was this appointment's is for the practice to check (round five)
+        ("Ich war heute früh schon bei Ihnen, der Doktor hat mich gleich drangenommen.", QUESTION),
+        ("I was in this morning, the doctor saw me already.", QUESTION),
         ("Wir haben den schon telefonisch auf Donnerstag verlegt.", QUESTION),
         ("We moved it to Thursday over the phone already.", QUESTION),
         ("My husband already rescheduled it.", QUESTION),

@@ -5,6 +5,7 @@ Verbs of deciding carry the answer ("bestätigen", "absagen", "kommen", "verschi
 there"); answer words ("ja", "nein", "yes", "genau") only answer a question. A negation ("nicht", "kein",
 "not", "never") flips the cue it belongs to: the next cue after it, or else the last one before it, since
 German puts "nicht" after the finite verb ("ich komme nicht"); "nicht verschieben" keeps the appointment.
+A cue is flipped back by no later negation: "I won't be there and I don't have a car" negates the car.
 A negated modal with nothing else in its clause decides too ("ich kann nicht", "I won't"), but not
 with more ("das kann ich noch nicht sagen"); a modal alone says nothing ("ich kann erst abends" is no
 yes). A negated answer word ("das ist nicht richtig") makes the answer doubtful; a negation that belongs
@@ -57,13 +58,15 @@ def read_clause(words: list[str], reading: Reading, *, opening: bool, restated: 
     cues, negations, modals, content = _cues(words, opening=opening, restated=restated)
     reading.praised |= not lexicon.PRAISE.isdisjoint(words)
     unattached = 0
+    flipped: set[int] = set()
     for negation in negations:
-        target = _negated_cue(cues, negation)
+        target = _negated_cue(cues, negation, flipped)
         if target is None:
             unattached += 1
         elif target.decisive:
             target.need = False
             target.flip()
+            flipped.add(target.position)
         else:
             reading.doubtful = True  # "das ist nicht richtig", "not right": no yes, and no clear no either
     cues = [cue for cue in cues if not cue.need]  # needing it, unnegated, decides nothing
@@ -134,10 +137,13 @@ def _separable(word: str, rest: list[str]) -> str | None:
     return None
 
 
-def _negated_cue(cues: list[Cue], negation: int) -> Cue | None:
-    """The cue a negation belongs to: the next flippable one after it, else the last one before it.
+def _negated_cue(cues: list[Cue], negation: int, flipped: set[int]) -> Cue | None:
+    """The cue a negation belongs to: the next flippable one after it, else the last one before it that no
+    negation has flipped yet.
 
     Needing is negated only when no other cue follows it: "I don't need to reschedule" keeps the appointment.
+    A negation after a verb already negated negates something of its own ("I won't be there and I don't have
+    a car"): flipping the verb back would read a no as a yes.
     """
     flippable = [cue for cue in cues if cue.flippable]
     after = [cue for cue in flippable if cue.position > negation]
@@ -145,5 +151,5 @@ def _negated_cue(cues: list[Cue], negation: int) -> Cue | None:
         after = after[1:]
     if after:
         return after[0]
-    before = [cue for cue in flippable if cue.position < negation]
+    before = [cue for cue in flippable if cue.position < negation and cue.position not in flipped]
     return before[-1] if before else None

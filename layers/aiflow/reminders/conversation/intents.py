@@ -9,28 +9,38 @@ mis-hearings, idioms such as "kein Ding"). A decision is read only where a caref
 one; everything else is asked again. The reading, in order:
 
 0. A greeting recited, then taken back ("..., haha, nein, Spaß, ich bin's, ich komme", "oh, it's a
-   computer. Yes, fine"): what follows is the answer, when it says one in words or is a yes.
+   computer. Yes, fine", "ach nee, ich bin ja dran"): what follows is the answer, when it says one in words
+   or is a yes.
 1. A key's name said as the whole answer ("1", "die Eins", "I'm pressing one") is that key.
 2. No more calls ("rufen Sie mich nicht mehr an", "keine Werbeanrufe", "do-not-call list") wins: it is said
    in words that would otherwise read as a repeat request ("nie wieder", "again") or a negation.
 3. The wrong number ("hier wohnt kein Herr ...", "this isn't Peter's phone"), a person at the practice
    asked for, someone else answering for the callee ("mein Mann ist nicht da", "try again tomorrow"):
-   none of these is the callee deciding; a person asked for to arrange another time is that request.
+   none of these is the callee deciding; a person asked for to arrange another time is that request, and
+   one named in what was done before ("we moved it with your receptionist") is not asked for.
 4. A complaint or sarcasm ("Toll, noch so ein Robo-Anruf", "geht's noch?") decides nothing, nor does an
-   announcement the mailbox reader missed ("Our hours are Monday to Friday, nine to five").
+   announcement the mailbox reader missed ("Our hours are Monday to Friday, nine to five"); the sentences
+   after it are the answer when they decide in words ("Oh great, another robot. Yes, I'll be there."). A
+   sarcasm frame ("Sure, because ten AM is so convenient", "wie praktisch") leaves the answer unclear
+   unless it decides in words.
 5. Per clause (:mod:`~reminders.conversation.questions`, :mod:`~reminders.conversation.cues`): a clause
    that asks never decides, unless it asks for another time ("Können wir den verschieben?"); a clause that
-   reports what was done ("wir haben den schon umgelegt") decides nothing; a clause about being late ("ein
-   paar Minuten später", "erst zehn nach zehn") says the callee comes, and its hedges and negations are
-   about the minutes. A question that asks the practice to cancel ("Können Sie den Termin absagen?") is
-   that request. The appointment's own day ("ich kann morgen nicht") says no more than "then"; away or busy
-   on it is a no, on another day no answer.
+   reports what was done ("wir haben den schon umgelegt", a visit made: "ich war letzte Woche schon bei
+   Ihnen") decides nothing; a clause about being late ("ein paar Minuten später", "a few minutes after
+   ten") says the callee comes, and its hedges and negations are about the minutes, unless later is wished
+   for ("etwas später am Tag wäre gut": another time). A request to be called back later is no question.
+   A question that asks the practice to cancel ("Können Sie den Termin absagen?") is that request.
+   The appointment's own day ("ich kann morgen nicht") says no more than "then"; away or busy on it is a
+   no, on another day no answer.
 6. Another time: a verb or phrase for it ("verschieben", "was anderes", "push it back") or a time the
    callee names that is not the appointment's own ("lieber Freitag um 9", "I can only do evenings") is a
    request for another time, with the time it states (``preferred``). It outweighs a yes or no in the
    same answer ("ich kann nicht, aber Freitag ginge") and a hedge ("Donnerstag vielleicht?"); so does a no
    beside the appointment still wanted ("aber ich möchte den Termin nicht verlieren"). A time the callee
-   will know by, or called at before, is none asked for.
+   will know by, or called at before, is none asked for, nor is the part of the day the appointment is in
+   beside a yes ("see you in the morning"), nor the appointment's time offered among others in a question
+   ("zehn oder elf?" asks when). Another one asked for without its noun ("aber ich möchte einen anderen")
+   is another time; one refused ("und einen neuen brauch ich nicht") says nothing of the appointment.
 7. "Say again" ("wie bitte", "you broke up"), with what it asks if it asks a fact ("welcher Tag war das
    nochmal?").
 8. A hedge ("vielleicht", "I'll have to ask my boss"), a dispute ("falsche Uhrzeit"), a negation that
@@ -54,7 +64,7 @@ from enum import StrEnum
 from reminders.conversation import signals
 from reminders.conversation.cues import Reading, read_clause
 from reminders.conversation.lexicon import DECIDING_WORDS, KEYS_BY_NAME, THE_DAY_AHEAD, WEEKDAYS, words
-from reminders.conversation.preferred_time import mentions_a_time, read_preferred_time
+from reminders.conversation.preferred_time import mentions_a_time, part_of_day_of, read_preferred_time
 from reminders.conversation.questions import Clause, asked_in, clauses
 from reminders.conversation.wording import normalized
 from reminders.model.preferred_time import PreferredTime
@@ -144,23 +154,51 @@ def read_answer(text: str, *, appointment: datetime | None = None) -> Understood
                 return _person_or_another_time(text, said, appointment)
             return Understood(intent, worded=True)
     if signals.COMPLAINT.search(said) or signals.ANNOUNCEMENT.search(said):
-        return Understood(Intent.UNCLEAR, worded=True)
+        return _after_a_complaint(text, appointment)
     understood = _read_clauses(text, said, clauses(said), appointment)
     if signals.ANNOYANCE.search(said) and not understood.worded:
         return Understood(Intent.UNCLEAR, worded=True)  # "Schon wieder ein Anruf, ja ja.": annoyed, no answer
+    if signals.SARCASM.search(said) and not (understood.worded and understood.intent.value in _DECISIONS):
+        return Understood(Intent.UNCLEAR, worded=True)  # "Ten on a Tuesday, how convenient.": no question either
     return understood
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _after_a_complaint(text: str, appointment: datetime | None) -> Understood:
+    """A complaint or an announcement decides nothing; sentences after the last one that holds it are the
+    answer when they decide in words ("Oh great, another robot. Yes, I'll be there."), not when they only say
+    yes or no ("Great, another robocall. No." may refuse the call)."""
+    sentences = _SENTENCE_END.split(text.strip())
+    complaining = [
+        index
+        for index, sentence in enumerate(sentences)
+        if signals.COMPLAINT.search(normalized(sentence)) or signals.ANNOUNCEMENT.search(normalized(sentence))
+    ]
+    rest = " ".join(sentences[complaining[-1] + 1 :]) if complaining else ""
+    if rest:
+        understood = read_answer(rest, appointment=appointment)
+        if understood.worded and understood.intent is not Intent.UNCLEAR:
+            return understood
+    return Understood(Intent.UNCLEAR, worded=True)
 
 
 def _person_or_another_time(text: str, said: str, appointment: datetime | None) -> Understood:
     """A person wanted to arrange another time ("could someone call me to rearrange?") is that request: the
-    practice gets in touch about it anyway."""
-    understood = _read_clauses(text, said, clauses(said), appointment)
-    return understood if understood.intent is Intent.RESCHEDULE else Understood(Intent.PERSON, worded=True)
+    practice gets in touch about it anyway. A person named in what was done before ("we moved it with your
+    receptionist") is not asked for: the report is read."""
+    parts = clauses(said)
+    understood = _read_clauses(text, said, parts, appointment)
+    reported = any(signals.told_as_done(part.text) and signals.PERSON.search(part.text) for part in parts)
+    if understood.intent is Intent.RESCHEDULE or reported:
+        return understood
+    return Understood(Intent.PERSON, worded=True)
 
 
 def _read_clauses(text: str, said: str, parts: list[Clause], appointment: datetime | None) -> Understood:
     """Steps 5 to 11: the answer's clauses read, then weighed."""
-    reading, questions, told = Reading(), [], _Told()
+    reading, questions, told = Reading(), list[str](), _Told()
     restated = _the_appointment_s_day(appointment)
     asking: list[tuple[Clause, bool]] = []  # each question, and whether it asks for another time
     hedging: list[Clause] = []
@@ -170,17 +208,19 @@ def _read_clauses(text: str, said: str, parts: list[Clause], appointment: dateti
             told.confirmed = True
             reading.answers.add("confirm")  # confirmed before: the yes stands, unless the answer now decides
         elif done is not None:
-            told.reported, told.moved = True, done == "moved"
+            told.reported, told.moved = True, done in ("moved", "visited")
             if done == "cancel":
                 reading.decisions.add("cancel")  # given up before: so it stays, unless the answer now says more
         elif signals.ABOUT_THE_CALL.search(clause.text):
             continue  # "ich bin gerade nicht zu Hause", "I can't talk long": the call, not the appointment
         elif clause.asks:
             requests = _read_question(clause, reading)
-            if not requests:
-                questions.append(asked_in(clause.text))  # a request is no question to call back about
+            if _asks_which(clause, appointment):
+                questions.append(Asked.WHEN.value)  # "zehn oder elf?": which time the appointment is
+            elif not requests and not signals.CALL_BACK_LATER.search(clause.text):
+                questions.append(asked_in(clause.text))  # a request, or a callback asked, is no question
             asking.append((clause, requests))
-        elif signals.LATENESS.search(clause.text):
+        elif signals.LATENESS.search(clause.text) and not signals.LATER_WISHED.search(clause.text):
             told.late = True
             reading.answers.add("confirm")  # late, so coming
         elif signals.KNOWN_LATER.search(clause.text):
@@ -197,6 +237,10 @@ def _read_clauses(text: str, said: str, parts: list[Clause], appointment: dateti
         reading.decisions.add("reschedule")  # not then, but not given up either: another time
     if "reschedule" in reading.decisions or not (told.late or told.reported or told.later):
         named, preferred = _time_asked_for(text, appointment)
+        if named and "reschedule" not in reading.decisions and Asked.WHEN in questions:
+            named = not any(_asks_which(clause, appointment) for clause, _ in asking)
+        if named and reading.decisions == {"confirm"} and _the_appointment_s_part_of_day(preferred, appointment):
+            named = False  # "Perfect, see you in the morning": the morning the appointment is in
         if named and reading.decisions == {"confirm"} and not asking and _late_by(said, preferred, appointment):
             told.late, named = True, False
             reading.answers.add("confirm")  # "ich schaffe es erst zehn nach zehn": late, so coming
@@ -289,6 +333,34 @@ def _late_by(said: str, preferred: PreferredTime | None, appointment: datetime |
     hours, minutes = (int(part) for part in clock.split(":"))
     late = appointment.replace(hour=hours, minute=minutes) - appointment
     return timedelta(0) < late <= _LATE_BY
+
+
+_ALTERNATIVES = re.compile(r"\b(?:oder|or)\b")
+
+
+def _asks_which(clause: Clause, appointment: datetime | None) -> bool:
+    """Whether a question offers the appointment's own day or time among others ("zehn oder elf?", "was it
+    ten or eleven?"): it asks which the appointment is, and the other is no time asked for."""
+    if appointment is None or not clause.asks:
+        return False
+    offered = [_AT_A_NUMBER.sub(r"um \1", part) for part in _ALTERNATIVES.split(clause.text)]
+    if len(offered) < 2 or not all(mentions_a_time(part) for part in offered):
+        return False
+    return any(read_preferred_time(part, appointment=appointment) is None for part in offered)
+
+
+# A number offered as an alternative is an hour: "zehn oder elf?" is "um zehn oder um elf?".
+_AT_A_NUMBER = re.compile(
+    r"^\W*(?:(?:war|was|ist|is|it|das|that|at|um|es)\W+)*((?:zehn|elf|zwölf|neun|acht|ten|eleven|twelve|nine|eight"
+    r"|\d{1,2})\b)"
+)
+
+
+def _the_appointment_s_part_of_day(preferred: PreferredTime | None, appointment: datetime | None) -> bool:
+    """Whether the time stated is only the part of the day the appointment is in ("see you in the morning")."""
+    if preferred is None or appointment is None or preferred.stated().keys() != {"part_of_day"}:
+        return False
+    return preferred.part_of_day == part_of_day_of(appointment)
 
 
 def _about_the_minutes(clause: Clause) -> bool:

@@ -215,6 +215,16 @@ _IDIOMS: tuple[tuple[str, str], ...] = (
     (_NO_WAY, _NOT),
     # Something come up, an illness come down with: no "coming".
     (r"\b(?:come|comes|coming|came) (?:up|down with)\b", _NOTHING),
+    # A replacement refused ("einen neuen brauch ich nicht", "I don't want another one") says nothing of the
+    # appointment itself: beside a no it is given up, beside a yes kept; never a request for another time.
+    (
+        r"\bkeine?[nr]? (?:neue[nr]?|andere[nr]?)(?: termin\w*|(?=\s*(?:[.,;!?]|$|bitte\b|mehr\b)))"
+        r"|\b(?:einen|eine|nen) (?:neue[nr]?|andere[nr]?)(?: termin)? (?:brauch\w*|will|möchte|wollen|möchten)"
+        r" (?:ich|wir) (?:(?:auch|gar|eigentlich|dann) )?nicht\b"
+        r"|\b(?:do not|did not|will not|not) (?:want|need|require) (?:another|a new|a different|any other)"
+        r"(?: one| appointment| date| slot)?\b|\bno (?:new|other|replacement|further) (?:one|appointment|date|slot)\b",
+        _NOTHING,
+    ),
     # How the callee is: health, not the appointment ("mir geht's wieder gut", "I'm feeling better").
     (r"\b(?:mir|uns) geht (?:es |s )?(?:\w+ )?(?:gut|besser)\b|\bi am (?:feeling )?(?:much )?better\b", _NOTHING),
     # Giving the appointment up, in other words.
@@ -260,9 +270,19 @@ _IDIOMS: tuple[tuple[str, str], ...] = (
         r" (?:else|anderem|anders|anderen)\b",
         _CANCEL,
     ),
-    (r"\bkann weg\b|\bhat sich erledigt\b|\bcall (?:it|that|the appointment) off\b", _CANCEL),
+    (
+        r"\bkann weg\b|\bhat sich erledigt\b|\b(?:das|es) ist (?:schon |alles )?erledigt\b"
+        r"|\b(?:it|that) is (?:all )?(?:done|sorted)\b|\bcall (?:it|that|the appointment) off\b",
+        _CANCEL,
+    ),
     (r"\bcross (?:me|it|us) off\b|\bscrap (?:it|that)\b|\bgive (?:it|that) up\b", _CANCEL),
-    (r"\bdrop (?:it|that|the appointment|my appointment)\b|\btake me off the schedule\b", _CANCEL),
+    (r"\bdrop (?:it|that|the appointment|my appointment)\b", _CANCEL),
+    # Taken off the appointment's schedule ("take me off Tuesday's schedule"); off a call list is no more calls.
+    (
+        r"\btake (?:me|us|it|that) off (?:the |your |my |\w+ s )?(?:schedule|calendar|diary|books)\b"
+        r"|\bnehmen sie (?:mich|uns|den termin|ihn) (?:bitte )?(?:aus dem|vom) (?:\w*kalender|terminplan|plan)\b",
+        _CANCEL,
+    ),
     (r"\b(?:einen|eine|nen) (?:anderen|andere|neuen|neue) (?:arzt|ärztin|praxis|zahnarzt|hausarzt)\b", _CANCEL),
     (r"\b(?:another|a new|a different) (?:doctor|dentist|practice|gp)\b", _CANCEL),
     # Another time, with or without saying when.
@@ -276,6 +296,12 @@ _IDIOMS: tuple[tuple[str, str], ...] = (
     (r"\bein andermal\b|\b(?:bitte )?(?:einen|nen) neuen\b|(?<!oder )\b(?:was|etwas|irgendwas) anderes\b", _RESCHEDULE),
     (r"\bander(?:e[mnrs]?)? \w*(?:tag|zeit|termin|datum|woche)\b", _RESCHEDULE),  # "ein anderer Wochentag"
     (r"\blässt sich (?:da )?(?:was|etwas) machen\b", _RESCHEDULE),
+    # Another one, its noun left out: "ich möchte gern einen anderen", "can I have a different one?".
+    (
+        r"\b(?:einen|nen|eine) anderen?(?=\s*(?:[.,;!?]|$|bitte\b))"
+        r"|\b(?:another|a different|a new|a later|an earlier) one\b(?=\s*(?:[.,;!?]|$|please\b|instead\b))",
+        _RESCHEDULE,
+    ),
     # A replacement asked for: "ein Ersatztermin", "an alternative slot".
     (r"\b(?:ersatz|ausweich|alternativ|nachhol)(?:termin|datum|tag)\w*", _RESCHEDULE),
     (r"\b(?:replacement|alternative|substitute|backup|make-up) (?:appointment|slot|time|date|day)\b", _RESCHEDULE),

@@ -48,7 +48,7 @@ from typing import Any
 
 from reminders.model.preferred_time import PartOfDay, PreferredTime, Shift, Weekday
 
-__all__ = ["mentions_a_time", "read_preferred_time"]
+__all__ = ["mentions_a_time", "part_of_day_of", "read_preferred_time"]
 
 WEEKDAYS: tuple[Weekday, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -1113,7 +1113,7 @@ def _restates(wish: PreferredTime, appointment: datetime) -> bool:
         "weekday": WEEKDAYS[appointment.weekday()],
         "date": appointment.date().isoformat(),
         "time": f"{appointment.hour:02d}:{appointment.minute:02d}",
-        "part_of_day": _part_of(appointment),
+        "part_of_day": part_of_day_of(appointment),
         "week": "this",
     }
     return all(own.get(name) == value for name, value in stated.items())
@@ -1133,7 +1133,8 @@ def _arrives_for(wish: PreferredTime, appointment: datetime, text: str) -> bool:
     return abs(hour * 60 + minute - appointment.hour * 60 - appointment.minute) <= 30
 
 
-def _part_of(moment: datetime) -> PartOfDay:
+def part_of_day_of(moment: datetime) -> PartOfDay:
+    """The part of the day ``moment`` is in, as a callee names it ("vormittags", "in the afternoon")."""
     if moment.hour < 12:
         return "morning"
     if moment.hour < 14:

@@ -14,16 +14,19 @@ __all__ = [
     "ABOUT_THE_CALL",
     "ANNOUNCEMENT",
     "ANNOYANCE",
+    "CALL_BACK_LATER",
     "COMPLAINT",
     "DISPUTE",
     "HEDGE",
     "KNOWN_LATER",
     "LATENESS",
+    "LATER_WISHED",
     "OPT_OUT",
     "PERSON",
     "QUESTION_ANNOUNCED",
     "REPEAT",
     "RETRACTION",
+    "SARCASM",
     "STILL_WANTED",
     "THIRD_PARTY",
     "WRONG_NUMBER",
@@ -87,6 +90,8 @@ _NOT_A_NAME = (
     r"|time|appointment|car|parking|reason|signal|thanks|sorry|rush|hurry|i|we|it|that|this|he|she)"
 )
 _A_NAME = rf"{_TITLE}?(?!{_NOT_A_NAME}\b)[^\W\d]+"
+_NOT_KNOWN = r"(?:kenn\w* (?:ich|wir) (?:nicht|keine?n?)|(?:do not|never) know (?:him|her|them|who)|never heard of)\b"
+_LINE = r"(?:\w*nummer|number|handy|phone|mobile|line|\w*anschluss)\b"
 # The person the reminder is for is not known at this number.
 WRONG_NUMBER = _any(
     r"\bfalsch verbunden\b|\bfalsche (?:telefon)?nummer\b|\bverwählt\b|\bsie sind (?:hier )?(?:falsch|verkehrt)\b",
@@ -106,7 +111,16 @@ WRONG_NUMBER = _any(
     # Someone named and not known here: "einen Peters haben wir nicht", "no Peters at this number".
     rf"\b(?:einen|eine|keinen|keine|den|die) {_A_NAME} (?:kenne?|kennen|haben|gibt es|gibt s)"
     r" (?:ich |wir |es )?(?:hier |bei uns )?(?:nicht|keine?n?)\b",
-    r"^\W*[^\W\d]+\W*\?\W*(?:kenne?|kennen) (?:ich|wir) (?:nicht|keine?n?)\b|\bich kenne? niemand\w*",
+    # The name asked back, then not known: "Peters? Nee, kenn ich nicht", "Mrs Peters? No, don't know her".
+    rf"^\W*{_TITLE}?[^\W\d]+\W*\?\W*(?:(?:nee|nein|nö|no|nope|nah)\W+)?(?:(?:den|die) )?"
+    r"(?:(?:kenne?|kennen) (?:ich|wir) (?:nicht|keine?n?)|(?:i )?do not know (?:him|her|them|any)\b)",
+    r"\bich kenne? niemand\w*",
+    # Someone not known, and the line the callee's own: "kenn ich nicht, das ist meine private Nummer".
+    rf"{_NOT_KNOWN}.*\b(?:das|es|this|that|it) (?:ist|is) (?:meine?|my|a|an|ein|eine) (?:\w+ )?{_LINE}",
+    r"\b(?:dialed|dialled|rung|called) (?:the )?wrong\b",
+    # The name denied: "ich heiße nicht Peters", "my name isn't Peters", "ich war nie bei einem Dr. Weber".
+    r"\bheisse? (?:auch |aber |doch |gar )?nicht\b|\bmy name is not\b|\bi am not called\b",
+    r"\b(?:war|was|have been) (?:noch )?(?:nie|never) (?:bei|with|to) (?:einem |einer |a )?(?:dr|doktor|doctor)\b",
     rf"\b(?:there is )?no {_A_NAME} (?:here|at this number|on this number|lives here)\b",
     r"\b(?:do not|never) (?:know|knew|have) (?:any(?:one|body)?|a|an|of any)(?: \w+)? (?:called|named|by that name)\b",
     rf"\b(?:do not|never) know (?:any|a|an) {_A_NAME}\W*$",
@@ -117,7 +131,9 @@ WRONG_NUMBER = _any(
 )
 _RELATIVE = (
     r"(?:mann|frau|sohn|tochter|vater|mutter|mama|papa|opa|oma|bruder|schwester|partner\w*|freund\w*|"
-    r"husband|wife|son|daughter|dad|father|mum|mom|mother|partner|brother|sister|grandma|grandpa)"
+    r"enkel\w*|neffe|nichte|tante|onkel|"
+    r"husband|wife|son|daughter|dad|father|mum|mom|mother|partner|brother|sister|grandma|grandpa|grand\w+|niece"
+    r"|nephew|aunt|uncle)"
 )
 _HELPER = r"(?:nachbar\w*|pfleger\w*|betreuer\w*|neighbou?r|carer|caregiver|lodger|untermieter\w*)"
 _AWAY = (
@@ -149,7 +165,8 @@ THIRD_PARTY = _any(
     r"\btake a message\b|\bi will get (?:him|her)\b|\btry (?:again )?(?:tomorrow|tonight|later)\b",
     r"\b(?:can not|not able to) come to the phone\b|\bnicht ans telefon\b",
     # Who is speaking, said by relation or role: "Hier ist die Mutter", "this is Mr Peters' daughter".
-    rf"\b(?:hier (?:ist|spricht)|this is|it is|i am just) (?:die |der |the |seine |ihre |his |her |\w+'? s )"
+    rf"\b(?:hier (?:ist|spricht)|this is|it is|i am just) (?:die |der |the |seine |ihre |his |her "
+    rf"|{_TITLE}?\w+(?:'? s|') )"
     rf"(?:{_RELATIVE}|{_HELPER})\b(?! (?:is|ist|s) (?:driving|coming|fährt|kommt))",
     rf"\b(?:his|her) {_RELATIVE} (?:here|speaking)\b|\b(?:ist|is) (?:mein|meine|my) (?:{_RELATIVE}|{_HELPER})\b",
     # A message taken for the callee, or the callee to call back: "ich richte es ihr aus", "she'll ring you back".
@@ -158,6 +175,9 @@ THIRD_PARTY = _any(
     rf"\b(?:er|sie|he|she|{_RELATIVE}) (?:ruft|will call|will ring|calls|rings)"
     r" (?:sie |you )?(?:\w+ )?(?:zurück|back)\b",
     r"\btell (?:him|her) you (?:rang|called)\b",
+    # The callee to be reached through someone else, or at another time: "meinen Vater erreichen Sie abends".
+    rf"\b(?:meinen|meine|my) {_RELATIVE} (?:erreichen sie|können sie (?:\w+ ){{0,3}}erreichen)\b"
+    rf"|\byou (?:can|could|will) (?:reach|catch|get hold of) (?:my {_RELATIVE}|him|her)\b",
 )
 # The callee asks for a person at the practice (not one of their own: "talk to my husband first" is a hedge).
 PERSON = _any(
@@ -172,11 +192,14 @@ PERSON = _any(
     r"\btransfer me\b|\bconnect me\b",
     # Someone asked for by name or role: "Ist Frau Krause da?", "Is Dr Weber there?", "die Frau Doktor sprechen".
     r"(?:^|[.!?]\s*)(?:und |also |and )?(?:ist|is) (?:der |die |the )?"
-    r"(?!es\b|das\b|it\b|that\b|this\b|there\b|mein|my\b)[^\W\d]+(?: [^\W\d]+)?(?: heute| today)?"
-    r" (?:da|there|in|around|available|zu sprechen|erreichbar)(?: heute| today)?\s*(?:\?|$)",
+    r"(?!es\b|das\b|it\b|that\b|this\b|there\b|mein|my\b)[^\W\d]+(?: [^\W\d]+){0,3}"
+    r"(?: selbst| persönlich| herself| himself| personally)?(?: heute| today)?"
+    r" (?:da|there|in|around|available|zu sprechen|erreichbar)(?: to (?:talk|speak|chat))?(?: heute| today)?"
+    r"\s*(?:\?|$)",
     r"\b(?:kann|könnte|darf|dürfte|möchte|würde|hätte) (?:ich )?(?:(?!nicht\b)\w+ ){0,5}(?:sprechen|gesprochen)\b",
     r"\b(?:a word|a quick word) with\b",
-    r"\bgeben sie mir (?:mal |bitte )*(?:den |die )?(?:herrn?|frau|doktor|dr|chef\w*|ärztin|arzt|jemand\w*)\b",
+    r"\bgeben sie mir (?:mal |bitte |doch |kurz )*(?:den |die )?(?:herrn?|frau|doktor|dr|chef\w*|ärztin|arzt|jemand\w*"
+    r"|schwester|pfleger\w*|helfer\w*|assistent\w*|kolleg\w*)\b",
     r"\b(?:get|give|put) me (?:through to )?(?:the )?(?:doctor|dr|nurse|receptionist|manager)\b",
 )
 # Say it again: the line, the noise, the speed.
@@ -184,7 +207,8 @@ REPEAT = _any(
     r"\bwiederhol(?!ungsrezept)\w*|\bnoch ?(?:ein)?mal\b|\bwie bitte\b|\bnicht verstanden\b|\bnicht verstehen\b",
     r"\bsagten sie\b|\bdid you say\b",
     r"\bwas haben sie gesagt\b|\bnicht (?:mitgekriegt|mitbekommen|gehört)\b|\bnur die hälfte\b|\babgehackt\b",
-    r"\bverbindung ist (?:so |sehr )?schlecht\b|\blangsamer\b|\blauter bitte\b",
+    r"\bverbindung ist (?:so |sehr )?schlecht\b|\blangsamer\b|\blauter bitte\b|\bsprechen sie (?:bitte )?lauter\b",
+    r"\b(?:ich )?höre? (?:sie |dich |euch )?(?:gar |überhaupt )?(?:nichts|nicht)\b(?! (?:mehr )?(?:von|from))",
     r"\brepeat(?!\w* (?:prescription|script|medication|order))\w*",
     r"\bagain\b|\bpardon\b|\bsay that\b|\bwhat did you say\b|\bwhat was that\b|\bcome again\b",
     r"\bdid not (?:catch|understand|get|hear)\b|\bbroke up\b|\bbreaking up\b|\bcutting out\b|\bslow down\b",
@@ -239,6 +263,13 @@ COMPLAINT = _any(
     r"\bals (?:hätte|wäre|würde|könnte|müsste) ich\b|\bas if i\b|\blike i (?:have|had|am|was|would|could|do|did)\b",
     r"\bnichts besseres zu tun\b|\bnothing better to do\b|\ball the time in the world\b",
 )
+# A sarcasm frame: a yes "because" what follows is no reason to come ("Sure, because ten AM is so convenient",
+# "Klar, weil ja alle um zehn frei haben"), or the time praised as "so convenient": decides nothing, unless
+# the answer says a decision in words.
+SARCASM = _any(
+    r"^\W*(?:oh )?(?:ja )?(?:yes|yeah|sure|of course|klar|ja klar|sicher|natürlich|ja)\W+(?:because|cause|weil|denn)\b",
+    r"\b(?:so|ever so|really|how|wie|ja so|total|echt|voll) (?:convenient|praktisch|bequem)\b",
+)
 # Annoyed at the calls: no decision, unless the answer says one in words ("Schon wieder ein Anruf, ja doch,
 # ich komme ja!").
 ANNOYANCE = _any(
@@ -252,6 +283,11 @@ ABOUT_THE_CALL = _any(
     r"\b(?:(?:nicht|not) )?(?:(?:really|wirklich|eigentlich) )?(?:erreichbar|reachable)\b"
     r"(?!.*\b(?:dienstag|tuesday|morgen|tomorrow|woche|week)\b)|\bam steuer\b|\bim auto\b|\bi am driving\b",
     r"\b(?:lange|long) (?:telefonieren|reden|sprechen|talk|speak)\b|\b(?:talk|speak) (?:for )?long\b",
+)
+# The callee to be called back later, asked: about this call, no question for the practice to call back about.
+CALL_BACK_LATER = _any(
+    r"\b(?:call|ring|phone) (?:me |us )?(?:back )?(?:later|another time|again later)\b|\bcall (?:me |us )?back\b",
+    r"\b(?:zurückrufen|zurück ?rufen)\b|\b(?:später|nochmal|noch mal) (?:wieder )?an(?:rufen)?\b",
 )
 # The appointment still wanted, not given up: beside "I can't then" it asks for another time ("Morgen geht
 # nicht, aber ich möchte den Termin nicht verlieren", "Tomorrow's no good, but I still want to be seen").
@@ -276,6 +312,9 @@ RETRACTION = _any(
     rf"(?:^|[,.!;…]\s*){_JOKE}\s*(?=[,.!;…])",
     r"\b(?:just|only) (?:kidding|joking)\b|\bi(?:'m| am) (?:only |just )?(?:kidding|joking)\b|\bnur ein scherz\b",
     r"\bha(?:ha)+\b|\breingelegt\b|\bgotcha\b",
+    # The callee noticing they are on the line themselves: "ach nee, ich bin ja dran", "oh wait, I'm actually here".
+    r"\b(?:ach|oh|äh)\W+(?:(?:nee|nein|no|quatsch|wait|moment|hang on)\W+)+(?:ich bin (?:ja |doch )?(?:selbst )?"
+    r"(?:dran|da|am apparat|am telefon)|i(?:'m| am) (?:actually )?(?:here|on the (?:line|phone))|it(?:'s| is) me)\b",
     r"\b(?:ach|oh|ah)(?: so)?,? (?:das|sie|it|you|this)(?:'s|'re| is| ist| sind| are)?(?: ja| just| only)?"
     r" (?:ein |eine |a |an )?(?:computer|maschine|automat\w*|roboter|robot|machine|recording|bandansage)\b",
 )
@@ -306,6 +345,14 @@ LATENESS = _any(
     r"\b(?:minutes?|bit|little|running|slightly) (?:late|behind)\b|\bbe late\b|\bam late\b|\bon time\b|\bpunctual\b",
     rf"\bbang on\b|\bgive or take\b|\btraffic permitting\b|\b(?:ten|five|quarter) past\b{_NO_HOUR}",
     r"\bon the dot\b|\bto the minute\b",
+    r"\b(?:ein paar|paar|wenige|a few|few|a couple of|couple of) minut\w* (?:nach|after|später|later|late)\b",
+)
+# A time later wished for, or later in the day ("etwas später am Tag wäre gut", "a bit later would suit me"): no
+# lateness, another time.
+LATER_WISHED = _any(
+    r"\b(?:wäre|wären|ginge|lieber|besser|prefer\w*|rather|suit\w*|if possible|wenn möglich"
+    r"|would be (?:good|better|great|nice|ideal|best))\b",
+    r"\b(?:am|im laufe des|in the|that|on the same|am selben|am gleichen) (?:tag|day)\b",
 )
 
 # A deciding verb told as done: "wir haben den schon umgelegt", "I already cancelled", "it was moved".
@@ -315,7 +362,7 @@ _PARTICIPLES = (
 )
 # The visit already made: "ich war heute früh schon bei Ihnen", "I was in this morning".
 _VISITED = (
-    r"\b(?:ich|i|wir|we) (?:war|waren|was|were) (?:\w+ ){0,4}?(?:da|there|bei ihnen|bei euch|with you"
+    r"\b(?:ich|i|wir|we) (?:war|waren|was|were) (?:\w+ ){0,4}?(?:da|there|bei ihnen|bei euch|with you|seen"
     r"|in(?= (?:this|yesterday|today|last|earlier|already)\b)|in\s*$)\b"
 )
 _REPORT = _any(
@@ -334,18 +381,22 @@ _MOVED = re.compile(
     r"\b(?:verschoben|verlegt|umgelegt|gelegt|geschoben|umgebucht|geändert"
     r"|moved|rescheduled|changed|pushed|rebooked|postponed)\b"
 )
-_CANCELLED = re.compile(rf"\b(?:abgesagt|storniert|gestrichen|cancelled|canceled)\b|{_VISITED}")
+_CANCELLED = re.compile(r"\b(?:abgesagt|storniert|gestrichen|cancelled|canceled)\b")
+_VISIT = re.compile(_VISITED)
 
 
 def told_as_done(clause: str) -> str | None:
     """What ``clause`` tells was done before rather than asks for ("den hab ich schon abgesagt"), if it does:
-    ``confirm`` (it still stands), ``cancel`` (given up, or the visit already made: the slot is free) or
-    ``moved`` (moved or changed: the practice checks, it is no request) or ``reported`` (something else done:
-    "we sorted that out", nothing to read)."""
+    ``confirm`` (it still stands), ``cancel`` (given up), ``moved`` (moved or changed: the practice checks, it
+    is no request), ``visited`` (the visit already made, "ich war letzte Woche schon bei Ihnen": whether it was
+    this appointment's is for the practice to check, its day no time asked for) or ``reported`` (something
+    else done: "we sorted that out", nothing to read)."""
     if _REPORT.search(clause) is None:
         return None
     if _CONFIRMED.search(clause):
         return "confirm"
     if _CANCELLED.search(clause):
         return "cancel"
-    return "moved" if _MOVED.search(clause) else "reported"
+    if _MOVED.search(clause):
+        return "moved"
+    return "visited" if _VISIT.search(clause) else "reported"

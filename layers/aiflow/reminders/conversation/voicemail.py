@@ -30,9 +30,9 @@ das ein Anrufbeantworter?" is a person wondering about us). The kinds, each a ru
   time ("ich ruf zurück", "schick mir eine SMS", "I'll get back to you", "drop me a text", "speak
   later"), and speaks of no one else ("Hier ist die Tochter, versuchen Sie es morgen" answers for someone).
 
-A greeting taken back ("..., haha, nein, Spaß, ich bin's", "... oh, it's a computer") is read from what
-follows it, and a message asked for instead of talking ("Hinterlassen Sie mir lieber eine Nachricht") is a
-person weighing two ways: neither is a recording's.
+A greeting taken back ("..., haha, nein, Spaß, ich bin's", "... oh, it's a computer", "..., ach nee, ich
+bin ja dran") is read from what follows it, and a message asked for instead of talking ("Hinterlassen Sie
+mir lieber eine Nachricht") is a person weighing two ways: neither is a recording's.
 
 A first answer ("Hallo?", "Ja, Müller", "Praxis Weber, guten Tag", "Hello, this is John", "Wer ist da?")
 carries none of them. What a person in a hurry says is close to a short greeting ("Ich rufe zurück, ich
