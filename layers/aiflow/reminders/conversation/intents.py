@@ -52,6 +52,9 @@ one; everything else is asked again. The reading, in order:
     else is for the practice (``QUESTION``). A decision with a question keeps it in ``asked``.
 11. Only then answer words ("ja", "nein", "jo", "aye", "genau"), which are also how people pick up the
     phone ("Ja, Müller?"): ``worded`` is false when nothing else carries the answer.
+12. Last, a precedence that keeps wording the reader does not know on the harmless side: a cancellation
+    beside any cue of another time ("bräucht an andern Termin", "auf donners tag legen", a day offered in a
+    question) is a request for another time, unless a new one is refused or left to the callee.
 """
 
 from __future__ import annotations
@@ -155,12 +158,23 @@ def read_answer(text: str, *, appointment: datetime | None = None) -> Understood
             return Understood(intent, worded=True)
     if signals.COMPLAINT.search(said) or signals.ANNOUNCEMENT.search(said):
         return _after_a_complaint(text, appointment)
-    understood = _read_clauses(text, said, clauses(said), appointment)
+    understood = _another_time_over_no(_read_clauses(text, said, clauses(said), appointment), said)
     if signals.ANNOYANCE.search(said) and not understood.worded:
         return Understood(Intent.UNCLEAR, worded=True)  # "Schon wieder ein Anruf, ja ja.": annoyed, no answer
     if signals.SARCASM.search(said) and not (understood.worded and understood.intent.value in _DECISIONS):
         return Understood(Intent.UNCLEAR, worded=True)  # "Ten on a Tuesday, how convenient.": no question either
     return understood
+
+
+def _another_time_over_no(understood: Understood, said: str) -> Understood:
+    """Step 12, the precedence that keeps an unknown clause harmless: a no beside any cue of another time is a
+    request for another time ("Naa, des pack i ned, i bräucht an andern Termin"), unless a new one is refused
+    or left to the callee ("no, and no new one" stays a cancellation)."""
+    if understood.intent is not Intent.CANCEL or not signals.ANOTHER_TIME_CUE.search(said):
+        return understood
+    if signals.NO_NEW_ONE.search(said):
+        return understood
+    return Understood(Intent.RESCHEDULE, worded=True, asked=understood.asked)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")

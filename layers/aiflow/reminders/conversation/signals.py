@@ -400,3 +400,23 @@ def told_as_done(clause: str) -> str | None:
     if _MOVED.search(clause):
         return "moved"
     return "visited" if _VISIT.search(clause) else "reported"
+
+
+# A cue of another time anywhere in the answer (issue 18, round six): a verb for moving the appointment, a
+# new or other one asked for by its noun, a day offered in a question ("Hätt'ese wat am Samstach?"). Beside
+# a no it outweighs the no: taking a request for another time for a cancellation harms, the reverse does not.
+ANOTHER_TIME_CUE = _any(
+    r"\b(?:verschieb|verleg|umleg|umbuch)\w*\b",
+    r"\b(?:andern|anderen|neuen|neue) termin\w*\b",
+    r"\b(?:new|another|anither|different|other) (?:appointment|date|day|time)\b",
+    r"\b(?:move|push|shift) (?:it|that|this)\b",
+    r"\b(?:am|auf) \w*(?:tag|tach|woch\w*)\b.*\?",
+    r"\bauf (?:\w+ ){1,3}legen\b",  # "können wir das auf donners tag legen": the recogniser drops the "?"
+)
+# ... unless the new one is refused, or booked by the callee later ("no, and no new one": round five's rule).
+NO_NEW_ONE = _any(
+    r"\b(?:kein\w*|no) (?:neue\w*|andere\w*|new|other|another)\b",
+    r"\b(?:neue\w*|andere\w*) (?:termin\w* )?(?:\w+ ){0,3}?(?:nicht|keine\w*)\b",
+    r"\bnot? (?:need|want) (?:a |another )?(?:new|other|another)\b",
+    r"\b(?:selber|selbst|myself)\b",
+)
