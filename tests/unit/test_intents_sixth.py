@@ -6,7 +6,7 @@ ned, i bräucht an andern Termin"), while "no, and no new one" stays a cancellat
 from __future__ import annotations
 
 from reminders.conversation.intents import Intent
-from tests.harness.readings import CANCEL, RESCHEDULE, reads, table
+from tests.harness.readings import CANCEL, CONFIRM, RESCHEDULE, UNCLEAR, read, reads, table
 
 
 @table(
@@ -33,3 +33,22 @@ from tests.harness.readings import CANCEL, RESCHEDULE, reads, table
 )
 def test_another_time_beats_no(said: str, intent: Intent) -> None:
     reads(said, intent)
+
+
+@table(
+    [
+        # A double negation idiom is never a cancellation: a yes, or asked again
+        ("Ich kann ja schlecht nicht kommen, das ist die Nachsorge.", UNCLEAR),
+        ("Ich kann doch nicht nicht kommen.", UNCLEAR),
+        ("I kann ja schlecht ned kommen.", UNCLEAR),
+        ("No way I'm not coming.", UNCLEAR),
+        ("There's no way I won't be there.", UNCLEAR),
+        ("i cant not come its the follow up", UNCLEAR),
+        # Near-misses: one negation is still a no
+        ("Ich kann leider nicht kommen.", CANCEL),
+        ("No way, I'm not coming.", CANCEL),
+        ("I can't come.", CANCEL),
+    ]
+)
+def test_a_double_negation_is_no_cancellation(said: str, intent: Intent) -> None:
+    assert read(said).intent in (intent, CONFIRM) if intent is UNCLEAR else read(said).intent is intent

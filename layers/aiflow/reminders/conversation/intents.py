@@ -54,7 +54,8 @@ one; everything else is asked again. The reading, in order:
     phone ("Ja, Müller?"): ``worded`` is false when nothing else carries the answer.
 12. Last, a precedence that keeps wording the reader does not know on the harmless side: a cancellation
     beside any cue of another time ("bräucht an andern Termin", "auf donners tag legen", a day offered in a
-    question) is a request for another time, unless a new one is refused or left to the callee.
+    question) is a request for another time, unless a new one is refused or left to the callee; a double
+    negation idiom ("ich kann ja schlecht nicht kommen") read as a cancellation is asked again.
 """
 
 from __future__ import annotations
@@ -169,8 +170,13 @@ def read_answer(text: str, *, appointment: datetime | None = None) -> Understood
 def _another_time_over_no(understood: Understood, said: str) -> Understood:
     """Step 12, the precedence that keeps an unknown clause harmless: a no beside any cue of another time is a
     request for another time ("Naa, des pack i ned, i bräucht an andern Termin"), unless a new one is refused
-    or left to the callee ("no, and no new one" stays a cancellation)."""
-    if understood.intent is not Intent.CANCEL or not signals.ANOTHER_TIME_CUE.search(said):
+    or left to the callee ("no, and no new one" stays a cancellation). A double negation idiom is never a
+    cancellation: asked again."""
+    if understood.intent is not Intent.CANCEL:
+        return understood
+    if signals.DOUBLE_NEGATION.search(said):
+        return Understood(Intent.UNCLEAR, worded=False)  # "ich kann ja schlecht nicht kommen": no cancellation
+    if not signals.ANOTHER_TIME_CUE.search(said):
         return understood
     if signals.NO_NEW_ONE.search(said):
         return understood

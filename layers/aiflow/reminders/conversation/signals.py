@@ -420,3 +420,12 @@ NO_NEW_ONE = _any(
     r"\bnot? (?:need|want) (?:a |another )?(?:new|other|another)\b",
     r"\b(?:selber|selbst|myself)\b",
 )
+
+# A double negation idiom ("ich kann ja schlecht nicht kommen", "no way I'm not coming"): whatever else the
+# clause says, it is no cancellation; read as one, a yes would be lost.
+DOUBLE_NEGATION = _any(
+    r"\b(?:schlecht|kaum|doch) nicht (?:\w+ )?(?:kommen|hingehen|erscheinen)\b",
+    r"\bnicht nicht\b",
+    r"\bno way (?:i am|i will|i would|i) not\b",
+    r"\b(?:can|could) not not\b",
+)
