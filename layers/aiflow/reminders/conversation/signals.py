@@ -425,7 +425,6 @@ NO_NEW_ONE = _any(
 # clause says, it is no cancellation; read as one, a yes would be lost.
 DOUBLE_NEGATION = _any(
     r"\b(?:schlecht|kaum|doch) nicht (?:\w+ )?(?:kommen|hingehen|erscheinen)\b",
-    r"\bnicht nicht\b",
     r"\bno way (?:i am|i will|i would|i) not\b",
     r"\b(?:can|could) not not\b",
 )
