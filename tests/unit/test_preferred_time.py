@@ -33,6 +33,7 @@ def _cases(*cases: tuple[str, dict[str, str]]) -> pytest.MarkDecorator:
 WED = {"weekday": "wednesday", "date": "2026-03-04"}
 THU = {"weekday": "thursday", "date": "2026-03-05"}
 FRI = {"weekday": "friday", "date": "2026-03-06"}
+TUE_NEXT_WEEK = {"weekday": "tuesday", "date": "2026-03-10", "week": "next"}
 
 
 @_cases(
@@ -168,6 +169,18 @@ def test_clock_times(text: str, wanted: dict[str, str]) -> None:
     ("zwei Tage später", {"date": "2026-03-05"}),
     ("zur gleichen Zeit am Donnerstag", {"time": "10:00", **THU}),
     ("same time on Friday", {"time": "10:00", **FRI}),
+    ("um dieselbe Uhrzeit am Freitag", {"time": "10:00", **FRI}),
+    # the same time in a later week: on the appointment's weekday
+    ("Same time next week?", {"time": "10:00", **TUE_NEXT_WEEK}),
+    ("same time the following week", {"time": "10:00", **TUE_NEXT_WEEK}),
+    ("nächste Woche um dieselbe Zeit", {"time": "10:00", **TUE_NEXT_WEEK}),
+    ("gleiche Zeit nächste Woche", {"time": "10:00", **TUE_NEXT_WEEK}),
+    ("Dienstag in einer Woche um dieselbe Zeit?", {"time": "10:00", **TUE_NEXT_WEEK}),
+    (
+        "same time, but Thursday next week",
+        {"time": "10:00", "weekday": "thursday", "date": "2026-03-12", "week": "next"},
+    ),
+    ("same time a week later", {"time": "10:00", "date": "2026-03-10"}),
 )
 def test_times_counted_from_the_appointment(text: str, wanted: dict[str, str]) -> None:
     assert read(text) == wanted
@@ -325,6 +338,16 @@ def test_weeks(text: str, wanted: dict[str, str]) -> None:
     # on the appointment's own day, the shift is what is asked
     ("I'd rather a later slot on the same day", {"date": "2026-03-03", "shift": "later"}),
     ("Am selben Tag, nur etwas früher", {"date": "2026-03-03", "shift": "earlier"}),
+    # a choice of amounts names no time: its direction only (each "or" is no second thought, no hour a clock)
+    ("Kindly prepone it by one or two hours, if at all possible.", {"shift": "earlier"}),
+    ("push it back by one or two hours", {"shift": "later"}),
+    ("Can we move it an hour or two earlier?", {"shift": "earlier"}),
+    ("by two or three hours later", {"shift": "later"}),
+    ("1-2 hours earlier", {"shift": "earlier"}),
+    ("eine oder zwei Stunden früher", {"shift": "earlier"}),
+    ("um ein, zwei Stunden vorziehen", {"shift": "earlier"}),
+    ("zwei, drei Stunden später", {"shift": "later"}),
+    ("zwei bis drei Stunden später", {"shift": "later"}),
 )
 def test_earlier_and_later(text: str, wanted: dict[str, str]) -> None:
     assert read(text) == wanted

@@ -28,7 +28,9 @@ reading, in order:
    "next Wednesday" is the calendar week after the call's week, recorded as ``week`` relative to the
    appointment's week; an hour without am/pm takes the part of the day said, else practice hours (7 to
    12 as said, 1 to 6 in the afternoon); "eine Stunde später", "same time", "a week later" count from the
-   appointment, on the wall clock. "earlier" / "later" is kept only when nothing more concrete is said,
+   appointment, on the wall clock ("same time next week" on the appointment's weekday); a choice of amounts
+   ("one or two hours earlier", "ein, zwei Stunden später") names no time, only its direction.
+   "earlier" / "later" is kept only when nothing more concrete is said,
    and not for a callee coming anyway, a little late ("Komme, evtl. etwas später").
 6. Nothing is a wish when the answer only restates the appointment's day or time ("Ja, Dienstag um zehn
    passt"), unless it asks for earlier or later on it ("later on the same day"); the reading is then
@@ -275,11 +277,20 @@ _SPLIT_WEEKDAY = re.compile(
 )
 
 
+# "one or two hours", "ein, zwei Stunden", "1-2 hours", "an hour or two": no hour is a clock time, and the
+# "or" is no second thought (_CLAUSE_BREAK); read as a vague amount, its direction is the shift.
+_AMOUNT_CHOICE = re.compile(
+    r"\b(?:an?|one|ein(?:e|en)?|\d{1,2})(?:\s?[,-]\s?|\s(?:oder|or|bis|to)\s)\d{1,2}\s(?:stunden?|hours?)\b"
+    r"|\b(?:an|one|a) hour or (?:2|two)\b|\beine stunde oder (?:2|zwei)\b"
+)
+
+
 def _clauses(text: str) -> list[str]:
     folded = _GREETING.sub(" ", _fold(text))
     folded = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", " ", folded)
     folded = re.sub(r"\bnot (?:until|till) after\b", "only after", folded)  # one bound, not a negated one
     folded = _in_digits(_SPLIT_WEEKDAY.sub(lambda m: "".join(part for part in m.groups() if part), folded))
+    folded = _AMOUNT_CHOICE.sub("a few hours", folded)
     folded = re.sub(r"\s+", " ", folded)
     clauses = [clause.strip() for clause in _CLAUSE_BREAK.split(folded) if clause and clause.strip()]
     return [part for clause in clauses for part in _one_weekday_each(clause)]
@@ -560,9 +571,10 @@ _RELATIVE_CLOCK_AFTER = _compile(
     rf"|nach vorne)\s(?:by\s|um\s)?(an|one|a|{_HOUR}|half an|eine|einen)\s(hours?|stunden?)\b"
 )
 _SAME_TIME = _compile(
-    r"\b(?:same time|the same time|gleiche[nr]? (?:uhrzeit|zeit)|selbe[nr]? (?:uhrzeit|zeit)|same hour"
+    r"\b(?:same time|the same time|gleiche[nr]? (?:uhrzeit|zeit)|(?:die|der|den)?selbe[nr]? (?:uhrzeit|zeit)|same hour"
     r"|zur gleichen zeit|um die gleiche zeit)\b"
 )
+_SAME_CLOCK = Clock(0, from_appointment=timedelta(0))
 _LATER_WORDS = _compile(r"spaeter|later|nach hinten|back")
 
 
@@ -725,7 +737,7 @@ _PREFERENCE = _compile(
 # Every date and clock form above needs one of these: a digit, a number word, an ordinal, a month, a clock word.
 _MAY_NAME_A_DATE_OR_TIME = _compile(
     rf"\d|\b(?:{_alternatives(['one', *_SWISS_HOURS, *_MONTHS])}"
-    r"|halb|half|viertel|quarter|noon|eineinhalb|anderthalb)\b|\b(?:same|gleiche|selbe|hour|stunde|minute)"
+    r"|halb|half|viertel|quarter|noon|eineinhalb|anderthalb)\b|\b(?:same|gleiche|(?:die|der|den)?selbe|hour|stunde|minute)"
 )
 
 
@@ -807,7 +819,7 @@ def _targets(clause: _Clause, facts: Facts) -> list[_Said]:
         if relative is not None:
             said.append(_Said(relative, m.start(), m.end()))
     for m in clause.matches(_SAME_TIME):
-        said.append(_Said(Clock(0, from_appointment=timedelta(0)), m.start(), m.end()))
+        said.append(_Said(_SAME_CLOCK, m.start(), m.end()))
     for pattern, clock in _CLOCK_FORMS:
         said += [_Said(clock(m), m.start(), m.end()) for m in clause.matches(pattern)]
     said += _bare_clocks(clause)
@@ -1078,8 +1090,11 @@ def _resolve(facts: Facts, calendar: _Calendar) -> PreferredTime:
     part = facts.part or (None if facts.clock or facts.after or facts.before else facts.vague_part)
     week = None
     on: date | None = calendar.day(facts.day) if facts.day else None
-    if facts.weekday is not None and on is None and not facts.habitual:
-        on = calendar.weekday(facts.weekday, facts.week)
+    weekday = facts.weekday
+    if weekday is None and on is None and facts.week is not None and facts.clock == _SAME_CLOCK:
+        weekday = calendar.appointment.weekday()  # "same time next week": the same day of the week too
+    if weekday is not None and on is None and not facts.habitual:
+        on = calendar.weekday(weekday, facts.week)
     if facts.week is not None:
         weeks = calendar.weeks_after_appointment(facts.week)
         week = "this" if weeks == 0 else "next" if weeks == 1 else None
@@ -1092,7 +1107,7 @@ def _resolve(facts: Facts, calendar: _Calendar) -> PreferredTime:
         first, last = calendar.month(facts.month)
         after, before = after or first.isoformat(), before or last.isoformat()
     return PreferredTime(
-        weekday=WEEKDAYS[facts.weekday] if facts.weekday is not None else None,
+        weekday=WEEKDAYS[weekday] if weekday is not None else None,
         date=on.isoformat() if on else None,
         time=_clock_text(facts.clock, part, calendar.appointment) if facts.clock else None,
         part_of_day=part,
