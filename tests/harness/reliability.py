@@ -30,7 +30,7 @@ from botocore.awsrequest import AWSResponse
 
 from aiflow import parse_action
 from reminders.conversation.speech import phrasebook
-from reminders.model.reminder import Language, Outcome, Reminder
+from reminders.model.reminder import Language, Outcome, Reminder, ReminderRecord
 from reminders.store.repository import ReminderRepository
 from tests.harness.dialer import (
     Clock,
@@ -213,10 +213,16 @@ def announced_outcome(text: str, language: Language) -> Outcome | None:
     return None
 
 
-def outcome_events(history: list[Any]) -> list[str]:
-    """The entries of a reminder's history that record an outcome."""
-    outcomes = {outcome.value for outcome in Outcome}
-    return [entry.event for entry in history if entry.event in outcomes]
+def outcome_events(record: ReminderRecord) -> list[str]:
+    """The entries of a reminder's history that record its outcome.
+
+    A mailbox on an attempt that is not the last leaves a note of the outcome's name (``voicemail``, the
+    reminder open for its next attempt): ``voicemail`` entries are notes, and one outcome on a reminder
+    decided so.
+    """
+    outcomes = {outcome.value for outcome in Outcome} - {Outcome.VOICEMAIL.value}
+    decided = [entry.event for entry in record.history if entry.event in outcomes]
+    return [*decided, Outcome.VOICEMAIL.value] if record.outcome is Outcome.VOICEMAIL else decided
 
 
 def settle(poller: Poller, clock: Clock, *, rounds: int = 12) -> None:

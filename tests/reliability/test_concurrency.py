@@ -103,7 +103,7 @@ def test_fifty_turns_at_once_across_ten_calls_decide_each_reminder_exactly_once(
         reminder = webhook.repository.get(reminder_id)
         assert reminder is not None
         assert reminder.is_decided
-        assert outcome_events(reminder.history) == [reminder.status.value], "exactly one outcome, written once"
+        assert outcome_events(reminder) == [reminder.status.value], "exactly one outcome, written once"
         assert reminder.outcome_session_id == call.session_id
         assert webhook.repository.find_line(number) is None
         goodbyes = [
@@ -192,7 +192,7 @@ def test_two_answers_at_once_the_caller_hears_the_decision_that_was_recorded(
 
     reminder = webhook.repository.get("r-1")
     assert reminder is not None
-    assert outcome_events(reminder.history) == ["confirmed"], "written once, by the turn that came first"
+    assert outcome_events(reminder) == ["confirmed"], "written once, by the turn that came first"
     said = [action["text"] for reply in replies.values() if reply["statusCode"] == 200 for action in _actions(reply)]
     contradicting = [text for text in said if announced_outcome(text, Language.GERMAN) not in (None, reminder.outcome)]
     assert contradicting == [], f"the reminder is {reminder.outcome.value}, but the caller heard {contradicting}"
@@ -235,5 +235,5 @@ def test_two_dialers_on_one_queue_dial_each_reminder_once_and_close_it_once(
         reminder = record(resources, f"appt-{index}")
         assert (reminder.status, reminder.attempts) == (ReminderStatus.NO_ANSWER, 1)
         assert events_of(reminder).count("dialling") == 1
-        assert outcome_events(reminder.history) == ["no_answer"], "exactly one outcome"
+        assert outcome_events(reminder) == ["no_answer"], "exactly one outcome"
     assert sqs.receive_message(QueueUrl=resources.dead_letter_url).get("Messages", []) == []

@@ -154,7 +154,7 @@ def test_sipgate_failing_for_good_parks_the_message_in_the_dead_letter_queue_and
     assert dialer.sipgate.rang() == [DIGITS]
     closed = record(dialer.resources, "appt-1")
     assert (closed.status, closed.attempts) == (ReminderStatus.NO_ANSWER, 1)
-    assert outcome_events(closed.history) == ["no_answer"]
+    assert outcome_events(closed) == ["no_answer"]
 
 
 # The sipgate token.
@@ -248,5 +248,5 @@ def test_a_dialer_killed_after_sipgate_took_the_call_rings_once_and_the_reminder
     assert closed.attempts == 1
     expected = ReminderStatus.CONFIRMED if callee == "answers and confirms" else ReminderStatus.NO_ANSWER
     assert closed.status is expected
-    assert outcome_events(closed.history) == [expected.value]
+    assert outcome_events(closed) == [expected.value]
     assert dialer.dead_letters() == []

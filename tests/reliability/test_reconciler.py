@@ -254,7 +254,7 @@ def test_a_late_original_racing_the_reconciler_rings_nobody_twice(stack: Stack) 
     closed = record(stack.resources, "appt-1")
     assert (closed.status, closed.attempts) == (ReminderStatus.NO_ANSWER, 2)
     assert events_of(closed).count("rescheduled") == 1, "two checks of one attempt schedule one retry"
-    assert outcome_events(closed.history) == ["no_answer"]
+    assert outcome_events(closed) == ["no_answer"]
 
 
 @pytest.fixture

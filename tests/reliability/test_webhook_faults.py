@@ -103,7 +103,7 @@ def test_one_throttled_request_is_retried_and_the_caller_notices_nothing(webhook
     assert table.throttled == ["GetItem"]
     assert table.sent.count("GetItem") >= 2, "botocore tried the read again"
     record = assert_decided(webhook, call, Outcome.CONFIRMED, Via.SPEECH)  # recorded once
-    assert outcome_events(record.history) == ["confirmed"]
+    assert outcome_events(record) == ["confirmed"]
 
 
 @pytest.mark.parametrize("code", THROTTLES)
@@ -124,7 +124,7 @@ def test_a_table_throttled_at_the_greeting_gets_an_apology_and_the_callee_is_cal
     dialer.after_the_call()
     record = assert_called_again_until_closed(webhook, dialer)
     assert record.status is ReminderStatus.NO_ANSWER  # nobody answered the further attempts
-    assert outcome_events(record.history) == ["no_answer"]
+    assert outcome_events(record) == ["no_answer"]
 
 
 @pytest.mark.parametrize(
@@ -155,7 +155,7 @@ def test_an_answered_call_that_loses_its_state_is_called_again_as_promised(
 
     dialer.after_the_call()  # not lost: as the apology promised, the callee is called again
     record = assert_called_again_until_closed(webhook, dialer)
-    assert outcome_events(record.history) == ["no_answer"]
+    assert outcome_events(record) == ["no_answer"]
 
 
 # A write failing in the middle of the call.
@@ -183,7 +183,7 @@ def test_a_decision_that_cannot_be_written_apologises_and_the_next_answer_decide
     assert_goodbye_then_hangup(call)
     decided = Outcome.CONFIRMED if second_answer == "1" else Outcome.CANCELLED
     record = assert_decided(webhook, call, decided, Via.KEY)  # recorded once, the line freed
-    assert outcome_events(record.history) == [decided.value]
+    assert outcome_events(record) == [decided.value]
     goodbye = call.actions[-2]["text"]
     assert announced_outcome(goodbye, Language.GERMAN) in (None, record.outcome), (
         f"the reminder is {record.outcome.value}, but the caller heard {goodbye!r}"
@@ -237,7 +237,7 @@ def test_a_new_webhook_without_its_token_apologises_and_the_callee_is_called_aga
 
     dialer.after_the_call()  # not lost: the unanswered attempt is dialled again
     record = assert_called_again_until_closed(webhook, dialer)
-    assert outcome_events(record.history) == ["no_answer"]
+    assert outcome_events(record) == ["no_answer"]
 
 
 def test_a_warm_webhook_keeps_its_token_while_ssm_denies_it(

@@ -4,7 +4,9 @@ Whatever arrives (events with random fields, the protocol's own examples mutated
 the size limit, the wrong text encoding, broken Base64, a missing or wrong token), the webhook answers with
 a status of the protocol and never with a ``5xx`` (a live caller would hear silence); every ``200`` carries
 only actions the SDK's models accept, each for the event's session. A second test plays whole calls about
-real reminders with random events in random order: each is decided exactly once.
+real reminders with random events in random order: each is decided exactly once, unless a mailbox (or
+someone else) took the attempt, which leaves it open for the next; the calls it found are played again
+step by step below it.
 
 ``AIFLOW_FUZZ_EXAMPLES`` sets how many requests the first test generates (``make fuzz``: 10,000); the
 number actually sent is printed at the end of the run.
@@ -29,7 +31,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from aiflow import InvalidEvent, parse_event
 from aiflow.assistant import DEFAULT_MAX_BODY_BYTES
 from aiflow.testing import FakeLambdaContext, http_api_event
-from reminders.model.reminder import Language, Outcome
+from reminders.model.history import HistoryEvent
+from reminders.model.reminder import Language, Outcome, ReminderStatus
 from tests.harness.events import EVENT_FIELDS, extras, json_values, mangled_events, phone_numbers
 from tests.harness.reliability import announced_outcome, check_reply, dialled, outcome_events
 from tests.harness.webhook import TOKEN, Webhook
@@ -332,14 +335,8 @@ def test_every_request_gets_a_protocol_answer_and_never_a_5xx(
 # Whole calls in random order.
 
 
-def test_calls_with_events_in_random_order_decide_each_reminder_exactly_once(
-    start_webhook: Any, fuzz_tally: Any
-) -> None:
-    # The order of events is under test here, not time: a turn that runs out of its time on a loaded machine
-    # leaves the reminder to the dialer's answer check (test_webhook_deadline.py, test_webhook_faults.py), and
-    # Hypothesis, replaying a failure the machine's load decided, reports only that its runs differed
-    # (FlakyStrategyDefinition). The longest deadline the settings allow takes the load out of this test.
-    webhook: Webhook = start_webhook(TRANSFER_NUMBER="+4921155667788", TURN_DEADLINE_MS="10000")
+def reminder_call(webhook: Webhook, fuzz_tally: Any) -> type[RuleBasedStateMachine]:
+    """The state machine of one outbound reminder call on ``webhook``: the callee's moves, and sipgate's events."""
     headers = {"Content-Type": "application/json", "X-API-TOKEN": TOKEN}
 
     class ReminderCall(RuleBasedStateMachine):
@@ -415,7 +412,7 @@ def test_calls_with_events_in_random_order_decide_each_reminder_exactly_once(
         def decided_at_most_once_and_as_announced(self) -> None:
             record = webhook.repository.get(self.reminder_id)
             assert record is not None
-            assert len(outcome_events(record.history)) <= 1
+            assert len(outcome_events(record)) <= 1
             if record.outcome is not None:
                 assert record.outcome_session_id in (self.session["id"], None)
             for outcome in self.announced:
@@ -428,12 +425,27 @@ def test_calls_with_events_in_random_order_decide_each_reminder_exactly_once(
                 self.send("session_end")
             record = webhook.repository.get(self.reminder_id)
             assert record is not None
-            assert record.is_decided, f"the call ended and the reminder is still {record.status}"
-            assert len(outcome_events(record.history)) == 1
-            assert webhook.repository.find_line(self.number) is None, "the line is free once decided"
+            if record.is_decided:
+                assert len(outcome_events(record)) == 1
+                assert webhook.repository.find_line(self.number) is None, "the line is free once decided"
+                return
+            # Undecided only where the attempt ended as a mailbox's or someone else's: the reminder waits for
+            # its next attempt, the line claimed for a callback (reminders.conversation.mailbox).
+            assert record.attempts in (record.voicemail_attempt, record.third_party_attempt), (
+                f"the call ended and the reminder is still {record.status}"
+            )
+            assert outcome_events(record) == []
+            assert webhook.repository.find_line(self.number) is not None, "a callback still finds the reminder"
 
+    return ReminderCall
+
+
+def test_calls_with_events_in_random_order_decide_each_reminder_exactly_once(
+    start_webhook: Any, fuzz_tally: Any
+) -> None:
+    webhook: Webhook = start_webhook(TRANSFER_NUMBER="+4921155667788")
     run_state_machine_as_test(
-        ReminderCall,
+        reminder_call(webhook, fuzz_tally),
         settings=settings(
             max_examples=max(8, FUZZ_EXAMPLES // 50),
             stateful_step_count=20,
@@ -442,3 +454,51 @@ def test_calls_with_events_in_random_order_decide_each_reminder_exactly_once(
             suppress_health_check=[HealthCheck.too_slow],
         ),
     )
+
+
+# The calls the random order found, played step by step, each step followed by the machine's invariant.
+
+
+def _play(call: RuleBasedStateMachine, *steps: tuple[str, dict[str, Any]]) -> None:
+    for name, arguments in steps:
+        getattr(call, name)(**arguments)
+        call.decided_at_most_once_and_as_announced()
+    call.teardown()
+
+
+def test_a_call_that_falls_silent_after_a_missed_greeting_leaves_the_reminder_to_its_next_attempt(
+    start_webhook: Any, fuzz_tally: Any
+) -> None:
+    webhook: Webhook = start_webhook()
+    call = reminder_call(webhook, fuzz_tally)()
+    _play(
+        call,
+        ("ring", {"language": Language.GERMAN, "sparse": False}),
+        ("barge_in_the_legacy_way", {"text": "Ja"}),  # speech, but nothing a person answers with
+        ("stay_silent", {"name": "user_input_timeout"}),
+        ("stay_silent", {"name": "user_input_timeout"}),  # taken for a mailbox
+    )
+
+    record = webhook.reminder(call.reminder_id)
+    assert (record.status, record.voicemail_attempt, record.outcome) == (ReminderStatus.CALLING, 1, None)
+
+
+def test_a_session_started_again_after_a_mailbox_hung_up_is_decided_once_beside_the_mailbox_note(
+    start_webhook: Any, fuzz_tally: Any
+) -> None:
+    webhook: Webhook = start_webhook()
+    call = reminder_call(webhook, fuzz_tally)()
+    _play(
+        call,
+        ("ring", {"language": Language.GERMAN, "sparse": False}),
+        ("barge_in_the_legacy_way", {"text": "Ja"}),
+        ("stay_silent", {"name": "user_input_timeout"}),
+        ("stay_silent", {"name": "user_input_timeout"}),
+        ("hang_up", {}),  # the mailbox hung up before the message: a note, the reminder open
+        ("session_starts_again", {}),
+        ("hang_up", {}),
+    )
+
+    record = webhook.reminder(call.reminder_id)
+    events = [entry.event for entry in record.history]
+    assert (record.outcome, events.count(HistoryEvent.VOICEMAIL)) == (Outcome.NO_DECISION, 1)
