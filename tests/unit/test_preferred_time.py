@@ -519,3 +519,130 @@ def test_the_reading_is_frozen_and_serialises_to_its_stated_parts() -> None:
         PreferredTime(time="9 Uhr")
     with pytest.raises(ValidationError, match="extra_forbidden"):
         PreferredTime.model_validate({"said": "Freitag"})
+
+
+# Round seven (the sixth set): each rule with its siblings, in both languages where it applies, and the near-misses
+# that must read as before.
+
+
+@_cases(
+    # A clock time a recogniser writes as one number, hours and minutes run together ("1130", "930")
+    ("also 10 uhr is mir zu früh geht auch 1130", {"time": "11:30"}),
+    ("geht auch 1430", {"time": "14:30"}),
+    ("could i get 930", {"time": "09:30"}),
+    ("can we do thursday 1415", {**THU, "time": "14:15"}),
+    # Near-misses: a year, a room, a number, a phone number, an amount are no clock times
+    ("since 2019", {}),
+    ("Zimmer 1130", {}),
+    ("nummer 1130", {}),
+    ("unter 0800 123456", {}),
+    ("1130 Euro", {}),
+)
+def test_a_clock_time_run_together(text: str, wanted: dict[str, str]) -> None:
+    assert read(text) == wanted
+
+
+@_cases(
+    # In unpunctuated speech, a refusal and then a question that asks for another time are two thoughts
+    ("nee das passt mir nicht können wir das auf donners tag legen", THU),
+    ("das passt mir nicht geht auch mittwoch", WED),
+    ("ten is too early could we do eleven", {"time": "11:00"}),
+    ("that does not work for me can we do friday", FRI),
+    # Near-misses: no refusal before it, or the refusal is the question's own
+    ("können wir das auf donnerstag legen", THU),
+    ("Dienstag geht es nicht", {}),
+)
+def test_a_refusal_then_a_question_unpunctuated(text: str, wanted: dict[str, str]) -> None:
+    assert read(text) == wanted
+
+
+@_cases(
+    # Rhenish and Bavarian weekdays in "-tach", Bavarian "Wochn", "in da Friah"
+    ("Hätt'ese wat am Samstach?", {"weekday": "saturday", "date": "2026-03-07"}),
+    ("Jeht et am Freitach?", FRI),
+    ("lieber Donnerstach", THU),
+    ("auf nächste Wochn verschiebn", {"week": "next"}),
+    ("kommende Wochn", {"week": "next"}),
+    ("Geht's aa am Mittwoch in da Friah?", {**WED, "part_of_day": "morning"}),
+    ("lieber in der Friah", {"part_of_day": "morning"}),
+    # Near-misses: a greeting "Tach", a day's whole length, a season, weeks counted
+    ("Tach auch, ich komme", {}),
+    ("den ganzen Tach", {}),
+    ("im Frühjahr", {}),
+    ("seit Wochn", {}),
+)
+def test_regional_weekdays_weeks_and_mornings(text: str, wanted: dict[str, str]) -> None:
+    assert read(text) == wanted
+
+
+@_cases(
+    # Australian "arvo" on its own is the afternoon
+    ("Can we do Friday arvo?", {**FRI, "part_of_day": "afternoon"}),
+    ("thursday arvo would be better", {**THU, "part_of_day": "afternoon"}),
+    ("arvos suit me better", {"part_of_day": "afternoon"}),
+    # Near-miss: an afternoon the callee cannot do
+    ("Friday arvo is no good", {}),
+)
+def test_arvo_is_the_afternoon(text: str, wanted: dict[str, str]) -> None:
+    assert read(text) == wanted
+
+
+@_cases(
+    # Away for work ("auf Montage", "auf Dienstreise", "on a business trip") is away: its bound turns round
+    ("Nee, dat wird nix, ich bin bis zum 13. auf Montage. Danach gern.", {"after": "2026-03-13"}),
+    ("Ich bin bis zum 6. auf Dienstreise.", {"after": "2026-03-06"}),
+    ("I'm on a business trip until the 12th.", {"after": "2026-03-12"}),
+    # Near-miss: "auf Montag" is a day
+    ("Können wir es auf Montag legen?", {"weekday": "monday", "date": "2026-03-09"}),
+)
+def test_away_for_work(text: str, wanted: dict[str, str]) -> None:
+    assert read(text) == wanted
+
+
+@_cases(
+    # Before or after what the callee does on a date ("before I fly out on the 25th"): a bound
+    ("I need it before I fly out on the 25th.", {"before": "2026-03-25"}),
+    ("sometime before we leave on the 20th", {"before": "2026-03-20"}),
+    ("bevor ich am 20. wegfahre", {"before": "2026-03-20"}),
+    ("after I get back on the 14th", {"after": "2026-03-14"}),
+    # Near-miss: "before I forget" ends its clause
+    ("before I forget, the 25th would suit me", {"date": "2026-03-25"}),
+)
+def test_before_an_event_on_a_date(text: str, wanted: dict[str, str]) -> None:
+    assert read(text) == wanted
+
+
+@_cases(
+    # Something asked for after work or school is its part of the day
+    ("Give me something after work.", {"part_of_day": "evening"}),
+    ("Geben Sie mir was nach der Arbeit.", {"part_of_day": "evening"}),
+    ("anything after school", {"part_of_day": "afternoon"}),
+    # Near-miss: coming straight from work is how the callee comes, no wish
+    ("ich komme direkt nach der Arbeit", {}),
+)
+def test_something_after_work(text: str, wanted: dict[str, str]) -> None:
+    assert read(text) == wanted
+
+
+@_cases(
+    # A date as month and day numbers ("on 3 5", "on 3/5"): the sooner of its two readings from the call on
+    ("can i come on 3 5 at 2 pm", {"date": "2026-03-05", "time": "14:00"}),
+    ("could I come on 3/6", {"date": "2026-03-06"}),
+    ("on 6/3 please", {"date": "2026-03-06"}),
+    # Near-miss: hours and minutes without "on"
+    ("can we do 2 30", {"time": "14:30"}),
+)
+def test_a_date_in_numbers_after_on(text: str, wanted: dict[str, str]) -> None:
+    assert read(text) == wanted
+
+
+@_cases(
+    # The appointment restated in a sentence of its own is no part of the wish another sentence states
+    ("Oh yeah, Tuesday at ten, when normal people work. Give me something after work.", {"part_of_day": "evening"}),
+    ("Dienstag um zehn, wenn normale Leute arbeiten. Geben Sie mir was nach der Arbeit.", {"part_of_day": "evening"}),
+    ("Tuesday at ten. Can we do Thursday instead?", THU),
+    # Near-miss: the appointment restated and nothing else wished for
+    ("Tuesday at ten. Yes, that's fine.", {}),
+)
+def test_the_appointment_restated_in_a_sentence_of_its_own(text: str, wanted: dict[str, str]) -> None:
+    assert read(text) == wanted

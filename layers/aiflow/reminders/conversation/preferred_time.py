@@ -7,18 +7,27 @@ reading, in order:
 
 1. The words are folded (lowercase, umlauts as ``ae``/``oe``/``ue``, hyphens between words as spaces,
    weekdays a recogniser split joined: "donners tag") and greetings that sound like times are dropped
-   ("Guten Morgen", "good afternoon", a leading "Morgen!").
+   ("Guten Morgen", "good afternoon", a leading "Morgen!"). Regional forms are words of their own: Rhenish
+   weekdays in "-tach" ("am Samstach"), Bavarian "Wochn" and "in da Friah", Australian "arvo".
 2. The answer is split into clauses at punctuation, at words that turn to another thought ("aber",
    "lieber", "sonst", "außer", "but", "rather", "maybe", "or", "except", "and" before a new verb) and, in
-   unpunctuated speech, before a second weekday ("nicht dienstag mittwoch geht").
+   unpunctuated speech, before a second weekday ("nicht dienstag mittwoch geht") and before a question that
+   asks verb first after a refusal ("das passt mir nicht können wir das auf donnerstag legen", "ten is too
+   early could i get 1130").
 3. Each clause yields facts: weekdays, dates and relative days, clock times, parts of the day, bounds
    (after / before), weeks, months, earlier/later. A number is a clock time only where the words make it
    one: "um", "at", "Uhr", "pm", a preposition of a bound, a wish ("lieber zwölf", "more like two", "move
    it to nine"), a part of the day after it, or another clock form; never before a unit ("seit 10
-   Jahren", "5 minutes late", "zum ersten Mal") or after "Taste"/"press"/"Zimmer".
+   Jahren", "5 minutes late", "zum ersten Mal") or after "Taste"/"press"/"Zimmer". Hours and minutes a
+   recogniser runs together ("1130", "930") are a clock time, never a year, a room, a number or a phone
+   number; month and day numbers after "on" ("on 3 5", "on 6/3") are the date of whichever order comes
+   sooner.
 4. A clause that says the callee cannot ("Dienstag geht nicht", "not at ten", "Ten is too early", "I work
    mornings", "I'm away", "beim Zahnarzt", "another appointment") drops its facts, except bounds, which it
-   turns round: "nach 17 Uhr kann ich nicht" is before 17:00, "I'm away until the 16th" is after it.
+   turns round: "nach 17 Uhr kann ich nicht" is before 17:00, "I'm away until the 16th" is after it (away
+   for work too: "bis zum 13. auf Montage", "on a business trip"). Before or after what the callee does
+   on a date is a bound ("before I fly out on the 25th", "bevor ich am 20. wegfahre"); something asked
+   for after work or school ("Give me something after work") is that part of the day.
    Asked, it is a wish still ("Geht's nicht auch Donnerstag?", "Is 8 too early?"). Clauses that state a
    preference ("lieber", "rather", "instead", "better") come first; each part is taken from the first
    clause that states it, and an alternative after a wish ("sonst Donnerstag", "or Thursday") adds nothing.
@@ -34,7 +43,9 @@ reading, in order:
    and not for a callee coming anyway, a little late ("Komme, evtl. etwas später").
 6. Nothing is a wish when the answer only restates the appointment's day or time ("Ja, Dienstag um zehn
    passt"), unless it asks for earlier or later on it ("later on the same day"); the reading is then
-   ``None``, as it is when no time is said at all.
+   ``None``, as it is when no time is said at all. The appointment restated in a sentence of its own
+   ("Oh yeah, Tuesday at ten, when normal people work. Give me something after work.") is no part of the
+   wish another sentence states: the sentences are then read one by one.
 
 Patterns are compiled once, at import; a reading is a few dozen regular expression scans.
 """
@@ -207,6 +218,7 @@ class Day:
     from_call: int | None = None  # "heute" 0, "morgen" 1, "übermorgen" 2
     from_appointment: int | None = None  # "the day after" 1, "eine Woche später" 7
     weekday: int | None = None  # "erst ab Mittwoch": the nearest such day
+    either_way: bool = False  # "on 3 5", "on 6/3": month and day, or day and month, whichever comes sooner
 
 
 @dataclass(frozen=True)
@@ -293,7 +305,23 @@ def _clauses(text: str) -> list[str]:
     folded = _AMOUNT_CHOICE.sub("a few hours", folded)
     folded = re.sub(r"\s+", " ", folded)
     clauses = [clause.strip() for clause in _CLAUSE_BREAK.split(folded) if clause and clause.strip()]
-    return [part for clause in clauses for part in _one_weekday_each(clause)]
+    return [part for clause in clauses for asked in _after_a_refusal(clause) for part in _one_weekday_each(asked)]
+
+
+# A question that asks for a time, verb first: "können wir", "geht auch", "could I", "can we".
+_WISH_ASKED = _compile(
+    r"\b(?:koennen|koennten|kann|kannst|kennan|geht|ginge|waere|can|could|would|how about|what about)"
+    r"\s(?:wir|ma|mer|ich|i|we|es|auch|das|you|it)\b"
+)
+
+
+def _after_a_refusal(clause: str) -> list[str]:
+    """Unpunctuated speech runs a refusal and the question after it together ("das passt mir nicht können wir
+    das auf donnerstag legen", "ten is too early could i get 1130"): the question is a clause of its own."""
+    for m in _WISH_ASKED.finditer(clause):
+        if m.start() > 0 and _UNABLE.search(_NOT_UNABLE.sub(" ", clause[: m.start()])):
+            return [clause[: m.start()].strip(), clause[m.start() :]]
+    return [clause]
 
 
 def _one_weekday_each(clause: str) -> list[str]:
@@ -339,6 +367,11 @@ _DATE_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Day]], ...] 
     (
         _compile(r"\b(?:am|den|dem|der|zum|vom)\s([0-3]?\d)\.?\s([01]?\d)\b(?!\s?(?:uhr|:))"),
         lambda m: Day(int(m[1]), int(m[2])),
+    ),
+    # "on 3 5", "on 3/5": month and day numbers, in whichever order reads sooner (resolved in _Calendar.day)
+    (
+        _compile(r"\bon\s(?:the\s)?([01]?\d)(?:\s|/)([0-3]?\d)\b(?!\s?(?:uhr|:|am\b|pm\b|o'?clock))"),
+        lambda m: Day(int(m[2]), int(m[1]), either_way=True),
     ),
     # am 5. März, am fünften März, the 5th of March, 5 March
     (
@@ -404,6 +437,7 @@ _WEEKDAY_WORDS = {
     "donnschtig": 3, "dunschtig": 3, "thursday": 3, "thurs": 3, "thur": 3, "thu": 3, "freitag": 4,
     "fritig": 4, "friitig": 4, "friday": 4, "fri": 4, "samstag": 5, "sonnabend": 5, "samschtig": 5,
     "saturday": 5, "sonntag": 6, "sunntig": 6, "sunday": 6,
+    "montach": 0, "dienstach": 1, "donnerstach": 3, "freitach": 4, "samstach": 5, "sonntach": 6,  # Rhenish
     "wochenende": 5, "weekend": 5,  # the weekend day a practice may open
 }  # fmt: skip
 _WEEKDAY_WORDS = {_fold(word): day for word, day in _WEEKDAY_WORDS.items()}
@@ -422,10 +456,10 @@ _FROM_WEEKDAY = _compile(
     r"(?:\s(?:dem|den|the|am|on))*\s$"
 )
 _WEEKS: tuple[tuple[re.Pattern[str], WeekSaid], ...] = (
-    (_compile(r"\b(?:uebernaechste[nr]? woche|the week after next|week after next)\b"), WeekSaid(from_call=2)),
+    (_compile(r"\b(?:uebernaechste[nr]? woch(?:e|n)|the week after next|week after next)\b"), WeekSaid(from_call=2)),
     (
         _compile(
-            r"\b(?:naechste[nr]?|kommende[nr]?|folgende[nr]?) woche\b|\bwoche (?:drauf|danach)\b"
+            r"\b(?:naechste[nr]?|kommende[nr]?|folgende[nr]?) woch(?:e|n)\b|\bwoche (?:drauf|danach)\b"
             r"|\b(?:noechscht|naechscht|naechst)(?:i|e|en) wuche\b"  # Swiss
             r"|\b(?:next|the following|the week after|following) week\b|\bthe week after\b"
         ),
@@ -511,6 +545,15 @@ _CLOCK_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Clock]], ..
     (
         _compile(rf"(?<!from )(?<!between )\b(5|10|20|25)\s(?:minutes\s)?(to|of)\s({_HOUR})\b"),
         lambda m: _offset(m[3], m[2], _number(m[1])),
+    ),
+    # ASR: hours and minutes run together, "1130", "930" (not a year, a room, a number, a phone number)
+    (
+        _compile(
+            r"(?<![\d.:,/])(?<!\d )(?<!zimmer )(?<!room )(?<!nummer )(?<!number )(?<!taste )(?<!press )"
+            rf"\b(?!19\d\d|20\d\d)(0?[1-9]|1\d|2[0-3])([0-5]\d)\b(?![.,:/]?\d)(?!\s\d){_NOT_A_UNIT}"
+            rf"(?:\s?{_MERIDIEM})?"
+        ),
+        lambda m: _hour_minute(m[1], m[2], m[3]),
     ),
     # nine thirty, 2 30, eight oh five, neun dreißig
     (
@@ -601,7 +644,7 @@ _DAY_PARTS: tuple[tuple[re.Pattern[str], PartOfDay], ...] = (
     (
         _compile(
             r"\b(?:nach dem mittag(?:essen)?|nach der mittagspause|nach mittag|nachmittags?|spaetnachmittags?"
-            r"|afternoons?|after lunch(?:time)?|post lunch|in the arvo|in the p\.?m\.?)\b"
+            r"|afternoons?|after lunch(?:time)?|post lunch|(?:in the )?arvos?|in the p\.?m\.?)\b"
         ),
         "afternoon",
     ),
@@ -609,7 +652,8 @@ _DAY_PARTS: tuple[tuple[re.Pattern[str], PartOfDay], ...] = (
     (_compile(r"\b(?:am morge|am morgae|am vormittag)\b"), "morning"),
     (
         _compile(
-            r"\b(?:vormittags?|morgens|fruehmorgens|am morgen|in der frueh|in da fruah|frueh am morgen"
+            r"\b(?:vormittags?|morgens|fruehmorgens|am morgen|in der frueh|in (?:da|der|aller) (?:fruah|friah|fria)"
+            r"|frueh am morgen"
             r"|vor dem mittag(?:essen)?|vor der mittagspause|mornings?|(?<!the )first thing|before lunch"
             r"|in the a\.?m\.?)\b"
             r"|\bjeden morgen\b|(?:(?<=morgen )|(?<=heute )|(?<=uhr ))frueh\b"
@@ -642,7 +686,7 @@ _VAGUE_PARTS: tuple[tuple[re.Pattern[str], PartOfDay], ...] = (
 )
 _LIMITING = _compile(
     r"\b(?:erst|nur|only|just|lieber|rather|besser|better|prefer\w*|waere?|would|ginge|geht|could|can|kann"
-    r"|koennte?n?)\b"
+    r"|koennte?n?|something|anything|etwas|give me|gib mir|geben sie mir|book me)\b"
 )
 _COMPOUND_PARTS: dict[str, PartOfDay] = {
     "morgen": "morning", "morgens": "morning", "vormittag": "morning", "vormittags": "morning",
@@ -653,10 +697,12 @@ _COMPOUND_PARTS: dict[str, PartOfDay] = {
 # The words before a date or time that make it a bound; the leftmost reading wins ("nicht nach" over "nach").
 _BOUND_PREFIX = _compile(
     r"(?:(?P<after>\bnicht vor|\bnot before|\bno earlier than|\bnicht frueher als|\bnot until|\bnot till"
-    r"|\berst ab|\berst nach|\berst um|\bfruehestens(?: um| ab)?|\bonly after|\bab|\bnach|\bafter|\bfrom)"
+    r"|\berst ab|\berst nach|\berst um|\bfruehestens(?: um| ab)?|\bonly after|\bab|\bnach|\bafter|\bfrom"
+    r"|\bafter (?:i|we|he|she|they) (?:\w+ ){1,3}on|\bnachdem (?:ich|wir|er|sie) (?:\w+ ){0,2}?am)"
     r"|(?P<before>\bnicht nach|\bnot after|\bno later than|\bnicht spaeter als|\bbis spaetestens"
     r"|\bspaetestens(?: um| bis)?|\bvor|\bbefore|\bbis|\buntil|\btill"
-    r"|(?<!drop )(?<!pop )(?<!come )(?<!stop )(?<!swing )\bby|\bup to))"
+    r"|(?<!drop )(?<!pop )(?<!come )(?<!stop )(?<!swing )\bby|\bup to"
+    r"|\bbefore (?:i|we|he|she|they) (?:\w+ ){1,3}on|\bbevor (?:ich|wir|er|sie) (?:\w+ ){0,2}?am))"
     r"(?:\s(?:zum|dem|den|the|um|at|so|ca\.?|circa|about|around))*\s$"
 )
 _BACK = _compile(r"\b(?:back|zurueck|wieder da|wieder hier|returning|return)\b")
@@ -708,7 +754,8 @@ _UNABLE = _compile(
     r"\b(?:nein|nee|noe|no|nope)\s*$"  # "Dienstag nein, Mittwoch ja": a no after the day
     r"|\b(?:nicht|nich|ned|net|nit|nie|niemals|nimmer|kein|keine|keinen|keiner|not|never|cannot|no good|schlecht|bad"
     r"|zu frueh|zu spaet|too early|too late|too soon|busy|beschaeftigt|verhindert|unmoeglich|impossible"
-    r"|ausgebucht|away|\bbin\b[^,]*\bweg|weg bin|im urlaub|verreist|on holiday|on vacation|out of town|unterwegs"
+    r"|ausgebucht|away|auf montage|auf (?:dienst|geschaefts)reise|on (?:a )?(?:business|work) trip"
+    r"|\bbin\b[^,]*\bweg|weg bin|im urlaub|verreist|on holiday|on vacation|out of town|unterwegs"
     r"|ausser|except|bis auf"
     r"|(?:hab\w*|have|i've got|got) (?:da |dann |then )?(?:schon |already )?(?:einen|another|an|a) (?:anderen |other )?"
     r"(?:termin|appointment|meeting)"
@@ -999,6 +1046,10 @@ class _Calendar:
             return self.weekday(said.weekday, None)
         if said.day is None:
             return None
+        if said.either_way and said.month is not None:
+            readings = [(said.day, said.month), (said.month, said.day)]
+            days = [self._nearest(day, month) for day, month in readings if 1 <= month <= 12]
+            return min((day for day in days if day is not None), default=None)
         if said.year is not None:  # a date in the past is no wish ("mein Geburtsdatum ist der 5.3.1980")
             day = _date_or_none(said.year, said.month or self.today.month, said.day)
             return day if day is not None and day >= self.today else None
@@ -1175,9 +1226,17 @@ def read_preferred_time(text: str, *, appointment: datetime, now: datetime | Non
     wish = _resolve(facts, _Calendar(appointment, _call_day(appointment, now)))
     if _restates(wish, appointment) and facts.shift is not None:
         return wish.model_copy(update={"shift": facts.shift})  # "later on the same day", "Dienstag, aber später"
+    if _restates(wish, appointment) and len(sentences := _SENTENCE_END.split(text.strip())) > 1:
+        # "Oh yeah, Tuesday at ten, when normal people work. Give me something after work.": the appointment
+        # restated in a sentence of its own is no part of the wish another sentence states
+        wishes = (read_preferred_time(sentence, appointment=appointment, now=now) for sentence in sentences)
+        return next((wish for wish in wishes if wish is not None), None)
     if not wish.stated() or _restates(wish, appointment) or _arrives_for(wish, appointment, text):
         return None
     return wish
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def mentions_a_time(text: str) -> bool:
