@@ -12,8 +12,9 @@ one; everything else is asked again. The reading, in order:
    computer. Yes, fine", "ach nee, ich bin ja dran"): what follows is the answer, when it says one in words
    or is a yes.
 1. A key's name said as the whole answer ("1", "die Eins", "I'm pressing one") is that key.
-2. No more calls ("rufen Sie mich nicht mehr an", "keine Werbeanrufe", "do-not-call list") wins: it is said
-   in words that would otherwise read as a repeat request ("nie wieder", "again") or a negation.
+2. No more calls ("rufen Sie mich nicht mehr an", "keine Werbeanrufe", "do-not-call list", "opt me out")
+   wins: it is said in words that would otherwise read as a repeat request ("nie wieder", "again") or a
+   negation.
 3. The wrong number ("hier wohnt kein Herr ...", "this isn't Peter's phone"), a person at the practice
    asked for, someone else answering for the callee ("mein Mann ist nicht da", "try again tomorrow"):
    none of these is the callee deciding; a person asked for to arrange another time is that request, and
@@ -26,7 +27,8 @@ one; everything else is asked again. The reading, in order:
 5. Per clause (:mod:`~reminders.conversation.questions`, :mod:`~reminders.conversation.cues`): a clause
    that asks never decides, unless it asks for another time ("Können wir den verschieben?"); a clause that
    reports what was done ("wir haben den schon umgelegt", a visit made: "ich war letzte Woche schon bei
-   Ihnen") decides nothing; a clause about being late ("ein paar Minuten später", "a few minutes after
+   Ihnen") or what the practice said ("the doctor said I don't need to come back", "Der Arzt hat gesagt,
+   ...") decides nothing; a clause about being late ("ein paar Minuten später", "a few minutes after
    ten") says the callee comes, and its hedges and negations are about the minutes, unless later is wished
    for ("etwas später am Tag wäre gut": another time). A request to be called back later is no question.
    A question that asks the practice to cancel ("Können Sie den Termin absagen?") is that request.
@@ -55,7 +57,9 @@ one; everything else is asked again. The reading, in order:
 12. Last, a precedence that keeps wording the reader does not know on the harmless side: a cancellation
     beside any cue of another time ("bräucht an andern Termin", "auf donners tag legen", a day offered in a
     question) is a request for another time, unless a new one is refused or left to the callee; a double
-    negation idiom ("ich kann ja schlecht nicht kommen") read as a cancellation is asked again.
+    negation idiom ("ich kann ja schlecht nicht kommen") read as a cancellation is asked again, and so is
+    settled beside a call made before ("I spoke to reception, it's all sorted": that call's outcome), unless
+    the cancellation is said in words.
 """
 
 from __future__ import annotations
@@ -159,7 +163,7 @@ def read_answer(text: str, *, appointment: datetime | None = None) -> Understood
             return Understood(intent, worded=True)
     if signals.COMPLAINT.search(said) or signals.ANNOUNCEMENT.search(said):
         return _after_a_complaint(text, appointment)
-    understood = _another_time_over_no(_read_clauses(text, said, clauses(said), appointment), said)
+    understood = _another_time_over_no(_read_clauses(text, said, clauses(said), appointment), text, said)
     if signals.ANNOYANCE.search(said) and not understood.worded:
         return Understood(Intent.UNCLEAR, worded=True)  # "Schon wieder ein Anruf, ja ja.": annoyed, no answer
     if signals.SARCASM.search(said) and not (understood.worded and understood.intent.value in _DECISIONS):
@@ -167,15 +171,19 @@ def read_answer(text: str, *, appointment: datetime | None = None) -> Understood
     return understood
 
 
-def _another_time_over_no(understood: Understood, said: str) -> Understood:
+def _another_time_over_no(understood: Understood, text: str, said: str) -> Understood:
     """Step 12, the precedence that keeps an unknown clause harmless: a no beside any cue of another time is a
     request for another time ("Naa, des pack i ned, i bräucht an andern Termin"), unless a new one is refused
     or left to the callee ("no, and no new one" stays a cancellation). A double negation idiom is never a
-    cancellation: asked again."""
+    cancellation: asked again; nor is settled beside a call made before ("I spoke to reception, it's all
+    sorted"), unless the cancellation is said in words."""
     if understood.intent is not Intent.CANCEL:
         return understood
     if signals.DOUBLE_NEGATION.search(said):
         return Understood(Intent.UNCLEAR, worded=False)  # "ich kann ja schlecht nicht kommen": no cancellation
+    folded = text.casefold().replace("\u2019", "'")
+    if signals.CALL_MADE.search(said) and signals.SETTLED.search(folded) and not _CANCELLED_IN_WORDS.search(folded):
+        return Understood(Intent.UNCLEAR, worded=False)  # "das ist erledigt" after a call: that call's outcome
     if not signals.ANOTHER_TIME_CUE.search(said):
         return understood
     if signals.NO_NEW_ONE.search(said):
@@ -222,7 +230,14 @@ def _read_clauses(text: str, said: str, parts: list[Clause], appointment: dateti
     restated = _the_appointment_s_day(appointment)
     asking: list[tuple[Clause, bool]] = []  # each question, and whether it asks for another time
     hedging: list[Clause] = []
+    quoted = False  # the clause before ends in what the practice said: this one is what it said
     for index, clause in enumerate(parts):
+        practice_said = signals.PRACTICE_SAID.search(clause.text)
+        if practice_said or (quoted and not clause.asks):
+            told.reported = True  # "the doctor said I don't need to come back": for the practice to check
+            quoted = practice_said is not None and not clause.text[practice_said.end() :].strip(" .,;:!?")
+            continue
+        quoted = False
         done = signals.told_as_done(clause.text)
         if done == "confirm":
             told.confirmed = True

@@ -73,6 +73,7 @@ OPT_OUT = _any(
     r"\bdo not call (?:\w+ ){0,3}again\b|\bnever (?:call|ring|contact) (?:me|us|this number|here)\b",
     rf"\bno more (?:{_CALLS})\b|\bno calls\b|\bnot want (?:any |these |those |your )?(?:more )?(?:{_CALLS})",
     r"\bnot (?:want )?to be (?:called|contacted)\b|\bleave me alone\b|\bunsubscribe\b|\bopt(?:ing|ed)?(?:\s|-)?out\b",
+    r"\bopt (?:me|us|my number|my (?:\w+ )?(?:phone|mobile|number)) out\b",  # "opt me out of the calls"
     r"\btake (?:me|my number|us) off (?:your|the|this) (?:\w+ )?list\b(?! for)|\bremove (?:me|my number|my details)\b",
     r"\bdo[\s-]not[\s-]call\b|\blose my number\b|\bdelete my (?:number|details|data)\b",
     r"\bnever signed up\b|\bnot want to hear from you\b",
@@ -365,16 +366,35 @@ _VISITED = (
     r"\b(?:ich|i|wir|we) (?:war|waren|was|were) (?:\w+ ){0,4}?(?:da|there|bei ihnen|bei euch|with you|seen"
     r"|in(?= (?:this|yesterday|today|last|earlier|already)\b)|in\s*$)\b"
 )
+# A call made before: "ich hab heute früh schon mit Ihrer Kollegin telefoniert", "I spoke to your colleague".
+_CALLS_MADE = (
+    r"\b(?:(?:ich|wir) (?:hab|habe|haben|hatte|hatten)|(?:hab|habe|haben|hatte|hatten) (?:ich|wir))\b(?: \w+){0,6}"
+    r" (?:telefoniert|gesprochen|angerufen)\b",
+    r"\b(?:i|we|she|he|they)\b (?:\w+ )?(?:spoke|talked|called|rang|phoned)\b",
+)
 _REPORT = _any(
     rf"\b(?:schon|bereits|already|gestern|yesterday|online)\b.*\b{_PARTICIPLES}\b",
     rf"\b{_PARTICIPLES}\b.*\b(?:schon|bereits|already|gestern|yesterday|online)\b",
     rf"\b(?:hab|habe|haben|hat|hatte|hatten|wurde|wurden|had|has|have|was|were|been)\b(?: \w+){{0,6}} {_PARTICIPLES}\b",
     rf"\b(?:i|we|she|he|they|wife|husband)\b(?: \w+)? {_PARTICIPLES}\b",
     _VISITED,
-    # A call made before: "ich hab heute früh schon mit Ihrer Kollegin telefoniert", "I spoke to your colleague".
-    r"\b(?:(?:ich|wir) (?:hab|habe|haben|hatte|hatten)|(?:hab|habe|haben|hatte|hatten) (?:ich|wir))\b(?: \w+){0,6}"
-    r" (?:telefoniert|gesprochen|angerufen)\b",
-    r"\b(?:i|we|she|he|they)\b (?:\w+ )?(?:spoke|talked|called|rang|phoned)\b",
+    *_CALLS_MADE,
+)
+# A call made before, anywhere in the answer.
+CALL_MADE = _any(*_CALLS_MADE)
+# Settled ("it's all sorted", "das ist erledigt"), in the callee's own words, before the idioms are read: beside a
+# call made before, that call's outcome (for the practice to check), not a cancellation.
+SETTLED = _any(
+    r"\b(?:it|that|this|everything)(?:'s| is| was| has been) (?:all |already )?(?:done|sorted|settled"
+    r"|taken care of|dealt with)\b",
+    r"\b(?:das|es|alles) (?:ist|hat sich) (?:schon |alles |bereits )?(?:erledigt|geklärt)\b",
+)
+# What the practice said before ("the doctor said I don't need to come", "Der Arzt hat gesagt, ..."): a report
+# for the practice to check, no decision; said at the clause's end, the next clause is what was said.
+PRACTICE_SAID = _any(
+    r"\b(?:doctor|doc|dr \w+|nurse|receptionist|reception|surgery|dentist|arzt|ärztin|doktor|zahnarzt|zahnärztin"
+    r"|praxis|sprechstundenhilfe|rezeption)\b (?:\w+ ){0,2}?(?:said|says|told (?:me|us)|tells (?:me|us)|meinte|meint"
+    r"|sagte|hat (?:mir |uns )?gesagt|gesagt)\b",
 )
 _CONFIRMED = re.compile(r"\b(?:bestätigt|confirmed)\b")
 _MOVED = re.compile(

@@ -19,7 +19,9 @@ das ein Anrufbeantworter?" is a person wondering about us). The kinds, each a ru
 - a mailbox naming itself ("Mailbox von ...", "Sie sind auf der Combox von ...", "this is Rachel's
   voicemail", "Welcome to O2 voicemail"), never when it is denied ("das ist keine Mailbox");
 - the line named as reached ("Sie haben die Nummer von Petra Jung gewählt", "du bist bei Sarah gelandet",
-  "you've reached the Smiths"), never "Sie haben mich erreicht" or "the wrong number";
+  "you've reached the Smiths"), never "Sie haben mich erreicht" or "the wrong number", nor by a person who
+  then decides about the appointment in words and says nothing else a recording says ("you've reached Tom,
+  ... so I can't make it. Book me something after that.");
 - the owner unable to answer, in the first person or impersonally ("ich kann gerade nicht rangehen", "Ihr
   Anruf kann nicht entgegengenommen werden", "I can't take your call", "nobody is home"), or unreachable
   now ("ich bin gerade nicht erreichbar"; "am Dienstag nicht erreichbar" is an answer);
@@ -273,7 +275,7 @@ def is_mailbox_greeting(text: str) -> bool:
     statements = _statements(folded)
     said = " ".join(statements)
     if any(rule.search(said) for rule in _ANNOUNCEMENTS) and not _INSTEAD.search(said):
-        return True
+        return not _the_line_named_by_a_person(said)
     if _CARRIER.search(said) and not _SOMEONE_ELSE.search(said):
         return True
     if any(_MAILBOX_NAMED.search(statement.strip(" .!,")) for statement in statements):
@@ -283,6 +285,23 @@ def is_mailbox_greeting(text: str) -> bool:
     if any(_UNREACHABLE_NOW.search(statement) and not _OTHER_TIME.search(statement) for statement in statements):
         return _decides_nothing_but_hints(folded)
     return _is_a_personal_greeting(folded, said)
+
+
+# Deciding about the appointment in words no recording has: making it or not, booking, moving or cancelling it.
+_DECIDES_THE_APPOINTMENT = re.compile(
+    r"\b(?:make it|be there|book me|rebook|reschedul\w*|cancel\w*|verschieb\w*|absag\w*|termin\w*|appointment)\b"
+)
+
+
+def _the_line_named_by_a_person(said: str) -> bool:
+    """The line named as reached, and nothing else a recording says, by a person who then decides about the
+    appointment in words ("Hi, you've reached Tom, ... so I can't make it. Book me something after that.")."""
+    if any(rule.search(said) for rule in _ANNOUNCEMENTS if rule is not _LINE_REACHED):
+        return False
+    if _CALLBACK.search(said) or _ELSEWHERE.search(said) or not _DECIDES_THE_APPOINTMENT.search(said):
+        return False
+    understood = read_answer(said)
+    return understood.worded and understood.intent in (Intent.CONFIRM, Intent.CANCEL, Intent.RESCHEDULE)
 
 
 def may_be_a_recording(text: str) -> bool:
