@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reminders.messages import InvalidReminder
@@ -77,8 +77,19 @@ def planned_reminders(draw: st.DrawFn) -> tuple[Reminder, datetime]:
     return drawn, now
 
 
+# Found by the property: planned a second before the window closes, with nothing of it left to spread over.
+_LAST_SECOND = (
+    CallPlan(CallingWindow.parse("00:00-01:00"), timedelta(minutes=1), timedelta(0), spread=timedelta(seconds=1)),
+    (
+        reminder("0", appointment_at="2030-01-01T00:00:00.000001+00:00", time_zone="Europe/Berlin"),
+        datetime(2029, 12, 31, 23, 59, 59, 1, tzinfo=UTC),
+    ),
+)
+
+
 @PROPERTY_SETTINGS
 @given(plans(), planned_reminders())
+@example(*_LAST_SECOND)
 def test_a_spread_call_is_inside_the_window_within_the_notice_and_never_before_now(
     plan: CallPlan, drawn: tuple[Reminder, datetime]
 ) -> None:
@@ -95,6 +106,9 @@ def test_a_spread_call_is_inside_the_window_within_the_notice_and_never_before_n
     assert call_at <= planned.latest_call(plan.min_notice)
     assert call_at >= now
     start, length, cut_short = plan.range_of(planned, base, now)
+    if length < timedelta(seconds=1):
+        assert call_at == base, "no calling time left to spread over: the base time itself"
+        return
     assert start <= call_at
     if not cut_short:
         assert call_at <= base, "planned in good time: never later than the lead time says"
