@@ -115,13 +115,12 @@ def _missed_on_the_held_out_set(figures: str) -> pytest.MarkDecorator:
     return pytest.mark.xfail(strict=True, raises=AssertionError, reason=f"held-out set today: {figures}")
 
 
-@_missed_on_the_held_out_set("10 of 320 harmful (de 6, en 4)")
+@_missed_on_the_held_out_set("5 of 278 harmful (de 2, en 3)")
 def test_no_decision_on_the_held_out_set_does_harm() -> None:
     harmful = [p for p in _held_out().played if p.harmful]
     assert len(harmful) / len(_held_out().played) <= TARGET_HARMFUL, f"{len(harmful)}:\n{_listed(harmful)}"
 
 
-@_missed_on_the_held_out_set("2 of 79 requests for another time recorded as confirmed")
 def test_no_request_for_another_time_on_the_held_out_set_is_confirmed() -> None:
     figures = _held_out()
     confirmed = [p for p in figures.played if p.answer.record is Record.RESCHEDULE and p.reading is Record.CONFIRM]
@@ -129,7 +128,7 @@ def test_no_request_for_another_time_on_the_held_out_set_is_confirmed() -> None:
 
 
 # Below the target in a language today: that language's figures.
-_ACCURACY_MISSED = {"de": "de 139 of 160 (86.9 %)", "en": "en 139 of 160 (86.9 %)"}
+_ACCURACY_MISSED = {"de": "de 123 of 139 (88.5 %)", "en": "en 124 of 139 (89.2 %)"}
 
 
 @pytest.mark.parametrize(
@@ -146,12 +145,12 @@ def test_held_out_answers_are_recorded_as_a_receptionist_would(language: str) ->
     assert tally.accuracy >= TARGET_ACCURACY, f"{language}: {tally.as_receptionist}/{tally.answers}"
 
 
-@_missed_on_the_held_out_set("15 of 16 mailbox greetings recognised (93.8 %)")
+@_missed_on_the_held_out_set("11 of 12 mailbox greetings recognised (91.7 %)")
 def test_held_out_mailbox_greetings_are_recognised() -> None:
     assert _held_out().total.mailbox_recognition >= TARGET_MAILBOX_RECOGNITION
 
 
-@_missed_on_the_held_out_set("1 of 304 persons taken for a mailbox")
+@_missed_on_the_held_out_set("4 of 266 persons taken for a mailbox")
 def test_no_person_on_the_held_out_set_is_taken_for_a_mailbox() -> None:
     played = _held_out().played
     taken = [p for p in played if p.answer.record is not Record.MAILBOX and p.reading is Record.MAILBOX]

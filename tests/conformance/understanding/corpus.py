@@ -143,13 +143,13 @@ def load_labels() -> Labels:
     return labels
 
 
-# The answers the rules are built on: the first set, written with them (``de.yaml``, ``en.yaml``), and four
+# The answers the rules are built on: the first set, written with them (``de.yaml``, ``en.yaml``), and five
 # more, each written apart from the rules by someone who never read them and measured once as the held-out
 # set before any rule saw it (``second/``: 84.1 % as a receptionist would, 7 of 320 harmful; ``third/``:
-# 83.8 %, 5 harmful; ``fourth/``: 88.8 %, 3 harmful; ``fifth/``: 90.0 %, 6 harmful). The figures come
-# from the set nobody has tuned to (``held_out/``), which no rule change may look at: when one does, that set
-# joins these and a new one is written.
-TUNING = (HERE, HERE / "second", HERE / "third", HERE / "fourth", HERE / "fifth")
+# 83.8 %, 5 harmful; ``fourth/``: 88.8 %, 3 harmful; ``fifth/``: 90.0 %, 6 harmful; ``sixth/``: 86.9 %, 10
+# harmful). The figures come from the set nobody has tuned to (``held_out/``), which no rule change may
+# look at: when one does, that set joins these and a new one is written.
+TUNING = (HERE, HERE / "second", HERE / "third", HERE / "fourth", HERE / "fifth", HERE / "sixth")
 HELD_OUT = (HERE / "held_out",)
 
 
