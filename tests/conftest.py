@@ -34,7 +34,7 @@ SLOW = (
     "integration/test_local_stack.py",  # the whole local stack, its demo and an outage: a minute
     "reliability/test_reconciler.py",  # a message dead-lettered after its receives, recovered on schedule
     "integration/test_outcome_publishing.py",  # the stream poller and the publisher as a worker process
-    "reliability/test_burst.py",  # a local stack draining 100 reminders at 5 calls/s: 40 s
+    "reliability/test_burst.py",  # a local stack draining 100 reminders at 10 calls/s: 40 s
     "packaging/test_fresh_venv.py",  # a new virtual environment per wheel
 )
 ONE_WORKER = ("integration/test_local_stack.py",)  # one local stack for the module
