@@ -80,7 +80,7 @@ def test_the_sdk_wheel_installs_without_boto3_and_plays_a_call(tmp_path: Path) -
     environment = tmp_path / "venv"
     venv.create(environment, with_pip=True)
     python = environment / "bin" / "python"
-    install = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    install = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile"]
     subprocess.run(  # noqa: S603 - our own wheel and constraints
         [*install, "-c", str(ROOT / "constraints.txt"), str(_built("aiflow_kit"))], check=True, timeout=120
     )
@@ -131,6 +131,7 @@ def test_the_reminders_wheel_installs_the_console_script(tmp_path: Path) -> None
             "install",
             "--quiet",
             "--disable-pip-version-check",
+            "--no-compile",  # byte code is no part of what is checked, and botocore's takes seconds
             "-c",
             str(ROOT / "constraints.txt"),
             *wheels,
