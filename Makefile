@@ -9,7 +9,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 SAM_VENV := .venv-sam
 SAM := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=eu-central-1 $(SAM_VENV)/bin/sam
 
-.PHONY: help venv tools test lint typecheck imports validate sam-check dist pytest demo local bench fuzz clean
+.PHONY: help venv tools test lint typecheck imports validate sam-check dist pytest demo local bench fuzz understanding clean
 
 help:
 	@echo "make demo   - play reminder calls end to end on this machine"
@@ -17,6 +17,7 @@ help:
 	@echo "make dist   - build the wheels and sdists (aiflow-kit, aiflow-reminders) into dist/"
 	@echo "make fuzz   - fuzz the webhook with 10,000 generated requests"
 	@echo "make bench  - benchmarks; results in bench/results/"
+	@echo "make understanding - how the call reads the corpus of first answers (UNDERSTANDING_ARGS=--held-out)"
 	@echo "make local  - keep the local stack running for manual use"
 
 # Without byte-compiling its ~8,000 modules up front (23 s of one core): the ones a check imports are
@@ -96,6 +97,11 @@ demo: $(STAMP) $(DYNAMODB_LOCAL)
 
 local: $(STAMP) $(DYNAMODB_LOCAL)
 	$(BIN)/python -m local $(LOCAL_ARGS)
+
+# The understanding corpus's figures per language and category (issue 18): UNDERSTANDING_ARGS takes
+# --held-out, --barge-in or --into-greeting, --misses.
+understanding: $(STAMP)
+	PYTHONPATH=layers/aiflow:. $(BIN)/python -m tests.conformance.understanding $(UNDERSTANDING_ARGS)
 
 # matplotlib, for the benchmarks' plot only: not part of `make test`.
 $(BENCH_STAMP): $(STAMP) requirements-bench.txt constraints.txt

@@ -7,8 +7,8 @@ recorded as confirmed, mailbox greetings 95 % recognised and no person taken for
 
 On the tuning set (the answers the rules are built on) every target is reached and held: a test fails on
 the first answer that misses it. On the held-out set, which no rule is tuned to and which the issue's
-targets are about, a target missed is a strict xfail with the figures. ``python -m
-tests.conformance.understanding [--held-out] --misses`` lists what is read wrongly.
+targets are about, a target missed is a strict xfail with the figures. ``make understanding
+UNDERSTANDING_ARGS="[--held-out] --misses"`` lists what is read wrongly.
 """
 
 from __future__ import annotations

@@ -8,22 +8,15 @@ which readings of it would harm. ``runner`` plays every answer through the call'
 answer, after the question or said into it (barge-in), and counts: recorded as a receptionist would,
 harmful, asked again, mailboxes recognised and persons taken for one.
 
-``python -m tests.conformance.understanding [--barge-in] [--misses]`` prints the figures per language and
-category; ``tests/conformance/test_understanding.py`` holds them to issue 18's targets. Add answers when a
+``make understanding UNDERSTANDING_ARGS="[--held-out] [--barge-in] [--misses]"`` prints the figures per
+language and category; ``tests/conformance/test_understanding.py`` holds them to issue 18's targets. Add answers when a
 rule shows a weakness, with their siblings, and never tune a rule to one sentence.
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-_LAYER = Path(__file__).resolve().parents[3] / "layers" / "aiflow"
-if str(_LAYER) not in sys.path:
-    sys.path.insert(0, str(_LAYER))  # run as a module from the repository, as `python -m bench` is
-
-from .corpus import LANGUAGES, Answer, PreferredTime, Record, load_answers, load_labels  # noqa: E402
-from .runner import (  # noqa: E402
+from .corpus import LANGUAGES, Answer, PreferredTime, Record, load_answers, load_labels
+from .runner import (
     TARGET_ACCURACY,
     TARGET_HARMFUL,
     TARGET_MAILBOX_RECOGNITION,
