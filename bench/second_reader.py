@@ -119,13 +119,20 @@ def measure_turns(endpoint: str, dynamodb_endpoint: str, calls: int, token_param
     import boto3
 
     from aiflow.testing.bedrock import FakeBedrock
-    from bench.turns import APP_MODULE, _webhook
+    from bench.turns import APP_MODULE, NUMBER_KEY, NUMBER_KEYS, _webhook
     from local.template import create_table
+    from reminders.settings import NumberKeySettings
     from reminders.store.repository import ReminderRepository
 
     table = f"second-reader-{uuid.uuid4().hex[:8]}"
     create_table(boto3.client("dynamodb", endpoint_url=dynamodb_endpoint), table)
-    repository = ReminderRepository(table, client=boto3.client("dynamodb", endpoint_url=dynamodb_endpoint))
+    # The numbers' hash key, as the webhook reads it from SSM and the dialer's side holds it.
+    boto3.client("ssm").put_parameter(
+        Name=NumberKeySettings().number_key_parameter, Value=NUMBER_KEY, Type="SecureString", Overwrite=True
+    )
+    repository = ReminderRepository(
+        table, client=boto3.client("dynamodb", endpoint_url=dynamodb_endpoint), number_keys=NUMBER_KEYS
+    )
     results: dict[str, Any] = {"calls": calls, "answer": UNCLEAR, "conditions": {}}
     os.environ.pop("TURN_DEADLINE_MS", None)  # the default deadline
     with FakeBedrock() as fake:
