@@ -30,7 +30,7 @@ PAGES = [README, *DOCS, *sorted((ROOT / "packaging").glob("*/README.md"))]
 SDK_GUIDES = [ROOT / "docs" / "sdk.md", ROOT / "packaging" / "aiflow-kit" / "README.md"]
 PRODUCT_README = ROOT / "packaging" / "aiflow-reminders" / "README.md"
 FIRST_SCREEN_LINES = 60
-README_LINES = 110  # the first screen, then the twenty-line phone agent
+README_LINES = 125  # the first screen, the twenty-line phone agent, what production needs to know
 FENCED = re.compile(r"^```.*?^```", flags=re.DOTALL | re.MULTILINE)
 
 
